@@ -1,0 +1,103 @@
+#include "backfillcommand.h"
+
+#include "clisupport.h"
+#include "domain/timeformat.h"
+#include "sources/datasource.h"
+#include "sources/datathread.h"
+#include "sources/sourcefactory.h"
+#include "storage/marketstore.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTextStream>
+
+using namespace CliSupport;
+
+int BackfillCommand::run(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOptions({
+        {QStringLiteral("db"), QStringLiteral("Database file (created if missing)."), QStringLiteral("path")},
+        {QStringLiteral("source"), QStringLiteral("sim, synthetic or binance."), QStringLiteral("name"), QStringLiteral("sim")},
+        {QStringLiteral("seed"), QStringLiteral("Simulator seed."), QStringLiteral("n"), QStringLiteral("42")},
+        {QStringLiteral("days"), QStringLiteral("Days of history."), QStringLiteral("d"), QStringLiteral("30")},
+        {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
+        {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
+        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC)."), QStringLiteral("time")},
+    });
+    parse(p, args);
+
+    SourceOptions o;
+    o.source = p.value(QStringLiteral("source"));
+    bool ok = false;
+    o.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        usage(QStringLiteral("--seed: '%1' is not a non-negative integer").arg(p.value(QStringLiteral("seed"))));
+    o.days = numberValue(QStringLiteral("days"), p.value(QStringLiteral("days")));
+    if (o.days <= 0)
+        usage(QStringLiteral("--days must be positive (got %1)").arg(p.value(QStringLiteral("days"))));
+    if (p.isSet(QStringLiteral("instrument")))
+        o.instrument = Instrument::parse(p.value(QStringLiteral("instrument")),
+                                         o.source == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
+    o.preset = p.value(QStringLiteral("preset"));
+    if (p.isSet(QStringLiteral("end")))
+        o.endMs = timeValue(QStringLiteral("end"), p.value(QStringLiteral("end")));
+
+    QString error;
+    DataSource *source = SourceFactory::create(o, &error);
+    if (!source)
+        usage(error);
+    const QString path = dbPath(p);
+    try {
+        MarketStore::open(path);
+    } catch (const StoreError &e) {
+        delete source;
+        throw Error(e.message());
+    }
+
+    const QList<Instrument> instruments = source->instruments();
+    QString failure;
+    QEventLoop loop;
+    DataThread thread(path);
+    QElapsedTimer sinceLast;
+    sinceLast.start();
+    QObject::connect(&thread, &DataThread::progress, &loop, [&](qint64 done, qint64 total, const QString &what) {
+        if (sinceLast.elapsed() < 250 && done < total)
+            return;
+        sinceLast.restart();
+        printProgress(total > 0 ? QStringLiteral("%1: %2 / %3 (%4 %)").arg(what).arg(done).arg(total).arg(100.0 * done / total, 0, 'f', 1)
+                                : QStringLiteral("%1: %2").arg(what).arg(done));
+    });
+    QObject::connect(&thread, &DataThread::sourceFailed, &loop, [&](const QString &reason) {
+        failure = reason;
+        loop.quit();
+    });
+    QObject::connect(&thread, &DataThread::storeError, &loop, [&](const QString &message) {
+        failure = message;
+        loop.quit();
+    });
+    QObject::connect(&thread, &DataThread::sourceFinished, &loop, &QEventLoop::quit);
+    thread.setSource(source);
+    loop.exec();
+    thread.stopSource();
+    thread.sync();
+    endProgress();
+    if (!failure.isEmpty())
+        throw Error(failure);
+
+    auto reader = MarketStore::openExisting(path).reader();
+    QTextStream out(stdout);
+    for (const Instrument &i : instruments) {
+        const TimeRange span = reader->extent(i, DataKind::Candles);
+        out << "backfilled " << i.key() << ": " << reader->count(i, DataKind::Candles) << " 1m candles";
+        if (span.isValid())
+            out << " from " << TimeFormat::iso(span.from) << " to " << TimeFormat::iso(span.to);
+        out << ", " << reader->count(i, DataKind::Funding) << " funding, " << reader->count(i, DataKind::OpenInterest) << " OI, "
+            << reader->count(i, DataKind::Liquidations) << " liquidations\n";
+    }
+    return Ok;
+}

@@ -1,0 +1,132 @@
+#include "clisupport.h"
+
+#include "domain/timeformat.h"
+#include "storage/storereader.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace CliSupport {
+
+void usage(const QString &message)
+{
+    throw Error(message, Usage);
+}
+
+void parse(QCommandLineParser &parser, const QStringList &args, int maxPositionals)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(args))
+        usage(parser.errorText());
+    if (parser.positionalArguments().size() > maxPositionals)
+        usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().value(maxPositionals)));
+}
+
+QString requireValue(const QCommandLineParser &parser, const QString &name)
+{
+    const QString v = parser.value(name);
+    if (v.isEmpty())
+        usage(QStringLiteral("--%1 is required").arg(name));
+    return v;
+}
+
+QString dbPath(const QCommandLineParser &parser)
+{
+    return requireValue(parser, QStringLiteral("db"));
+}
+
+qint64 timeValue(const QString &option, const QString &text)
+{
+    const auto t = TimeFormat::parse(text);
+    if (!t)
+        usage(QStringLiteral("--%1: '%2' is not a time (expected ISO-8601 UTC like 2026-01-20T00:00:00Z, or epoch ms)")
+                  .arg(option, text));
+    return *t;
+}
+
+double numberValue(const QString &option, const QString &text)
+{
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok)
+        usage(QStringLiteral("--%1: '%2' is not a number").arg(option, text));
+    return v;
+}
+
+Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath)
+{
+    const QList<Instrument> all = reader.instruments();
+    QStringList names;
+    for (const Instrument &i : all)
+        names << i.key();
+    if (all.isEmpty())
+        throw Error(QStringLiteral("database %1 holds no data yet (run perpscope backfill or import first)").arg(dbPath));
+    if (text.isEmpty()) {
+        if (all.size() == 1)
+            return all.front();
+        usage(QStringLiteral("database %1 holds several instruments; pass --instrument (one of %2)").arg(dbPath, names.join(QStringLiteral(", "))));
+    }
+    if (text.contains(QLatin1Char(':'))) {
+        const Instrument i = Instrument::parse(text, {});
+        if (all.contains(i))
+            return i;
+    } else {
+        QList<Instrument> matches;
+        for (const Instrument &i : all)
+            if (i.symbol.compare(text, Qt::CaseInsensitive) == 0)
+                matches << i;
+        if (matches.size() == 1)
+            return matches.front();
+        if (matches.size() > 1)
+            usage(QStringLiteral("--instrument %1 is ambiguous in %2; say which exchange (one of %3)")
+                      .arg(text, dbPath, names.join(QStringLiteral(", "))));
+    }
+    throw Error(QStringLiteral("--instrument %1: not in database %2 (it has %3)").arg(text, dbPath, names.join(QStringLiteral(", "))));
+}
+
+TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent)
+{
+    TimeRange r = extent;
+    if (parser.isSet(QStringLiteral("from")))
+        r.from = timeValue(QStringLiteral("from"), parser.value(QStringLiteral("from")));
+    if (parser.isSet(QStringLiteral("to")))
+        r.to = timeValue(QStringLiteral("to"), parser.value(QStringLiteral("to")));
+    if (parser.isSet(QStringLiteral("from")) && parser.isSet(QStringLiteral("to")) && r.from >= r.to)
+        usage(QStringLiteral("--from (%1) must be before --to (%2)").arg(TimeFormat::iso(r.from), TimeFormat::iso(r.to)));
+    return r;
+}
+
+void printError(const QString &message)
+{
+    QTextStream(stderr) << "perpscope: " << message << Qt::endl;
+}
+
+namespace {
+bool g_progressOpen = false;
+}
+
+void printProgress(const QString &line)
+{
+    const bool tty = isatty(fileno(stderr));
+    QTextStream err(stderr);
+    if (tty) {
+        err << '\r' << line << "\x1b[K";
+        g_progressOpen = true;
+    } else {
+        err << line << '\n';
+    }
+    err.flush();
+}
+
+void endProgress()
+{
+    if (g_progressOpen) {
+        QTextStream(stderr) << '\n';
+        g_progressOpen = false;
+    }
+}
+
+} // namespace CliSupport

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "domain/instrument.h"
+#include "domain/timerange.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <stdexcept>
+
+class QCommandLineParser;
+class StoreReader;
+
+// Shared plumbing of the headless commands: one-line errors on stderr, exit codes, and the
+// options every command reads the same way (--db, --instrument, --from/--to).
+namespace CliSupport {
+
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+
+// A user-facing error: main prints "perpscope: <what>" and exits with code.
+class Error : public std::runtime_error
+{
+public:
+    Error(const QString &what, int code = Failure)
+        : std::runtime_error(what.toStdString())
+        , m_code(code)
+    {
+    }
+    int code() const { return m_code; }
+
+private:
+    int m_code;
+};
+
+[[noreturn]] void usage(const QString &message);
+// Parses args (args[0] = the command name) and fails with a usage error on unknown options
+// or stray positionals beyond maxPositionals.
+void parse(QCommandLineParser &parser, const QStringList &args, int maxPositionals = 0);
+QString requireValue(const QCommandLineParser &parser, const QString &name);
+QString dbPath(const QCommandLineParser &parser); // --db is required for headless commands
+qint64 timeValue(const QString &option, const QString &text);
+double numberValue(const QString &option, const QString &text);
+// --instrument as given, or the store's only instrument when the option is absent.
+Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath);
+// --from/--to, defaulting to the series' extent.
+TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent);
+
+void printError(const QString &message);
+void printProgress(const QString &line); // stderr, overwriting the line on a terminal
+void endProgress();
+
+} // namespace CliSupport

@@ -1,0 +1,108 @@
+#include "commandline.h"
+
+#include "backfillcommand.h"
+#include "clisupport.h"
+#include "exportcsvcommand.h"
+
+#include <QTextStream>
+
+#include <functional>
+#include <map>
+
+namespace {
+
+using Runner = std::function<int(const QStringList &)>;
+
+// "export csv" and "export image" are two words; everything else one.
+QString commandName(const QStringList &args)
+{
+    if (args.size() < 2)
+        return {};
+    const QString first = args.at(1);
+    if (first == QLatin1String("export"))
+        return args.size() > 2 ? QStringLiteral("export ") + args.at(2) : first;
+    return first;
+}
+
+const std::map<QString, Runner> &commands()
+{
+    static const std::map<QString, Runner> table = {
+        {QStringLiteral("backfill"), BackfillCommand::run},
+        {QStringLiteral("export csv"), ExportCsvCommand::run},
+    };
+    return table;
+}
+
+// Headless commands parse their own options: strip "perpscope" (and "export") so the parser
+// sees "<command> --opt ...".
+QStringList commandArgs(const QStringList &args)
+{
+    QStringList rest = args.mid(1);
+    if (rest.value(0) == QLatin1String("export"))
+        rest.removeFirst();
+    return rest;
+}
+
+bool isFlag(const QStringList &args, const char *flag)
+{
+    return args.size() == 2 && args.at(1) == QLatin1String(flag);
+}
+
+} // namespace
+
+CommandLine::Mode CommandLine::mode(const QStringList &args)
+{
+    const QString name = commandName(args);
+    if (isFlag(args, "--version") || isFlag(args, "-v") || isFlag(args, "--help") || isFlag(args, "-h") || name == QLatin1String("help"))
+        return Mode::Headless;
+    if (name == QLatin1String("export image"))
+        return Mode::HeadlessPainting;
+    if (name.isEmpty() || name.startsWith(QLatin1Char('-')))
+        return Mode::Gui;
+    return Mode::Headless;
+}
+
+QString CommandLine::versionText()
+{
+    return QStringLiteral("perpscope %1").arg(QStringLiteral(PERPSCOPE_VERSION));
+}
+
+QString CommandLine::helpText()
+{
+    return QStringLiteral(
+        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT]   (opens the GUI)\n"
+        "       perpscope --version | --help\n"
+        "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
+        "                          [--instrument I] [--preset NAME] [--end T]\n"
+        "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
+        "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "\n"
+        "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
+        "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"
+        "Progress goes to stderr, results to stdout or files; any error prints one line\n"
+        "\"perpscope: <reason>\" and exits non-zero (2 = bad arguments, 1 = failure).\n");
+}
+
+int CommandLine::run(const QStringList &args)
+{
+    QTextStream out(stdout);
+    if (isFlag(args, "--version") || isFlag(args, "-v")) {
+        out << versionText() << Qt::endl;
+        return CliSupport::Ok;
+    }
+    const QString name = commandName(args);
+    if (isFlag(args, "--help") || isFlag(args, "-h") || name == QLatin1String("help")) {
+        out << helpText();
+        return CliSupport::Ok;
+    }
+    const auto it = commands().find(name);
+    try {
+        if (it == commands().end())
+            CliSupport::usage(QStringLiteral("unknown command '%1' (try perpscope --help)").arg(name));
+        return it->second(commandArgs(args));
+    } catch (const CliSupport::Error &e) {
+        CliSupport::endProgress();
+        CliSupport::printError(QString::fromStdString(e.what()));
+        return e.code();
+    }
+}

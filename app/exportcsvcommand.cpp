@@ -1,0 +1,89 @@
+#include "exportcsvcommand.h"
+
+#include "clisupport.h"
+#include "storage/csvexporter.h"
+#include "storage/marketstore.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QSaveFile>
+#include <QTextStream>
+
+using namespace CliSupport;
+
+namespace {
+
+DataKind extentKind(const QString &kind)
+{
+    if (kind == QLatin1String("mark"))
+        return DataKind::MarkCandles;
+    if (kind == QLatin1String("funding"))
+        return DataKind::Funding;
+    if (kind == QLatin1String("predicted_funding"))
+        return DataKind::PredictedFunding;
+    if (kind == QLatin1String("oi"))
+        return DataKind::OpenInterest;
+    if (kind == QLatin1String("liquidations"))
+        return DataKind::Liquidations;
+    return DataKind::Candles;
+}
+
+} // namespace
+
+int ExportCsvCommand::run(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOptions({
+        {QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")},
+        {QStringLiteral("kind"), QStringLiteral("One of: %1.").arg(CsvExporter::kinds().join(QStringLiteral(", "))), QStringLiteral("kind")},
+        {QStringLiteral("instrument"), QStringLiteral("Instrument (default: the only one)."), QStringLiteral("symbol")},
+        {QStringLiteral("from"), QStringLiteral("Start (ISO-8601 UTC or epoch ms)."), QStringLiteral("time")},
+        {QStringLiteral("to"), QStringLiteral("End, exclusive."), QStringLiteral("time")},
+        {QStringLiteral("timeframe"), QStringLiteral("Candle timeframe: 1m 5m 15m 1h 4h 1d."), QStringLiteral("tf"), QStringLiteral("1m")},
+        {QStringLiteral("out"), QStringLiteral("Output file, or - for stdout."), QStringLiteral("file")},
+    });
+    parse(p, args);
+
+    CsvExporter::Spec spec;
+    spec.kind = requireValue(p, QStringLiteral("kind"));
+    if (!CsvExporter::kinds().contains(spec.kind))
+        usage(QStringLiteral("--kind: unknown kind '%1' (expected one of: %2)").arg(spec.kind, CsvExporter::kinds().join(QStringLiteral(", "))));
+    const auto tf = Timeframes::parse(p.value(QStringLiteral("timeframe")));
+    if (!tf)
+        usage(QStringLiteral("--timeframe: '%1' is not one of 1m, 5m, 15m, 1h, 4h, 1d").arg(p.value(QStringLiteral("timeframe"))));
+    spec.timeframe = *tf;
+    const QString outPath = requireValue(p, QStringLiteral("out"));
+    const QString path = dbPath(p);
+
+    try {
+        auto reader = MarketStore::openExisting(path).reader();
+        spec.instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
+        TimeRange extent = reader->extent(spec.instrument, extentKind(spec.kind));
+        spec.range = resolveRange(p, extent);
+        if (!spec.range.isValid() && !p.isSet(QStringLiteral("from")) && !p.isSet(QStringLiteral("to")))
+            spec.range = {0, 1}; // an empty series exports just the header
+        CsvExporter exporter(*reader);
+        qint64 rows = 0;
+        if (outPath == QLatin1String("-")) {
+            QFile out;
+            if (!out.open(stdout, QIODevice::WriteOnly))
+                throw Error(QStringLiteral("cannot write to stdout"));
+            rows = exporter.write(spec, out);
+        } else {
+            QSaveFile out(outPath);
+            if (!out.open(QIODevice::WriteOnly))
+                throw Error(QStringLiteral("--out %1: cannot write (%2)").arg(outPath, out.errorString()));
+            rows = exporter.write(spec, out);
+            if (!out.commit())
+                throw Error(QStringLiteral("--out %1: cannot write (%2)").arg(outPath, out.errorString()));
+        }
+        QTextStream(stderr) << "exported " << rows << " " << spec.kind << " rows of " << spec.instrument.key() << Qt::endl;
+    } catch (const StoreError &e) {
+        throw Error(e.message());
+    } catch (const std::invalid_argument &e) {
+        throw Error(QString::fromStdString(e.what()), Usage);
+    }
+    return Ok;
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "marketbatch.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+// Anything that produces market data: the simulator, an exchange client, a file importer.
+// A source lives in the data thread (DataThread moves it there) and is driven by that
+// thread's event loop: start() and stop() must return quickly, and long work proceeds in
+// slices (timers, sockets) so a stop request is honoured promptly.
+class DataSource : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual QString displayName() const = 0; // "Simulator · treadmill · seed 42"
+    virtual QList<Instrument> instruments() const = 0;
+    virtual bool isSimulated() const { return false; }
+    // "full" when every liquidation is delivered, "throttled" for exchange snapshot feeds.
+    virtual QString liquidationFeed() const { return QStringLiteral("unknown"); }
+    // Facts to keep in the store's meta table (e.g. the simulator's seed and preset).
+    virtual QHash<QString, QString> metadata() const { return {}; }
+
+    // The database the writer commits to; sources may read it (with their own StoreReader)
+    // to resume where the stored history ends.
+    void setStorePath(const QString &path) { m_storePath = path; }
+    const QString &storePath() const { return m_storePath; }
+
+public slots:
+    virtual void start() = 0;
+    // After stop() the source emits no more batches; it emits finished() once it is idle.
+    virtual void stop() = 0;
+
+signals:
+    void batchReady(const MarketBatch &batch);
+    void progress(qint64 done, qint64 total, const QString &what);
+    void statusChanged(const QString &status);
+    void failed(const QString &reason); // fatal: the source has stopped
+    void finished();                    // done (backfill complete) or stopped
+
+private:
+    QString m_storePath;
+};

@@ -1,0 +1,47 @@
+#include "datathread.h"
+
+#include "datasource.h"
+#include "ingestworker.h"
+
+DataThread::DataThread(const QString &dbPath, QObject *parent)
+    : QObject(parent)
+    , m_dbPath(dbPath)
+{
+    qRegisterMetaType<Instrument>();
+    qRegisterMetaType<DataKind>();
+    qRegisterMetaType<MarketBatch>();
+    m_thread.setObjectName(QStringLiteral("perpscope-data"));
+    m_worker = new IngestWorker(dbPath);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &IngestWorker::appended, this, &DataThread::appended);
+    connect(m_worker, &IngestWorker::committed, this, &DataThread::committed);
+    connect(m_worker, &IngestWorker::progress, this, &DataThread::progress);
+    connect(m_worker, &IngestWorker::sourceStatus, this, &DataThread::sourceStatus);
+    connect(m_worker, &IngestWorker::sourceFailed, this, &DataThread::sourceFailed);
+    connect(m_worker, &IngestWorker::sourceFinished, this, &DataThread::sourceFinished);
+    connect(m_worker, &IngestWorker::storeError, this, &DataThread::storeError);
+    m_thread.start();
+}
+
+DataThread::~DataThread()
+{
+    QMetaObject::invokeMethod(m_worker, &IngestWorker::shutdown, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void DataThread::setSource(DataSource *source)
+{
+    if (source) {
+        Q_ASSERT(!source->parent());
+        source->moveToThread(&m_thread);
+    }
+    IngestWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, source] { worker->setSource(source); }, Qt::QueuedConnection);
+}
+
+void DataThread::sync()
+{
+    QMetaObject::invokeMethod(m_worker, [] {}, Qt::BlockingQueuedConnection);
+}

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "sourceoptions.h"
+
+#include <QStringList>
+
+class DataSource;
+
+// Builds the source named in the options. Returns nullptr and sets *error (a sentence
+// naming the bad option) when the options are unusable.
+namespace SourceFactory {
+QStringList names();
+DataSource *create(const SourceOptions &options, QString *error);
+} // namespace SourceFactory

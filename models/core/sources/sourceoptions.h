@@ -1,0 +1,21 @@
+#pragma once
+
+#include "domain/instrument.h"
+
+#include <QMap>
+#include <QString>
+
+// What the command line or the GUI's source picker asks of a source. Fields a source does
+// not use are ignored; `extra` carries source-specific settings (e.g. base URLs).
+struct SourceOptions
+{
+    QString source = QStringLiteral("sim"); // sim, synthetic, binance, ...
+    Instrument instrument;                  // invalid = the source's default
+    quint64 seed = 42;
+    QString preset;        // simulator scenario
+    double days = 30;      // history to backfill
+    qint64 endMs = 0;      // backfill ends here (0 = source default)
+    bool live = false;     // keep streaming after the backfill
+    double speed = 1.0;    // simulator live speed (simulated seconds per real second)
+    QMap<QString, QString> extra;
+};

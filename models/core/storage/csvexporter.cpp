@@ -1,0 +1,104 @@
+#include "csvexporter.h"
+
+#include "domain/numbers.h"
+#include "storereader.h"
+
+#include <QIODevice>
+#include <stdexcept>
+
+namespace {
+
+constexpr qint64 sliceMs = 7LL * 24 * 3600 * 1000; // a week of 1m bars is ~10k rows
+
+QByteArray num(double v)
+{
+    return Numbers::format(v);
+}
+
+QByteArray integer(qint64 v)
+{
+    return QByteArray::number(v);
+}
+
+void writeLine(QIODevice &out, std::initializer_list<QByteArray> fields)
+{
+    QByteArray line;
+    for (const QByteArray &f : fields) {
+        if (!line.isEmpty())
+            line += ',';
+        line += f;
+    }
+    line += '\n';
+    out.write(line);
+}
+
+} // namespace
+
+QStringList CsvExporter::kinds()
+{
+    return {QStringLiteral("candles"), QStringLiteral("mark"),         QStringLiteral("funding"), QStringLiteral("predicted_funding"),
+            QStringLiteral("oi"),      QStringLiteral("liquidations"), QStringLiteral("heatmap")};
+}
+
+QString CsvExporter::header(const QString &kind)
+{
+    if (kind == QLatin1String("candles") || kind == QLatin1String("mark"))
+        return QStringLiteral("ts,open,high,low,close,volume,quote_volume,taker_buy_volume");
+    if (kind == QLatin1String("funding") || kind == QLatin1String("predicted_funding"))
+        return QStringLiteral("ts,rate,interval_hours");
+    if (kind == QLatin1String("oi"))
+        return QStringLiteral("ts,open_interest,open_interest_usd");
+    if (kind == QLatin1String("liquidations"))
+        return QStringLiteral("ts,side,price,qty,seq,in_exchange_feed");
+    if (kind == QLatin1String("heatmap"))
+        return QStringLiteral("ts,price_low,price_high,long_usd,short_usd");
+    return {};
+}
+
+CsvExporter::CsvExporter(StoreReader &reader)
+    : m_reader(reader)
+{
+}
+
+qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
+{
+    if (!kinds().contains(spec.kind))
+        throw std::invalid_argument(
+            QStringLiteral("unknown kind '%1' (expected one of: %2)").arg(spec.kind, kinds().join(QStringLiteral(", "))).toStdString());
+    if (spec.kind == QLatin1String("heatmap"))
+        throw std::invalid_argument("the heatmap export is not available yet: the heatmap model has not landed");
+    if (!spec.range.isValid())
+        throw std::invalid_argument("the time range is empty (from must be before to)");
+
+    out.write(header(spec.kind).toUtf8() + '\n');
+    qint64 rows = 0;
+    for (qint64 from = spec.range.from; from < spec.range.to; from += sliceMs) {
+        const TimeRange slice{from, std::min(spec.range.to, from + sliceMs)};
+        if (spec.kind == QLatin1String("candles") || spec.kind == QLatin1String("mark")) {
+            const auto bars = spec.kind == QLatin1String("mark") ? m_reader.markCandles(spec.instrument, spec.timeframe, slice)
+                                                                 : m_reader.candles(spec.instrument, spec.timeframe, slice);
+            for (const Candle &c : bars)
+                writeLine(out, {integer(c.ts), num(c.open), num(c.high), num(c.low), num(c.close), num(c.volume), num(c.quoteVolume),
+                                num(c.takerBuyVolume)});
+            rows += bars.size();
+        } else if (spec.kind == QLatin1String("funding") || spec.kind == QLatin1String("predicted_funding")) {
+            const auto samples = spec.kind == QLatin1String("funding") ? m_reader.funding(spec.instrument, slice)
+                                                                       : m_reader.predictedFunding(spec.instrument, slice);
+            for (const FundingSample &f : samples)
+                writeLine(out, {integer(f.ts), num(f.rate), integer(f.intervalHours)});
+            rows += samples.size();
+        } else if (spec.kind == QLatin1String("oi")) {
+            const auto samples = m_reader.openInterest(spec.instrument, slice);
+            for (const OpenInterestSample &o : samples)
+                writeLine(out, {integer(o.ts), num(o.openInterest), num(o.openInterestUsd)});
+            rows += samples.size();
+        } else if (spec.kind == QLatin1String("liquidations")) {
+            const auto events = m_reader.liquidations(spec.instrument, slice);
+            for (const Liquidation &l : events)
+                writeLine(out, {integer(l.ts), Liquidation::sideName(l.side).toLatin1(), num(l.price), num(l.qty), integer(l.seq),
+                                integer(l.inExchangeFeed ? 1 : 0)});
+            rows += events.size();
+        }
+    }
+    return rows;
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "domain/instrument.h"
+#include "domain/timeframe.h"
+#include "domain/timerange.h"
+
+#include <QString>
+#include <QStringList>
+
+class QIODevice;
+class StoreReader;
+
+// Writes one series of the store as CSV (the format in DESIGN.md, header row first). Reads
+// the range in slices so memory stays flat whatever its length. Numbers use the shortest
+// text that reads back to the same double.
+class CsvExporter
+{
+public:
+    struct Spec
+    {
+        QString kind; // candles, mark, funding, predicted_funding, oi, liquidations, heatmap
+        Instrument instrument;
+        TimeRange range;
+        Timeframe timeframe = Timeframe::M1;
+    };
+
+    static QStringList kinds();
+    static QString header(const QString &kind);
+
+    explicit CsvExporter(StoreReader &reader);
+    // Returns the number of data rows written; throws StoreError on a database error and
+    // std::invalid_argument (message for the user) on an unusable spec.
+    qint64 write(const Spec &spec, QIODevice &out);
+
+private:
+    StoreReader &m_reader;
+};

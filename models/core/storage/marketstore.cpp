@@ -1,0 +1,114 @@
+#include "marketstore.h"
+
+#include "schema.h"
+#include "sqliteconnection.h"
+#include "storeerror.h"
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QStringList>
+
+namespace {
+
+void checkHeader(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw StoreError(QStringLiteral("database %1: cannot read the file (%2)").arg(path, f.errorString()));
+    const QByteArray head = f.read(16);
+    if (head.isEmpty())
+        return; // an empty file is an empty database
+    if (head != QByteArray("SQLite format 3\0", 16))
+        throw StoreError(QStringLiteral("database %1: not a Perpscope database (the file is not SQLite)").arg(path));
+}
+
+QStringList tableNames(SqliteConnection &db)
+{
+    QStringList names;
+    SqliteStatement st = db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
+    while (st.step())
+        names << st.text(0);
+    return names;
+}
+
+} // namespace
+
+MarketStore::MarketStore(QString path, int version)
+    : m_path(std::move(path))
+    , m_version(version)
+{
+}
+
+MarketStore MarketStore::open(const QString &path)
+{
+    return openImpl(path, true);
+}
+
+MarketStore MarketStore::openExisting(const QString &path)
+{
+    return openImpl(path, false);
+}
+
+MarketStore MarketStore::openImpl(const QString &path, bool mayCreate)
+{
+    if (path.isEmpty())
+        throw StoreError(QStringLiteral("no database path given"));
+    const QFileInfo info(path);
+    if (info.exists()) {
+        if (info.isDir())
+            throw StoreError(QStringLiteral("database %1: is a folder, not a file").arg(path));
+        checkHeader(path);
+    } else if (!mayCreate) {
+        throw StoreError(QStringLiteral("database %1: no such file").arg(path));
+    } else if (!QDir().mkpath(info.absolutePath())) {
+        throw StoreError(QStringLiteral("database %1: cannot create folder %2").arg(path, info.absolutePath()));
+    }
+
+    SqliteConnection db(path, info.exists() ? SqliteConnection::Mode::ReadWrite : SqliteConnection::Mode::ReadWriteCreate);
+    const qint64 appId = db.scalar("PRAGMA application_id");
+    const int version = int(db.scalar("PRAGMA user_version"));
+    if (appId != Schema::applicationId) {
+        const QStringList tables = tableNames(db);
+        if (!tables.isEmpty() || appId != 0)
+            throw StoreError(QStringLiteral("database %1: an SQLite file, but not a Perpscope database (tables: %2); "
+                                            "it was left untouched")
+                                 .arg(path, tables.isEmpty() ? QStringLiteral("none") : tables.join(QStringLiteral(", "))));
+    }
+    if (version > Schema::latestVersion())
+        throw StoreError(QStringLiteral("database %1: schema version %2 is newer than this Perpscope understands (%3); "
+                                        "use a newer Perpscope. The file was left untouched")
+                             .arg(path)
+                             .arg(version)
+                             .arg(Schema::latestVersion()));
+    Schema::migrate(db);
+    return MarketStore(path, Schema::latestVersion());
+}
+
+std::unique_ptr<StoreWriter> MarketStore::writer() const
+{
+    return std::make_unique<StoreWriter>(m_path);
+}
+
+std::unique_ptr<StoreReader> MarketStore::reader() const
+{
+    return std::make_unique<StoreReader>(m_path);
+}
+
+QString MarketStore::integrityCheck() const
+{
+    SqliteConnection db(m_path, SqliteConnection::Mode::ReadWrite);
+    SqliteStatement st = db.prepare("PRAGMA integrity_check");
+    QStringList problems;
+    while (st.step())
+        problems << st.text(0);
+    return problems.join(QLatin1Char('\n'));
+}
+
+QString MarketStore::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/perpscope.db");
+}

@@ -1,0 +1,82 @@
+#include "schema.h"
+
+#include "sqliteconnection.h"
+
+#include <array>
+
+namespace {
+
+// One entry per schema version. Tables are WITHOUT ROWID and keyed (instrument, ..., ts):
+// a window query is one contiguous range scan of the clustered key.
+constexpr std::array<const char *, 2> migrations = {
+    // v1: market series.
+    R"sql(
+CREATE TABLE instruments(
+    id INTEGER PRIMARY KEY,
+    exchange TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    UNIQUE(exchange, symbol));
+CREATE TABLE candles(
+    instrument INTEGER NOT NULL, tf INTEGER NOT NULL, ts INTEGER NOT NULL,
+    open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL,
+    volume REAL NOT NULL, quote_volume REAL NOT NULL, taker_buy REAL NOT NULL,
+    PRIMARY KEY(instrument, tf, ts)) WITHOUT ROWID;
+CREATE TABLE mark_candles(
+    instrument INTEGER NOT NULL, tf INTEGER NOT NULL, ts INTEGER NOT NULL,
+    open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL,
+    volume REAL NOT NULL, quote_volume REAL NOT NULL, taker_buy REAL NOT NULL,
+    PRIMARY KEY(instrument, tf, ts)) WITHOUT ROWID;
+CREATE TABLE funding(
+    instrument INTEGER NOT NULL, ts INTEGER NOT NULL, rate REAL NOT NULL, interval_h INTEGER NOT NULL,
+    PRIMARY KEY(instrument, ts)) WITHOUT ROWID;
+CREATE TABLE funding_predicted(
+    instrument INTEGER NOT NULL, ts INTEGER NOT NULL, rate REAL NOT NULL, interval_h INTEGER NOT NULL,
+    PRIMARY KEY(instrument, ts)) WITHOUT ROWID;
+CREATE TABLE open_interest(
+    instrument INTEGER NOT NULL, ts INTEGER NOT NULL, oi REAL NOT NULL, oi_usd REAL NOT NULL,
+    PRIMARY KEY(instrument, ts)) WITHOUT ROWID;
+CREATE TABLE liquidations(
+    instrument INTEGER NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL,
+    side INTEGER NOT NULL, price REAL NOT NULL, qty REAL NOT NULL, in_feed INTEGER NOT NULL,
+    PRIMARY KEY(instrument, ts, seq)) WITHOUT ROWID;
+)sql",
+    // v2: simulator ground truth, per-instrument facts, free-form metadata.
+    R"sql(
+ALTER TABLE instruments ADD COLUMN liq_feed TEXT NOT NULL DEFAULT 'unknown';
+CREATE TABLE ground_truth(
+    instrument INTEGER NOT NULL, ts INTEGER NOT NULL, side INTEGER NOT NULL, bin INTEGER NOT NULL,
+    notional REAL NOT NULL,
+    PRIMARY KEY(instrument, ts, side, bin)) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)sql",
+};
+
+} // namespace
+
+namespace Schema {
+
+int latestVersion()
+{
+    return int(migrations.size());
+}
+
+void migrate(SqliteConnection &db, int target)
+{
+    if (target < 0)
+        target = latestVersion();
+    for (int v = int(db.scalar("PRAGMA user_version")); v < target; ++v) {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(migrations[size_t(v)]);
+            db.exec(QStringLiteral("PRAGMA user_version=%1").arg(v + 1).toUtf8().constData());
+            if (v == 0)
+                db.exec(QStringLiteral("PRAGMA application_id=%1").arg(applicationId).toUtf8().constData());
+            db.exec("COMMIT");
+        } catch (...) {
+            db.exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+} // namespace Schema

@@ -1,0 +1,81 @@
+#include "sqliteconnection.h"
+
+#include "storeerror.h"
+
+#include <sqlite3.h>
+
+SqliteConnection::SqliteConnection(const QString &path, Mode mode)
+    : m_path(path)
+{
+    int flags = SQLITE_OPEN_NOMUTEX; // one connection per thread, never shared
+    switch (mode) {
+    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    }
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const QString msg = describe(m_db, rc, path, QStringLiteral("open"));
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw StoreError(msg);
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 5000);
+    try {
+        if (mode != Mode::ReadOnly)
+            exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=NORMAL");
+        exec("PRAGMA temp_store=MEMORY");
+        exec("PRAGMA cache_size=-32768");
+    } catch (...) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        throw;
+    }
+}
+
+SqliteConnection::~SqliteConnection()
+{
+    sqlite3_close_v2(m_db);
+}
+
+void SqliteConnection::exec(const char *sql)
+{
+    char *err = nullptr;
+    const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK)
+        throw StoreError(describe(m_db, rc, m_path, QString::fromUtf8(sql).section(QLatin1Char(' '), 0, 2)));
+}
+
+SqliteStatement SqliteConnection::prepare(const char *sql, bool persistent)
+{
+    return SqliteStatement(m_db, sql, persistent, m_path);
+}
+
+qint64 SqliteConnection::scalar(const char *sql)
+{
+    SqliteStatement st = prepare(sql);
+    return st.step() ? st.int64(0) : 0;
+}
+
+QString SqliteConnection::describe(sqlite3 *db, int rc, const QString &path, const QString &what)
+{
+    QString reason;
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB: reason = QStringLiteral("not an SQLite database (or it is encrypted)"); break;
+    case SQLITE_CORRUPT: reason = QStringLiteral("the database file is corrupt"); break;
+    case SQLITE_CANTOPEN: reason = QStringLiteral("cannot open the file (missing folder or no permission)"); break;
+    case SQLITE_READONLY: reason = QStringLiteral("the database is read-only"); break;
+    case SQLITE_FULL: reason = QStringLiteral("the disk is full"); break;
+    case SQLITE_BUSY: reason = QStringLiteral("the database is locked by another writer"); break;
+    default: break;
+    }
+    const QString detail = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
+    if (reason.isEmpty())
+        reason = detail;
+    else if (!detail.isEmpty() && detail != reason)
+        reason += QStringLiteral(" (") + detail + QLatin1Char(')');
+    return QStringLiteral("database %1: %2 [while %3]").arg(path, reason, what);
+}

@@ -1,0 +1,222 @@
+#include "storereader.h"
+
+StoreReader::StoreReader(const QString &path)
+    : m_db(path, SqliteConnection::Mode::ReadWrite)
+{
+    m_db.exec("PRAGMA query_only=1");
+}
+
+std::optional<qint64> StoreReader::idOf(const Instrument &instrument)
+{
+    if (auto it = m_ids.constFind(instrument); it != m_ids.constEnd())
+        return *it;
+    SqliteStatement st = m_db.prepare("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
+    st.bind(1, instrument.exchange).bind(2, instrument.symbol);
+    if (!st.step())
+        return std::nullopt; // not cached: the writer may register it later
+    m_ids.insert(instrument, st.int64(0));
+    return st.int64(0);
+}
+
+QList<Instrument> StoreReader::instruments()
+{
+    QList<Instrument> out;
+    SqliteStatement st = m_db.prepare("SELECT exchange, symbol FROM instruments ORDER BY exchange, symbol");
+    while (st.step())
+        out.push_back({st.text(0), st.text(1)});
+    return out;
+}
+
+bool StoreReader::hasInstrument(const Instrument &instrument)
+{
+    return idOf(instrument).has_value();
+}
+
+QVector<Candle> StoreReader::candleQuery(const char *sql, const Instrument &instrument, Timeframe tf, TimeRange range)
+{
+    QVector<Candle> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    SqliteStatement st = m_db.prepare(sql);
+    st.bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
+    while (st.step())
+        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), st.real(5), st.real(6), st.real(7)});
+    return out;
+}
+
+QVector<Candle> StoreReader::candles(const Instrument &instrument, Timeframe tf, TimeRange range)
+{
+    return candleQuery("SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM candles "
+                       "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
+                       instrument, tf, range);
+}
+
+QVector<Candle> StoreReader::markCandles(const Instrument &instrument, Timeframe tf, TimeRange range)
+{
+    return candleQuery("SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM mark_candles "
+                       "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
+                       instrument, tf, range);
+}
+
+namespace {
+
+template<typename Row, typename Fill>
+QVector<Row> rangeQuery(SqliteConnection &db, const char *sql, std::optional<qint64> id, TimeRange range, Fill fill)
+{
+    QVector<Row> out;
+    if (!id)
+        return out;
+    SqliteStatement st = db.prepare(sql);
+    st.bind(1, *id).bind(2, range.from).bind(3, range.to);
+    while (st.step())
+        out.push_back(fill(st));
+    return out;
+}
+
+FundingSample fundingRow(const SqliteStatement &st)
+{
+    return {st.int64(0), st.real(1), int(st.int64(2))};
+}
+
+OpenInterestSample oiRow(const SqliteStatement &st)
+{
+    return {st.int64(0), st.real(1), st.real(2)};
+}
+
+} // namespace
+
+QVector<FundingSample> StoreReader::funding(const Instrument &instrument, TimeRange range)
+{
+    return rangeQuery<FundingSample>(m_db, "SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
+                                     idOf(instrument), range, fundingRow);
+}
+
+QVector<FundingSample> StoreReader::predictedFunding(const Instrument &instrument, TimeRange range)
+{
+    return rangeQuery<FundingSample>(m_db,
+                                     "SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
+                                     idOf(instrument), range, fundingRow);
+}
+
+QVector<OpenInterestSample> StoreReader::openInterest(const Instrument &instrument, TimeRange range)
+{
+    return rangeQuery<OpenInterestSample>(m_db, "SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
+                                          idOf(instrument), range, oiRow);
+}
+
+QVector<Liquidation> StoreReader::liquidations(const Instrument &instrument, TimeRange range)
+{
+    return rangeQuery<Liquidation>(m_db,
+                                   "SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts>=? AND ts<? "
+                                   "ORDER BY ts, seq",
+                                   idOf(instrument), range, [](const SqliteStatement &st) {
+                                       return Liquidation{st.int64(0), int(st.int64(1)), Liquidation::Side(st.int64(2)),
+                                                          st.real(3), st.real(4), st.int64(5) != 0};
+                                   });
+}
+
+QVector<GroundTruthCell> StoreReader::groundTruth(const Instrument &instrument, TimeRange range)
+{
+    return rangeQuery<GroundTruthCell>(m_db,
+                                       "SELECT ts,side,bin,notional FROM ground_truth WHERE instrument=? AND ts>=? AND ts<? "
+                                       "ORDER BY ts, side, bin",
+                                       idOf(instrument), range, [](const SqliteStatement &st) {
+                                           return GroundTruthCell{st.int64(0), Liquidation::Side(st.int64(1)), int(st.int64(2)),
+                                                                  st.real(3)};
+                                       });
+}
+
+std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &instrument, qint64 t)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return std::nullopt;
+    SqliteStatement st = m_db.prepare("SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st.bind(1, *id).bind(2, t);
+    if (!st.step())
+        return std::nullopt;
+    return oiRow(st);
+}
+
+std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument, qint64 t)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return std::nullopt;
+    SqliteStatement st = m_db.prepare("SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st.bind(1, *id).bind(2, t);
+    if (!st.step())
+        return std::nullopt;
+    return fundingRow(st);
+}
+
+namespace {
+
+const char *tableOf(DataKind kind)
+{
+    switch (kind) {
+    case DataKind::Candles: return "candles";
+    case DataKind::MarkCandles: return "mark_candles";
+    case DataKind::Funding: return "funding";
+    case DataKind::PredictedFunding: return "funding_predicted";
+    case DataKind::OpenInterest: return "open_interest";
+    case DataKind::Liquidations: return "liquidations";
+    case DataKind::GroundTruth: return "ground_truth";
+    }
+    return "candles";
+}
+
+bool isCandleKind(DataKind kind)
+{
+    return kind == DataKind::Candles || kind == DataKind::MarkCandles;
+}
+
+} // namespace
+
+TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return {};
+    const QString where = isCandleKind(kind) ? QStringLiteral("instrument=? AND tf=1") : QStringLiteral("instrument=?");
+    const QString table = QString::fromLatin1(tableOf(kind));
+    // Two index probes rather than MIN/MAX over a scan.
+    qint64 first = 0, last = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        const QString sql = QStringLiteral("SELECT ts FROM %1 WHERE %2 ORDER BY ts %3 LIMIT 1")
+                                .arg(table, where, pass == 0 ? QStringLiteral("ASC") : QStringLiteral("DESC"));
+        SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
+        st.bind(1, *id);
+        if (!st.step())
+            return {};
+        (pass == 0 ? first : last) = st.int64(0);
+    }
+    return {first, last + (isCandleKind(kind) ? Timeframes::minuteMs : 1)};
+}
+
+qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return 0;
+    const QString sql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE instrument=?%2")
+                            .arg(QString::fromLatin1(tableOf(kind)), isCandleKind(kind) ? QStringLiteral(" AND tf=1") : QString());
+    SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
+    st.bind(1, *id);
+    return st.step() ? st.int64(0) : 0;
+}
+
+QString StoreReader::liquidationFeed(const Instrument &instrument)
+{
+    SqliteStatement st = m_db.prepare("SELECT liq_feed FROM instruments WHERE exchange=? AND symbol=?");
+    st.bind(1, instrument.exchange).bind(2, instrument.symbol);
+    return st.step() ? st.text(0) : QString();
+}
+
+QString StoreReader::meta(const QString &key)
+{
+    SqliteStatement st = m_db.prepare("SELECT value FROM meta WHERE key=?");
+    st.bind(1, key);
+    return st.step() ? st.text(0) : QString();
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "domain/candle.h"
+#include "domain/datakind.h"
+#include "domain/fundingsample.h"
+#include "domain/groundtruthcell.h"
+#include "domain/instrument.h"
+#include "domain/liquidation.h"
+#include "domain/openinterestsample.h"
+#include "domain/timeframe.h"
+#include "domain/timerange.h"
+#include "sqliteconnection.h"
+
+#include <QHash>
+#include <QList>
+#include <QVector>
+#include <optional>
+
+// Window queries on a connection of its own (one reader per thread). In WAL mode a reader
+// never waits for the writer and only ever sees committed batches. Every query is a range
+// scan of a clustered key, so cost follows the rows returned, not the table size.
+class StoreReader
+{
+public:
+    explicit StoreReader(const QString &path);
+
+    QList<Instrument> instruments();
+    bool hasInstrument(const Instrument &instrument);
+
+    QVector<Candle> candles(const Instrument &instrument, Timeframe tf, TimeRange range);
+    QVector<Candle> markCandles(const Instrument &instrument, Timeframe tf, TimeRange range);
+    QVector<FundingSample> funding(const Instrument &instrument, TimeRange range);
+    QVector<FundingSample> predictedFunding(const Instrument &instrument, TimeRange range);
+    QVector<OpenInterestSample> openInterest(const Instrument &instrument, TimeRange range);
+    QVector<Liquidation> liquidations(const Instrument &instrument, TimeRange range);
+    QVector<GroundTruthCell> groundTruth(const Instrument &instrument, TimeRange range);
+
+    // The last sample at or before t (for "value at the cursor" and range starts).
+    std::optional<OpenInterestSample> openInterestAt(const Instrument &instrument, qint64 t);
+    std::optional<FundingSample> fundingAt(const Instrument &instrument, qint64 t);
+
+    // [first ts, last ts + 1) of a series, or an invalid range when it is empty.
+    TimeRange extent(const Instrument &instrument, DataKind kind);
+    qint64 count(const Instrument &instrument, DataKind kind);
+
+    QString liquidationFeed(const Instrument &instrument);
+    QString meta(const QString &key);
+
+private:
+    std::optional<qint64> idOf(const Instrument &instrument);
+    QVector<Candle> candleQuery(const char *sql, const Instrument &instrument, Timeframe tf, TimeRange range);
+
+    SqliteConnection m_db;
+    QHash<Instrument, qint64> m_ids;
+};

@@ -1,0 +1,285 @@
+#include "storewriter.h"
+
+#include "candleaggregator.h"
+#include "storeerror.h"
+
+#include <QDateTime>
+
+#include <cmath>
+
+namespace {
+
+const char *upsertCandleSql(bool mark)
+{
+    return mark ? "INSERT INTO mark_candles(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) "
+                  "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(instrument,tf,ts) DO UPDATE SET "
+                  "open=excluded.open,high=excluded.high,low=excluded.low,close=excluded.close,"
+                  "volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy"
+                : "INSERT INTO candles(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) "
+                  "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(instrument,tf,ts) DO UPDATE SET "
+                  "open=excluded.open,high=excluded.high,low=excluded.low,close=excluded.close,"
+                  "volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy";
+}
+
+const char *selectCandleSql(bool mark)
+{
+    return mark ? "SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM mark_candles "
+                  "WHERE instrument=? AND tf=1 AND ts>=? AND ts<? ORDER BY ts"
+                : "SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM candles "
+                  "WHERE instrument=? AND tf=1 AND ts>=? AND ts<? ORDER BY ts";
+}
+
+QString iso(qint64 ts)
+{
+    return QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC).toString(Qt::ISODate);
+}
+
+bool isFiniteValue(double v)
+{
+    return std::isfinite(v);
+}
+
+QString checkCandles(const QVector<Candle> &bars, const char *what)
+{
+    for (const Candle &c : bars) {
+        if (c.ts % Timeframes::minuteMs != 0)
+            return QStringLiteral("%1 bar at %2 is not on a minute boundary").arg(QLatin1String(what), iso(c.ts));
+        if (!isFiniteValue(c.open) || !isFiniteValue(c.high) || !isFiniteValue(c.low) || !isFiniteValue(c.close) || !isFiniteValue(c.volume)
+            || !isFiniteValue(c.quoteVolume) || !isFiniteValue(c.takerBuyVolume))
+            return QStringLiteral("%1 bar at %2 has a non-numeric value").arg(QLatin1String(what), iso(c.ts));
+        if (c.low > c.high || c.open <= 0 || c.low <= 0)
+            return QStringLiteral("%1 bar at %2 has impossible prices (low %3 > high %4, or not positive)")
+                .arg(QLatin1String(what), iso(c.ts))
+                .arg(c.low)
+                .arg(c.high);
+        if (c.volume < 0 || c.takerBuyVolume < 0 || c.quoteVolume < 0)
+            return QStringLiteral("%1 bar at %2 has a negative volume").arg(QLatin1String(what), iso(c.ts));
+    }
+    return {};
+}
+
+} // namespace
+
+struct StoreWriter::Statements
+{
+    explicit Statements(SqliteConnection &db)
+        : candle(db.prepare(upsertCandleSql(false), true))
+        , mark(db.prepare(upsertCandleSql(true), true))
+        , candleSelect(db.prepare(selectCandleSql(false), true))
+        , markSelect(db.prepare(selectCandleSql(true), true))
+        , funding(db.prepare("INSERT INTO funding(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
+                             "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h",
+                             true))
+        , predicted(db.prepare("INSERT INTO funding_predicted(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
+                               "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h",
+                               true))
+        , oi(db.prepare("INSERT INTO open_interest(instrument,ts,oi,oi_usd) VALUES(?,?,?,?) "
+                        "ON CONFLICT(instrument,ts) DO UPDATE SET oi=excluded.oi,oi_usd=excluded.oi_usd",
+                        true))
+        , liquidation(db.prepare("INSERT INTO liquidations(instrument,ts,seq,side,price,qty,in_feed) VALUES(?,?,?,?,?,?,?) "
+                                 "ON CONFLICT(instrument,ts,seq) DO UPDATE SET side=excluded.side,price=excluded.price,"
+                                 "qty=excluded.qty,in_feed=excluded.in_feed",
+                                 true))
+        , groundTruth(db.prepare("INSERT INTO ground_truth(instrument,ts,side,bin,notional) VALUES(?,?,?,?,?) "
+                                 "ON CONFLICT(instrument,ts,side,bin) DO UPDATE SET notional=excluded.notional",
+                                 true))
+    {
+    }
+    SqliteStatement candle, mark, candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
+};
+
+StoreWriter::StoreWriter(const QString &path)
+    : m_db(path, SqliteConnection::Mode::ReadWrite)
+    , m_st(std::make_unique<Statements>(m_db))
+{
+}
+
+StoreWriter::~StoreWriter() = default;
+
+QString StoreWriter::validate(const MarketBatch &batch)
+{
+    if (!batch.instrument.isValid())
+        return QStringLiteral("batch has no instrument");
+    QString err = checkCandles(batch.candles, "candle");
+    if (err.isEmpty())
+        err = checkCandles(batch.markCandles, "mark price");
+    if (!err.isEmpty())
+        return err;
+    for (const auto *series : {&batch.funding, &batch.predictedFunding})
+        for (const FundingSample &f : *series)
+            if (!isFiniteValue(f.rate) || f.intervalHours <= 0)
+                return QStringLiteral("funding sample at %1 is invalid").arg(iso(f.ts));
+    for (const OpenInterestSample &o : batch.openInterest)
+        if (!isFiniteValue(o.openInterest) || !isFiniteValue(o.openInterestUsd) || o.openInterest < 0)
+            return QStringLiteral("open interest at %1 is invalid").arg(iso(o.ts));
+    for (const Liquidation &l : batch.liquidations)
+        if (!isFiniteValue(l.price) || !isFiniteValue(l.qty) || l.price <= 0 || l.qty <= 0)
+            return QStringLiteral("liquidation at %1 has a non-positive price or quantity").arg(iso(l.ts));
+    for (const GroundTruthCell &g : batch.groundTruth)
+        if (!isFiniteValue(g.notional))
+            return QStringLiteral("ground truth at %1 is not a number").arg(iso(g.ts));
+    return {};
+}
+
+qint64 StoreWriter::instrumentId(const Instrument &instrument)
+{
+    if (auto it = m_ids.constFind(instrument); it != m_ids.constEnd())
+        return *it;
+    SqliteStatement ins = m_db.prepare("INSERT INTO instruments(exchange,symbol) VALUES(?,?) ON CONFLICT DO NOTHING");
+    ins.bind(1, instrument.exchange).bind(2, instrument.symbol).exec();
+    SqliteStatement sel = m_db.prepare("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
+    sel.bind(1, instrument.exchange).bind(2, instrument.symbol);
+    if (!sel.step())
+        throw StoreError(QStringLiteral("database %1: cannot register instrument %2").arg(m_db.path(), instrument.key()));
+    const qint64 id = sel.int64(0);
+    m_ids.insert(instrument, id);
+    return id;
+}
+
+namespace {
+
+void bindCandle(SqliteStatement &st, qint64 id, Timeframe tf, const Candle &c)
+{
+    st.bind(1, id)
+        .bind(2, Timeframes::minutes(tf))
+        .bind(3, c.ts)
+        .bind(4, c.open)
+        .bind(5, c.high)
+        .bind(6, c.low)
+        .bind(7, c.close)
+        .bind(8, c.volume)
+        .bind(9, c.quoteVolume)
+        .bind(10, c.takerBuyVolume);
+    st.exec();
+}
+
+Candle readCandle(const SqliteStatement &st)
+{
+    return Candle{st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), st.real(5), st.real(6), st.real(7)};
+}
+
+} // namespace
+
+void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span)
+{
+    const bool mark = qstrcmp(table, "mark_candles") == 0;
+    SqliteStatement &upsert = mark ? m_st->mark : m_st->candle;
+    SqliteStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
+
+    const QVector<Candle> bars = CandleAggregator::normalized(input);
+    for (const Candle &c : bars)
+        bindCandle(upsert, id, Timeframe::M1, c);
+
+    // Each tier bucket the batch touched is rebuilt from 1m bars: from the batch alone when
+    // it holds every minute of the bucket, else from the store (which, inside this
+    // transaction, already holds the new 1m rows).
+    QVector<Candle> stored;
+    for (size_t t = 1; t < Timeframes::all.size(); ++t) {
+        const Timeframe tf = Timeframes::all[t];
+        const qint64 perBucket = Timeframes::minutes(tf);
+        qsizetype i = 0;
+        while (i < bars.size()) {
+            const qint64 bucket = Timeframes::floor(tf, bars[i].ts);
+            qsizetype j = i + 1;
+            while (j < bars.size() && Timeframes::floor(tf, bars[j].ts) == bucket)
+                ++j;
+            Candle agg;
+            if (j - i == perBucket) {
+                agg = CandleAggregator::aggregate(bucket, std::span<const Candle>(bars.constData() + i, size_t(j - i)));
+            } else {
+                stored.clear();
+                select.bind(1, id).bind(2, bucket).bind(3, bucket + Timeframes::ms(tf));
+                while (select.step())
+                    stored.push_back(readCandle(select));
+                select.reset();
+                agg = CandleAggregator::aggregate(bucket, stored);
+            }
+            bindCandle(upsert, id, tf, agg);
+            i = j;
+        }
+    }
+    if (!bars.isEmpty())
+        *span = {bars.front().ts, bars.back().ts + Timeframes::minuteMs};
+}
+
+namespace {
+
+template<typename T>
+TimeRange spanOf(const QVector<T> &rows)
+{
+    TimeRange r;
+    for (const T &row : rows)
+        r = r.united({row.ts, row.ts + 1});
+    return r;
+}
+
+} // namespace
+
+QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
+{
+    if (const QString err = validate(batch); !err.isEmpty())
+        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err));
+    QVector<Span> spans;
+    if (batch.isEmpty())
+        return spans;
+
+    m_db.exec("BEGIN IMMEDIATE");
+    try {
+        const qint64 id = instrumentId(batch.instrument);
+        TimeRange candleSpan, markSpan;
+        writeCandles("candles", id, batch.candles, &candleSpan);
+        writeCandles("mark_candles", id, batch.markCandles, &markSpan);
+        for (const FundingSample &f : batch.funding)
+            m_st->funding.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours).exec();
+        for (const FundingSample &f : batch.predictedFunding)
+            m_st->predicted.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours).exec();
+        for (const OpenInterestSample &o : batch.openInterest)
+            m_st->oi.bind(1, id).bind(2, o.ts).bind(3, o.openInterest).bind(4, o.openInterestUsd).exec();
+        for (const Liquidation &l : batch.liquidations)
+            m_st->liquidation.bind(1, id)
+                .bind(2, l.ts)
+                .bind(3, l.seq)
+                .bind(4, int(l.side))
+                .bind(5, l.price)
+                .bind(6, l.qty)
+                .bind(7, l.inExchangeFeed ? 1 : 0)
+                .exec();
+        for (const GroundTruthCell &g : batch.groundTruth)
+            m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional).exec();
+        m_db.exec("COMMIT");
+
+        const auto add = [&spans](DataKind kind, TimeRange r) {
+            if (r.isValid())
+                spans.push_back({kind, r});
+        };
+        add(DataKind::Candles, candleSpan);
+        add(DataKind::MarkCandles, markSpan);
+        add(DataKind::Funding, spanOf(batch.funding));
+        add(DataKind::PredictedFunding, spanOf(batch.predictedFunding));
+        add(DataKind::OpenInterest, spanOf(batch.openInterest));
+        add(DataKind::Liquidations, spanOf(batch.liquidations));
+        add(DataKind::GroundTruth, spanOf(batch.groundTruth));
+    } catch (...) {
+        m_ids.clear(); // an instrument registered in this transaction is gone again
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (...) {
+            // the original error is the one worth reporting
+        }
+        throw;
+    }
+    return spans;
+}
+
+void StoreWriter::setLiquidationFeed(const Instrument &instrument, const QString &feed)
+{
+    const qint64 id = instrumentId(instrument);
+    SqliteStatement st = m_db.prepare("UPDATE instruments SET liq_feed=? WHERE id=?");
+    st.bind(1, feed).bind(2, id).exec();
+}
+
+void StoreWriter::setMeta(const QString &key, const QString &value)
+{
+    SqliteStatement st = m_db.prepare("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    st.bind(1, key).bind(2, value).exec();
+}

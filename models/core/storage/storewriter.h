@@ -1,0 +1,48 @@
+#pragma once
+
+#include "domain/datakind.h"
+#include "domain/instrument.h"
+#include "domain/timerange.h"
+#include "sources/marketbatch.h"
+#include "sqliteconnection.h"
+
+#include <QHash>
+#include <QVector>
+#include <memory>
+
+// The single writer of a store (one per process, used from one thread). commit() writes a
+// whole batch in one BEGIN IMMEDIATE transaction as an upsert and maintains the candle tiers
+// (5m ... 1d) so they always equal the aggregate of the stored 1m bars.
+class StoreWriter
+{
+public:
+    struct Span
+    {
+        DataKind kind;
+        TimeRange range; // [first ts, last ts + 1) touched by the batch
+    };
+
+    explicit StoreWriter(const QString &path);
+    ~StoreWriter();
+
+    // Throws StoreError (nothing is written then). Returns what changed, for appended().
+    QVector<Span> commit(const MarketBatch &batch);
+
+    // Per-instrument facts the UI shows: "full" (complete tape) or "throttled" (exchange
+    // feed, at most one print per second).
+    void setLiquidationFeed(const Instrument &instrument, const QString &feed);
+    void setMeta(const QString &key, const QString &value);
+
+    // Rejects rows no source should produce (misaligned bars, NaN, negative sizes). Returns
+    // an empty string when the batch is fine.
+    static QString validate(const MarketBatch &batch);
+
+private:
+    struct Statements;
+    qint64 instrumentId(const Instrument &instrument);
+    void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span);
+
+    SqliteConnection m_db;
+    std::unique_ptr<Statements> m_st;
+    QHash<Instrument, qint64> m_ids;
+};

@@ -1,0 +1,134 @@
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+#include "testutil.h"
+
+#include <QFile>
+
+// Drives the real perpscope binary as a script would: exit codes, one-line errors on
+// stderr, results on stdout or in files.
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+    static void expectFailure(const QStringList &args, int code, const QString &needle)
+    {
+        const auto r = TestUtil::runPerpscope(args);
+        QVERIFY2(r.exitCode == code, qPrintable(QStringLiteral("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+        const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 1); // one clear line, no stack of noise
+        QVERIFY2(lines[0].startsWith(QLatin1String("perpscope: ")), qPrintable(r.err));
+        QVERIFY2(lines[0].contains(needle), qPrintable(r.err));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_db = m_dir.filePath(QStringLiteral("cli.db"));
+        const auto r = TestUtil::runPerpscope({QStringLiteral("backfill"), QStringLiteral("--db"), m_db, QStringLiteral("--source"),
+                                               QStringLiteral("synthetic"), QStringLiteral("--days"), QStringLiteral("3"),
+                                               QStringLiteral("--end"), QStringLiteral("2026-01-04T00:00:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("backfilled SYNTH:BTCUSDT: 4320 1m candles from 2026-01-01T00:00:00Z to 2026-01-04T00:00:00Z")));
+    }
+
+    void versionAndHelp()
+    {
+        auto r = TestUtil::runPerpscope({QStringLiteral("--version")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QStringLiteral("perpscope " PERPSCOPE_VERSION));
+        r = TestUtil::runPerpscope({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        for (const char *word : {"backfill", "export csv", "--db", "ISO-8601"})
+            QVERIFY2(r.out.contains(QLatin1String(word)), word);
+    }
+
+    void exportCsvToFileAndStdout()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("h1.csv"));
+        auto r = TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), m_db, QStringLiteral("--kind"),
+                                         QStringLiteral("candles"), QStringLiteral("--timeframe"), QStringLiteral("1h"), QStringLiteral("--from"),
+                                         QStringLiteral("2026-01-02T00:00:00Z"), QStringLiteral("--to"), QStringLiteral("2026-01-03"),
+                                         QStringLiteral("--out"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 25);
+        QVERIFY(lines[1].startsWith("1767312000000,"));
+
+        r = TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), m_db, QStringLiteral("--kind"),
+                                    QStringLiteral("funding"), QStringLiteral("--instrument"), QStringLiteral("BTCUSDT"), QStringLiteral("--out"),
+                                    QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 1 + 9); // 3 days x 3 settlements
+    }
+
+    void badArgumentsGetOneClearLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("needle");
+        const QString db = QStringLiteral("%DB%");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2 << QStringLiteral("unknown command 'frobnicate'");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("backfill"), QStringLiteral("--colour")} << 2 << QStringLiteral("colour");
+        QTest::newRow("missing db") << QStringList{QStringLiteral("backfill"), QStringLiteral("--source"), QStringLiteral("synthetic")} << 2
+                                    << QStringLiteral("--db is required");
+        QTest::newRow("negative days") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--days"), QStringLiteral("-3")}
+                                       << 2 << QStringLiteral("--days must be positive");
+        QTest::newRow("unknown source") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("ftx")}
+                                        << 2 << QStringLiteral("unknown source 'ftx'");
+        QTest::newRow("bad kind") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                 QStringLiteral("trades"), QStringLiteral("--out"), QStringLiteral("-")}
+                                  << 2 << QStringLiteral("unknown kind 'trades'");
+        QTest::newRow("bad timeframe") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                      QStringLiteral("candles"), QStringLiteral("--timeframe"), QStringLiteral("3m"), QStringLiteral("--out"), QStringLiteral("-")}
+                                       << 2 << QStringLiteral("'3m' is not one of");
+        QTest::newRow("bad time") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                 QStringLiteral("oi"), QStringLiteral("--from"), QStringLiteral("yesterday"), QStringLiteral("--out"), QStringLiteral("-")}
+                                  << 2 << QStringLiteral("'yesterday' is not a time");
+        QTest::newRow("from after to") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                      QStringLiteral("oi"), QStringLiteral("--from"), QStringLiteral("2026-01-03"), QStringLiteral("--to"),
+                                                      QStringLiteral("2026-01-02"), QStringLiteral("--out"), QStringLiteral("-")}
+                                       << 2 << QStringLiteral("must be before --to");
+        QTest::newRow("unknown instrument") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                           QStringLiteral("oi"), QStringLiteral("--instrument"), QStringLiteral("DOGEUSDT"), QStringLiteral("--out"),
+                                                           QStringLiteral("-")}
+                                            << 1 << QStringLiteral("DOGEUSDT: not in database");
+        QTest::newRow("heatmap not yet") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
+                                                        QStringLiteral("heatmap"), QStringLiteral("--out"), QStringLiteral("-")}
+                                         << 2 << QStringLiteral("not available yet");
+        QTest::newRow("missing db file") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), QStringLiteral("/nonexistent/x.db"),
+                                                        QStringLiteral("--kind"), QStringLiteral("oi"), QStringLiteral("--out"), QStringLiteral("-")}
+                                         << 1 << QStringLiteral("/nonexistent/x.db: no such file");
+    }
+
+    void badArgumentsGetOneClearLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, needle);
+        args.replaceInStrings(QStringLiteral("%DB%"), m_db);
+        expectFailure(args, code, needle);
+    }
+
+    void notADatabaseIsNamedAndUntouched()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("readme.txt"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("hello\n");
+        f.close();
+        expectFailure({QStringLiteral("backfill"), QStringLiteral("--db"), path, QStringLiteral("--source"), QStringLiteral("synthetic"),
+                       QStringLiteral("--days"), QStringLiteral("1")},
+                      1, path + QStringLiteral(": not a Perpscope database"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("hello\n"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

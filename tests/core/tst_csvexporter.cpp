@@ -1,0 +1,108 @@
+#include "domain/numbers.h"
+#include "storage/csvexporter.h"
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+#include "storage/storewriter.h"
+#include "testutil.h"
+
+#include <QBuffer>
+
+class TestCsvExporter : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    const Instrument m_btc{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+    static constexpr qint64 t0 = 1'767'225'600'000;
+    MarketBatch m_batch;
+
+    QList<QByteArray> exportLines(const CsvExporter::Spec &spec)
+    {
+        auto r = MarketStore::openExisting(m_path).reader();
+        QBuffer buf;
+        buf.open(QIODevice::WriteOnly);
+        CsvExporter(*r).write(spec, buf);
+        QList<QByteArray> lines = buf.data().split('\n');
+        if (!lines.isEmpty() && lines.last().isEmpty())
+            lines.removeLast();
+        return lines;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_path = m_dir.filePath(QStringLiteral("x.db"));
+        std::mt19937_64 rng(9);
+        m_batch.instrument = m_btc;
+        m_batch.candles = TestUtil::randomBars(rng, t0, 20'000, 93'123.45); // two weeks: several slices
+        m_batch.candles[0].open = 0.1;                                      // not exact in binary
+        m_batch.candles[0].low = 0.1;
+        m_batch.funding = {{t0, 0.0001, 8}, {t0 + 28'800'000, -3.5e-05, 4}};
+        m_batch.openInterest = {{t0, 80'123.456, 7.5e9}};
+        m_batch.liquidations = {{t0 + 17, 0, Liquidation::Side::Short, 93'000.1, 0.003, true}};
+        MarketStore::open(m_path).writer()->commit(m_batch);
+    }
+
+    void candlesRoundTripExactly()
+    {
+        const auto lines = exportLines({QStringLiteral("candles"), m_btc, {t0, t0 + 20'000LL * 60'000}, Timeframe::M1});
+        QCOMPARE(lines.size(), 20'001);
+        QCOMPARE(lines[0], QByteArray("ts,open,high,low,close,volume,quote_volume,taker_buy_volume"));
+        QVERIFY(lines[1].startsWith(QByteArray::number(t0) + ",0.1,"));
+        for (int i = 1; i < lines.size(); i += 997) {
+            const auto f = lines[i].split(',');
+            QCOMPARE(f.size(), 8);
+            const Candle &c = m_batch.candles[i - 1];
+            QCOMPARE(*Numbers::parseInt(f[0]), c.ts);
+            QCOMPARE(*Numbers::parse(f[1]), c.open);
+            QCOMPARE(*Numbers::parse(f[4]), c.close);
+            QCOMPARE(*Numbers::parse(f[7]), c.takerBuyVolume);
+        }
+    }
+
+    void otherKinds()
+    {
+        QCOMPARE(exportLines({QStringLiteral("funding"), m_btc, {t0, t0 + 86'400'000}, Timeframe::M1}),
+                 (QList<QByteArray>{"ts,rate,interval_hours", QByteArray::number(t0) + ",0.0001,8", QByteArray::number(t0 + 28'800'000) + ",-0.000035,4"}));
+        QCOMPARE(exportLines({QStringLiteral("oi"), m_btc, {t0, t0 + 1}, Timeframe::M1}).value(1),
+                 QByteArray::number(t0) + ",80123.456,7500000000");
+        QCOMPARE(exportLines({QStringLiteral("liquidations"), m_btc, {t0, t0 + 1000}, Timeframe::M1}),
+                 (QList<QByteArray>{"ts,side,price,qty,seq,in_exchange_feed", QByteArray::number(t0 + 17) + ",short,93000.1,0.003,0,1"}));
+        const auto daily = exportLines({QStringLiteral("candles"), m_btc, {t0, t0 + 20'000LL * 60'000}, Timeframe::D1});
+        QCOMPARE(daily.size(), 1 + 14);
+    }
+
+    void badSpecsAreExplained()
+    {
+        auto r = MarketStore::openExisting(m_path).reader();
+        QBuffer buf;
+        buf.open(QIODevice::WriteOnly);
+        try {
+            CsvExporter(*r).write({QStringLiteral("heatmap"), m_btc, {t0, t0 + 1}, Timeframe::M1}, buf);
+            QFAIL("heatmap export should not be available yet");
+        } catch (const std::invalid_argument &e) {
+            QVERIFY(QString::fromLatin1(e.what()).contains(QLatin1String("not available yet")));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CsvExporter(*r).write({QStringLiteral("trades"), m_btc, {t0, t0 + 1}, Timeframe::M1}, buf));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CsvExporter(*r).write({QStringLiteral("oi"), m_btc, {t0, t0}, Timeframe::M1}, buf));
+    }
+
+    void numbersParseStrictly()
+    {
+        QCOMPARE(*Numbers::parse("59.490"), 59.49);
+        QCOMPARE(*Numbers::parse("3.832e+07"), 3.832e7);
+        QCOMPARE(*Numbers::parse("-0.00010000"), -0.0001);
+        QCOMPARE(*Numbers::parse(" 12\r"), 12.0);
+        for (const char *bad : {"", "abc", "1.2.3", "nan", "inf", "12x", "--1"})
+            QVERIFY2(!Numbers::parse(bad), bad);
+        QCOMPARE(*Numbers::parseInt("1769904000000"), 1'769'904'000'000);
+        QVERIFY(!Numbers::parseInt("17.5"));
+        QCOMPARE(Numbers::format(0.1), QByteArray("0.1"));
+        QCOMPARE(Numbers::format(93123.45), QByteArray("93123.45"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCsvExporter)
+#include "tst_csvexporter.moc"

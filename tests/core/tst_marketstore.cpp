@@ -1,0 +1,165 @@
+#include "storage/marketstore.h"
+#include "storage/schema.h"
+#include "storage/sqliteconnection.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+#include "storage/storewriter.h"
+#include "testutil.h"
+
+#include <QFile>
+
+class TestMarketStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    static QByteArray readAll(const QString &path)
+    {
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        return f.readAll();
+    }
+
+    // Expects open() to fail with a message naming the file and `reason`, and the file to be
+    // byte-for-byte unchanged afterwards.
+    void expectRejected(const QString &path, const QString &reason)
+    {
+        const QByteArray before = readAll(path);
+        try {
+            MarketStore::open(path);
+            QFAIL("the file was accepted");
+        } catch (const StoreError &e) {
+            QVERIFY2(e.message().contains(path), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(reason), qPrintable(e.message()));
+        }
+        QCOMPARE(readAll(path), before);
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void createsAndReopens()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("sub/dir/new.db"));
+        const MarketStore store = MarketStore::open(path);
+        QCOMPARE(store.schemaVersion(), Schema::latestVersion());
+        QVERIFY(QFile::exists(path));
+        {
+            MarketBatch b;
+            b.instrument = {QStringLiteral("SIM"), QStringLiteral("ETHUSDT")};
+            b.funding = {{1000, 0.0001, 8}};
+            store.writer()->commit(b);
+        }
+        const MarketStore again = MarketStore::open(path);
+        QCOMPARE(again.reader()->count({QStringLiteral("SIM"), QStringLiteral("ETHUSDT")}, DataKind::Funding), 1);
+        QCOMPARE(again.integrityCheck(), QStringLiteral("ok"));
+        SqliteConnection raw(path, SqliteConnection::Mode::ReadWrite);
+        QCOMPARE(raw.scalar("PRAGMA application_id"), qint64(Schema::applicationId));
+        SqliteStatement mode = raw.prepare("PRAGMA journal_mode");
+        QVERIFY(mode.step());
+        QCOMPARE(mode.text(0), QStringLiteral("wal"));
+        QCOMPARE(raw.scalar("PRAGMA synchronous"), 1); // NORMAL on every connection
+    }
+
+    void openExistingDoesNotCreate()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("missing.db"));
+        QVERIFY_THROWS_EXCEPTION(StoreError, MarketStore::openExisting(path));
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void rejectsNonSqliteFile()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.db"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("ts,open,high\n1,2,3\nthis is a CSV file, not a database\n");
+        f.close();
+        expectRejected(path, QStringLiteral("not SQLite"));
+    }
+
+    void rejectsForeignSqliteDatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("foreign.db"));
+        {
+            SqliteConnection db(path, SqliteConnection::Mode::ReadWriteCreate);
+            db.exec("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES('ann')");
+        }
+        expectRejected(path, QStringLiteral("not a Perpscope database"));
+        SqliteConnection db(path, SqliteConnection::Mode::ReadWrite);
+        QCOMPARE(db.scalar("SELECT COUNT(*) FROM customers"), 1);
+        QCOMPARE(db.scalar("PRAGMA user_version"), 0);
+    }
+
+    void rejectsNewerSchema()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("future.db"));
+        MarketStore::open(path);
+        {
+            SqliteConnection db(path, SqliteConnection::Mode::ReadWrite);
+            db.exec("PRAGMA user_version=99");
+        }
+        expectRejected(path, QStringLiteral("schema version 99 is newer"));
+    }
+
+    void rejectsCorruptDatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("corrupt.db"));
+        {
+            auto w = MarketStore::open(path).writer();
+            std::mt19937_64 rng(3);
+            MarketBatch b;
+            b.instrument = {QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+            b.candles = TestUtil::randomBars(rng, 1'767'225'600'000, 5000);
+            w->commit(b);
+        }
+        {
+            SqliteConnection db(path, SqliteConnection::Mode::ReadWrite);
+            db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(100); // just past the file header: the schema page's b-tree header
+        f.write(QByteArray(4000, '\xA5'));
+        f.close();
+        expectRejected(path, QStringLiteral("corrupt"));
+    }
+
+    void emptyFileBecomesADatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("empty.db"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        QCOMPARE(MarketStore::open(path).schemaVersion(), Schema::latestVersion());
+    }
+
+    void migratesFromVersion1()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("v1.db"));
+        {
+            SqliteConnection db(path, SqliteConnection::Mode::ReadWriteCreate);
+            Schema::migrate(db, 1);
+            QCOMPARE(db.scalar("PRAGMA user_version"), 1);
+            db.exec("INSERT INTO instruments(id, exchange, symbol) VALUES(1, 'BINANCE', 'BTCUSDT');"
+                    "INSERT INTO candles VALUES(1, 1, 60000, 10, 12, 9, 11, 5, 55, 2);"
+                    "INSERT INTO funding VALUES(1, 0, 0.0001, 8);");
+        }
+        const MarketStore store = MarketStore::open(path);
+        QCOMPARE(store.schemaVersion(), 2);
+        const Instrument btc{QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")};
+        auto r = store.reader();
+        QCOMPARE(r->candles(btc, Timeframe::M1, {0, 120'000}).value(0), (Candle{60'000, 10, 12, 9, 11, 5, 55, 2}));
+        QCOMPARE(r->liquidationFeed(btc), QStringLiteral("unknown")); // the v2 column got its default
+        MarketBatch b;
+        b.instrument = btc;
+        b.groundTruth = {{0, Liquidation::Side::Long, 5, 1.0}};
+        store.writer()->commit(b); // the v2 table exists
+        QCOMPARE(r->groundTruth(btc, {0, 1}).size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMarketStore)
+#include "tst_marketstore.moc"

@@ -1,0 +1,271 @@
+#include "storage/candleaggregator.h"
+#include "storage/csvexporter.h"
+#include "storage/marketstore.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+#include "storage/storewriter.h"
+#include "testutil.h"
+
+#include <QBuffer>
+#include <QMap>
+
+class TestStoreWriter : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    const Instrument m_btc{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+    static constexpr qint64 t0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
+
+    QString freshDb(const QString &name) { return m_dir.filePath(name); }
+
+    MarketBatch fullBatch()
+    {
+        std::mt19937_64 rng(7);
+        MarketBatch b;
+        b.instrument = m_btc;
+        b.candles = TestUtil::randomBars(rng, t0, 300, 90'000);
+        b.markCandles = TestUtil::randomBars(rng, t0, 300, 90'010);
+        b.funding = {{t0, 0.0001, 8}, {t0 + 8 * 3600'000, -0.00025, 8}};
+        b.predictedFunding = {{t0 + 60'000, 0.00012, 8}, {t0 + 120'000, 0.00013, 4}};
+        b.openInterest = {{t0, 80'000.5, 7.2e9}, {t0 + 60'000, 80'010.25, 7.21e9}};
+        b.liquidations = {{t0 + 1234, 0, Liquidation::Side::Long, 89'900.5, 0.25, true},
+                          {t0 + 1234, 1, Liquidation::Side::Short, 90'100, 1.5, false},
+                          {t0 + 5000, 0, Liquidation::Side::Long, 89'000, 3, true}};
+        b.groundTruth = {{t0, Liquidation::Side::Long, 11'400, 1.5e6}, {t0, Liquidation::Side::Short, 11'420, 2.5e5}};
+        return b;
+    }
+
+    QByteArray exportAll(const QString &path)
+    {
+        auto reader = MarketStore::openExisting(path).reader();
+        QByteArray all;
+        for (const QString &kind : CsvExporter::kinds()) {
+            if (kind == QLatin1String("heatmap"))
+                continue;
+            for (Timeframe tf : Timeframes::all) {
+                QBuffer buf;
+                buf.open(QIODevice::WriteOnly);
+                CsvExporter(*reader).write({kind, m_btc, {0, t0 * 2}, tf}, buf);
+                all += buf.data();
+                if (kind != QLatin1String("candles") && kind != QLatin1String("mark"))
+                    break;
+            }
+        }
+        return all;
+    }
+
+    // Brute force: aggregate the stored 1m bars of each bucket, summing in time order.
+    void verifyTiers(StoreReader &reader, const char *table)
+    {
+        const bool mark = qstrcmp(table, "mark") == 0;
+        const auto ones = mark ? reader.markCandles(m_btc, Timeframe::M1, {0, t0 * 2}) : reader.candles(m_btc, Timeframe::M1, {0, t0 * 2});
+        for (Timeframe tf : Timeframes::all) {
+            if (tf == Timeframe::M1)
+                continue;
+            QMap<qint64, QVector<Candle>> buckets;
+            for (const Candle &c : ones)
+                buckets[Timeframes::floor(tf, c.ts)].push_back(c);
+            const auto stored = mark ? reader.markCandles(m_btc, tf, {0, t0 * 2}) : reader.candles(m_btc, tf, {0, t0 * 2});
+            QCOMPARE(stored.size(), buckets.size());
+            int i = 0;
+            for (auto it = buckets.cbegin(); it != buckets.cend(); ++it, ++i) {
+                Candle expect;
+                expect.ts = it.key();
+                expect.open = it->front().open;
+                expect.close = it->back().close;
+                expect.high = it->front().high;
+                expect.low = it->front().low;
+                for (const Candle &c : *it) {
+                    expect.high = std::max(expect.high, c.high);
+                    expect.low = std::min(expect.low, c.low);
+                    expect.volume += c.volume;
+                    expect.quoteVolume += c.quoteVolume;
+                    expect.takerBuyVolume += c.takerBuyVolume;
+                }
+                if (!(stored[i] == expect))
+                    QFAIL(qPrintable(QStringLiteral("%1 tier bucket %2 differs from the aggregate of its 1m bars")
+                                         .arg(Timeframes::name(tf))
+                                         .arg(it.key())));
+            }
+        }
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void roundTripEveryKind()
+    {
+        const QString path = freshDb(QStringLiteral("roundtrip.db"));
+        const MarketBatch b = fullBatch();
+        {
+            auto w = MarketStore::open(path).writer();
+            const auto spans = w->commit(b);
+            QCOMPARE(spans.size(), 7);
+        }
+        auto r = MarketStore::openExisting(path).reader();
+        QCOMPARE(r->instruments(), QList<Instrument>{m_btc});
+        QCOMPARE(r->candles(m_btc, Timeframe::M1, {t0, t0 + 300 * 60'000}), b.candles);
+        QCOMPARE(r->markCandles(m_btc, Timeframe::M1, {t0, t0 + 300 * 60'000}), b.markCandles);
+        QCOMPARE(r->funding(m_btc, {t0, t0 + 86'400'000}), b.funding);
+        QCOMPARE(r->predictedFunding(m_btc, {t0, t0 + 86'400'000}), b.predictedFunding);
+        QCOMPARE(r->openInterest(m_btc, {t0, t0 + 86'400'000}), b.openInterest);
+        QCOMPARE(r->liquidations(m_btc, {t0, t0 + 86'400'000}), b.liquidations);
+        QCOMPARE(r->groundTruth(m_btc, {t0, t0 + 1}), b.groundTruth);
+        QCOMPARE(r->extent(m_btc, DataKind::Candles), (TimeRange{t0, t0 + 300 * 60'000}));
+        QCOMPARE(r->openInterestAt(m_btc, t0 + 90'000)->openInterest, 80'010.25);
+        QCOMPARE(r->fundingAt(m_btc, t0 + 9 * 3600'000)->rate, -0.00025);
+        QVERIFY(!r->fundingAt(m_btc, t0 - 1));
+        // Window queries are half-open and only return the asked tier.
+        QCOMPARE(r->candles(m_btc, Timeframe::M5, {t0, t0 + 10 * 60'000}).size(), 2);
+        QCOMPARE(r->candles(m_btc, Timeframe::M1, {t0 + 60'000, t0 + 120'000}).size(), 1);
+    }
+
+    void replayChangesNothing()
+    {
+        const QString path = freshDb(QStringLiteral("replay.db"));
+        const MarketBatch b = fullBatch();
+        auto w = MarketStore::open(path).writer();
+        w->commit(b);
+        const QByteArray before = exportAll(path);
+        w->commit(b);
+        w->commit(b);
+        QCOMPARE(exportAll(path), before);
+        auto r = MarketStore::openExisting(path).reader();
+        QCOMPARE(r->count(m_btc, DataKind::Candles), 300);
+        QCOMPARE(r->count(m_btc, DataKind::Liquidations), 3);
+    }
+
+    void tiersEqualBruteForceOnRandomData_data()
+    {
+        QTest::addColumn<quint64>("seed");
+        for (quint64 s : {1u, 2u, 3u, 4u})
+            QTest::newRow(qPrintable(QStringLiteral("seed %1").arg(s))) << quint64(s);
+    }
+
+    void tiersEqualBruteForceOnRandomData()
+    {
+        QFETCH(quint64, seed);
+        const QString path = freshDb(QStringLiteral("tiers%1.db").arg(seed));
+        auto w = MarketStore::open(path).writer();
+        std::mt19937_64 rng(seed);
+        // Three days with gaps, cut into random batches, committed in shuffled order, with a
+        // share of bars re-sent later with different values (updated/partial bars).
+        QVector<Candle> bars = TestUtil::randomBars(rng, t0 + 17 * 60'000, 3 * 1440, 50'000);
+        std::uniform_real_distribution<double> u(0, 1);
+        bars.erase(std::remove_if(bars.begin(), bars.end(), [&](const Candle &) { return u(rng) < 0.05; }), bars.end());
+        QVector<QVector<Candle>> batches;
+        for (qsizetype i = 0; i < bars.size();) {
+            const qsizetype n = 1 + qsizetype(u(rng) * 700);
+            batches.push_back(bars.mid(i, n));
+            i += n;
+        }
+        std::shuffle(batches.begin(), batches.end(), rng);
+        for (const auto &chunk : batches) {
+            MarketBatch b;
+            b.instrument = m_btc;
+            b.candles = chunk;
+            b.markCandles = chunk;
+            w->commit(b);
+        }
+        for (int k = 0; k < 200; ++k) {
+            Candle c = bars[qsizetype(u(rng) * bars.size())];
+            c.close *= 1.01;
+            c.high = std::max(c.high, c.close) * 1.001;
+            c.low *= 0.995;
+            c.volume += 3.25;
+            c.quoteVolume += 3.25 * c.close;
+            MarketBatch b;
+            b.instrument = m_btc;
+            b.candles = {c};
+            w->commit(b);
+        }
+        auto r = MarketStore::openExisting(path).reader();
+        verifyTiers(*r, "candles");
+        verifyTiers(*r, "mark");
+    }
+
+    void subMinuteSnapshotsUpdateTheOpenBarAndTiers()
+    {
+        const QString path = freshDb(QStringLiteral("live.db"));
+        auto w = MarketStore::open(path).writer();
+        std::mt19937_64 rng(11);
+        MarketBatch history;
+        history.instrument = m_btc;
+        history.candles = TestUtil::randomBars(rng, t0, 1439, 40'000); // all but the day's last minute
+        w->commit(history);
+        // The live minute arrives as growing snapshots (as Binance kline_1m does every 250 ms).
+        const qint64 live = t0 + 1439 * 60'000;
+        Candle c{live, 40'000, 40'000, 40'000, 40'000, 0, 0, 0};
+        auto r = MarketStore::openExisting(path).reader();
+        for (int tick = 0; tick < 30; ++tick) {
+            const double p = 40'000 + (tick % 7) * 25.0 - (tick % 3) * 40.0;
+            c.high = std::max(c.high, p);
+            c.low = std::min(c.low, p);
+            c.close = p;
+            c.volume += 0.5;
+            c.quoteVolume += 0.5 * p;
+            MarketBatch b;
+            b.instrument = m_btc;
+            b.candles = {c};
+            w->commit(b);
+            QCOMPARE(r->candles(m_btc, Timeframe::M1, {live, live + 60'000}).value(0), c);
+            const Candle day = r->candles(m_btc, Timeframe::D1, {t0, t0 + 1}).value(0);
+            QCOMPARE(day.close, p);
+            QVERIFY(day.high >= c.high && day.low <= c.low);
+        }
+        verifyTiers(*r, "candles");
+    }
+
+    void invalidBatchIsRejectedAndLosesNothing()
+    {
+        const QString path = freshDb(QStringLiteral("invalid.db"));
+        auto w = MarketStore::open(path).writer();
+        w->commit(fullBatch());
+        const QByteArray before = exportAll(path);
+
+        MarketBatch bad = fullBatch();
+        bad.candles[5].ts += 30'000; // not on a minute boundary
+        try {
+            w->commit(bad);
+            QFAIL("a misaligned bar was accepted");
+        } catch (const StoreError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("minute boundary")), qPrintable(e.message()));
+            QVERIFY(e.message().contains(path));
+        }
+        MarketBatch nan = fullBatch();
+        nan.openInterest[0].openInterest = std::numeric_limits<double>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(StoreError, w->commit(nan));
+        MarketBatch noInstrument = fullBatch();
+        noInstrument.instrument = {};
+        QVERIFY_THROWS_EXCEPTION(StoreError, w->commit(noInstrument));
+        QCOMPARE(exportAll(path), before);
+    }
+
+    void instrumentsAreKeptApart()
+    {
+        const QString path = freshDb(QStringLiteral("two.db"));
+        auto w = MarketStore::open(path).writer();
+        MarketBatch a = fullBatch();
+        MarketBatch b = fullBatch();
+        b.instrument = {QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")};
+        for (Candle &c : b.candles)
+            c.close = c.open;
+        w->commit(a);
+        w->commit(b);
+        w->setLiquidationFeed(b.instrument, QStringLiteral("throttled"));
+        w->setMeta(QStringLiteral("sim.seed"), QStringLiteral("42"));
+        auto r = MarketStore::openExisting(path).reader();
+        QCOMPARE(r->instruments().size(), 2);
+        QCOMPARE(r->candles(m_btc, Timeframe::M1, {t0, t0 + 60'000}).value(0), a.candles[0]);
+        QCOMPARE(r->candles(b.instrument, Timeframe::M1, {t0, t0 + 60'000}).value(0), b.candles[0]);
+        QCOMPARE(r->liquidationFeed(b.instrument), QStringLiteral("throttled"));
+        QCOMPARE(r->liquidationFeed(m_btc), QStringLiteral("unknown"));
+        QCOMPARE(r->meta(QStringLiteral("sim.seed")), QStringLiteral("42"));
+        QVERIFY(r->candles({QStringLiteral("X"), QStringLiteral("Y")}, Timeframe::M1, {0, t0 * 2}).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreWriter)
+#include "tst_storewriter.moc"
