@@ -91,6 +91,7 @@ struct StoreWriter::Statements
 StoreWriter::StoreWriter(const QString &path)
     : m_db(path, SqliteConnection::Mode::ReadWrite)
     , m_st(std::make_unique<Statements>(m_db))
+    , m_derived(std::make_unique<DerivedTiers>(m_db))
 {
 }
 
@@ -244,6 +245,19 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
                 .bind(6, l.qty)
                 .bind(7, l.inExchangeFeed ? 1 : 0)
                 .exec();
+        const auto times = [](const auto &rows) {
+            QVector<qint64> t;
+            t.reserve(rows.size());
+            for (const auto &r : rows)
+                t.push_back(r.ts);
+            return t;
+        };
+        if (!batch.openInterest.isEmpty())
+            m_derived->rebuildLines(id, times(batch.openInterest), true);
+        if (!batch.predictedFunding.isEmpty())
+            m_derived->rebuildLines(id, times(batch.predictedFunding), false);
+        if (!batch.liquidations.isEmpty())
+            m_derived->rebuildLiquidations(id, times(batch.liquidations));
         for (const GroundTruthCell &g : batch.groundTruth)
             m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional).exec();
         m_db.exec("COMMIT");

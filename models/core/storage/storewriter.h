@@ -4,6 +4,7 @@
 #include "domain/instrument.h"
 #include "domain/timerange.h"
 #include "sources/marketbatch.h"
+#include "derivedtiers.h"
 #include "sqliteconnection.h"
 
 #include <QHash>
@@ -44,5 +45,6 @@ private:
 
     SqliteConnection m_db;
     std::unique_ptr<Statements> m_st;
+    std::unique_ptr<DerivedTiers> m_derived;
     QHash<Instrument, qint64> m_ids;
 };
