@@ -5,7 +5,6 @@
 #include "timeaxisticker.h"
 #include "timesync.h"
 
-#include <QLabel>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <qcustomplot.h>
@@ -27,13 +26,7 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    m_header = new QLabel(this);
-    m_header->setTextFormat(Qt::RichText);
-    m_header->setContentsMargins(8, 3, 8, 3);
-    m_header->setMinimumHeight(22);
-    // Long read-outs are clipped, never allowed to force the pane (and the dock area) wide.
-    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-    m_header->setMinimumWidth(0);
+    m_header = new ReadoutBar(this); // clips long read-outs: never forces the dock area wide
     layout->addWidget(m_header);
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(80);
@@ -51,7 +44,10 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHint(QCP::phCacheLabels, true);
 
-    m_plot->addLayer(cursorLayer, m_plot->layer(QStringLiteral("overlay")), QCustomPlot::limBelow);
+    // Two paint buffers only: everything else shares one, the cursor layer (on top) has its
+    // own, so a cursor move redraws a few items and blits two pixmaps.
+    m_plot->layer(QStringLiteral("overlay"))->setMode(QCPLayer::lmLogical);
+    m_plot->addLayer(cursorLayer, m_plot->layer(QStringLiteral("overlay")), QCustomPlot::limAbove);
     m_plot->layer(cursorLayer)->setMode(QCPLayer::lmBuffered);
     const auto onCursorLayer = [this](QCPAbstractItem *item) {
         item->setLayer(cursorLayer);
@@ -115,9 +111,15 @@ int ChartPane::plotWidth() const
     return std::max(1, m_plot->width() - leftMargin - rightMargin);
 }
 
-QString ChartPane::colored(const QString &text, const QColor &color)
+void ChartPane::field(ReadoutBar::Segments &out, const QString &label, const QString &value, const QColor &color, int gap) const
 {
-    return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color.name(), text.toHtmlEscaped());
+    out.push_back({label, m_theme.mutedText, false, 4});
+    out.push_back({value, color, false, gap});
+}
+
+void ChartPane::text(ReadoutBar::Segments &out, const QString &value, const QColor &color, int gap)
+{
+    out.push_back({value, color, false, gap});
 }
 
 QString ChartPane::valueLabel(double value) const
@@ -128,11 +130,7 @@ QString ChartPane::valueLabel(double value) const
 void ChartPane::applyBaseTheme()
 {
     m_theme.apply(m_plot);
-    QPalette pal = m_header->palette();
-    pal.setColor(QPalette::Window, m_theme.background);
-    pal.setColor(QPalette::WindowText, m_theme.text);
-    m_header->setAutoFillBackground(true);
-    m_header->setPalette(pal);
+    m_header->setBackground(m_theme.background);
     applyThemeToItems();
 }
 
@@ -215,14 +213,12 @@ void ChartPane::onCursorChanged(std::optional<qint64> t, const QObject *origin)
 
 void ChartPane::updateHeader()
 {
-    const QString tf = Timeframes::name(window().timeframe);
-    QString text = QStringLiteral("<b>%1</b>").arg(m_title.toHtmlEscaped());
+    ReadoutBar::Segments out;
+    out.push_back({m_title, m_theme.text, true, 8});
     if (window().instrument.isValid())
-        text += QStringLiteral(" &nbsp;") + colored(window().instrument.symbol + QStringLiteral(" · ") + tf, m_theme.mutedText);
-    const QString values = readout(m_sync->cursor());
-    if (!values.isEmpty())
-        text += QStringLiteral(" &nbsp;&nbsp;") + values;
-    m_header->setText(text);
+        out.push_back({window().instrument.symbol + QStringLiteral(" · ") + Timeframes::name(window().timeframe), m_theme.mutedText, false, 16});
+    readout(m_sync->cursor(), out);
+    m_header->setSegments(std::move(out));
 }
 
 bool ChartPane::eventFilter(QObject *watched, QEvent *event)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "charttheme.h"
+#include "readoutbar.h"
 #include "marketwindow.h"
 
 #include <QWidget>
@@ -15,7 +16,6 @@ class QCPItemStraightLine;
 class QCPItemText;
 class QCPItemRect;
 class QCPPainter;
-class QLabel;
 class TimeSync;
 
 // The base of every chart pane: a header line (title and read-outs at the cursor) over a
@@ -36,7 +36,7 @@ public:
     QString title() const { return m_title; }
     QSize sizeHint() const override { return {1100, 260}; }
     QCustomPlot *plot() const { return m_plot; }
-    QLabel *header() const { return m_header; }
+    ReadoutBar *header() const { return m_header; }
     QCPAxis *timeAxis() const;
     QCPAxis *valueAxis() const;
     const ChartTheme &theme() const { return m_theme; }
@@ -58,7 +58,7 @@ protected:
     // Value range of the data whose keys (seconds) are in `keys`; invalid = keep.
     virtual QCPRange valueRange(const QCPRange &keys) const = 0;
     // Header read-outs at t (nullopt: at the latest data in view).
-    virtual QString readout(std::optional<qint64> t) const = 0;
+    virtual void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const = 0;
     virtual void themeChanged() {}
     // Secondary axes (volume, OI delta) follow the visible keys too.
     virtual void fitExtraAxes(const QCPRange &keys) { Q_UNUSED(keys); }
@@ -67,7 +67,9 @@ protected:
 
     const MarketWindow &window() const;
     static double key(qint64 ms) { return ms / 1000.0; }
-    static QString colored(const QString &text, const QColor &color);
+    // Read-out helpers: a label in the muted colour followed by a value in `color`.
+    void field(ReadoutBar::Segments &out, const QString &label, const QString &value, const QColor &color, int gap = 10) const;
+    static void text(ReadoutBar::Segments &out, const QString &value, const QColor &color, int gap = 4);
     // Rows whose bucket [ts, ts + step) overlaps the visible keys (seconds).
     template<typename T>
     static std::span<const T> inKeys(const QVector<T> &rows, const QCPRange &keys, qint64 stepMs)
@@ -126,7 +128,7 @@ private:
     TimeSync *m_sync;
     MarketWindowModel *m_model;
     ChartTheme m_theme;
-    QLabel *m_header;
+    ReadoutBar *m_header;
     QCustomPlot *m_plot;
     QCPItemStraightLine *m_cursorLine;
     QCPItemStraightLine *m_crossLine;

@@ -76,24 +76,19 @@ QString FundingPane::valueLabel(double value) const
     return DisplayFormat::rate(value);
 }
 
-QString FundingPane::readout(std::optional<qint64> t) const
+void FundingPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
     const ChartTheme &th = theme();
-    QString s;
     const qint64 at = t ? *t : qint64(visibleKeys().upper * 1000);
     if (const FundingSample *f = MarketWindow::lastAtOrBefore(w.funding, at)) {
         const QColor c = f->rate >= 0 ? th.up : th.down;
-        s += colored(tr("Settled"), th.mutedText) + QStringLiteral(" ")
-            + colored(DisplayFormat::rate(f->rate) + QStringLiteral("/%1h").arg(f->intervalHours), c) + QStringLiteral("&nbsp; ")
-            + colored(tr("APR"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::percent(f->annualized(), 1), c);
+        field(out, tr("Settled"), DisplayFormat::rate(f->rate) + QStringLiteral("/%1h").arg(f->intervalHours), c);
+        field(out, tr("APR"), DisplayFormat::percent(f->annualized(), 1), c);
         // Money moved at that settlement: rate x open interest (USD) at that moment.
         if (const LineBar *oi = MarketWindow::lastAtOrBefore(w.openInterestUsd, f->ts))
-            s += QStringLiteral("&nbsp; ") + colored(f->rate >= 0 ? tr("longs paid") : tr("shorts paid"), th.mutedText) + QStringLiteral(" ")
-                + colored(DisplayFormat::usd(std::abs(f->rate) * oi->close), th.text);
+            field(out, f->rate >= 0 ? tr("longs paid") : tr("shorts paid"), DisplayFormat::usd(std::abs(f->rate) * oi->close), th.text, 14);
     }
     if (const LineBar *p = rowAt(w.predictedFunding, t, Timeframes::ms(w.timeframe)))
-        s += QStringLiteral("&nbsp;&nbsp;") + colored(tr("Predicted"), th.mutedText) + QStringLiteral(" ")
-            + colored(DisplayFormat::rate(p->close), th.accent2);
-    return s;
+        field(out, tr("Predicted"), DisplayFormat::rate(p->close), th.accent2);
 }

@@ -67,38 +67,30 @@ QString LiquidationsPane::valueLabel(double value) const
     return DisplayFormat::price(value);
 }
 
-QString LiquidationsPane::readout(std::optional<qint64> t) const
+void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
     const ChartTheme &th = theme();
-    QString feed;
-    if (w.liquidationFeed == QLatin1String("throttled"))
-        feed = tr("exchange feed: at most 1 print/s, a lower bound");
-    else if (w.liquidationFeed == QLatin1String("full"))
-        feed = w.instrument.isSimulated() ? tr("full tape (simulated)") : tr("full tape");
-    QString s;
     const qint64 step = Timeframes::ms(w.timeframe);
-    const LiquidationBar *b = t ? MarketWindow::at(w.liquidations, *t, step) : nullptr;
     if (t) {
-        const double longUsd = b ? b->longUsd : 0, shortUsd = b ? b->shortUsd : 0;
-        s += colored(tr("Longs"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::usd(longUsd), th.longLiq)
-            + colored(QStringLiteral(" (%1)").arg(b ? b->longCount : 0), th.mutedText) + QStringLiteral("&nbsp; ")
-            + colored(tr("Shorts"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::usd(shortUsd), th.shortLiq)
-            + colored(QStringLiteral(" (%1)").arg(b ? b->shortCount : 0), th.mutedText);
+        const LiquidationBar *b = MarketWindow::at(w.liquidations, *t, step);
+        field(out, tr("Longs"), DisplayFormat::usd(b ? b->longUsd : 0), th.longLiq, 4);
+        text(out, QStringLiteral("(%1)").arg(b ? b->longCount : 0), th.mutedText, 10);
+        field(out, tr("Shorts"), DisplayFormat::usd(b ? b->shortUsd : 0), th.shortLiq, 4);
+        text(out, QStringLiteral("(%1)").arg(b ? b->shortCount : 0), th.mutedText, 10);
         if (b && b->largestUsd > 0)
-            s += QStringLiteral("&nbsp; ") + colored(tr("largest"), th.mutedText) + QStringLiteral(" ")
-                + colored(DisplayFormat::usd(b->largestUsd), th.text);
+            field(out, tr("largest"), DisplayFormat::usd(b->largestUsd), th.text, 14);
     } else {
         double longUsd = 0, shortUsd = 0;
         for (const LiquidationBar &v : inKeys(w.liquidations, visibleKeys(), step)) {
             longUsd += v.longUsd;
             shortUsd += v.shortUsd;
         }
-        s += colored(tr("In view: longs"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::usd(longUsd), th.longLiq)
-            + QStringLiteral("&nbsp; ") + colored(tr("shorts"), th.mutedText) + QStringLiteral(" ")
-            + colored(DisplayFormat::usd(shortUsd), th.shortLiq);
+        field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
+        field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, 14);
     }
-    if (!feed.isEmpty())
-        s += QStringLiteral("&nbsp;&nbsp;") + colored(QStringLiteral("· ") + feed, th.mutedText);
-    return s;
+    if (w.liquidationFeed == QLatin1String("throttled"))
+        text(out, tr("· exchange feed: at most 1 print/s, a lower bound"), th.mutedText);
+    else if (w.liquidationFeed == QLatin1String("full"))
+        text(out, w.instrument.isSimulated() ? tr("· full tape (simulated)") : tr("· full tape"), th.mutedText);
 }

@@ -19,7 +19,7 @@ public:
 protected:
     void refill(const MarketWindow &window) override;
     QCPRange valueRange(const QCPRange &keys) const override;
-    QString readout(std::optional<qint64> t) const override;
+    void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
     void themeChanged() override;
 

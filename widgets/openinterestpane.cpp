@@ -101,24 +101,22 @@ QString OpenInterestPane::valueLabel(double value) const
     return m_usd ? DisplayFormat::usd(value) : DisplayFormat::quantity(value);
 }
 
-QString OpenInterestPane::readout(std::optional<qint64> t) const
+void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
     const qint64 step = Timeframes::ms(w.timeframe);
     const LineBar *oi = rowAt(w.openInterest, t, step);
     if (!oi)
-        return {};
+        return;
     const ChartTheme &th = theme();
-    QString s = colored(tr("OI"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::quantity(oi->close), th.accent);
+    field(out, tr("OI"), DisplayFormat::quantity(oi->close), th.accent, 4);
     if (const LineBar *usd = rowAt(w.openInterestUsd, t, step))
-        s += QStringLiteral(" ") + colored(QStringLiteral("(") + DisplayFormat::usd(usd->close) + QStringLiteral(")"), th.text);
+        text(out, QStringLiteral("(") + DisplayFormat::usd(usd->close) + QStringLiteral(")"), th.text, 14);
     const LineBar *prev = MarketWindow::at(w.openInterest, oi->ts - step, step);
     const double base = prev ? prev->close : oi->open;
     const double delta = oi->close - base;
     const QColor c = delta >= 0 ? th.up : th.down;
-    s += QStringLiteral("&nbsp;&nbsp;") + colored(QStringLiteral("Δ"), th.mutedText) + QStringLiteral(" ")
-        + colored(DisplayFormat::signedNumber(delta, std::abs(delta) >= 100 ? 0 : 2), c);
+    field(out, QStringLiteral("Δ"), DisplayFormat::signedNumber(delta, std::abs(delta) >= 100 ? 0 : 2), c, 4);
     if (base > 0)
-        s += QStringLiteral(" ") + colored(QStringLiteral("(") + DisplayFormat::percent(delta / base, 2, true) + QStringLiteral(")"), c);
-    return s;
+        text(out, QStringLiteral("(") + DisplayFormat::percent(delta / base, 2, true) + QStringLiteral(")"), c);
 }

@@ -20,7 +20,7 @@ protected:
     void refill(const MarketWindow &window) override;
     QCPRange valueRange(const QCPRange &keys) const override;
     void fitExtraAxes(const QCPRange &keys) override;
-    QString readout(std::optional<qint64> t) const override;
+    void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
     void themeChanged() override;
 

@@ -128,28 +128,23 @@ QString PricePane::valueLabel(double value) const
     return DisplayFormat::price(value);
 }
 
-QString PricePane::readout(std::optional<qint64> t) const
+void PricePane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
     const Candle *c = rowAt(w.candles, t, Timeframes::ms(w.timeframe));
     if (!c)
-        return {};
+        return;
     const ChartTheme &th = theme();
     const QColor dir = c->close >= c->open ? th.up : th.down;
-    const auto field = [&](const QString &name, double v) {
-        return colored(name, th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::price(v), dir) + QStringLiteral("&nbsp; ");
-    };
-    QString s = field(QStringLiteral("O"), c->open) + field(QStringLiteral("H"), c->high) + field(QStringLiteral("L"), c->low)
-        + field(QStringLiteral("C"), c->close);
-    s += colored(DisplayFormat::percent(c->close / c->open - 1.0, 2, true), dir) + QStringLiteral("&nbsp;&nbsp;");
-    s += colored(tr("Vol"), th.mutedText) + QStringLiteral(" ") + colored(DisplayFormat::quantity(c->volume), th.text);
+    field(out, QStringLiteral("O"), DisplayFormat::price(c->open), dir, 8);
+    field(out, QStringLiteral("H"), DisplayFormat::price(c->high), dir, 8);
+    field(out, QStringLiteral("L"), DisplayFormat::price(c->low), dir, 8);
+    field(out, QStringLiteral("C"), DisplayFormat::price(c->close), dir, 8);
+    text(out, DisplayFormat::percent(c->close / c->open - 1.0, 2, true), dir, 14);
+    field(out, tr("Vol"), DisplayFormat::quantity(c->volume), th.text);
     if (c->volume > 0)
-        s += QStringLiteral("&nbsp; ") + colored(tr("taker buy"), th.mutedText) + QStringLiteral(" ")
-            + colored(DisplayFormat::percent(c->takerBuyVolume / c->volume, 0), th.text);
-    if (m_showMark) {
+        field(out, tr("taker buy"), DisplayFormat::percent(c->takerBuyVolume / c->volume, 0), th.text, 14);
+    if (m_showMark)
         if (const Candle *m = rowAt(w.markCandles, t, Timeframes::ms(w.timeframe)))
-            s += QStringLiteral("&nbsp;&nbsp;") + colored(tr("Mark"), th.mutedText) + QStringLiteral(" ")
-                + colored(DisplayFormat::price(m->close), th.accent2);
-    }
-    return s;
+            field(out, tr("Mark"), DisplayFormat::price(m->close), th.accent2);
 }

@@ -1,5 +1,6 @@
 #include "bubbleplottable.h"
 #include "chartpane.h"
+#include "displayformat.h"
 #include "liquidationspane.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
@@ -176,8 +177,12 @@ private slots:
             QVERIFY2(hits > r.height() / 5, qPrintable(QStringLiteral("%1: cursor line missing (%2 px)").arg(p->title()).arg(hits)));
             QVERIFY2(!p->header()->text().isEmpty(), qPrintable(p->title()));
         }
-        // Read-outs come from the minute under the cursor.
-        QVERIFY(w->pane(QStringLiteral("dock.price"))->header()->text().contains(QLatin1String(">O<")));
+        // Read-outs come from the bar under the cursor.
+        const auto &bars = w->marketModel()->window().candles;
+        const Candle *c = MarketWindow::at(bars, *w->timeSync()->cursor(), Timeframes::ms(w->marketModel()->window().timeframe));
+        QVERIFY(c);
+        QVERIFY2(w->pane(QStringLiteral("dock.price"))->header()->text().contains(QStringLiteral("C ") + DisplayFormat::price(c->close)),
+                 qPrintable(w->pane(QStringLiteral("dock.price"))->header()->text()));
         QTest::mouseMove(funding->plot(), QPoint(2, 2)); // outside the plot area
         QVERIFY(!w->timeSync()->cursor().has_value());
     }

@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QDockWidget>
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -80,7 +81,10 @@ int main(int argc, char **argv)
     MainWindow window(o);
     window.resize(2300, 1300);
     window.show();
-    QTest::qWaitForWindowExposed(&window);
+    if (!QTest::qWaitForWindowExposed(&window))
+        return 1;
+    // The price pane as wide as the 2000 px: the tape is not part of this figure.
+    window.dock(QStringLiteral("dock.tape"))->hide();
     TimeSync *sync = window.timeSync();
     MarketWindowModel *model = window.marketModel();
     waitFor([&] { return model->hasData() && sync->dataExtent().isValid(); });
@@ -98,38 +102,6 @@ int main(int argc, char **argv)
         replots << t.nsecsElapsed() / 1e6;
     }
     const double ours = median(replots);
-
-    // Naive: every 1m bar of the same view in one QCPFinancial of the same size.
-    double naive = 0;
-    {
-        QCustomPlot naivePlot;
-        naivePlot.resize(plot->size());
-        auto *fin = new QCPFinancial(naivePlot.xAxis, naivePlot.yAxis);
-        fin->setAntialiased(false);
-        fin->setWidthType(QCPFinancial::wtPlotCoords);
-        fin->setWidth(42);
-        auto r = MarketStore::openExisting(db).reader();
-        const auto all = r->candles(instrument, Timeframe::M1, {0, t0 * 2});
-        QVector<QCPFinancialData> data;
-        data.reserve(all.size());
-        for (const Candle &c : all)
-            data.push_back(QCPFinancialData(c.ts / 1000.0 + 30, c.open, c.high, c.low, c.close));
-        fin->data()->set(data, true);
-        naivePlot.xAxis->setRange(plot->xAxis->range());
-        naivePlot.yAxis->setRange(plot->yAxis2->range());
-        QElapsedTimer t;
-        t.start();
-        naivePlot.replot();
-        naive = t.nsecsElapsed() / 1e6;
-    }
-    out << QStringLiteral("price pane full zoom-out (%1 bars at %2, plot %3 px wide)\n")
-               .arg(model->window().candles.size())
-               .arg(Timeframes::name(model->window().timeframe))
-               .arg(price->plotWidth());
-    out << QStringLiteral("  replot median               : %1 ms (goal <= 16 ms)\n").arg(ours, 0, 'f', 2);
-    out << QStringLiteral("  naive, all %1 1m bars        : %2 ms\n").arg(bars).arg(naive, 0, 'f', 0);
-    out << QStringLiteral("  speed-up                    : x%1 (goal >= 30)\n").arg(naive / ours, 0, 'f', 0);
-    out.flush();
 
     // Cursor: mouse moves over the price pane; every pane moves its cursor layer.
     QVector<double> moves;
@@ -187,5 +159,40 @@ int main(int argc, char **argv)
     out << QStringLiteral("peak RSS while browsing       : %1 MB (goal <= 400 MB; %2 MB before the window opened)\n")
                .arg(peakRssKb() / 1024)
                .arg(rssBeforeWindow / 1024);
+    out.flush();
+
+    // The baseline comes last, so its 2.6 M-bar arrays do not count in the browsing peak.
+    // Naive: every 1m bar of the same view in one QCPFinancial of the same size.
+    double naive = 0;
+    {
+        QCustomPlot naivePlot;
+        naivePlot.resize(plot->size());
+        auto *fin = new QCPFinancial(naivePlot.xAxis, naivePlot.yAxis);
+        fin->setAntialiased(false);
+        fin->setWidthType(QCPFinancial::wtPlotCoords);
+        fin->setWidth(42);
+        auto r = MarketStore::openExisting(db).reader();
+        const auto all = r->candles(instrument, Timeframe::M1, {0, t0 * 2});
+        QVector<QCPFinancialData> data;
+        data.reserve(all.size());
+        for (const Candle &c : all)
+            data.push_back(QCPFinancialData(c.ts / 1000.0 + 30, c.open, c.high, c.low, c.close));
+        fin->data()->set(data, true);
+        naivePlot.xAxis->setRange(all.front().ts / 1000.0, all.back().ts / 1000.0);
+        naivePlot.yAxis->setRange(900, 200000);
+        QElapsedTimer t;
+        t.start();
+        naivePlot.replot();
+        naive = t.nsecsElapsed() / 1e6;
+    }
+    out << QStringLiteral("price pane full zoom-out (%1 bars at %2, plot %3 px wide)\n")
+               .arg(model->window().candles.size())
+               .arg(Timeframes::name(model->window().timeframe))
+               .arg(price->plotWidth());
+    out << QStringLiteral("  replot median               : %1 ms (goal <= 16 ms)\n").arg(ours, 0, 'f', 2);
+    out << QStringLiteral("  naive, all %1 1m bars        : %2 ms\n").arg(bars).arg(naive, 0, 'f', 0);
+    out << QStringLiteral("  speed-up                    : x%1 (goal >= 30)\n").arg(naive / ours, 0, 'f', 0);
+    out.flush();
+
     return 0;
 }
