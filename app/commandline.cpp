@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "analyzecommand.h"
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
@@ -29,6 +30,7 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("analyze"), AnalyzeCommand::run},
     };
     return table;
 }
@@ -76,6 +78,7 @@ QString CommandLine::helpText()
         "                          [--instrument I] [--preset NAME] [--end T]\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"

@@ -193,6 +193,19 @@ std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument
     return fundingRow(st);
 }
 
+std::optional<FundingSample> StoreReader::predictedFundingAt(const Instrument &instrument, qint64 t)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return std::nullopt;
+    SqliteStatement st =
+        m_db.prepare("SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st.bind(1, *id).bind(2, t);
+    if (!st.step())
+        return std::nullopt;
+    return fundingRow(st);
+}
+
 namespace {
 
 const char *tableOf(DataKind kind)
