@@ -4,6 +4,7 @@
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
+#include "exportimagecommand.h"
 
 #include <QTextStream>
 
@@ -30,6 +31,7 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("export image"), ExportImageCommand::run},
         {QStringLiteral("analyze"), AnalyzeCommand::run},
     };
     return table;
@@ -78,6 +80,9 @@ QString CommandLine::helpText()
         "                          [--instrument I] [--preset NAME] [--end T]\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"
+        "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
+        "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"

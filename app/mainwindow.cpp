@@ -78,7 +78,10 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     connect(m_model, &MarketWindowModel::loadFailed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     connect(m_sync, &TimeSync::followLatestChanged, m_followAction, &QAction::setChecked);
 
-    restoreSettings();
+    if (m_options.persistSettings)
+        restoreSettings();
+    else
+        applyOptionsOnly();
     m_model->requestInstruments();
     if (m_options.startSource)
         startSource(m_sourceName);
@@ -421,6 +424,55 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    saveSettings();
+    if (m_options.persistSettings)
+        saveSettings();
     event->accept();
+}
+
+void MainWindow::applyOptionsOnly()
+{
+    setTheme(m_options.theme.isEmpty() ? QStringLiteral("dark") : m_options.theme);
+    m_sourceName = m_options.source;
+    if (!m_options.instrument.isEmpty())
+        m_model->setInstrument(Instrument::parse(m_options.instrument, {}));
+}
+
+SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
+{
+    SnapshotRenderer r(m_theme);
+    const Instrument i = m_model->instrument();
+    const TimeRange view = m_sync->visibleRange();
+    QStringList details;
+    if (!m_sourceDisplay.isEmpty())
+        details << m_sourceDisplay;
+    else if (i.isSimulated())
+        details << tr("Simulated market");
+    if (view.isValid())
+        details << TimeFormat::display(view.from) + QStringLiteral(" → ") + TimeFormat::display(view.to);
+    if (m_sync->selection().isValid())
+        details << tr("selected %1 → %2").arg(TimeFormat::display(m_sync->selection().from), TimeFormat::display(m_sync->selection().to));
+    details << tr("exported %1").arg(TimeFormat::display(QDateTime::currentMSecsSinceEpoch()));
+    QString title = QStringLiteral("Perpscope — ") + (i.isValid() ? i.key() : tr("no instrument"));
+    if (i.isSimulated())
+        title += tr(" (simulated)");
+    if (!paneName.isEmpty()) {
+        if (QDockWidget *d = dock(paneName))
+            title += QStringLiteral(" — ") + d->windowTitle();
+    }
+    r.setHeader(title, details);
+    // Docks as laid out in the window; floating ones are not part of the workspace picture.
+    QRect box;
+    QList<QPair<QWidget *, QRect>> items;
+    for (QDockWidget *d : m_docks) {
+        if (!paneName.isEmpty() && d->objectName() != paneName)
+            continue;
+        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
+            continue;
+        const QRect rect(d->widget()->mapTo(this, QPoint()), d->widget()->size());
+        items.push_back({d->widget(), rect});
+        box = box.united(rect);
+    }
+    for (const auto &[widget, rect] : items)
+        r.addItem(widget, rect.translated(-box.topLeft()));
+    return r;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "charttheme.h"
+#include "snapshotrenderer.h"
 #include "domain/instrument.h"
 
 #include <QMainWindow>
@@ -31,6 +32,7 @@ public:
         QString instrument; // empty = last used
         QString theme;      // empty = last used, else dark
         bool startSource = true;
+        bool persistSettings = true; // off for headless exports: never touch the user's layout
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);
@@ -52,6 +54,12 @@ public:
     void resetLayout();
     void saveSettings() const;
 
+    // The workspace (or one pane, by dock object name) as laid out, with a header naming
+    // instrument, source, range and time of export.
+    SnapshotRenderer snapshot(const QString &paneName = QString()) const;
+    QString sourceDisplayName() const { return m_sourceDisplay; }
+    void setSourceDisplayName(const QString &name) { m_sourceDisplay = name; }
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
@@ -68,6 +76,7 @@ private:
     void updateTitle();
     void updatePlotWidth();
     void applyDefaultSizes();
+    void applyOptionsOnly();
 
     Options m_options;
     ChartTheme m_theme;
