@@ -8,6 +8,8 @@
 #include <QPointer>
 
 class ChartPane;
+class ComparePanel;
+class RangeAnalysisPanel;
 class DataThread;
 class LiquidationTape;
 class MarketWindowModel;
@@ -15,6 +17,7 @@ class QAction;
 class QComboBox;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class TimeSync;
 
@@ -45,6 +48,10 @@ public:
     ChartPane *pane(const QString &objectName) const;
     QDockWidget *dock(const QString &objectName) const;
     const ChartTheme &theme() const { return m_theme; }
+
+    RangeAnalysisPanel *analysisPanel() const { return m_analysis; }
+    ComparePanel *comparePanel() const { return m_compare; }
+    void setRangeTool(bool on);
 
     void setTheme(const QString &name);
     void startSource(const QString &name);
@@ -77,6 +84,10 @@ private:
     void updatePlotWidth();
     void applyDefaultSizes();
     void applyOptionsOnly();
+    void buildExportMenu(QMenu *file);
+    void exportImage(const QString &paneName);
+    void copyWorkspace();
+    void exportCsv(bool selection);
 
     Options m_options;
     ChartTheme m_theme;
@@ -86,6 +97,10 @@ private:
     QList<ChartPane *> m_panes;
     QList<QDockWidget *> m_docks;
     LiquidationTape *m_tape = nullptr;
+    RangeAnalysisPanel *m_analysis = nullptr;
+    ComparePanel *m_compare = nullptr;
+    QAction *m_rangeToolAction = nullptr;
+    QAction *m_hiDpiExport = nullptr;
     QByteArray m_defaultState;
     bool m_restoredLayout = false;
     bool m_shownOnce = false;
