@@ -159,8 +159,12 @@ void MainWindow::applyDefaultSizes()
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
+    // Dock sizes only come out exactly as saved once the window has its real size, so the
+    // saved layout is applied again after the first show.
     if (!m_shownOnce && !m_restoredLayout)
         QMetaObject::invokeMethod(this, &MainWindow::applyDefaultSizes, Qt::QueuedConnection);
+    else if (!m_shownOnce)
+        QMetaObject::invokeMethod(this, [this] { restoreState(m_savedState, layoutVersion); }, Qt::QueuedConnection);
     m_shownOnce = true;
 }
 
@@ -518,7 +522,8 @@ void MainWindow::restoreSettings()
 {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    m_restoredLayout = restoreState(s.value(QStringLiteral("window/state")).toByteArray(), layoutVersion);
+    m_savedState = s.value(QStringLiteral("window/state")).toByteArray();
+    m_restoredLayout = restoreState(m_savedState, layoutVersion);
     setTheme(m_options.theme.isEmpty() ? s.value(QStringLiteral("view/theme"), QStringLiteral("dark")).toString() : m_options.theme);
     m_sourceName = m_options.source.isEmpty() ? s.value(QStringLiteral("view/source"), QStringLiteral("sim")).toString() : m_options.source;
     const QString saved = s.value(QStringLiteral("view/instrument")).toString();

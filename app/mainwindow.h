@@ -102,6 +102,7 @@ private:
     QAction *m_rangeToolAction = nullptr;
     QAction *m_hiDpiExport = nullptr;
     QByteArray m_defaultState;
+    QByteArray m_savedState;
     bool m_restoredLayout = false;
     bool m_shownOnce = false;
     QString m_sourceName;
