@@ -595,7 +595,9 @@ SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
     for (QDockWidget *d : m_docks) {
         if (!paneName.isEmpty() && d->objectName() != paneName)
             continue;
-        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
+        // Inactive tabs are parked off-window rather than hidden: skip what is not on screen.
+        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible()
+            || d->widget()->visibleRegion().isEmpty())
             continue;
         const QRect rect(d->widget()->mapTo(this, QPoint()), d->widget()->size());
         items.push_back({d->widget(), rect});

@@ -96,6 +96,7 @@ void RangeAnalysisPanel::onSelection(TimeRange range)
         m_analysis->clear();
         m_verdict->setText(QString());
         m_verdict->setStyleSheet(QString());
+        m_verdict->hide();
         m_reasons->setText(tr("Select a time range: Shift-drag across any chart (or use the range tool). "
                               "Esc clears it; drag its edges to adjust."));
         fitReasons();
@@ -104,6 +105,7 @@ void RangeAnalysisPanel::onSelection(TimeRange range)
         return;
     }
     m_verdict->setText(tr("Analysing…"));
+    m_verdict->show();
     m_analysis->analyze(m_market->instrument(), range);
 }
 
