@@ -596,10 +596,11 @@ SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
         if (!paneName.isEmpty() && d->objectName() != paneName)
             continue;
         // Inactive tabs are parked off-window rather than hidden: skip what is not on screen.
-        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible()
-            || d->widget()->visibleRegion().isEmpty())
+        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
             continue;
         const QRect rect(d->widget()->mapTo(this, QPoint()), d->widget()->size());
+        if (!d->isFloating() && !rect.intersects(this->rect()))
+            continue;
         items.push_back({d->widget(), rect});
         box = box.united(rect);
     }
