@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <vector>
 
 // Stylized-fact statistics (research/models.md §3.3) computed from stored series, shared by
@@ -127,6 +128,141 @@ inline double fractionAbove(const QVector<FundingSample> &f, double threshold)
     for (const FundingSample &s : f)
         n += s.rate > threshold ? 1 : 0;
     return f.isEmpty() ? 0 : double(n) / double(f.size());
+}
+
+// Minute-indexed view of stored series (1m closes, OI, predicted funding) for event studies.
+struct Series
+{
+    qint64 start = 0; // first minute
+    QVector<Candle> bars;
+    QVector<OpenInterestSample> oi;
+    QVector<FundingSample> predicted;
+    QVector<Liquidation> liquidations;
+
+    qint64 end() const { return start + qint64(bars.size()) * 60'000; }
+    qsizetype minute(qint64 t) const { return std::clamp<qsizetype>(qsizetype((t - start) / 60'000), 0, bars.size() - 1); }
+    double close(qint64 t) const { return bars[minute(t)].close; }
+    double openInterest(qint64 t) const
+    {
+        auto it = std::upper_bound(oi.begin(), oi.end(), t, [](qint64 v, const OpenInterestSample &s) { return v < s.ts; });
+        return it == oi.begin() ? oi.front().openInterest : (it - 1)->openInterest;
+    }
+    // Mean (or minimum) predicted funding over [from, to).
+    double fundingMean(qint64 from, qint64 to) const
+    {
+        double s = 0;
+        int n = 0;
+        for (const FundingSample &f : predicted)
+            if (f.ts >= from && f.ts < to) {
+                s += f.rate;
+                ++n;
+            }
+        return n ? s / n : 0;
+    }
+    double fundingMin(qint64 from, qint64 to) const
+    {
+        double m = 1;
+        for (const FundingSample &f : predicted)
+            if (f.ts >= from && f.ts < to)
+                m = std::min(m, f.rate);
+        return m;
+    }
+    // Lowest (or highest) close in [from, to) and when.
+    std::pair<qint64, double> extreme(qint64 from, qint64 to, bool lowest) const
+    {
+        qint64 at = from;
+        double best = lowest ? 1e300 : -1e300;
+        for (qint64 t = std::max(from, start); t < std::min(to, end()); t += 60'000) {
+            const double c = close(t);
+            if (lowest ? c < best : c > best) {
+                best = c;
+                at = t;
+            }
+        }
+        return {at, best};
+    }
+};
+
+// A long-liquidation flush: an hour in the top `topFraction` by long liquidation notional,
+// merged with neighbours less than `mergeHours` apart (the largest hour stands for them).
+struct Flush
+{
+    qint64 ts = 0; // start of the hour
+    double longUsd = 0;
+};
+
+inline std::vector<Flush> flushes(const Series &s, double topFraction = 0.03, int mergeHours = 6)
+{
+    const auto hourly = liquidationNotional(s.liquidations, s.start, s.end(), 3'600'000, int(Liquidation::Side::Long));
+    std::vector<double> sorted = hourly;
+    std::sort(sorted.begin(), sorted.end());
+    const double threshold = sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, size_t(double(sorted.size()) * (1 - topFraction)))];
+    std::vector<Flush> out;
+    for (size_t h = 0; h < hourly.size(); ++h) {
+        if (hourly[h] < threshold || hourly[h] <= 0)
+            continue;
+        const qint64 ts = s.start + qint64(h) * 3'600'000;
+        if (!out.empty() && ts - out.back().ts < mergeHours * 3'600'000LL) {
+            if (hourly[h] > out.back().longUsd)
+                out.back() = {ts, hourly[h]};
+        } else {
+            out.push_back({ts, hourly[h]});
+        }
+    }
+    return out;
+}
+
+// What followed a flush: its low within 3 h, the bounce high within 24 h of the low, the
+// lowest OI between the flush and the low (+1 h), and the highest OI on the way from the
+// low to the bounce high (the rebuild).
+struct Aftermath
+{
+    qint64 lowAt = 0, highAt = 0;
+    double low = 0, high = 0;
+    double oiTrough = 0, oiRebuilt = 0;
+    double bounce() const { return high / low - 1; }
+    double rebuild() const { return oiRebuilt / oiTrough - 1; }
+};
+
+inline Aftermath aftermath(const Series &s, const Flush &f)
+{
+    Aftermath a;
+    std::tie(a.lowAt, a.low) = s.extreme(f.ts, f.ts + 3 * 3'600'000LL, true);
+    std::tie(a.highAt, a.high) = s.extreme(a.lowAt, a.lowAt + 24 * 3'600'000LL, false);
+    a.oiTrough = 1e300;
+    for (qint64 t = f.ts; t <= a.lowAt + 3'600'000; t += 60'000)
+        a.oiTrough = std::min(a.oiTrough, s.openInterest(t));
+    a.oiRebuilt = 0;
+    for (qint64 t = a.lowAt; t <= a.highAt; t += 60'000)
+        a.oiRebuilt = std::max(a.oiRebuilt, s.openInterest(t));
+    return a;
+}
+
+// Two-leg treadmills: a flush, a bounce of at least `minBounce` on which OI rebuilds, then
+// another flush within `withinHours` whose low is at least `minSecondLeg` under the bounce
+// high. Returns the pairs of flush times.
+inline std::vector<std::pair<qint64, qint64>> twoLegTreadmills(const Series &s, const std::vector<Flush> &all, double minBounce = 0.01,
+                                                                 double minSecondLeg = 0.01, int withinHours = 72)
+{
+    std::vector<std::pair<qint64, qint64>> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const Aftermath a = aftermath(s, all[i]);
+        if (a.bounce() < minBounce || a.rebuild() <= 0)
+            continue;
+        for (size_t j = i + 1; j < all.size(); ++j) {
+            if (all[j].ts > all[i].ts + withinHours * 3'600'000LL)
+                break;
+            if (all[j].ts <= a.lowAt)
+                continue;
+            const auto [at, low2] = s.extreme(all[j].ts, all[j].ts + 3 * 3'600'000LL, true);
+            (void)at;
+            if (low2 <= a.high * (1 - minSecondLeg)) {
+                out.push_back({all[i].ts, all[j].ts});
+                break;
+            }
+        }
+    }
+    return out;
 }
 
 } // namespace MarketStats

@@ -25,7 +25,7 @@ public:
         double longHalfLifeSeconds = 3600;
         double inventoryLimitLots = 1e6; // inventory where the loaded side is cut the most
         double inventoryCut = 0.7;
-        double skewAtLimit = 0.002;      // quote centre offset at the limit (fraction of price)
+        double skewAtLimit = 0.004;      // quote centre offset at the limit (fraction of price)
         double fairPullSeconds = 60;
     };
 

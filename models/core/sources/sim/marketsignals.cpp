@@ -48,6 +48,12 @@ void MarketSignals::onMinute(double close)
         m_highs.pop_back();
     m_highs.push_back({m_minute, close});
     m_drawdown = 1.0 - close / m_highs.front().price;
+    while (!m_hourLows.empty() && m_hourLows.front().minute <= m_minute - 60)
+        m_hourLows.pop_front();
+    while (!m_hourLows.empty() && m_hourLows.back().price >= close)
+        m_hourLows.pop_back();
+    m_hourLows.push_back({m_minute, close});
+    m_rebound = close / m_hourLows.front().price - 1.0;
 }
 
 double MarketSignals::trend() const

@@ -60,3 +60,15 @@ Matcher::Result Matcher::execute(quint32 taker, int side, qint64 lots, double li
     }
     return r;
 }
+
+void Matcher::fillResting(quint32 owner, int side, int tick, qint64 lots, qint64 ms)
+{
+    if (lots <= 0)
+        return;
+    const qint64 quote = qint64(tick) * lots;
+    m_accounts.applyFill(owner, side * lots, quote, m_fees.maker);
+    m_accounts.applyFill(m_marketMaker, -side * lots, quote, m_fees.marketMaker);
+    m_recorder.trade(ms, tick * SimUnits::tickSize, SimUnits::coins(lots), side < 0);
+    m_last = tick * SimUnits::tickSize;
+    m_accounts.refreshLiquidation(owner);
+}

@@ -33,6 +33,9 @@ public:
     // side +1 buy, -1 sell, an IOC never filled beyond limitPrice (0 = no limit). ms: time
     // stamp for the tape. takerFee < 0 = the default.
     Result execute(quint32 taker, int side, qint64 lots, double limitPrice, qint64 now, qint64 ms, double takerFee = -1);
+    // A resting order the market maker's quotes moved through: it trades at its own price
+    // against the maker (who is the aggressor). side = the resting owner's side.
+    void fillResting(quint32 owner, int side, int tick, qint64 lots, qint64 ms);
     double lastPrice() const { return m_last; }
     void setLastPrice(double p) { m_last = p; }
     qint64 marketMakerLots() const;

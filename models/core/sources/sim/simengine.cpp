@@ -23,8 +23,7 @@ IndexProcess::Config indexConfig(const SimScenario::Params &p)
     c.jumpsPerDay = p.jumpsPerDay;
     c.jumpSize = p.jumpSize;
     c.drift = p.drift;
-    // Net hedge flow into spot moves it 1 % per 1.5x the perp book's calm 1 % depth.
-    c.flowImpactPerCoin = 0.01 / (1.5 * p.depth / p.startPrice);
+    c.flowImpactPerCoin = 0.01 / (p.spotDepth / p.startPrice);
     return c;
 }
 
@@ -46,7 +45,7 @@ MarketMaker::Config makerConfig(const SimScenario::Params &p, const OrderBook &b
     c.withdrawal = p.mmWithdrawal;
     c.referenceSigma = 1.5 * p.volatility / std::sqrt(secondsPerYear);
     const double expectedOiCoins = p.agents * typicalNotional / p.startPrice;
-    c.inventoryLimitLots = std::max(1.0, 0.15 * expectedOiCoins * double(SimUnits::lotsPerCoin));
+    c.inventoryLimitLots = std::max(1.0, 0.1 * expectedOiCoins * double(SimUnits::lotsPerCoin));
     return c;
 }
 
@@ -67,6 +66,7 @@ BasisArbitrageur::Config arbConfig(const SimScenario::Params &p)
 {
     BasisArbitrageur::Config c;
     c.capital = p.arbCapital;
+    c.interest = 0.0001 * p.fundingInterval / 8.0;
     return c;
 }
 
@@ -97,7 +97,8 @@ SimEngine::SimEngine(const SimScenario &scenario, quint64 seed, const Instrument
     using Kind = AccountBook::Kind;
     m_marketMakerId = m_accounts.open(Kind::MarketMaker, false, false, 1, SimUnits::micro(1e11));
     m_engineId = m_accounts.open(Kind::Engine, false, false, 1, SimUnits::micro(m_p.insuranceFund));
-    m_arbId = m_accounts.open(Kind::Arbitrageur, false, true, 3, SimUnits::micro(m_p.arbCapital / 3.0));
+    // Hedged on spot and portfolio-margined: the arbitrageurs are never liquidated.
+    m_arbId = m_accounts.open(Kind::Arbitrageur, false, false, 1, SimUnits::micro(std::max(1e6, m_p.arbCapital)));
     m_matcher = std::make_unique<Matcher>(m_book, m_accounts, m_recorder, m_marketMakerId, Matcher::Fees{});
     m_liquidation = std::make_unique<LiquidationEngine>(m_accounts, *m_matcher, m_recorder, m_engineId, [this](quint32 id) { retire(id); });
     m_prevMid = mid();
@@ -179,7 +180,8 @@ void SimEngine::tick()
     m_prevMid = midNow;
     m_maker.quote(m_book, m_accounts[m_marketMakerId].lots, m_index.index(), m_index.calmShare());
     m_markPricer.sample(m_index.index(), mid());
-    m_book.setAnchor(m_arb.ladder(m_index.index(), m_accounts[m_arbId].lots, m_arbId));
+    m_arbTarget = m_arb.target(m_predicted, m_index.index());
+    m_book.setAnchor(m_arb.ladder(m_index.index(), m_accounts[m_arbId].lots, m_arbTarget, m_arbId));
 
     m_liquidation->unload(m_mark, m_now, ms);
     agents(ms);
@@ -229,14 +231,13 @@ void SimEngine::liquidations(qint64 ms)
 
 void SimEngine::agents(qint64 ms)
 {
-    // Resting entries the price has moved through turn into market orders.
+    // Resting entries the maker's quotes moved through fill at their price.
     for (const OrderBook::Crossed &c : m_book.takeCrossed()) {
         AccountBook::Account &a = m_accounts[c.order.owner];
         if (!a.alive)
             continue;
         a.restingTick = 0;
-        const int side = c.side < 0 ? 1 : -1;
-        m_matcher->execute(c.order.owner, side, c.order.lots, bandLimit(side), m_now, ms);
+        m_matcher->fillResting(c.order.owner, c.side < 0 ? 1 : -1, c.tick, c.order.lots, ms);
     }
 
     m_due.clear();
@@ -268,11 +269,11 @@ void SimEngine::agents(qint64 ms)
         } else {
             const double index = m_index.index();
             const double premium = (mid() - index) / index;
-            const qint64 lots = m_arb.unwind(premium, m_accounts[m_arbId].lots, index);
+            const qint64 lots = m_arb.unwind(premium, m_accounts[m_arbId].lots, m_arbTarget, index);
             if (lots != 0) {
                 const int side = lots > 0 ? 1 : -1;
                 m_matcher->execute(m_arbId, side, qAbs(lots), bandLimit(side), m_now, ms, 0.0002);
-                m_book.setAnchor(m_arb.ladder(index, m_accounts[m_arbId].lots, m_arbId));
+                m_book.setAnchor(m_arb.ladder(index, m_accounts[m_arbId].lots, m_arbTarget, m_arbId));
             }
         }
     }

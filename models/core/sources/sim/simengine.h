@@ -107,6 +107,7 @@ private:
     double m_spotFlow = 0;
     double m_prevMid = 0;
     qint64 m_prevMakerLots = 0, m_prevArbLots = 0;
+    qint64 m_arbTarget = 0;
     double m_mark = 0;
     double m_predicted = 0;
     int m_auditEvery = 0;

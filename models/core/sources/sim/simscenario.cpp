@@ -34,7 +34,8 @@ const std::vector<Descriptor> &descriptors()
         {"drift", &P::drift, -10, 10, false, false, "annualised drift of the spot fundamental"},
         {"momentum", &P::momentum, 0, 50, false, false, "how strongly momentum traders respond to trends"},
         {"long_bias", &P::longBias, -3, 3, false, false, "speculators' preference for longs (probit shift)"},
-        {"arb_capital", &P::arbCapital, 0, 1e13, false, false, "notional the basis arbitrageurs can hold, USD"},
+        {"arb_capital", &P::arbCapital, 0, 1e13, false, false, "what the basis arbitrageurs offer within 1 % of basis, USD"},
+        {"spot_depth", &P::spotDepth, 0, 1e13, true, false, "net spot flow that moves the index by 1 %, USD"},
         {"round_entries", &P::roundEntries, 0, 1, false, false, "share of entries resting as limit orders at round numbers"},
         {"round_step", &P::roundStep, 1, 1e6, false, false, "spacing of round numbers, USD"},
         {"mm_withdrawal", &P::mmWithdrawal, 0, 20, false, false, "how hard the market maker pulls depth as volatility rises"},
@@ -64,8 +65,9 @@ std::optional<P> presetParams(const QString &name)
         return p;
     if (name == QLatin1String("calm")) {
         p.leverage = 0.4;
-        p.depth = 30e6;
-        p.volatility = 0.3;
+        p.depth = 8e6;
+        p.spotDepth = 25e6;
+        p.volatility = 0.25;
         p.stressVolatility = 0.8;
         p.stressShare = 0.03;
         p.jumpsPerDay = 0.2;
@@ -79,7 +81,8 @@ std::optional<P> presetParams(const QString &name)
     }
     if (name == QLatin1String("crash")) {
         p.leverage = 1.6;
-        p.depth = 8e6;
+        p.depth = 2e6;
+        p.spotDepth = 6e6;
         p.stressVolatility = 1.8;
         p.stressShare = 0.2;
         p.jumpsPerDay = 1.0;

@@ -16,18 +16,19 @@ public:
     struct Params
     {
         double agents = 20'000;          // expected open speculator positions
-        double depth = 15e6;             // USD within 1 % of mid, per side, calm book
+        double depth = 4e6;              // USD within 1 % of mid, per side, calm book
         double leverage = 1.0;           // weight multiplier of the 50x/100x tiers
-        double volatility = 0.45;        // annualised, calm regime
+        double volatility = 0.35;        // annualised, calm regime
         double stressVolatility = 1.3;   // annualised, stress regime
         double stressShare = 0.1;        // long-run share of time in stress
         double jumpsPerDay = 0.5;
         double jumpSize = 0.008;         // mean |jump| of the fundamental
-        double drift = -0.3;             // annualised drift of the fundamental
+        double drift = -0.5;             // annualised drift of the fundamental
         double momentum = 1.0;           // trend response of momentum traders
         double longBias = 0.15;          // probit shift towards longs
-        double arbCapital = 10e6;        // USD notional the basis arbitrageurs can hold
-        double roundEntries = 0.25;      // share of entries resting at round numbers
+        double arbCapital = 15e6;        // USD the basis arbitrageurs offer within 1 % of basis
+        double spotDepth = 10e6;         // USD of net spot flow that moves the index 1 %
+        double roundEntries = 0.35;      // share of entries resting at round numbers
         double roundStep = 1000;         // USD between round numbers
         double mmWithdrawal = 1.5;       // depth withdrawal per unit of excess volatility
         double resilience = 30;          // seconds for a swept level to refill (1/e)

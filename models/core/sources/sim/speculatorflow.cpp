@@ -10,11 +10,12 @@
 namespace {
 
 constexpr double hour = 3600.0;
-// Mean holding times (s).
-constexpr double momentumHold = 10 * hour, breakoutHold = 6 * hour, dipHold = 6 * hour, noiseHold = 0.5 * hour;
+// Mean holding times (s): most open interest is held for a day or more (daily volume / OI
+// ~ 2-3, as on the big venues); high leverage shortens it (see add()).
+constexpr double momentumHold = 24 * hour, breakoutHold = 12 * hour, dipHold = 6 * hour, noiseHold = 1 * hour;
 // Arrivals per second for every 20,000 agents: momentum at z = 0 (it grows with |z|), the
 // breakout crowd right after a break, dip buyers at twice the drawdown threshold, noise.
-constexpr double momentumPer20k = 0.45, breakoutPer20k = 0.5, dipPer20k = 0.6, noisePer20k = 2.0;
+constexpr double momentumPer20k = 0.15, breakoutPer20k = 0.1, dipPer20k = 0.3, noisePer20k = 0.3;
 
 double normalCdf(double x)
 {
@@ -42,7 +43,7 @@ double SpeculatorFlow::pickLeverage(AccountBook::Kind kind, double greed)
     case AccountBook::Kind::Momentum: {
         // Most notional runs at modest leverage; the appetite scales the 20x+ tiers.
         static const double levels[] = {2, 3, 5, 10, 20, 25, 50, 100};
-        const double w[] = {0.12, 0.13, 0.20, 0.25, 0.12 * hi, 0.08 * hi, 0.06 * hi, 0.04 * hi};
+        const double w[] = {0.06, 0.08, 0.14, 0.24, 0.18 * hi, 0.12 * hi, 0.12 * hi, 0.06 * hi};
         return levels[m_rng.pick(w, 8)];
     }
     case AccountBook::Kind::Breakout: {
@@ -95,7 +96,7 @@ void SpeculatorFlow::add(AccountBook::Kind kind, int side, double price, std::ve
         break;
     default:
         e.notional = m_rng.pareto(5000, 1.5, 5e6);
-        e.holdSeconds = qint64(m_rng.exponential(momentumHold * (0.4 + 1.2 * m_rng.uniform()))) + 1;
+        e.holdSeconds = qint64(m_rng.exponential(momentumHold * (0.3 + 1.4 * m_rng.uniform()))) + 1;
         break;
     }
     // Exchange limit: the bracket of the notional caps the leverage.
@@ -103,7 +104,7 @@ void SpeculatorFlow::add(AccountBook::Kind kind, int side, double price, std::ve
     e.leverage = std::min(pickLeverage(kind, greed), maxLev);
     // High leverage is a short-term game: such traders hold for less time and use stops more.
     const double highLeverage = std::min(1.0, 10.0 / e.leverage);
-    e.holdSeconds = std::max<qint64>(1, qint64(double(e.holdSeconds) * std::sqrt(highLeverage)));
+    e.holdSeconds = std::max<qint64>(1, qint64(double(e.holdSeconds) * std::sqrt(std::sqrt(highLeverage))));
 
     const bool resting = (kind == AccountBook::Kind::Momentum || kind == AccountBook::Kind::DipBuyer) && m_rng.chance(m_config.roundEntries);
     e.limitTick = resting ? roundTick(side, price) : 0;
@@ -149,9 +150,10 @@ void SpeculatorFlow::decide(const MarketSignals &market, double price, double pr
         for (int i = 0; i < n; ++i)
             add(AccountBook::Kind::Breakout, -1, price, out, greed);
     }
-    const double dipThreshold = 0.03;
-    if (market.drawdown() > dipThreshold) {
-        const double intensity = std::min(2.0, market.drawdown() / dipThreshold - 1.0);
+    // Dip buyers want a real drawdown and then a sign of a bounce.
+    const double dipThreshold = 0.02;
+    if (market.drawdown() > dipThreshold && market.rebound() > 0.003) {
+        const double intensity = std::min(1.0, market.drawdown() / dipThreshold - 1.0);
         const int n = m_rng.poisson(m_dipRate * intensity);
         for (int i = 0; i < n; ++i)
             add(AccountBook::Kind::DipBuyer, 1, price, out, greed);
