@@ -2,6 +2,7 @@
 
 #include "domain/candle.h"
 #include "domain/fundingsample.h"
+#include "domain/groundtruthcell.h"
 #include "domain/liquidation.h"
 #include "domain/openinterestsample.h"
 
@@ -9,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -263,6 +266,35 @@ inline std::vector<std::pair<qint64, qint64>> twoLegTreadmills(const Series &s, 
         }
     }
     return out;
+}
+
+// Round-number clustering in the ground truth: the long notional in the bins where a round
+// entry's liquidation price falls (entries at multiples of `step`, leverage 10-100x, tier-1
+// margin), against the bins three away on either side. About 1 when entries do not cluster.
+template<typename Grid>
+double roundNumberContrast(const QVector<GroundTruthCell> &cells, const std::function<double(qint64)> &priceAt, const Grid &grid,
+                           double step = 1000)
+{
+    std::map<qint64, std::map<int, double>> snapshots;
+    for (const GroundTruthCell &c : cells)
+        if (c.side == Liquidation::Side::Long)
+            snapshots[c.ts][c.bin] += c.notional;
+    double inside = 0, beside = 0;
+    for (auto &[ts, g] : snapshots) {
+        const double price = priceAt(ts);
+        std::set<int> bins;
+        for (double x = std::ceil(price * 0.85 / step) * step; x < price * 1.1; x += step)
+            for (double lev : {10.0, 20.0, 25.0, 50.0, 100.0}) {
+                const double lp = x * (1 - 1 / lev) / (1 - 0.004);
+                if (lp < price && lp > price * 0.85)
+                    bins.insert(grid.binOf(lp));
+            }
+        for (int b : bins) {
+            inside += g[b - 1] + g[b] + g[b + 1];
+            beside += 1.5 * (g[b - 3] + g[b + 3]);
+        }
+    }
+    return beside > 0 ? inside / beside : 0;
 }
 
 } // namespace MarketStats
