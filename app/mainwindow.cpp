@@ -429,8 +429,11 @@ void MainWindow::startSource(const QString &name)
         m_sourceBox->setCurrentIndex(idx);
     // Show what the source produces unless the user is looking at something else.
     const QList<Instrument> produced = source->instruments();
-    if (!produced.isEmpty() && (!m_model->instrument().isValid() || m_model->instrument().exchange != produced.front().exchange))
+    if (!produced.isEmpty() && (!m_model->instrument().isValid() || m_model->instrument().exchange != produced.front().exchange)) {
+        if (m_model->instrument().isValid())
+            m_sync->reset();
         m_model->setInstrument(produced.front());
+    }
     m_data->setSource(source);
     updateTitle();
 }
@@ -451,8 +454,11 @@ void MainWindow::onInstruments(const QList<Instrument> &instruments)
 
 void MainWindow::onInstrumentPicked(int index)
 {
-    m_model->setInstrument(Instrument::parse(m_instrumentBox->itemData(index).toString(), {}));
-    m_sync->setVisibleRange({}); // the new instrument decides its own view
+    const Instrument picked = Instrument::parse(m_instrumentBox->itemData(index).toString(), {});
+    if (picked != m_model->instrument()) {
+        m_sync->reset(); // the new instrument decides its own view
+        m_model->setInstrument(picked);
+    }
     updateTitle();
 }
 

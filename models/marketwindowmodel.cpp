@@ -10,7 +10,11 @@ MarketWindowModel::MarketWindowModel(const QString &dbPath, TimeSync *sync, QObj
     connect(&m_loader, &WindowLoader::loaded, this, &MarketWindowModel::onLoaded);
     connect(&m_loader, &WindowLoader::instrumentsLoaded, this, &MarketWindowModel::instrumentsChanged);
     connect(&m_loader, &WindowLoader::failed, this, &MarketWindowModel::loadFailed);
-    connect(m_sync, &TimeSync::visibleRangeChanged, this, &MarketWindowModel::onVisibleRangeChanged);
+    connect(m_sync, &TimeSync::visibleRangeChanged, this, [this](TimeRange, const QObject *origin) {
+        if (origin != this && origin != m_sync)
+            m_autoView = false;
+        onVisibleRangeChanged();
+    });
     // Live commits arrive every second; one reload per burst is enough.
     m_liveReload.setSingleShot(true);
     m_liveReload.setInterval(120);
@@ -22,6 +26,7 @@ void MarketWindowModel::setInstrument(const Instrument &instrument)
     if (instrument == m_instrument)
         return;
     m_instrument = instrument;
+    m_autoView = true;
     m_window = MarketWindow{};
     m_window.instrument = instrument;
     emit windowChanged();
@@ -100,12 +105,17 @@ void MarketWindowModel::onLoaded(const MarketWindow &window)
     if (window.extent.isValid())
         m_sync->setDataExtent(window.extent);
     if (!m_sync->visibleRange().isValid() && window.extent.isValid()) {
-        const qint64 threeDays = 3LL * 86'400'000;
-        const qint64 from = std::max(window.extent.from, window.extent.to - threeDays);
-        m_sync->setVisibleRange({from, window.extent.to + (window.extent.to - from) / 20});
+        m_sync->setVisibleRange(defaultView(window.extent), this);
         return; // the range change loads the real window
     }
     emit windowChanged();
+}
+
+TimeRange MarketWindowModel::defaultView(TimeRange extent)
+{
+    const qint64 threeDays = 3LL * 86'400'000;
+    const qint64 from = std::max(extent.from, extent.to - threeDays);
+    return {from, extent.to + (extent.to - from) / 20};
 }
 
 void MarketWindowModel::onAppended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs)
@@ -119,10 +129,12 @@ void MarketWindowModel::onAppended(const Instrument &instrument, DataKind kind, 
     }
     if (kind == DataKind::Candles) {
         const TimeRange extent = m_sync->dataExtent();
-        if (extent.isValid() && toMs > extent.to)
-            m_sync->setDataExtent({extent.from, toMs});
-        else if (!extent.isValid())
-            m_sync->setDataExtent({fromMs, toMs});
+        const TimeRange grown = extent.isValid() ? TimeRange{std::min(extent.from, fromMs), std::max(extent.to, toMs)} : TimeRange{fromMs, toMs};
+        if (grown != extent) {
+            m_sync->setDataExtent(grown);
+            if (m_autoView && m_sync->visibleRange().isValid())
+                m_sync->setVisibleRange(defaultView(grown), this);
+        }
     }
     const TimeRange visible = m_sync->visibleRange();
     if (!visible.isValid()) {

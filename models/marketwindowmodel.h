@@ -48,6 +48,8 @@ private:
     void onVisibleRangeChanged();
     void onLoaded(const MarketWindow &window);
     void load();
+    // The view the app opens with: the last three days of data.
+    static TimeRange defaultView(TimeRange extent);
 
     TimeSync *m_sync;
     WindowLoader m_loader;
@@ -57,6 +59,9 @@ private:
     int m_plotWidth = 1200;
     quint64 m_generation = 0;
     bool m_loading = false;
+    // True until the user (or a restored session) sets a view: while a backfill grows the
+    // data, the default view grows with it instead of staying on the first minutes.
+    bool m_autoView = true;
     TimeRange m_requested;
     Timeframe m_requestedTf = Timeframe::M1;
     QTimer m_liveReload;

@@ -42,7 +42,7 @@ void TimeSync::setVisibleRange(TimeRange range, const QObject *origin)
     emit visibleRangeChanged(m_visible, origin);
     // A user moving the right edge away from the newest data leaves follow mode; moving it
     // back onto the newest data enters it again.
-    if (origin && m_extent.isValid()) {
+    if (origin && origin != this && m_extent.isValid()) {
         const bool atEdge = m_visible.to >= m_extent.to;
         if (atEdge != m_follow) {
             m_follow = atEdge;
@@ -77,12 +77,12 @@ void TimeSync::setDataExtent(TimeRange extent)
     m_extent = extent;
     emit dataExtentChanged(m_extent);
     if (!m_visible.isValid()) {
-        setVisibleRange(extent);
+        setVisibleRange(extent, this);
     } else if (m_follow && old.isValid() && extent.to > old.to) {
         // Follow-latest: keep the span, slide the right edge with the data.
         const qint64 shift = extent.to - std::max(m_visible.to, old.to);
         if (shift > 0)
-            setVisibleRange({m_visible.from + shift, m_visible.to + shift});
+            setVisibleRange({m_visible.from + shift, m_visible.to + shift}, this);
     }
 }
 
@@ -95,7 +95,7 @@ void TimeSync::setFollowLatest(bool follow)
     if (m_follow && m_extent.isValid() && m_visible.isValid()) {
         const qint64 span = m_visible.span();
         m_visible = clamped({m_extent.to - span + span / 20, m_extent.to + span / 20});
-        emit visibleRangeChanged(m_visible, nullptr);
+        emit visibleRangeChanged(m_visible, this);
     }
 }
 
@@ -118,4 +118,14 @@ void TimeSync::showAll(const QObject *origin)
 {
     if (m_extent.isValid())
         setVisibleRange(m_extent.padded(0.02), origin);
+}
+
+void TimeSync::reset()
+{
+    m_visible = {};
+    m_extent = {};
+    setSelection({}, this);
+    setCursor(std::nullopt, this);
+    m_follow = true;
+    emit followLatestChanged(m_follow);
 }

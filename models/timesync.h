@@ -9,6 +9,7 @@
 // the mouse, and the selected range. Views push their own changes with themselves as
 // `origin` and ignore notifications carrying their own tag, so there are no feedback loops;
 // ranges are integer milliseconds, so float round-off cannot ping-pong between panes.
+// Changes TimeSync makes itself (following the data) carry TimeSync as their origin.
 class TimeSync : public QObject
 {
     Q_OBJECT
@@ -37,6 +38,8 @@ public slots:
     void zoom(double factor, qint64 anchor, const QObject *origin = nullptr);
     void pan(qint64 deltaMs, const QObject *origin = nullptr);
     void showAll(const QObject *origin = nullptr);
+    // Forgets view, extent and selection (another instrument is shown): the next data decides.
+    void reset();
 
 signals:
     void visibleRangeChanged(TimeRange range, const QObject *origin);
