@@ -3,6 +3,7 @@
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
+#include "importcommand.h"
 
 #include <QTextStream>
 
@@ -29,6 +30,7 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("import"), ImportCommand::run},
     };
     return table;
 }
@@ -74,6 +76,8 @@ QString CommandLine::helpText()
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset NAME] [--end T]\n"
+        "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
+        "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
         "\n"
