@@ -175,6 +175,11 @@ bool FileImport::open()
         if (!m_lines->next(&first))
             return fatal(m_lines->error().isEmpty() ? QStringLiteral("the file holds no data") : m_lines->error()), false;
     } while (first.trimmed().isEmpty());
+    for (const char c : first)
+        if ((uchar(c) < 0x20 && c != '\t') || c == 0x7f)
+            return fatal(QStringLiteral("not a CSV text file (control characters in its first line)")), false;
+    if (!QUtf8StringView(first).isValidUtf8())
+        return fatal(QStringLiteral("not a CSV text file (its first line is not UTF-8 text)")), false;
     const CsvFields fields(first);
     QString error;
     const auto format = ImportFormat::detect(m_path, inner, fields, m_hints, &error);

@@ -66,10 +66,6 @@ bool LineReader::next(QByteArrayView *line)
                 begin += 3;
                 len -= 3;
             }
-            if (std::memchr(begin, '\0', size_t(len))) {
-                m_error = QStringLiteral("line %1 holds binary data (a NUL byte): not a CSV text file").arg(m_line);
-                return false;
-            }
             *line = QByteArrayView(begin, len);
             return true;
         }

@@ -66,7 +66,11 @@ bool ZipEntryDevice::locateEntry()
         return fail(QStringLiteral("not a zip archive (no end-of-central-directory record; truncated download?)"));
     const char *e = tail.constData() + eocd;
     quint64 entries = u16(e + 10);
+    const quint64 cdSize = u32(e + 12);
     quint64 cdOffset = u32(e + 16);
+    const quint64 eocdPos = quint64(size - tailLen + eocd);
+    if (cdOffset != 0xFFFFFFFF && cdOffset + cdSize > eocdPos)
+        return fail(QStringLiteral("not a zip archive, or a corrupt one (its directory would lie outside the file)"));
     if ((entries == 0xFFFF || cdOffset == 0xFFFFFFFF) && eocd >= 20 && u32(e - 20) == zip64LocatorSig) {
         const quint64 z64 = u64(e - 20 + 8);
         m_file.seek(qint64(z64));
