@@ -144,11 +144,8 @@ bool kline(const CsvFields &f, TimeColumn &tc, Candle *c, qint64 *intervalMs, Ro
         || !pos(f, 3, &c->low, p) || !pos(f, 4, &c->close, p) || !nonNeg(f, 5, &c->volume, p) || !time(f, 6, tc, &closeTime, p)
         || !nonNeg(f, 7, &c->quoteVolume, p) || !nonNeg(f, 9, &c->takerBuyVolume, p))
         return false;
-    if (!Numbers::parseInt(f[8]))
-        return fail(p, 8, integer);
-    double takerQuote = 0;
-    if (!nonNeg(f, 10, &takerQuote, p))
-        return false;
+    // count (8), taker_buy_quote_volume (10) and ignore (11) are not stored: not parsed, so a
+    // quirk there never costs a good bar.
     if (closeTime <= c->ts)
         return fail(p, 6, QStringLiteral("a close_time after open_time"));
     *intervalMs = closeTime + 1 - c->ts;
