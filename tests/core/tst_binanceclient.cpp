@@ -106,7 +106,7 @@ private slots:
         FakeBinance::RestServer rest(now, 12, 1000);                        // 12 weight per second, advertised
         rest.data[QStringLiteral("LINKUSDT")] = m_link;
         rest.faults = {
-            {QStringLiteral("/fapi/v1/klines"), 429, R"({"code":-1003,"msg":"Too many requests; current limit is 12 request weight per 1 SECOND."})",
+            {QStringLiteral("/fapi/v1/klines"), 429, "{\"code\":-1003,\"msg\":\"Too many requests; current limit is 12 request weight per 1 SECOND.\"}",
              {{"Retry-After", "1"}}, 0, false},
             {QStringLiteral("/fapi/v1/markPriceKlines"), 500, "<html><body><h1>500 Internal Server Error</h1></body></html>", {}, 0, false},
             {QStringLiteral("/fapi/v1/markPriceKlines"), 200, {}, {}, 1500, false}, // slower than the 700 ms timeout
@@ -232,6 +232,191 @@ private slots:
         const QString all = statuses.join(QLatin1Char('\n'));
         for (const char *word : {"connecting to Binance", "backfilling", "waiting", "connected", "reconnecting in"})
             QVERIFY2(all.contains(QLatin1String(word)), qPrintable(word + QStringLiteral(" not in:\n") + all));
+    }
+
+    void bannedStopsEverythingAndSaysUntilWhen()
+    {
+        const qint64 now = feb1 + 12 * 3'600'000LL;
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        const qint64 until = feb1 + 86'400'000; // 2023-02-02 00:00 UTC
+        rest.faults = {{QStringLiteral("/fapi/v1/klines"), 418,
+                        "{\"code\":-1003,\"msg\":\"Way too much request weight used; IP banned until " + QByteArray::number(until)
+                            + ". Please use WebSocket Streams for live updates to avoid bans.\",\"data\":{\"serverTime\":" + QByteArray::number(now)
+                            + ",\"retryAfter\":" + QByteArray::number(until) + "}}",
+                        {}, 0, false}};
+        FakeBinance::StreamServer ws;
+        DataThread data(freshDb());
+        QStringList statuses;
+        connect(&data, &DataThread::sourceStatus, this, [&](const QString &s) { statuses << s; });
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        QSignalSpy finished(&data, &DataThread::sourceFinished);
+        data.setSource(client(rest, ws, 1, true));
+        QVERIFY(failed.wait(20'000));
+        const QString reason = failed.front().front().toString();
+        QVERIFY2(reason.contains(QLatin1String("banned this IP address until 2023-02-02 00:00 UTC")) && reason.contains(QLatin1String("418")),
+                 qPrintable(reason));
+        QVERIFY(statuses.contains(QStringLiteral("banned until 2023-02-02 00:00 UTC")));
+        QTRY_COMPARE(finished.size(), 1);
+        const int requests = int(rest.log.size());
+        QTest::qWait(300);
+        QCOMPARE(int(rest.log.size()), requests); // nothing more is sent
+        QCOMPARE(ws.connections(), 0);
+    }
+
+    void banEndFromRetryAfterOrMessage()
+    {
+        // Without data.retryAfter the ban end is the number in msg.
+        const qint64 now = feb1;
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        rest.faults = {{QStringLiteral("/fapi/v1/time"), 418, "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until 1675212000000.\"}", {}, 0, false}};
+        FakeBinance::StreamServer ws;
+        DataThread data(freshDb());
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        data.setSource(client(rest, ws, 1, false));
+        QVERIFY(failed.wait(20'000));
+        QVERIFY2(failed.front().front().toString().contains(QLatin1String("until 2023-02-01 00:40 UTC")), qPrintable(failed.front().front().toString()));
+    }
+
+    void restrictedLocationIsReportedAsSuch()
+    {
+        FakeBinance::RestServer rest(feb1, 2400, 60'000);
+        rest.faults = {{QStringLiteral("/fapi/v1/time"), 451,
+                        "{\"code\":0,\"msg\":\"Service unavailable from a restricted location according to \047b. Eligibility\047 in "
+                        "https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.\"}",
+                        {}, 0, false}};
+        FakeBinance::StreamServer ws;
+        DataThread data(freshDb());
+        QStringList statuses;
+        connect(&data, &DataThread::sourceStatus, this, [&](const QString &s) { statuses << s; });
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        data.setSource(client(rest, ws, 1, true));
+        QVERIFY(failed.wait(20'000));
+        QVERIFY2(failed.front().front().toString().contains(QLatin1String("restricted location")), qPrintable(failed.front().front().toString()));
+        QVERIFY(statuses.contains(QStringLiteral("restricted location (HTTP 451)")));
+        QCOMPARE(rest.log.size(), 1); // not retried
+    }
+
+    void unknownSymbolIsRefused()
+    {
+        FakeBinance::RestServer rest(feb1, 2400, 60'000);
+        FakeBinance::StreamServer ws;
+        DataThread data(freshDb());
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        data.setSource(client(rest, ws, 1, false, {}, QStringLiteral("NOSUCHUSDT")));
+        QVERIFY(failed.wait(20'000));
+        QVERIFY2(failed.front().front().toString().contains(QLatin1String("NOSUCHUSDT is not listed on Binance")), qPrintable(failed.front().front().toString()));
+    }
+
+    void silentStreamIsReplacedAndOldSocketsRotate()
+    {
+        // The first connection is accepted and then says nothing (as Binance's legacy URLs
+        // do since 2026-04): the watchdog reconnects. Later the socket is replaced before its
+        // maximum age with an overlapping one. Data flows throughout, each minute stored once.
+        const qint64 now = feb1 + 6 * 3'600'000LL + 30'000; // 06:00:30
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        FakeBinance::StreamServer ws;
+        ws.silentConnections = 1;
+        const QString db = freshDb();
+        DataThread data(db);
+        data.setSource(client(rest, ws, 0.05, true, {{QStringLiteral("silence_ms"), QStringLiteral("600")}, {QStringLiteral("max_age_ms"), QStringLiteral("1500")}}));
+        QTRY_VERIFY_WITH_TIMEOUT(ws.liveConnections() >= 1, 20'000);
+        QVERIFY(ws.connections() >= 2); // the silent one, then a live one
+        const qint64 first = feb1 + 6 * 3'600'000LL;
+        for (int k = 0; k < 12; ++k) {
+            const qint64 m = first + k * minute;
+            ws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), bar(m), false, m + 5000));
+            ws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), bar(m), true, m + 60'100));
+            QTest::qWait(200); // a few seconds in all: the rotation happens meanwhile
+        }
+        const int connections = ws.connections();
+        QVERIFY2(connections >= 3, qPrintable(QString::number(connections))); // silent, first live, its replacement
+        auto reader = MarketStore::openExisting(db).reader();
+        const qint64 start = first - qint64(0.05 * 86'400'000);
+        QTRY_COMPARE_WITH_TIMEOUT(reader->candles(m_instrument, Timeframe::M1, {start, first + 12 * minute}),
+                                  between(m_link.candles, start, first + 12 * minute), 20'000);
+        data.stopSource();
+        data.sync();
+    }
+
+    void realCaptureReplays()
+    {
+        // The real 2021 capture (several symbols interleaved, repeated open klines, closes)
+        // replayed to a client subscribed to SUSHIUSDT: the stored bars are the closed one
+        // and the last snapshot of the open one.
+        QFile capture(TestUtil::dataFile(QStringLiteral("binance/fstream-capture-2021-07-22.jsonl")));
+        QVERIFY(capture.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = capture.readAll().trimmed().split('\n');
+        std::map<qint64, Candle> expected;
+        for (const QByteArray &line : lines) {
+            const QJsonObject d = QJsonDocument::fromJson(line).object().value(QStringLiteral("data")).toObject();
+            if (d.value(QStringLiteral("e")).toString() != QLatin1String("kline") || d.value(QStringLiteral("s")).toString() != QLatin1String("SUSHIUSDT"))
+                continue;
+            const QJsonObject k = d.value(QStringLiteral("k")).toObject();
+            const auto n = [&k](const char *key) { return k.value(QLatin1String(key)).toString().toDouble(); };
+            const qint64 t = qint64(k.value(QStringLiteral("t")).toDouble());
+            expected[t] = {t, n("o"), n("h"), n("l"), n("c"), n("v"), n("q"), n("V")};
+        }
+        QCOMPARE(expected.size(), size_t(2));
+        FakeBinance::RestServer rest(1'626'992'740'000, 2400, 60'000); // 2021-07-22 22:25:40
+        rest.data[QStringLiteral("SUSHIUSDT")] = {}; // listed, no history served
+        FakeBinance::StreamServer ws;
+        const QString db = freshDb();
+        DataThread data(db);
+        data.setSource(client(rest, ws, 0.01, true, {}, QStringLiteral("SUSHIUSDT")));
+        QTRY_VERIFY_WITH_TIMEOUT(ws.liveConnections() == 1, 20'000);
+        for (const QByteArray &line : lines)
+            ws.push(line);
+        const Instrument sushi{QStringLiteral("BINANCE"), QStringLiteral("SUSHIUSDT")};
+        QVector<Candle> want;
+        for (const auto &[t, c] : expected)
+            want << c;
+        auto reader = MarketStore::openExisting(db).reader();
+        QTRY_COMPARE_WITH_TIMEOUT(reader->candles(sushi, Timeframe::M1, {0, 2'000'000'000'000}), want, 20'000);
+        QCOMPARE(reader->instruments().size(), 1); // the other symbols on the connection are not ours
+        data.stopSource();
+        data.sync();
+    }
+
+    void openInterestHistoryReachesBackThirtyDays()
+    {
+        const qint64 now = feb1 + 20 * 86'400'000LL + 30'000; // 2023-02-21 00:00:30
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        // A month back: before the OI reach. OI history only exists for Feb 2023 here.
+        FakeBinance::Dataset d = m_link;
+        for (qint64 t = feb1 - 300'000, k = 1; t >= now - 40 * 86'400'000LL; t -= 300'000, ++k)
+            d.openInterest.prepend({t, 22'000'000 - k * 10.5, 1.5e8});
+        rest.data[QStringLiteral("LINKUSDT")] = d;
+        FakeBinance::StreamServer ws;
+        const QString db = freshDb();
+        DataThread data(db);
+        QSignalSpy finished(&data, &DataThread::sourceFinished);
+        QSignalSpy progress(&data, &DataThread::progress);
+        data.setSource(client(rest, ws, 35, false));
+        QVERIFY(finished.wait(60'000));
+        data.sync();
+        QVERIFY(!progress.isEmpty());
+        const qint64 end = Timeframes::floor(Timeframe::M1, now);
+        const qint64 reach = now - 30 * 86'400'000LL;
+        for (const auto &l : rest.log)
+            if (l.path == QLatin1String("/futures/data/openInterestHist"))
+                QVERIFY(l.query.queryItemValue(QStringLiteral("startTime")).toLongLong() >= reach);
+        auto reader = MarketStore::openExisting(db).reader();
+        const auto oi = reader->openInterest(m_instrument, {0, 4'000'000'000'000});
+        QVERIFY(!oi.isEmpty() && oi.front().ts >= reach && oi.front().ts < reach + 600'000);
+        QCOMPARE(oi, between(d.openInterest, oi.front().ts, end));
+        QCOMPARE(reader->candles(m_instrument, Timeframe::M1, {0, 4'000'000'000'000}), between(m_link.candles, end - 35 * 86'400'000LL, end));
+        QCOMPARE(reader->meta(QStringLiteral("open_interest_note.BINANCE:LINKUSDT")).contains(QLatin1String("30 days")), true);
+
+        // Again: the store resumes where it ends. Only what lies outside the stored span is
+        // asked for: before it (nothing: the history starts on Feb 1) and its last bar onwards.
+        const int before = rest.countPath(QStringLiteral("/fapi/v1/klines"));
+        data.setSource(client(rest, ws, 35, false));
+        QVERIFY(finished.wait(60'000));
+        QCOMPARE(rest.countPath(QStringLiteral("/fapi/v1/klines")) - before, 2);
     }
 };
 

@@ -200,28 +200,38 @@ void ExchangeClient::startBackfill()
             reader.reset(); // no resume then; the writer reports store problems
         }
     }
-    // Resume: where the stored series already covers the start, fetch from its end (the
-    // last stored bar again: it may have been a live, partial one).
-    const auto resumeFrom = [&](const Instrument &i, DataKind kind, qint64 from, qint64 step) {
-        if (!reader)
-            return from;
-        const TimeRange have = reader->extent(i, kind);
-        return have.isValid() && have.from <= from && have.to > from ? std::max(from, have.to - step) : from;
+    // Resume: fetch only what lies outside the stored span of each series: before it (a
+    // longer history asked for, or nothing when the symbol is younger) and from its last
+    // row on (that row again: it may have been a live, partial bar). Holes inside the span
+    // were the concern of the session that stored around them.
+    const auto windows = [&](const Instrument &i, DataKind kind, qint64 from, qint64 step) -> QVector<TimeRange> {
+        const TimeRange have = reader ? reader->extent(i, kind) : TimeRange{};
+        if (!have.isValid() || have.to <= from || have.from >= m_end)
+            return {{from, m_end}};
+        QVector<TimeRange> out;
+        if (have.from > from)
+            out.push_back({from, have.from});
+        out.push_back({std::max(from, have.to - step), m_end});
+        return out;
     };
     for (const Instrument &i : m_settings.instruments) {
-        const qint64 c = resumeFrom(i, DataKind::Candles, start, Timeframes::minuteMs);
-        const qint64 m = resumeFrom(i, DataKind::MarkCandles, start, Timeframes::minuteMs);
-        const qint64 fu = resumeFrom(i, DataKind::Funding, start, 1);
         qint64 oi = start;
         if (const qint64 reach = m_adapter->historyReachMs(RestSeries::OpenInterestHistory))
             oi = std::max(oi, Timeframes::floor(Timeframe::M5, now - reach) + Timeframes::ms(Timeframe::M5));
-        oi = resumeFrom(i, DataKind::OpenInterest, oi, 1);
-        m_backfillTotal += int((m_end - c) / (1000 * Timeframes::minuteMs) + (m_end - m) / (1000 * Timeframes::minuteMs) +
-                               std::max<qint64>(0, m_end - oi) / (500 * Timeframes::ms(Timeframe::M5)) + 4);
-        request(RestSeries::Candles, i, c, m_end, Job::Backfill);
-        request(RestSeries::MarkCandles, i, m, m_end, Job::Backfill);
-        request(RestSeries::Funding, i, fu, m_end, Job::Backfill);
-        request(RestSeries::OpenInterestHistory, i, oi, m_end, Job::Backfill);
+        const std::pair<RestSeries, QVector<TimeRange>> plan[] = {
+            {RestSeries::Candles, windows(i, DataKind::Candles, start, Timeframes::minuteMs)},
+            {RestSeries::MarkCandles, windows(i, DataKind::MarkCandles, start, Timeframes::minuteMs)},
+            {RestSeries::Funding, windows(i, DataKind::Funding, start, 1)},
+            {RestSeries::OpenInterestHistory, windows(i, DataKind::OpenInterest, oi, 1)},
+        };
+        for (const auto &[series, ranges] : plan)
+            for (const TimeRange &r : ranges) {
+                const qint64 perPage = series == RestSeries::OpenInterestHistory ? 500 * Timeframes::ms(Timeframe::M5)
+                                     : series == RestSeries::Funding            ? 1000 * 3'600'000LL
+                                                                                : 1000 * Timeframes::minuteMs;
+                m_backfillTotal += int(std::max<qint64>(0, r.span()) / perPage + 1);
+                request(series, i, r.from, r.to, Job::Backfill);
+            }
     }
     setStatus(QStringLiteral("backfilling"));
     if (m_backfillOpen == 0)
