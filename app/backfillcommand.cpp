@@ -27,7 +27,10 @@ int BackfillCommand::run(const QStringList &args)
         {QStringLiteral("days"), QStringLiteral("Days of history."), QStringLiteral("d"), QStringLiteral("30")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
-        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC)."), QStringLiteral("time")},
+        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC; binance: now)."), QStringLiteral("time")},
+        {QStringLiteral("source-option"),
+         QStringLiteral("Source setting KEY=VALUE, repeatable (binance: rest_url, ws_url for a testnet or a test server)."),
+         QStringLiteral("key=value")},
     });
     parse(p, args);
 
@@ -46,6 +49,12 @@ int BackfillCommand::run(const QStringList &args)
     o.preset = p.value(QStringLiteral("preset"));
     if (p.isSet(QStringLiteral("end")))
         o.endMs = timeValue(QStringLiteral("end"), p.value(QStringLiteral("end")));
+    for (const QString &kv : p.values(QStringLiteral("source-option"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            usage(QStringLiteral("--source-option: '%1' is not KEY=VALUE").arg(kv));
+        o.extra.insert(kv.left(eq), kv.mid(eq + 1));
+    }
 
     QString error;
     DataSource *source = SourceFactory::create(o, &error);

@@ -75,7 +75,7 @@ QString CommandLine::helpText()
         "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT]   (opens the GUI)\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
-        "                          [--instrument I] [--preset NAME] [--end T]\n"
+        "                          [--instrument I] [--preset NAME] [--end T] [--source-option KEY=VALUE]...\n"
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
