@@ -2,13 +2,20 @@
 // day of aggTrades (generated: no real file is available; 1,000,000 trades, a busy BTCUSDT
 // day) through FileImport + StoreWriter, next to a raw sqlite3 batched insert of the same
 // rows in the same run. Goals: >= 300k kline rows/s and >= 0.7x the raw insert.
+// Then the live path: a kline message sent by a loopback Binance stream until its row is
+// committed (DataThread::appended), median with the default 250 ms batching, next to the
+// same with batching off (1 ms) in the same run. Goal: median <= 250 ms.
+#include "fakebinance.h"
+#include "sources/datathread.h"
 #include "sources/import/fileimport.h"
+#include "sources/sourcefactory.h"
 #include "storage/candleaggregator.h"
 #include "storage/marketstore.h"
 #include "storage/storewriter.h"
 #include "testzip.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 
@@ -116,6 +123,66 @@ QByteArray makeAggTradesDay(qint64 trades, std::vector<Row> *rows)
     return out;
 }
 
+// Median and 95th percentile latency (ms) of kline messages to committed rows.
+std::pair<double, double> streamLatency(const QString &db, qint64 batchMs, int messages)
+{
+    const qint64 start = 1'675'209'600'000; // 2023-02-01
+    FakeBinance::RestServer rest(start + 30'000, 100'000, 60'000);
+    rest.data[QStringLiteral("LINKUSDT")] = {};
+    FakeBinance::StreamServer ws;
+    MarketStore::open(db);
+    DataThread data(db);
+    SourceOptions o;
+    o.source = QStringLiteral("binance");
+    o.instrument = {QStringLiteral("BINANCE"), QStringLiteral("LINKUSDT")};
+    o.days = 0.001;
+    o.live = true;
+    o.extra = {{QStringLiteral("rest_url"), rest.url()},
+               {QStringLiteral("ws_url"), ws.url()},
+               {QStringLiteral("batch_ms"), QString::number(batchMs)},
+               {QStringLiteral("silence_ms"), QStringLiteral("60000")}};
+    QString error;
+    DataSource *source = SourceFactory::create(o, &error);
+    QHash<qint64, qint64> sentAt; // bar time -> when its message left
+    std::vector<double> latencies;
+    QObject::connect(&data, &DataThread::appended, &data, [&](const Instrument &, DataKind kind, qint64 from, qint64 to) {
+        if (kind != DataKind::Candles)
+            return;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (qint64 t = from; t < to; t += 60'000)
+            if (const auto it = sentAt.find(t); it != sentAt.end()) {
+                latencies.push_back(double(now - *it));
+                sentAt.erase(it);
+            }
+    });
+    // Waits in a real event loop: QTest::qWait sleeps in 10 ms steps, which would blur the figure.
+    const auto wait = [](int ms) {
+        QEventLoop loop;
+        QTimer::singleShot(ms, Qt::PreciseTimer, &loop, &QEventLoop::quit);
+        loop.exec();
+    };
+    data.setSource(source);
+    for (int i = 0; i < 500 && ws.liveConnections() == 0; ++i)
+        wait(20);
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<int> gap(5, 45);
+    for (int k = 0; k < messages; ++k) {
+        const qint64 ts = start + (k + 1) * 60'000LL;
+        const Candle c{ts, 6.9, 6.95, 6.88, 6.91, 1000, 6910, 400};
+        sentAt.insert(ts, QDateTime::currentMSecsSinceEpoch());
+        ws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), c, true, ts + 60'100));
+        wait(gap(rng));
+    }
+    for (int i = 0; i < 100 && !sentAt.isEmpty(); ++i)
+        wait(20);
+    data.stopSource();
+    data.sync();
+    std::sort(latencies.begin(), latencies.end());
+    if (latencies.empty())
+        return {-1, -1};
+    return {latencies[latencies.size() / 2], latencies[latencies.size() * 95 / 100]};
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -186,5 +253,13 @@ int main(int argc, char **argv)
     std::printf("  raw sqlite3 batched insert of the trade rows:           %9.0f rows/s\n", median(aggRaw));
     std::printf("  perpscope import (parse + 1m bars + tiers):             %9.0f rows/s  = %.2fx raw\n", median(aggRate),
                 median(aggRate) / median(aggRaw));
+
+    // --- live: WebSocket message to committed row ---
+    const int messages = 300;
+    const auto batched = streamLatency(dir.filePath(QStringLiteral("live250.db")), 250, messages);
+    const auto unbatched = streamLatency(dir.filePath(QStringLiteral("live1.db")), 1, messages);
+    std::printf("stream message -> committed row (%d kline messages, loopback WebSocket, real data thread and writer):\n", messages);
+    std::printf("  batching off (1 ms):           median %6.1f ms, p95 %6.1f ms\n", unbatched.first, unbatched.second);
+    std::printf("  batching on (250 ms, default): median %6.1f ms, p95 %6.1f ms  (goal: median <= 250 ms)\n", batched.first, batched.second);
     return 0;
 }
