@@ -105,6 +105,15 @@ QStringList names()
     return {QStringLiteral("synthetic"), QStringLiteral("binance")};
 }
 
+QString label(const QString &name)
+{
+    if (name == QLatin1String("binance"))
+        return BinanceAdapter().venueName() + QStringLiteral(" (live)");
+    if (name == QLatin1String("synthetic"))
+        return QStringLiteral("Synthetic random walk");
+    return name;
+}
+
 DataSource *create(const SourceOptions &options, QString *error)
 {
     if (options.source == QLatin1String("synthetic"))
