@@ -13,6 +13,10 @@ class CsvFields
 public:
     explicit CsvFields(QByteArrayView line)
     {
+        if (line.isEmpty()) { // no memchr on a null view
+            m_fields.push_back({});
+            return;
+        }
         const char *p = line.data();
         const char *end = p + line.size();
         for (;;) {

@@ -48,8 +48,7 @@ FileImport::~FileImport() = default;
 
 qint64 FileImport::bytesDone() const
 {
-    const qint64 size = QFileInfo(m_path).size();
-    const qint64 base = m_hash || !m_expectedSha.isEmpty() ? m_hashed : 0;
+    const qint64 base = m_hashed; // the checksum pass reads the file once before the import pass
     switch (m_stage) {
     case Stage::Checksum:
     case Stage::Open: return base;
@@ -59,7 +58,7 @@ qint64 FileImport::bytesDone() const
         return base + (m_device ? m_device->pos() : 0);
     case Stage::Done: return m_bytesTotal;
     }
-    return size;
+    return 0;
 }
 
 void FileImport::fatal(const QString &error)
