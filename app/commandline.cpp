@@ -1,8 +1,10 @@
 #include "commandline.h"
 
+#include "analyzecommand.h"
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
+#include "exportimagecommand.h"
 #include "importcommand.h"
 
 #include <QTextStream>
@@ -30,6 +32,8 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("export image"), ExportImageCommand::run},
+        {QStringLiteral("analyze"), AnalyzeCommand::run},
         {QStringLiteral("import"), ImportCommand::run},
     };
     return table;
@@ -80,6 +84,10 @@ QString CommandLine::helpText()
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"
+        "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
+        "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
+        "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"

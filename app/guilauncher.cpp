@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QStyleFactory>
+#include <QTimer>
 
 int GuiLauncher::run(QApplication &app, const QStringList &args)
 {
@@ -18,6 +19,11 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
         {QStringLiteral("source"), QStringLiteral("sim or binance."), QStringLiteral("name")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("theme"), QStringLiteral("dark or light."), QStringLiteral("name")},
+        // For documentation and walking the journeys on a headless machine: grab the
+        // window after a delay and quit.
+        {QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."), QStringLiteral("file")},
+        {QStringLiteral("screenshot-after"), QStringLiteral("Seconds to wait before the screenshot."), QStringLiteral("s"), QStringLiteral("5")},
+        {QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("WxH")},
     });
     try {
         CliSupport::parse(p, args);
@@ -42,6 +48,19 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     options.instrument = p.value(QStringLiteral("instrument"));
     options.theme = p.value(QStringLiteral("theme"));
     MainWindow window(options);
+    if (p.isSet(QStringLiteral("size"))) {
+        const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
+    if (p.isSet(QStringLiteral("screenshot"))) {
+        const QString file = p.value(QStringLiteral("screenshot"));
+        QTimer::singleShot(int(p.value(QStringLiteral("screenshot-after")).toDouble() * 1000), &window, [&window, file] {
+            if (!window.grab().save(file))
+                CliSupport::printError(QStringLiteral("--screenshot %1: cannot write the image").arg(file));
+            window.close();
+        });
+    }
     return app.exec();
 }

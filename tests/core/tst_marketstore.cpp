@@ -145,14 +145,24 @@ private slots:
             QCOMPARE(db.scalar("PRAGMA user_version"), 1);
             db.exec("INSERT INTO instruments(id, exchange, symbol) VALUES(1, 'BINANCE', 'BTCUSDT');"
                     "INSERT INTO candles VALUES(1, 1, 60000, 10, 12, 9, 11, 5, 55, 2);"
-                    "INSERT INTO funding VALUES(1, 0, 0.0001, 8);");
+                    "INSERT INTO funding VALUES(1, 0, 0.0001, 8);"
+                    "INSERT INTO open_interest VALUES(1, 60000, 100, 1000), (1, 90000, 120, 1300), (1, 400000, 90, 900);"
+                    "INSERT INTO liquidations VALUES(1, 61000, 0, 0, 10, 2, 1), (1, 62000, 0, 1, 11, 1, 0);");
         }
         const MarketStore store = MarketStore::open(path);
-        QCOMPARE(store.schemaVersion(), 2);
+        QCOMPARE(store.schemaVersion(), Schema::latestVersion());
         const Instrument btc{QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")};
         auto r = store.reader();
         QCOMPARE(r->candles(btc, Timeframe::M1, {0, 120'000}).value(0), (Candle{60'000, 10, 12, 9, 11, 5, 55, 2}));
         QCOMPARE(r->liquidationFeed(btc), QStringLiteral("unknown")); // the v2 column got its default
+        // v3 summaries were built from the rows that were there before.
+        QCOMPARE(r->lineBars(btc, LineSeries::OpenInterest, Timeframe::M1, {0, 1'000'000}),
+                 (QVector<LineBar>{{60'000, 100, 120, 100, 120}, {360'000, 90, 90, 90, 90}}));
+        QCOMPARE(r->lineBars(btc, LineSeries::OpenInterestUsd, Timeframe::M5, {0, 1'000'000}),
+                 (QVector<LineBar>{{0, 1000, 1300, 1000, 1300}, {300'000, 900, 900, 900, 900}}));
+        const auto liq = r->liquidationBars(btc, Timeframe::D1, {0, 1'000'000});
+        QCOMPARE(liq.size(), 1);
+        QCOMPARE(liq[0], (LiquidationBar{0, 20, 11, 2, 1, 1, 1, 20}));
         MarketBatch b;
         b.instrument = btc;
         b.groundTruth = {{0, Liquidation::Side::Long, 5, 1.0}};

@@ -218,6 +218,31 @@ private slots:
         verifyTiers(*r, "candles");
     }
 
+    void anotherWritersCommitsAreSeen()
+    {
+        // Two connections write the same day (e.g. a CLI import while the GUI streams): the
+        // tiers must include both, so neither may trust what it remembers.
+        const QString path = freshDb(QStringLiteral("two-writers.db"));
+        auto a = MarketStore::open(path).writer();
+        auto b = MarketStore::open(path).writer();
+        std::mt19937_64 rng(17);
+        const QVector<Candle> day = TestUtil::randomBars(rng, t0, 1440, 70'000);
+        const auto commit = [this](StoreWriter &w, const QVector<Candle> &bars) {
+            MarketBatch batch;
+            batch.instrument = m_btc;
+            batch.candles = bars;
+            w.commit(batch);
+        };
+        commit(*a, day.mid(0, 100));
+        commit(*b, day.mid(100, 100));
+        commit(*a, day.mid(200, 100));
+        commit(*b, day.mid(300, 1140));
+        commit(*a, day.mid(50, 100)); // overlap both writers' rows
+        auto r = MarketStore::openExisting(path).reader();
+        verifyTiers(*r, "candles");
+        QCOMPARE(r->candles(m_btc, Timeframe::D1, {t0, t0 + 1}).value(0), CandleAggregator::aggregate(t0, day));
+    }
+
     void invalidBatchIsRejectedAndLosesNothing()
     {
         const QString path = freshDb(QStringLiteral("invalid.db"));

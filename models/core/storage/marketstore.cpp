@@ -1,5 +1,6 @@
 #include "marketstore.h"
 
+#include "derivedtiers.h"
 #include "schema.h"
 #include "sqliteconnection.h"
 #include "storeerror.h"
@@ -33,6 +34,29 @@ QStringList tableNames(SqliteConnection &db)
     while (st.step())
         names << st.text(0);
     return names;
+}
+
+// A migration that adds summary tables leaves a flag; fill them from the raw rows with the
+// same code the writer uses, so old and new data are summarised identically.
+void rebuildDerivedTiersIfNeeded(SqliteConnection &db)
+{
+    if (db.scalar("SELECT COUNT(*) FROM meta WHERE key='store.rebuild_derived_tiers'") == 0)
+        return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        DerivedTiers tiers(db);
+        QVector<qint64> ids;
+        SqliteStatement st = db.prepare("SELECT id FROM instruments");
+        while (st.step())
+            ids << st.int64(0);
+        for (qint64 id : ids)
+            tiers.rebuildAll(id);
+        db.exec("DELETE FROM meta WHERE key='store.rebuild_derived_tiers'");
+        db.exec("COMMIT");
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
 }
 
 } // namespace
@@ -85,6 +109,7 @@ MarketStore MarketStore::openImpl(const QString &path, bool mayCreate)
                              .arg(version)
                              .arg(Schema::latestVersion()));
     Schema::migrate(db);
+    rebuildDerivedTiersIfNeeded(db);
     return MarketStore(path, Schema::latestVersion());
 }
 

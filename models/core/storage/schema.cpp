@@ -8,7 +8,7 @@ namespace {
 
 // One entry per schema version. Tables are WITHOUT ROWID and keyed (instrument, ..., ts):
 // a window query is one contiguous range scan of the clustered key.
-constexpr std::array<const char *, 2> migrations = {
+constexpr std::array<const char *, 3> migrations = {
     // v1: market series.
     R"sql(
 CREATE TABLE instruments(
@@ -48,6 +48,20 @@ CREATE TABLE ground_truth(
     notional REAL NOT NULL,
     PRIMARY KEY(instrument, ts, side, bin)) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)sql",
+    // v3: per-tier summaries of open interest, predicted funding and liquidations, so a view
+    // of years reads thousands of rows, not millions. Filled from the raw rows after migrating.
+    R"sql(
+CREATE TABLE line_bars(
+    instrument INTEGER NOT NULL, series INTEGER NOT NULL, tf INTEGER NOT NULL, ts INTEGER NOT NULL,
+    open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL,
+    PRIMARY KEY(instrument, series, tf, ts)) WITHOUT ROWID;
+CREATE TABLE liq_bars(
+    instrument INTEGER NOT NULL, tf INTEGER NOT NULL, ts INTEGER NOT NULL,
+    long_usd REAL NOT NULL, short_usd REAL NOT NULL, long_qty REAL NOT NULL, short_qty REAL NOT NULL,
+    long_n INTEGER NOT NULL, short_n INTEGER NOT NULL, largest_usd REAL NOT NULL,
+    PRIMARY KEY(instrument, tf, ts)) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES('store.rebuild_derived_tiers', '1');
 )sql",
 };
 

@@ -127,6 +127,48 @@ QVector<GroundTruthCell> StoreReader::groundTruth(const Instrument &instrument, 
                                        });
 }
 
+QVector<LineBar> StoreReader::lineBars(const Instrument &instrument, LineSeries series, Timeframe tf, TimeRange range)
+{
+    QVector<LineBar> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    SqliteStatement st =
+        m_db.prepare("SELECT ts,open,high,low,close FROM line_bars WHERE instrument=? AND series=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
+    st.bind(1, *id).bind(2, int(series)).bind(3, Timeframes::minutes(tf)).bind(4, range.from).bind(5, range.to);
+    while (st.step())
+        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4)});
+    return out;
+}
+
+QVector<LiquidationBar> StoreReader::liquidationBars(const Instrument &instrument, Timeframe tf, TimeRange range)
+{
+    QVector<LiquidationBar> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    SqliteStatement st = m_db.prepare("SELECT ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd FROM liq_bars "
+                                      "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
+    st.bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
+    while (st.step())
+        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), int(st.int64(5)), int(st.int64(6)), st.real(7)});
+    return out;
+}
+
+QVector<Liquidation> StoreReader::latestLiquidations(const Instrument &instrument, qint64 before, int limit)
+{
+    QVector<Liquidation> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    SqliteStatement st = m_db.prepare("SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts<? "
+                                      "ORDER BY ts DESC, seq DESC LIMIT ?");
+    st.bind(1, *id).bind(2, before).bind(3, limit);
+    while (st.step())
+        out.push_back({st.int64(0), int(st.int64(1)), Liquidation::Side(st.int64(2)), st.real(3), st.real(4), st.int64(5) != 0});
+    return out;
+}
+
 std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &instrument, qint64 t)
 {
     const auto id = idOf(instrument);
@@ -145,6 +187,19 @@ std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument
     if (!id)
         return std::nullopt;
     SqliteStatement st = m_db.prepare("SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st.bind(1, *id).bind(2, t);
+    if (!st.step())
+        return std::nullopt;
+    return fundingRow(st);
+}
+
+std::optional<FundingSample> StoreReader::predictedFundingAt(const Instrument &instrument, qint64 t)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return std::nullopt;
+    SqliteStatement st =
+        m_db.prepare("SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
     st.bind(1, *id).bind(2, t);
     if (!st.step())
         return std::nullopt;

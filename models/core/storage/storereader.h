@@ -6,6 +6,8 @@
 #include "domain/groundtruthcell.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
+#include "domain/liquidationbar.h"
+#include "domain/linebar.h"
 #include "domain/openinterestsample.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
@@ -34,10 +36,16 @@ public:
     QVector<OpenInterestSample> openInterest(const Instrument &instrument, TimeRange range);
     QVector<Liquidation> liquidations(const Instrument &instrument, TimeRange range);
     QVector<GroundTruthCell> groundTruth(const Instrument &instrument, TimeRange range);
+    // Per-tier summaries (bars whose ts lies in range).
+    QVector<LineBar> lineBars(const Instrument &instrument, LineSeries series, Timeframe tf, TimeRange range);
+    QVector<LiquidationBar> liquidationBars(const Instrument &instrument, Timeframe tf, TimeRange range);
+    // The newest `limit` liquidations before `before`, newest first (the tape).
+    QVector<Liquidation> latestLiquidations(const Instrument &instrument, qint64 before, int limit);
 
     // The last sample at or before t (for "value at the cursor" and range starts).
     std::optional<OpenInterestSample> openInterestAt(const Instrument &instrument, qint64 t);
     std::optional<FundingSample> fundingAt(const Instrument &instrument, qint64 t);
+    std::optional<FundingSample> predictedFundingAt(const Instrument &instrument, qint64 t);
 
     // [first ts, last ts + 1) of a series, or an invalid range when it is empty.
     TimeRange extent(const Instrument &instrument, DataKind kind);

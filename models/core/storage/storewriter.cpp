@@ -1,6 +1,7 @@
 #include "storewriter.h"
 
 #include "candleaggregator.h"
+#include "candlerowwriter.h"
 #include "storeerror.h"
 
 #include <QDateTime>
@@ -8,18 +9,6 @@
 #include <cmath>
 
 namespace {
-
-const char *upsertCandleSql(bool mark)
-{
-    return mark ? "INSERT INTO mark_candles(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) "
-                  "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(instrument,tf,ts) DO UPDATE SET "
-                  "open=excluded.open,high=excluded.high,low=excluded.low,close=excluded.close,"
-                  "volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy"
-                : "INSERT INTO candles(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) "
-                  "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(instrument,tf,ts) DO UPDATE SET "
-                  "open=excluded.open,high=excluded.high,low=excluded.low,close=excluded.close,"
-                  "volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy";
-}
 
 const char *selectCandleSql(bool mark)
 {
@@ -63,8 +52,8 @@ QString checkCandles(const QVector<Candle> &bars, const char *what)
 struct StoreWriter::Statements
 {
     explicit Statements(SqliteConnection &db)
-        : candle(db.prepare(upsertCandleSql(false), true))
-        , mark(db.prepare(upsertCandleSql(true), true))
+        : candle(db, "candles")
+        , mark(db, "mark_candles")
         , candleSelect(db.prepare(selectCandleSql(false), true))
         , markSelect(db.prepare(selectCandleSql(true), true))
         , funding(db.prepare("INSERT INTO funding(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
@@ -85,12 +74,14 @@ struct StoreWriter::Statements
                                  true))
     {
     }
-    SqliteStatement candle, mark, candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
+    CandleRowWriter candle, mark;
+    SqliteStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
 };
 
 StoreWriter::StoreWriter(const QString &path)
     : m_db(path, SqliteConnection::Mode::ReadWrite)
     , m_st(std::make_unique<Statements>(m_db))
+    , m_derived(std::make_unique<DerivedTiers>(m_db))
 {
 }
 
@@ -138,21 +129,6 @@ qint64 StoreWriter::instrumentId(const Instrument &instrument)
 
 namespace {
 
-void bindCandle(SqliteStatement &st, qint64 id, Timeframe tf, const Candle &c)
-{
-    st.bind(1, id)
-        .bind(2, Timeframes::minutes(tf))
-        .bind(3, c.ts)
-        .bind(4, c.open)
-        .bind(5, c.high)
-        .bind(6, c.low)
-        .bind(7, c.close)
-        .bind(8, c.volume)
-        .bind(9, c.quoteVolume)
-        .bind(10, c.takerBuyVolume);
-    st.exec();
-}
-
 Candle readCandle(const SqliteStatement &st)
 {
     return Candle{st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), st.real(5), st.real(6), st.real(7)};
@@ -160,19 +136,59 @@ Candle readCandle(const SqliteStatement &st)
 
 } // namespace
 
+void StoreWriter::dropTailsIfOthersWrote()
+{
+    // data_version changes only when another connection commits: then what this writer
+    // remembers about the newest bars may be stale.
+    const qint64 version = m_db.scalar("PRAGMA data_version");
+    if (version != m_dataVersion)
+        for (CandleTail &t : m_tails)
+            t.invalidate();
+    m_dataVersion = version;
+}
+
+CandleTail &StoreWriter::tailOf(qint64 id, bool mark)
+{
+    CandleTail &tail = m_tails[id * 2 + (mark ? 1 : 0)];
+    if (tail.isValid())
+        return tail;
+    SqliteStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
+    SqliteStatement last = m_db.prepare(mark ? "SELECT ts FROM mark_candles WHERE instrument=? AND tf=1 ORDER BY ts DESC LIMIT 1"
+                                             : "SELECT ts FROM candles WHERE instrument=? AND tf=1 ORDER BY ts DESC LIMIT 1");
+    last.bind(1, id);
+    if (!last.step()) {
+        tail.reset(std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::min() / 2, {});
+        return tail;
+    }
+    const qint64 end = last.int64(0) + Timeframes::minuteMs;
+    const qint64 day = Timeframes::floor(Timeframe::D1, end - 1);
+    QVector<Candle> bars;
+    select.bind(1, id).bind(2, day).bind(3, day + Timeframes::ms(Timeframe::D1));
+    while (select.step())
+        bars.push_back(readCandle(select));
+    select.reset();
+    tail.reset(end, day, std::move(bars));
+    return tail;
+}
+
 void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span)
 {
     const bool mark = qstrcmp(table, "mark_candles") == 0;
-    SqliteStatement &upsert = mark ? m_st->mark : m_st->candle;
+    CandleRowWriter &upsert = mark ? m_st->mark : m_st->candle;
     SqliteStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
+    if (input.isEmpty())
+        return;
 
     const QVector<Candle> bars = CandleAggregator::normalized(input);
+    CandleTail &tail = tailOf(id, mark);
     for (const Candle &c : bars)
-        bindCandle(upsert, id, Timeframe::M1, c);
+        upsert.add(id, Timeframe::M1, c);
+    upsert.flush(); // the tier pass below may read these rows back
 
-    // Each tier bucket the batch touched is rebuilt from 1m bars: from the batch alone when
-    // it holds every minute of the bucket, else from the store (which, inside this
-    // transaction, already holds the new 1m rows).
+    // Each tier bucket the batch touched is rebuilt from all its stored 1m bars. Where the
+    // batch holds every minute of the bucket, those are the batch's bars; in days after the
+    // newest stored day, likewise (nothing else is there); in that newest day, the bars the
+    // tail remembers overlaid with the batch; only older days are read back.
     QVector<Candle> stored;
     for (size_t t = 1; t < Timeframes::all.size(); ++t) {
         const Timeframe tf = Timeframes::all[t];
@@ -183,23 +199,33 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
             qsizetype j = i + 1;
             while (j < bars.size() && Timeframes::floor(tf, bars[j].ts) == bucket)
                 ++j;
-            Candle agg;
-            if (j - i == perBucket) {
-                agg = CandleAggregator::aggregate(bucket, std::span<const Candle>(bars.constData() + i, size_t(j - i)));
-            } else {
+            const std::span<const Candle> fromBatch(bars.constData() + i, size_t(j - i));
+            const qint64 day = Timeframes::floor(Timeframe::D1, bucket);
+            std::span<const Candle> all = fromBatch;
+            if (j - i != perBucket && day <= tail.day()) {
                 stored.clear();
-                select.bind(1, id).bind(2, bucket).bind(3, bucket + Timeframes::ms(tf));
-                while (select.step())
-                    stored.push_back(readCandle(select));
-                select.reset();
-                agg = CandleAggregator::aggregate(bucket, stored);
+                if (day == tail.day()) {
+                    const auto old = tail.bars(bucket, bucket + Timeframes::ms(tf));
+                    std::merge(fromBatch.begin(), fromBatch.end(), old.begin(), old.end(), std::back_inserter(stored),
+                               [](const Candle &a, const Candle &b) { return a.ts < b.ts; });
+                    // a re-sent bar replaces its stored version: keep the batch's (merged first)
+                    stored.erase(std::unique(stored.begin(), stored.end(), [](const Candle &a, const Candle &b) { return a.ts == b.ts; }),
+                                 stored.end());
+                } else {
+                    select.bind(1, id).bind(2, bucket).bind(3, bucket + Timeframes::ms(tf));
+                    while (select.step())
+                        stored.push_back(readCandle(select));
+                    select.reset();
+                }
+                all = stored;
             }
-            bindCandle(upsert, id, tf, agg);
+            upsert.add(id, tf, CandleAggregator::aggregate(bucket, all));
             i = j;
         }
     }
-    if (!bars.isEmpty())
-        *span = {bars.front().ts, bars.back().ts + Timeframes::minuteMs};
+    upsert.flush();
+    tail.merge(bars);
+    *span = {bars.front().ts, bars.back().ts + Timeframes::minuteMs};
 }
 
 namespace {
@@ -225,6 +251,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
 
     m_db.exec("BEGIN IMMEDIATE");
     try {
+        dropTailsIfOthersWrote();
         const qint64 id = instrumentId(batch.instrument);
         TimeRange candleSpan, markSpan;
         writeCandles("candles", id, batch.candles, &candleSpan);
@@ -244,6 +271,19 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
                 .bind(6, l.qty)
                 .bind(7, l.inExchangeFeed ? 1 : 0)
                 .exec();
+        const auto times = [](const auto &rows) {
+            QVector<qint64> t;
+            t.reserve(rows.size());
+            for (const auto &r : rows)
+                t.push_back(r.ts);
+            return t;
+        };
+        if (!batch.openInterest.isEmpty())
+            m_derived->rebuildLines(id, times(batch.openInterest), true);
+        if (!batch.predictedFunding.isEmpty())
+            m_derived->rebuildLines(id, times(batch.predictedFunding), false);
+        if (!batch.liquidations.isEmpty())
+            m_derived->rebuildLiquidations(id, times(batch.liquidations));
         for (const GroundTruthCell &g : batch.groundTruth)
             m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional).exec();
         m_db.exec("COMMIT");
@@ -261,6 +301,8 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         add(DataKind::GroundTruth, spanOf(batch.groundTruth));
     } catch (...) {
         m_ids.clear(); // an instrument registered in this transaction is gone again
+        for (CandleTail &t : m_tails)
+            t.invalidate();
         try {
             m_db.exec("ROLLBACK");
         } catch (...) {

@@ -4,6 +4,8 @@
 #include "domain/instrument.h"
 #include "domain/timerange.h"
 #include "sources/marketbatch.h"
+#include "candletail.h"
+#include "derivedtiers.h"
 #include "sqliteconnection.h"
 
 #include <QHash>
@@ -41,8 +43,13 @@ private:
     struct Statements;
     qint64 instrumentId(const Instrument &instrument);
     void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span);
+    CandleTail &tailOf(qint64 id, bool mark);
+    void dropTailsIfOthersWrote();
 
     SqliteConnection m_db;
     std::unique_ptr<Statements> m_st;
+    std::unique_ptr<DerivedTiers> m_derived;
     QHash<Instrument, qint64> m_ids;
+    QHash<qint64, CandleTail> m_tails; // key: instrument id * 2 + (mark ? 1 : 0)
+    qint64 m_dataVersion = -1;
 };

@@ -1,0 +1,65 @@
+#include "candlerowwriter.h"
+
+#include "sqliteconnection.h"
+
+namespace {
+
+QByteArray upsertSql(const char *table, int rows)
+{
+    QByteArray sql = QByteArray("INSERT INTO ") + table + "(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) VALUES";
+    for (int i = 0; i < rows; ++i)
+        sql += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
+    sql += " ON CONFLICT(instrument,tf,ts) DO UPDATE SET open=excluded.open,high=excluded.high,low=excluded.low,"
+           "close=excluded.close,volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy";
+    return sql;
+}
+
+} // namespace
+
+CandleRowWriter::CandleRowWriter(SqliteConnection &db, const char *table)
+    : m_group(db.prepare(upsertSql(table, groupRows).constData(), true))
+    , m_single(db.prepare(upsertSql(table, 1).constData(), true))
+{
+}
+
+void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
+{
+    m_buffer[m_count++] = {instrument, Timeframes::minutes(tf), c};
+    if (m_count < groupRows)
+        return;
+    for (int i = 0; i < groupRows; ++i) {
+        const Pending &p = m_buffer[i];
+        const int b = i * 10;
+        m_group.bind(b + 1, p.instrument)
+            .bind(b + 2, p.tf)
+            .bind(b + 3, p.candle.ts)
+            .bind(b + 4, p.candle.open)
+            .bind(b + 5, p.candle.high)
+            .bind(b + 6, p.candle.low)
+            .bind(b + 7, p.candle.close)
+            .bind(b + 8, p.candle.volume)
+            .bind(b + 9, p.candle.quoteVolume)
+            .bind(b + 10, p.candle.takerBuyVolume);
+    }
+    m_group.exec();
+    m_count = 0;
+}
+
+void CandleRowWriter::flush()
+{
+    for (int i = 0; i < m_count; ++i) {
+        const Pending &p = m_buffer[i];
+        m_single.bind(1, p.instrument)
+            .bind(2, p.tf)
+            .bind(3, p.candle.ts)
+            .bind(4, p.candle.open)
+            .bind(5, p.candle.high)
+            .bind(6, p.candle.low)
+            .bind(7, p.candle.close)
+            .bind(8, p.candle.volume)
+            .bind(9, p.candle.quoteVolume)
+            .bind(10, p.candle.takerBuyVolume);
+        m_single.exec();
+    }
+    m_count = 0;
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "domain/liquidationbar.h"
+#include "domain/linebar.h"
+#include "domain/timeframe.h"
+
+#include <QVector>
+
+class SqliteConnection;
+class SqliteStatement;
+
+// Maintains the per-tier summaries of the sparse or irregular series, so a view of years
+// reads a few thousand rows instead of millions: line_bars (open interest in coin and USD,
+// predicted funding: first/max/min/last per bucket) and liq_bars (liquidation notional,
+// quantity and count per side, largest print).
+//
+// 1m bars are rebuilt from the raw rows of each touched minute, each coarser tier from the
+// finer one; the writer calls this inside its transaction, after writing the raw rows.
+class DerivedTiers
+{
+public:
+    explicit DerivedTiers(SqliteConnection &db);
+    ~DerivedTiers();
+
+    // touchedMinutes: ts of raw rows just written (any order, duplicates allowed).
+    void rebuildLines(qint64 instrument, QVector<qint64> touchedMinutes, bool openInterest);
+    void rebuildLiquidations(qint64 instrument, QVector<qint64> touchedMinutes);
+    // Everything of one instrument, from its raw rows (after a migration adds the tables).
+    void rebuildAll(qint64 instrument);
+
+private:
+    struct Statements;
+    template<typename Bar, typename Fold>
+    void cascade(qint64 instrument, int series, QVector<qint64> buckets, Fold fold);
+    QVector<LineBar> readLineBars(qint64 instrument, int series, Timeframe tf, qint64 from, qint64 to);
+    QVector<LiquidationBar> readLiqBars(qint64 instrument, Timeframe tf, qint64 from, qint64 to);
+    void writeBar(qint64 instrument, int series, Timeframe tf, const LineBar &bar);
+    void writeBar(qint64 instrument, int series, Timeframe tf, const LiquidationBar &bar);
+
+    SqliteConnection &m_db;
+    Statements *m_st;
+};

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "domain/liquidation.h"
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QVector>
+
+// The liquidation tape: newest print first, as a table (time, side, price, size, notional).
+class LiquidationTapeModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Time, Side, Price, Quantity, Notional, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setRows(const QVector<Liquidation> &newestFirst);
+    void setSideColors(const QColor &longLiquidated, const QColor &shortLiquidated);
+    const Liquidation &row(int r) const { return m_rows.at(r); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QVector<Liquidation> m_rows;
+    QColor m_long;
+    QColor m_short;
+};

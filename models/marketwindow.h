@@ -1,0 +1,57 @@
+#pragma once
+
+#include "domain/candle.h"
+#include "domain/fundingsample.h"
+#include "domain/instrument.h"
+#include "domain/liquidation.h"
+#include "domain/liquidationbar.h"
+#include "domain/linebar.h"
+#include "domain/timeframe.h"
+#include "domain/timerange.h"
+
+#include <QMetaType>
+#include <QVector>
+#include <algorithm>
+#include <optional>
+
+// Everything the panes draw for one padded time window, read at one timeframe tier.
+struct MarketWindow
+{
+    quint64 generation = 0;
+    Instrument instrument;
+    TimeRange range; // what was read (the visible range plus padding)
+    Timeframe timeframe = Timeframe::M1;
+
+    QVector<Candle> candles;
+    QVector<Candle> markCandles;
+    QVector<LineBar> openInterest;
+    QVector<LineBar> openInterestUsd;
+    QVector<LineBar> predictedFunding;
+    QVector<FundingSample> funding; // settlements, raw (a few per day)
+    QVector<LiquidationBar> liquidations;
+    QVector<Liquidation> tape; // newest first, ending at the window's right edge
+    TimeRange extent;          // of the 1m candles, for pan/zoom limits
+    QString liquidationFeed;   // "full" | "throttled" | "unknown"
+
+    bool isEmpty() const { return candles.isEmpty() && openInterest.isEmpty() && funding.isEmpty() && liquidations.isEmpty(); }
+
+    // The element whose bucket contains t (ts <= t < ts + step), if any.
+    template<typename T>
+    static const T *at(const QVector<T> &rows, qint64 t, qint64 step)
+    {
+        auto it = std::upper_bound(rows.cbegin(), rows.cend(), t, [](qint64 v, const T &r) { return v < r.ts; });
+        if (it == rows.cbegin())
+            return nullptr;
+        --it;
+        return t < it->ts + step ? &*it : nullptr;
+    }
+    // The last element at or before t.
+    template<typename T>
+    static const T *lastAtOrBefore(const QVector<T> &rows, qint64 t)
+    {
+        auto it = std::upper_bound(rows.cbegin(), rows.cend(), t, [](qint64 v, const T &r) { return v < r.ts; });
+        return it == rows.cbegin() ? nullptr : &*(it - 1);
+    }
+};
+
+Q_DECLARE_METATYPE(MarketWindow)

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "domain/datakind.h"
+#include "marketwindow.h"
+#include "windowloader.h"
+
+#include <QObject>
+#include <QTimer>
+#include <optional>
+
+class TimeSync;
+
+// The panes' shared data: the current instrument's series over the visible range plus
+// padding, at the finest tier that keeps at most about one bar per pixel. Follows TimeSync,
+// loads off the GUI thread (WindowLoader), drops stale replies, and reloads when the data
+// thread commits inside (or at the right edge of) the window.
+class MarketWindowModel : public QObject
+{
+    Q_OBJECT
+public:
+    MarketWindowModel(const QString &dbPath, TimeSync *sync, QObject *parent = nullptr);
+
+    void setInstrument(const Instrument &instrument);
+    const Instrument &instrument() const { return m_instrument; }
+    // Plot width in pixels (the widest pane); with the span it decides the tier.
+    void setPlotWidth(int pixels);
+    // A pinned timeframe is used whenever it keeps bars within 2 per pixel; coarser otherwise.
+    void setPinnedTimeframe(std::optional<Timeframe> tf);
+    std::optional<Timeframe> pinnedTimeframe() const { return m_pinned; }
+    Timeframe timeframeFor(TimeRange visible) const;
+
+    const MarketWindow &window() const { return m_window; }
+    bool hasData() const { return !m_window.isEmpty(); }
+    void requestInstruments() { m_loader.requestInstruments(); }
+
+    // Loads now, even if the window looks current.
+    void reload();
+
+public slots:
+    void onAppended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs);
+
+signals:
+    void windowChanged();
+    void instrumentsChanged(const QList<Instrument> &instruments);
+    void loadFailed(const QString &message);
+
+private:
+    void onVisibleRangeChanged();
+    void onLoaded(const MarketWindow &window);
+    void load();
+
+    TimeSync *m_sync;
+    WindowLoader m_loader;
+    Instrument m_instrument;
+    MarketWindow m_window;
+    std::optional<Timeframe> m_pinned;
+    int m_plotWidth = 1200;
+    quint64 m_generation = 0;
+    bool m_loading = false;
+    TimeRange m_requested;
+    Timeframe m_requestedTf = Timeframe::M1;
+    QTimer m_liveReload;
+};

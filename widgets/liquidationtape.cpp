@@ -1,0 +1,64 @@
+#include "liquidationtape.h"
+
+#include "liquidationtapemodel.h"
+#include "marketwindowmodel.h"
+#include "timesync.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+LiquidationTape::LiquidationTape(MarketWindowModel *model, TimeSync *sync, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_sync(sync)
+    , m_tape(new LiquidationTapeModel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_note = new QLabel(this);
+    m_note->setContentsMargins(6, 3, 6, 3);
+    m_note->setWordWrap(true);
+    layout->addWidget(m_note);
+    m_view = new QTableView(this);
+    m_view->setModel(m_tape);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(20);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setShowGrid(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    layout->addWidget(m_view, 1);
+    connect(m_model, &MarketWindowModel::windowChanged, this, &LiquidationTape::refresh);
+    connect(m_sync, &TimeSync::visibleRangeChanged, this, &LiquidationTape::refresh);
+}
+
+void LiquidationTape::setTheme(const ChartTheme &theme)
+{
+    m_tape->setSideColors(theme.longLiq, theme.shortLiq);
+}
+
+void LiquidationTape::refresh()
+{
+    const MarketWindow &w = m_model->window();
+    // The window holds the newest prints before its padded right edge; show those up to the
+    // view's right edge, so the tape reads along with the charts.
+    const qint64 edge = m_sync->visibleRange().isValid() ? m_sync->visibleRange().to : std::numeric_limits<qint64>::max();
+    QVector<Liquidation> rows;
+    rows.reserve(w.tape.size());
+    for (const Liquidation &l : w.tape)
+        if (l.ts < edge)
+            rows.push_back(l);
+    m_tape->setRows(rows);
+    if (w.liquidationFeed == QLatin1String("throttled"))
+        m_note->setText(tr("Exchange feed: at most one print per second per symbol; totals are a lower bound."));
+    else if (w.instrument.isSimulated())
+        m_note->setText(tr("Simulated market: full liquidation tape."));
+    else
+        m_note->setText(QString());
+    m_note->setVisible(!m_note->text().isEmpty());
+    m_view->resizeColumnsToContents();
+}

@@ -1,0 +1,122 @@
+#include "openinterestpane.h"
+
+#include "displayformat.h"
+
+#include <qcustomplot.h>
+
+OpenInterestPane::OpenInterestPane(TimeSync *sync, MarketWindowModel *model, QWidget *parent)
+    : ChartPane(tr("Open interest"), sync, model, parent)
+{
+    QCustomPlot *p = plot();
+    m_up = new QCPBars(p->xAxis, p->yAxis);
+    m_down = new QCPBars(p->xAxis, p->yAxis);
+    for (QCPBars *b : {m_up, m_down}) {
+        b->setWidthType(QCPBars::wtPlotCoords);
+        b->setAntialiased(false);
+        b->setPen(Qt::NoPen);
+    }
+    m_line = new QCPGraph(p->xAxis, p->yAxis2);
+    themeChanged();
+}
+
+void OpenInterestPane::setShowUsd(bool usd)
+{
+    if (usd == m_usd)
+        return;
+    m_usd = usd;
+    refill(window());
+    plot()->yAxis2->setRange(valueRange(visibleKeys()));
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+const QVector<LineBar> &OpenInterestPane::series() const
+{
+    return m_usd ? window().openInterestUsd : window().openInterest;
+}
+
+void OpenInterestPane::themeChanged()
+{
+    const ChartTheme &t = theme();
+    m_line->setPen(QPen(t.accent, 1.5));
+    QColor fill = t.accent;
+    fill.setAlpha(28);
+    m_line->setBrush(fill);
+    m_line->setChannelFillGraph(nullptr);
+    QColor up = t.up, down = t.down;
+    up.setAlpha(140);
+    down.setAlpha(140);
+    m_up->setBrush(up);
+    m_down->setBrush(down);
+}
+
+void OpenInterestPane::refill(const MarketWindow &w)
+{
+    const QVector<LineBar> &s = series();
+    const double width = Timeframes::ms(w.timeframe) / 1000.0;
+    QVector<QCPGraphData> line;
+    line.reserve(s.size());
+    QVector<QCPBarsData> up, down;
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        line.push_back(QCPGraphData(key(s[i].ts) + width, s[i].close));
+        // Change over the bar: from the previous bar's close (or this bar's first sample).
+        const double base = i > 0 && s[i - 1].ts == s[i].ts - Timeframes::ms(w.timeframe) ? s[i - 1].close : s[i].open;
+        const double delta = s[i].close - base;
+        (delta >= 0 ? up : down).push_back(QCPBarsData(key(s[i].ts) + width / 2, delta));
+    }
+    m_line->data()->set(line, true);
+    m_up->data()->set(up, true);
+    m_down->data()->set(down, true);
+    m_up->setWidth(width * 0.72);
+    m_down->setWidth(width * 0.72);
+    // Filling to the axis would start at zero; fill down to the lowest value in view instead.
+    m_line->setBrush(Qt::NoBrush);
+}
+
+QCPRange OpenInterestPane::valueRange(const QCPRange &keys) const
+{
+    ValueSpan span;
+    for (const LineBar &b : inKeys(series(), keys, Timeframes::ms(window().timeframe)))
+        span.add(b.low, b.high);
+    return span.range();
+}
+
+void OpenInterestPane::fitExtraAxes(const QCPRange &keys)
+{
+    // Deltas live in the bottom quarter, symmetric around their zero line.
+    double maxAbs = 0;
+    bool first = true;
+    double prev = 0;
+    for (const LineBar &b : inKeys(series(), keys, Timeframes::ms(window().timeframe))) {
+        maxAbs = std::max(maxAbs, std::abs(b.close - (first ? b.open : prev)));
+        prev = b.close;
+        first = false;
+    }
+    if (maxAbs <= 0)
+        maxAbs = 1;
+    plot()->yAxis->setRange(-maxAbs, maxAbs * 7);
+}
+
+QString OpenInterestPane::valueLabel(double value) const
+{
+    return m_usd ? DisplayFormat::usd(value) : DisplayFormat::quantity(value);
+}
+
+void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
+{
+    const MarketWindow &w = window();
+    const qint64 step = Timeframes::ms(w.timeframe);
+    const LineBar *oi = rowAt(w.openInterest, t, step);
+    if (!oi)
+        return;
+    const ChartTheme &th = theme();
+    field(out, tr("OI"), DisplayFormat::quantity(oi->close), th.accent, 4);
+    if (const LineBar *usd = rowAt(w.openInterestUsd, t, step))
+        text(out, QStringLiteral("(") + DisplayFormat::usd(usd->close) + QStringLiteral(")"), th.text, 14);
+    const LineBar *prev = MarketWindow::at(w.openInterest, oi->ts - step, step);
+    const double base = prev ? prev->close : oi->open;
+    const double delta = oi->close - base;
+    const QColor c = delta >= 0 ? th.up : th.down;
+    field(out, QStringLiteral("Δ"), DisplayFormat::signedNumber(delta, std::abs(delta) >= 100 ? 0 : 2), c, 4);
+    if (base > 0)
+        text(out, QStringLiteral("(") + DisplayFormat::percent(delta / base, 2, true) + QStringLiteral(")"), c);
+}
