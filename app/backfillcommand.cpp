@@ -27,8 +27,11 @@ int BackfillCommand::run(const QStringList &args)
         {QStringLiteral("days"), QStringLiteral("Days of history."), QStringLiteral("d"), QStringLiteral("30")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
-        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC)."), QStringLiteral("time")},
+        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC; binance: now)."), QStringLiteral("time")},
         {QStringLiteral("param"), QStringLiteral("Simulator scenario parameter (repeatable), e.g. depth=5e6."), QStringLiteral("key=value")},
+        {QStringLiteral("source-option"),
+         QStringLiteral("Source setting KEY=VALUE, repeatable (binance: rest_url, ws_url for a testnet or a test server)."),
+         QStringLiteral("key=value")},
     });
     parse(p, args);
 
@@ -58,6 +61,12 @@ int BackfillCommand::run(const QStringList &args)
     }
     if (!o.extra.isEmpty() && o.source != QLatin1String("sim"))
         usage(QStringLiteral("--param is only for --source sim"));
+    for (const QString &kv : p.values(QStringLiteral("source-option"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            usage(QStringLiteral("--source-option: '%1' is not KEY=VALUE").arg(kv));
+        o.extra.insert(kv.left(eq), kv.mid(eq + 1));
+    }
 
     QString error;
     DataSource *source = SourceFactory::create(o, &error);

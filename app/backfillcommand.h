@@ -4,6 +4,7 @@
 
 // perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]
 //                    [--instrument I] [--preset NAME] [--end T] [--param key=value]...
+//                    [--source-option KEY=VALUE]...
 // Fills the database through the real data thread and writer, progress on stderr.
 class BackfillCommand
 {

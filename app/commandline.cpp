@@ -5,6 +5,7 @@
 #include "clisupport.h"
 #include "exportcsvcommand.h"
 #include "exportimagecommand.h"
+#include "importcommand.h"
 
 #include <QTextStream>
 
@@ -33,6 +34,7 @@ const std::map<QString, Runner> &commands()
         {QStringLiteral("export csv"), ExportCsvCommand::run},
         {QStringLiteral("export image"), ExportImageCommand::run},
         {QStringLiteral("analyze"), AnalyzeCommand::run},
+        {QStringLiteral("import"), ImportCommand::run},
     };
     return table;
 }
@@ -79,6 +81,9 @@ QString CommandLine::helpText()
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
         "                          [--param key=value]...   (simulator scenario parameters)\n"
+        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url)\n"
+        "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
+        "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
         "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"

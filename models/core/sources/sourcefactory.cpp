@@ -1,7 +1,9 @@
 #include "sourcefactory.h"
 
+#include "binance/binanceadapter.h"
 #include "domain/timeframe.h"
 #include "sim/simulator.h"
+#include "exchange/exchangeclient.h"
 #include "syntheticsource.h"
 
 #include <QDateTime>
@@ -62,13 +64,89 @@ DataSource *createSynthetic(const SourceOptions &o, QString *error)
     return new SyntheticSource(p);
 }
 
+// Binance USDⓈ-M. extra: rest_url, ws_url (tests, testnet), and timings in ms: oi_poll_ms,
+// batch_ms, timeout_ms, backoff_ms, backoff_cap_ms, silence_ms, max_age_ms, reconnect_ms,
+// reconnect_cap_ms; max_attempts; weight_safety (0.1 ... 1).
+DataSource *createBinance(const SourceOptions &o, QString *error)
+{
+    if (o.days <= 0 && !o.live) {
+        *error = QStringLiteral("--days must be positive (got %1)").arg(o.days);
+        return nullptr;
+    }
+    BinanceAdapter::Urls urls;
+    const auto url = [&](const char *key, QUrl *out, QStringList schemes) {
+        const QString text = o.extra.value(QLatin1String(key));
+        if (text.isEmpty())
+            return true;
+        const QUrl u(text);
+        if (!u.isValid() || !schemes.contains(u.scheme())) {
+            *error = QStringLiteral("%1 '%2' is not a %3 URL").arg(QLatin1String(key), text, schemes.join(QLatin1Char('/')));
+            return false;
+        }
+        *out = u;
+        return true;
+    };
+    if (!url("rest_url", &urls.rest, {QStringLiteral("https"), QStringLiteral("http")})
+        || !url("ws_url", &urls.stream, {QStringLiteral("wss"), QStringLiteral("ws")}))
+        return nullptr;
+
+    ExchangeClient::Settings s;
+    s.instruments = {o.instrument.isValid() ? o.instrument : Instrument{QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")}};
+    if (s.instruments.front().exchange != QLatin1String("BINANCE")) {
+        *error = QStringLiteral("instrument %1 is not a Binance instrument").arg(s.instruments.front().key());
+        return nullptr;
+    }
+    s.days = std::max(0.0, o.days);
+    s.endMs = o.endMs;
+    s.live = o.live;
+    bool ok = true;
+    const auto ms = [&](const char *key, qint64 fallback) -> qint64 {
+        const QString text = o.extra.value(QLatin1String(key));
+        if (text.isEmpty())
+            return fallback;
+        bool good = false;
+        const qint64 v = text.toLongLong(&good);
+        if (!good || v < 0) {
+            *error = QStringLiteral("%1 '%2' is not a non-negative whole number").arg(QLatin1String(key), text);
+            ok = false;
+        }
+        return good ? v : fallback;
+    };
+    s.oiPollMs = ms("oi_poll_ms", s.oiPollMs);
+    s.batchMs = ms("batch_ms", s.batchMs);
+    s.rest.timeoutMs = int(ms("timeout_ms", s.rest.timeoutMs));
+    s.rest.maxAttempts = int(ms("max_attempts", s.rest.maxAttempts));
+    s.rest.backoffBaseMs = ms("backoff_ms", s.rest.backoffBaseMs);
+    s.rest.backoffCapMs = ms("backoff_cap_ms", s.rest.backoffCapMs);
+    s.stream.silenceMs = ms("silence_ms", s.stream.silenceMs);
+    s.stream.maxAgeMs = ms("max_age_ms", s.stream.maxAgeMs);
+    s.stream.backoffBaseMs = ms("reconnect_ms", s.stream.backoffBaseMs);
+    s.stream.backoffCapMs = ms("reconnect_cap_ms", s.stream.backoffCapMs);
+    if (o.extra.contains(QStringLiteral("weight_safety")))
+        s.rest.weightSafety = o.extra.value(QStringLiteral("weight_safety")).toDouble();
+    if (!ok)
+        return nullptr;
+    return new ExchangeClient(std::make_unique<BinanceAdapter>(urls), s);
+}
+
 } // namespace
 
 namespace SourceFactory {
 
 QStringList names()
 {
-    return {QStringLiteral("sim"), QStringLiteral("synthetic")};
+    return {QStringLiteral("sim"), QStringLiteral("synthetic"), QStringLiteral("binance")};
+}
+
+QString label(const QString &name)
+{
+    if (name == QLatin1String("binance"))
+        return BinanceAdapter().venueName() + QStringLiteral(" (live)");
+    if (name == QLatin1String("synthetic"))
+        return QStringLiteral("Synthetic random walk");
+    if (name == QLatin1String("sim"))
+        return QStringLiteral("Simulator");
+    return name;
 }
 
 DataSource *create(const SourceOptions &options, QString *error)
@@ -77,6 +155,8 @@ DataSource *create(const SourceOptions &options, QString *error)
         return createSimulator(options, error);
     if (options.source == QLatin1String("synthetic"))
         return createSynthetic(options, error);
+    if (options.source == QLatin1String("binance"))
+        return createBinance(options, error);
     *error = QStringLiteral("unknown source '%1' (expected one of: %2)").arg(options.source, names().join(QStringLiteral(", ")));
     return nullptr;
 }

@@ -10,5 +10,7 @@ class DataSource;
 // naming the bad option) when the options are unusable.
 namespace SourceFactory {
 QStringList names();
+// What the GUI's source picker shows for a name ("Binance USDⓈ-M (live)").
+QString label(const QString &name);
 DataSource *create(const SourceOptions &options, QString *error);
 } // namespace SourceFactory

@@ -1,0 +1,88 @@
+#include "importcommand.h"
+
+#include "clisupport.h"
+#include "sources/datathread.h"
+#include "sources/import/fileimportsource.h"
+#include "storage/marketstore.h"
+#include "storage/storeerror.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTextStream>
+
+using namespace CliSupport;
+
+int ImportCommand::run(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOptions({
+        {QStringLiteral("db"), QStringLiteral("Database file (created if missing)."), QStringLiteral("path")},
+        {QStringLiteral("instrument"), QStringLiteral("Instrument for every file (default: from the file names; a bare symbol means "
+                                                      "BINANCE)."),
+         QStringLiteral("symbol")},
+        {QStringLiteral("kind"), QStringLiteral("What the files hold when name and folder cannot tell: candles, mark, funding, "
+                                                "predicted_funding, oi, liquidations."),
+         QStringLiteral("kind")},
+    });
+    p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Files or folders to import."));
+    parse(p, args, 1 << 20);
+    const QStringList paths = p.positionalArguments();
+    if (paths.isEmpty())
+        usage(QStringLiteral("name at least one file or folder to import"));
+
+    FileImportSource::Options o;
+    if (p.isSet(QStringLiteral("instrument"))) {
+        o.instrument = Instrument::parse(p.value(QStringLiteral("instrument")), QStringLiteral("BINANCE"));
+        if (!o.instrument.isValid())
+            usage(QStringLiteral("--instrument: '%1' is not an instrument (like BTCUSDT or BINANCE:BTCUSDT)").arg(p.value(QStringLiteral("instrument"))));
+    }
+    if (p.isSet(QStringLiteral("kind"))) {
+        o.kind = DataKinds::parse(p.value(QStringLiteral("kind")));
+        if (!o.kind || *o.kind == DataKind::GroundTruth)
+            usage(QStringLiteral("--kind: '%1' is not one of candles, mark, funding, predicted_funding, oi, liquidations")
+                      .arg(p.value(QStringLiteral("kind"))));
+    }
+    const QString path = dbPath(p);
+    try {
+        MarketStore::open(path);
+    } catch (const StoreError &e) {
+        throw Error(e.message());
+    }
+
+    auto *source = new FileImportSource(paths, o);
+    ImportSummary summary;
+    QStringList storeErrors;
+    QEventLoop loop;
+    DataThread thread(path);
+    QElapsedTimer sinceLast;
+    sinceLast.start();
+    QObject::connect(source, &FileImportSource::imported, &loop, [&](const ImportSummary &s) { summary = s; });
+    QObject::connect(&thread, &DataThread::progress, &loop, [&](qint64 done, qint64 total, const QString &what) {
+        if (sinceLast.elapsed() < 250 && done < total)
+            return;
+        sinceLast.restart();
+        printProgress(total > 0 ? QStringLiteral("%1: %2 %").arg(what).arg(100.0 * done / total, 0, 'f', 1) : what);
+    });
+    QObject::connect(&thread, &DataThread::storeError, &loop, [&](const QString &message) { storeErrors << message; });
+    QObject::connect(&thread, &DataThread::sourceFinished, &loop, &QEventLoop::quit);
+    thread.setSource(source);
+    loop.exec();
+    thread.stopSource();
+    thread.sync();
+    QCoreApplication::sendPostedEvents(); // the summary is queued from the data thread
+    endProgress();
+
+    if (!storeErrors.isEmpty())
+        throw Error(storeErrors.front() + (storeErrors.size() > 1 ? QStringLiteral(" (and %1 more batches)").arg(storeErrors.size() - 1) : QString()));
+    const auto &files = summary.files();
+    if (files.size() == 1 && summary.totalRows() == 0 && !files.front().ok())
+        throw Error(QStringLiteral("%1: %2").arg(files.front().name(), files.front().error));
+    QTextStream(stdout) << summary.text() << Qt::endl;
+    if (const int failed = summary.failedFiles())
+        throw Error(QStringLiteral("%1 of %2 files could not be imported completely (see the messages above)").arg(failed).arg(files.size()));
+    if (files.isEmpty())
+        throw Error(QStringLiteral("nothing to import: %1").arg(summary.messages().join(QStringLiteral("; "))));
+    return Ok;
+}

@@ -1,0 +1,124 @@
+#pragma once
+
+#include "domain/candle.h"
+#include "domain/fundingsample.h"
+#include "domain/instrument.h"
+#include "domain/liquidation.h"
+#include "domain/openinterestsample.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QUrl>
+#include <QUrlQuery>
+#include <QVector>
+#include <optional>
+
+// The series an exchange client asks for over REST.
+enum class RestSeries { ServerTime, ExchangeInfo, Candles, MarkCandles, Funding, OpenInterestHistory, OpenInterestNow };
+
+// One REST call: where, what it costs, and which window of a paginated series it asks for.
+struct RestRequest
+{
+    RestSeries series = RestSeries::ServerTime;
+    Instrument instrument;
+    QString path; // appended to the REST base URL
+    QUrlQuery query;
+    int weight = 1;  // request weight the venue charges
+    QString bucket;  // a venue limit besides weight ("funding": 500 / 5 min), or empty
+    qint64 from = 0; // page window [from, to)
+    qint64 to = 0;
+    int limit = 0;   // rows a full page holds: fewer means the window is exhausted
+    qint64 stepMs = 0; // next page starts at the last row's time + stepMs
+    int attempt = 0; // retries so far
+    int tag = 0;     // the client's own marker (which job asked)
+
+    QString describe() const { return QStringLiteral("GET %1").arg(path); }
+};
+
+// A parsed REST response.
+struct RestPage
+{
+    QVector<Candle> candles; // 1m bars, oldest first
+    QVector<FundingSample> funding;
+    QVector<OpenInterestSample> openInterest;
+    qint64 serverTime = 0;
+    // exchangeInfo: the request-weight limit and its window, and whether the symbol trades.
+    int weightLimit = 0;
+    qint64 weightWindowMs = 0;
+    QHash<QString, QString> symbolStatus; // symbol -> "" when tradable, else why not
+    qint64 lastRowTime() const
+    {
+        if (!candles.isEmpty())
+            return candles.back().ts;
+        if (!funding.isEmpty())
+            return funding.back().ts;
+        return openInterest.isEmpty() ? 0 : openInterest.back().ts;
+    }
+    qsizetype rows() const { return candles.size() + funding.size() + openInterest.size(); }
+};
+
+// What a response means for the client.
+struct RestVerdict
+{
+    enum class Kind {
+        Ok,
+        Retry,       // 5xx, 408, timeouts, a body that does not parse: back off and try again
+        RateLimited, // 429: wait (retryAfterMs when the venue says how long)
+        Banned,      // 418: stop everything until bannedUntilMs
+        Restricted,  // 451: the venue refuses this location; permanent
+        Fatal,       // any other 4xx: this request is wrong, retrying will not help
+    };
+    Kind kind = Kind::Ok;
+    qint64 retryAfterMs = 0;
+    qint64 bannedUntilMs = 0; // epoch ms (server clock); 0 when unknown
+    QString message;
+};
+
+// Something a market stream said, normalised (liquidation side = the position's side).
+struct StreamUpdate
+{
+    enum class Type { Candle, MarkPrice, Liquidation, Ignored };
+    Type type = Type::Ignored;
+    Instrument instrument;
+    qint64 eventTime = 0;
+    Candle candle; // Type::Candle: a 1m bar snapshot
+    bool closed = false;
+    double markPrice = 0; // Type::MarkPrice
+    double fundingRate = 0;
+    qint64 nextFundingTime = 0;
+    Liquidation liquidation; // Type::Liquidation
+};
+
+// The format of one venue: request building, response parsing and error judgement. The
+// client (ExchangeClient) owns the behaviour: pagination, weight, retries, streams, gaps.
+// Binance USDⓈ-M is the first; Bybit v5 and OKX are meant to be one adapter each.
+class ExchangeAdapter
+{
+public:
+    virtual ~ExchangeAdapter() = default;
+
+    virtual QString exchange() const = 0;  // "BINANCE": the store's venue key
+    virtual QString venueName() const = 0; // "Binance USDⓈ-M"
+    virtual QUrl restBase() const = 0;
+
+    virtual RestRequest serverTime() const = 0;
+    virtual RestRequest exchangeInfo() const = 0;
+    // The page of a series starting at `from`, within [from, to).
+    virtual RestRequest page(RestSeries series, const Instrument &instrument, qint64 from, qint64 to) const = 0;
+    // How far back a series reaches (0 = no limit); Binance OI history: about 30 days.
+    virtual qint64 historyReachMs(RestSeries series) const = 0;
+    virtual bool parse(const RestRequest &request, const QByteArray &body, RestPage *page, QString *error) const = 0;
+    virtual RestVerdict judge(int httpStatus, const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
+                              qint64 serverNow) const = 0;
+    // Request weight used in the current window, from the response headers.
+    virtual std::optional<int> usedWeight(const QHash<QByteArray, QByteArray> &headers) const = 0;
+
+    virtual QUrl streamUrl(const QList<Instrument> &instruments) const = 0;
+    // Parses one stream message; false with *error when it is not a message of this venue.
+    virtual bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const = 0;
+    // What the venue's liquidation stream shows: "throttled" or "full".
+    virtual QString liquidationFeed() const = 0;
+    virtual QString liquidationFeedNote() const = 0;
+};

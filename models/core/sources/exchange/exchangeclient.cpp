@@ -1,0 +1,318 @@
+#include "exchangeclient.h"
+
+#include "domain/timeformat.h"
+#include "domain/timeframe.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+
+#include <QFileInfo>
+#include <QTimer>
+
+namespace {
+constexpr qint64 dayMs = 86'400'000;
+}
+
+ExchangeClient::ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const Settings &settings, QObject *parent)
+    : DataSource(parent)
+    , m_adapter(std::move(adapter))
+    , m_settings(settings)
+{
+    for (const Instrument &i : m_settings.instruments)
+        m_feeds.push_back(std::make_unique<InstrumentFeed>(i));
+}
+
+ExchangeClient::~ExchangeClient() = default;
+
+QString ExchangeClient::displayName() const
+{
+    return m_adapter->venueName() + (m_settings.live ? QStringLiteral(" (live)") : QStringLiteral(" (backfill)"));
+}
+
+QHash<QString, QString> ExchangeClient::metadata() const
+{
+    QHash<QString, QString> meta;
+    for (const Instrument &i : m_settings.instruments) {
+        meta.insert(QStringLiteral("source.") + i.key(), m_adapter->venueName() + QStringLiteral(" REST") +
+                                                              (m_settings.live ? QStringLiteral(" + WebSocket (live)") : QString()));
+        meta.insert(QStringLiteral("liquidation_feed_note.") + i.key(), m_adapter->liquidationFeedNote());
+        if (const qint64 reach = m_adapter->historyReachMs(RestSeries::OpenInterestHistory))
+            meta.insert(QStringLiteral("open_interest_note.") + i.key(),
+                        QStringLiteral("open interest history over REST reaches back %1 days; older values come from metrics dumps "
+                                       "(perpscope import)")
+                            .arg(qRound(double(reach) / dayMs)));
+    }
+    return meta;
+}
+
+InstrumentFeed *ExchangeClient::feed(const Instrument &instrument)
+{
+    for (auto &f : m_feeds)
+        if (f->instrument() == instrument)
+            return f.get();
+    return nullptr;
+}
+
+void ExchangeClient::setStatus(const QString &status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    emit statusChanged(status);
+}
+
+void ExchangeClient::start()
+{
+    m_running = true;
+    m_rest = new RestClient(*m_adapter, m_settings.rest, this);
+    connect(m_rest, &RestClient::page, this, &ExchangeClient::onPage);
+    connect(m_rest, &RestClient::failed, this, [this](const RestRequest &, const QString &reason) {
+        fail(reason, QStringLiteral("offline: %1").arg(reason));
+    });
+    connect(m_rest, &RestClient::banned, this, [this](qint64 until, const QString &message) {
+        const QString when = until > 0 ? TimeFormat::display(until) : QStringLiteral("an unknown time");
+        fail(QStringLiteral("%1 banned this IP address until %2 (HTTP 418 after too many requests: %3); stopped until then")
+                 .arg(m_adapter->venueName(), when, message),
+             QStringLiteral("banned until %1").arg(when));
+    });
+    connect(m_rest, &RestClient::restricted, this, [this](const QString &message) {
+        fail(QStringLiteral("%1 refuses connections from this location (HTTP 451, restricted location: %2)").arg(m_adapter->venueName(), message),
+             QStringLiteral("restricted location (HTTP 451)"));
+    });
+    connect(m_rest, &RestClient::waiting, this, [this](qint64 ms, const QString &why) {
+        setStatus(QStringLiteral("waiting %1 s: %2").arg(std::max<qint64>(1, (ms + 500) / 1000)).arg(why));
+    });
+    setStatus(QStringLiteral("connecting to %1").arg(m_adapter->venueName()));
+    RestRequest time = m_adapter->serverTime();
+    time.tag = int(Job::Handshake);
+    m_rest->enqueue(time);
+}
+
+void ExchangeClient::stop()
+{
+    if (!m_running)
+        return;
+    shutDown();
+    setStatus(QStringLiteral("offline"));
+    emit finished();
+}
+
+void ExchangeClient::shutDown()
+{
+    m_running = false;
+    if (m_rest)
+        m_rest->clear();
+    if (m_stream)
+        m_stream->close();
+    if (m_batchTimer)
+        m_batchTimer->stop();
+    if (m_pollTimer)
+        m_pollTimer->stop();
+}
+
+void ExchangeClient::fail(const QString &reason, const QString &status)
+{
+    if (!m_running)
+        return;
+    shutDown();
+    setStatus(status);
+    emit failed(reason);
+    emit finished();
+}
+
+void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
+{
+    if (!m_running)
+        return;
+    if (r.tag == int(Job::Handshake))
+        return onHandshake(r, page);
+    InstrumentFeed *f = feed(r.instrument);
+    if (!f)
+        return;
+    switch (r.series) {
+    case RestSeries::Candles: f->addCandles(page.candles, false); break;
+    case RestSeries::MarkCandles: f->addCandles(page.candles, true); break;
+    case RestSeries::Funding: f->addFunding(page.funding); break;
+    case RestSeries::OpenInterestHistory: f->addOpenInterest(page.openInterest); break;
+    case RestSeries::OpenInterestNow:
+        for (const OpenInterestSample &o : page.openInterest)
+            f->addOpenInterestNow(o);
+        break;
+    default: break;
+    }
+    // Pagination: a full page means there may be more in the window.
+    const qint64 last = page.lastRowTime();
+    const bool more = r.limit > 0 && page.rows() >= r.limit && last + r.stepMs < r.to && last + r.stepMs > r.from;
+    if (more)
+        request(r.series, r.instrument, last + r.stepMs, r.to, Job(r.tag));
+    else if (r.series == RestSeries::OpenInterestHistory && r.to < m_end && r.tag == int(Job::Backfill))
+        request(r.series, r.instrument, r.to, m_end, Job::Backfill); // the next 500-row window
+    if (r.tag == int(Job::Backfill)) {
+        flush(); // one batch per page
+        backfillStepDone();
+    }
+}
+
+void ExchangeClient::onHandshake(const RestRequest &r, const RestPage &page)
+{
+    if (r.series == RestSeries::ServerTime) {
+        RestRequest info = m_adapter->exchangeInfo();
+        info.tag = int(Job::Handshake);
+        m_rest->enqueue(info);
+        return;
+    }
+    if (page.weightLimit > 0)
+        m_rest->budget().setWeightLimit(page.weightLimit, page.weightWindowMs, m_settings.rest.weightSafety);
+    m_rest->budget().addBucket(QStringLiteral("funding"), 500, 5 * 60'000);
+    m_rest->budget().addBucket(QStringLiteral("openInterestHist"), 1000, 5 * 60'000);
+    for (const Instrument &i : m_settings.instruments) {
+        if (!page.symbolStatus.contains(i.symbol))
+            return fail(QStringLiteral("%1 is not listed on %2").arg(i.symbol, m_adapter->venueName()), QStringLiteral("unknown symbol %1").arg(i.symbol));
+        if (const QString why = page.symbolStatus.value(i.symbol); !why.isEmpty())
+            return fail(QStringLiteral("%1 on %2: %3").arg(i.symbol, m_adapter->venueName(), why), QStringLiteral("%1: %2").arg(i.symbol, why));
+    }
+    startBackfill();
+}
+
+void ExchangeClient::request(RestSeries series, const Instrument &instrument, qint64 from, qint64 to, Job job)
+{
+    if (from >= to && series != RestSeries::OpenInterestNow)
+        return;
+    RestRequest r = m_adapter->page(series, instrument, from, to);
+    r.tag = int(job);
+    if (job == Job::Backfill)
+        ++m_backfillOpen;
+    if (job == Job::Gap)
+        m_rest->enqueueFront(r); // a hole in what the user is watching comes first
+    else
+        m_rest->enqueue(r);
+}
+
+void ExchangeClient::startBackfill()
+{
+    const qint64 now = m_rest->serverNow();
+    m_end = Timeframes::floor(Timeframe::M1, m_settings.endMs > 0 ? m_settings.endMs : now);
+    const qint64 start = Timeframes::floor(Timeframe::M1, m_end - qint64(m_settings.days * dayMs));
+    std::unique_ptr<StoreReader> reader;
+    if (!storePath().isEmpty() && QFileInfo::exists(storePath())) {
+        try {
+            reader = std::make_unique<StoreReader>(storePath());
+        } catch (const StoreError &) {
+            reader.reset(); // no resume then; the writer reports store problems
+        }
+    }
+    // Resume: fetch only what lies outside the stored span of each series: before it (a
+    // longer history asked for, or nothing when the symbol is younger) and from its last
+    // row on (that row again: it may have been a live, partial bar). Holes inside the span
+    // were the concern of the session that stored around them.
+    const auto windows = [&](const Instrument &i, DataKind kind, qint64 from, qint64 step) -> QVector<TimeRange> {
+        const TimeRange have = reader ? reader->extent(i, kind) : TimeRange{};
+        if (!have.isValid() || have.to <= from || have.from >= m_end)
+            return {{from, m_end}};
+        QVector<TimeRange> out;
+        if (have.from > from)
+            out.push_back({from, have.from});
+        out.push_back({std::max(from, have.to - step), m_end});
+        return out;
+    };
+    for (const Instrument &i : m_settings.instruments) {
+        qint64 oi = start;
+        if (const qint64 reach = m_adapter->historyReachMs(RestSeries::OpenInterestHistory))
+            oi = std::max(oi, Timeframes::floor(Timeframe::M5, now - reach) + Timeframes::ms(Timeframe::M5));
+        const std::pair<RestSeries, QVector<TimeRange>> plan[] = {
+            {RestSeries::Candles, windows(i, DataKind::Candles, start, Timeframes::minuteMs)},
+            {RestSeries::MarkCandles, windows(i, DataKind::MarkCandles, start, Timeframes::minuteMs)},
+            {RestSeries::Funding, windows(i, DataKind::Funding, start, 1)},
+            {RestSeries::OpenInterestHistory, windows(i, DataKind::OpenInterest, oi, 1)},
+        };
+        for (const auto &[series, ranges] : plan)
+            for (const TimeRange &r : ranges) {
+                const qint64 perPage = series == RestSeries::OpenInterestHistory ? 500 * Timeframes::ms(Timeframe::M5)
+                                     : series == RestSeries::Funding            ? 1000 * 3'600'000LL
+                                                                                : 1000 * Timeframes::minuteMs;
+                m_backfillTotal += int(std::max<qint64>(0, r.span()) / perPage + 1);
+                request(series, i, r.from, r.to, Job::Backfill);
+            }
+    }
+    setStatus(QStringLiteral("backfilling"));
+    if (m_backfillOpen == 0)
+        backfillStepDone();
+}
+
+void ExchangeClient::backfillStepDone()
+{
+    if (m_backfillOpen > 0) {
+        --m_backfillOpen;
+        ++m_backfillDone;
+    }
+    m_backfillTotal = std::max(m_backfillTotal, m_backfillDone + m_backfillOpen);
+    emit progress(m_backfillDone, m_backfillTotal, QStringLiteral("%1 backfill pages").arg(m_adapter->venueName()));
+    if (m_backfillOpen > 0)
+        return;
+    if (!m_settings.live) {
+        m_running = false;
+        setStatus(QStringLiteral("backfill complete"));
+        emit finished();
+        return;
+    }
+    startLive();
+}
+
+void ExchangeClient::startLive()
+{
+    m_stream = new StreamConnection(m_settings.stream, this);
+    connect(m_stream, &StreamConnection::message, this, &ExchangeClient::onStreamMessage);
+    connect(m_stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
+    connect(m_stream, &StreamConnection::statusChanged, this, &ExchangeClient::setStatus);
+    m_batchTimer = new QTimer(this);
+    m_batchTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_batchTimer, &QTimer::timeout, this, &ExchangeClient::flush);
+    m_batchTimer->start(int(std::max<qint64>(1, m_settings.batchMs)));
+    m_pollTimer = new QTimer(this);
+    connect(m_pollTimer, &QTimer::timeout, this, &ExchangeClient::pollOpenInterest);
+    m_pollTimer->start(int(std::max<qint64>(1000, m_settings.oiPollMs)));
+    m_stream->open(m_adapter->streamUrl(m_settings.instruments));
+    pollOpenInterest();
+}
+
+void ExchangeClient::onStreamConnected(bool)
+{
+    // Whatever closed while the stream was not listening (the backfill itself takes time,
+    // and a drop loses messages) comes over REST; repeats are harmless upserts.
+    const qint64 now = m_rest->serverNow();
+    for (auto &f : m_feeds)
+        for (const InstrumentFeed::Fetch &x : f->resume(now))
+            request(x.series, f->instrument(), x.from, x.to, Job::Gap);
+}
+
+void ExchangeClient::onStreamMessage(const QByteArray &message)
+{
+    QList<StreamUpdate> updates;
+    QString error;
+    if (!m_adapter->parseStream(message, &updates, &error)) {
+        ++m_malformed; // one bad message is skipped; the stream goes on
+        return;
+    }
+    for (const StreamUpdate &u : updates)
+        if (InstrumentFeed *f = feed(u.instrument))
+            for (const InstrumentFeed::Fetch &x : f->apply(u))
+                request(x.series, f->instrument(), x.from, x.to, Job::Gap);
+}
+
+void ExchangeClient::pollOpenInterest()
+{
+    const qint64 now = m_rest->serverNow();
+    for (auto &f : m_feeds) {
+        request(RestSeries::OpenInterestNow, f->instrument(), 0, 0, Job::Poll);
+        for (const InstrumentFeed::Fetch &x : f->pendingSettlement(now))
+            request(x.series, f->instrument(), x.from, x.to, Job::Gap);
+    }
+}
+
+void ExchangeClient::flush()
+{
+    if (!m_running)
+        return;
+    for (auto &f : m_feeds)
+        if (f->hasPending())
+            emit batchReady(f->take());
+}

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "exchangeadapter.h"
+#include "instrumentfeed.h"
+#include "restclient.h"
+#include "sources/datasource.h"
+#include "streamconnection.h"
+
+#include <memory>
+#include <vector>
+
+class QTimer;
+
+// A live exchange source, the same for every venue (the adapter holds the formats):
+// 1. handshake: server time (clock offset) and exchange info (weight limit, symbol check);
+// 2. backfill over REST, paginated, resuming where the store's history ends: 1m candles,
+//    mark price candles, settled funding, open interest history (as far as the venue keeps
+//    it); one batch per page;
+// 3. live (when asked): the market stream, batched every batchMs into MarketBatches; gaps
+//    the stream leaves (drops, reconnects, a minute that never closed) are fetched over REST,
+//    open interest is polled. Status texts are meant for the GUI's status bar.
+class ExchangeClient : public DataSource
+{
+    Q_OBJECT
+public:
+    struct Settings
+    {
+        QList<Instrument> instruments;
+        double days = 30;     // history to backfill
+        qint64 endMs = 0;     // backfill end (0 = now by the venue's clock)
+        bool live = false;    // stream after the backfill
+        qint64 oiPollMs = 60'000;
+        qint64 batchMs = 250; // stream batching
+        RestClient::Settings rest;
+        StreamConnection::Settings stream;
+    };
+
+    ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const Settings &settings, QObject *parent = nullptr);
+    ~ExchangeClient() override;
+
+    QString displayName() const override; // "Binance USDⓈ-M (live)"
+    QList<Instrument> instruments() const override { return m_settings.instruments; }
+    QString liquidationFeed() const override { return m_adapter->liquidationFeed(); }
+    QHash<QString, QString> metadata() const override;
+
+    const ExchangeAdapter &adapter() const { return *m_adapter; }
+    const QString &status() const { return m_status; }
+    int streamConnections() const { return m_stream ? m_stream->connectionCount() : 0; }
+    qint64 malformedMessages() const { return m_malformed; }
+
+public slots:
+    void start() override;
+    void stop() override;
+
+private:
+    enum class Job { Handshake = 1, Backfill = 2, Gap = 3, Poll = 4 };
+
+    InstrumentFeed *feed(const Instrument &instrument);
+    void onPage(const RestRequest &request, const RestPage &page);
+    void onHandshake(const RestRequest &request, const RestPage &page);
+    void startBackfill();
+    void request(RestSeries series, const Instrument &instrument, qint64 from, qint64 to, Job job);
+    void backfillStepDone();
+    void startLive();
+    void onStreamMessage(const QByteArray &message);
+    void onStreamConnected(bool resumed);
+    void pollOpenInterest();
+    void flush();
+    void fail(const QString &reason, const QString &status);
+    void setStatus(const QString &status);
+    void shutDown();
+
+    std::unique_ptr<ExchangeAdapter> m_adapter;
+    Settings m_settings;
+    RestClient *m_rest = nullptr;
+    StreamConnection *m_stream = nullptr;
+    QTimer *m_batchTimer = nullptr;
+    QTimer *m_pollTimer = nullptr;
+    std::vector<std::unique_ptr<InstrumentFeed>> m_feeds;
+    bool m_running = false;
+    int m_backfillOpen = 0;  // pages in flight or queued
+    int m_backfillDone = 0;
+    int m_backfillTotal = 0; // estimate, for progress
+    qint64 m_end = 0;
+    qint64 m_malformed = 0;
+    QString m_status;
+};

@@ -1,0 +1,180 @@
+#include "instrumentfeed.h"
+
+#include "domain/timeframe.h"
+
+namespace {
+constexpr qint64 minute = Timeframes::minuteMs;
+constexpr qint64 fundingStepMs = 30 * 60'000; // settlements are >= 1 h apart
+} // namespace
+
+InstrumentFeed::InstrumentFeed(const Instrument &instrument)
+{
+    m_pending.instrument = instrument;
+}
+
+void InstrumentFeed::upsert(QVector<Candle> &bars, const Candle &c)
+{
+    for (qsizetype i = bars.size() - 1; i >= 0 && i >= bars.size() - 4; --i)
+        if (bars[i].ts == c.ts) {
+            bars[i] = c;
+            return;
+        }
+    bars.push_back(c); // the writer keeps the last of equal times anyway
+}
+
+void InstrumentFeed::addCandles(const QVector<Candle> &bars, bool mark)
+{
+    if (bars.isEmpty())
+        return;
+    auto &target = mark ? m_pending.markCandles : m_pending.candles;
+    for (const Candle &c : bars) {
+        if (!mark && c.ts == m_openTs)
+            m_openTs = -1; // REST says it is final
+        target.push_back(c);
+    }
+    qint64 &last = mark ? m_lastMarkFinal : m_lastClosed;
+    last = std::max(last, bars.back().ts);
+    if (!mark && bars.back().close > 0 && m_lastMark <= 0)
+        m_lastMark = bars.back().close; // a stand-in until the mark stream speaks
+}
+
+void InstrumentFeed::addFunding(const QVector<FundingSample> &samples)
+{
+    if (samples.isEmpty())
+        return;
+    m_pending.funding += samples;
+    m_lastFunding = std::max(m_lastFunding, samples.back().ts);
+    m_intervalHours = samples.back().intervalHours;
+    if (m_awaitingSettlement && m_lastFunding >= m_awaitingSettlement)
+        m_awaitingSettlement = 0;
+}
+
+void InstrumentFeed::addOpenInterest(const QVector<OpenInterestSample> &samples)
+{
+    m_pending.openInterest += samples;
+}
+
+void InstrumentFeed::addOpenInterestNow(OpenInterestSample sample)
+{
+    sample.openInterestUsd = sample.openInterest * m_lastMark;
+    m_pending.openInterest.push_back(sample);
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::apply(const StreamUpdate &u)
+{
+    switch (u.type) {
+    case StreamUpdate::Type::Candle: return applyCandle(u);
+    case StreamUpdate::Type::MarkPrice: return applyMark(u);
+    case StreamUpdate::Type::Liquidation: m_pending.liquidations.push_back(u.liquidation); return {};
+    case StreamUpdate::Type::Ignored: return {};
+    }
+    return {};
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::applyCandle(const StreamUpdate &u)
+{
+    const qint64 t = u.candle.ts;
+    if (m_lastClosed >= 0 && t <= m_lastClosed) {
+        // A repeat or a late message about a final bar: a closing message carries the final
+        // values again (harmless); an open snapshot would undo them.
+        if (u.closed)
+            upsert(m_pending.candles, u.candle);
+        return {};
+    }
+    if (t == m_openTs && u.eventTime < m_openEvent)
+        return {}; // an older snapshot of the live bar
+    QVector<Fetch> fetches;
+    const qint64 missingFrom = std::max(m_lastClosed + minute, m_candlesAskedTo);
+    if (m_lastClosed >= 0 && t > missingFrom) {
+        // Minutes between the last final bar and this one never closed on the stream.
+        fetches.push_back({RestSeries::Candles, missingFrom, t});
+        m_candlesAskedTo = t;
+    }
+    upsert(m_pending.candles, u.candle);
+    if (u.closed) {
+        m_lastClosed = std::max(m_lastClosed, t);
+        if (m_openTs == t)
+            m_openTs = -1;
+    } else {
+        m_openTs = t;
+        m_openEvent = u.eventTime;
+    }
+    return fetches;
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::applyMark(const StreamUpdate &u)
+{
+    QVector<Fetch> fetches;
+    const qint64 m = Timeframes::floor(Timeframe::M1, u.eventTime);
+    m_lastMark = u.markPrice;
+    if (m_markMinute >= 0 && m < m_markMinute)
+        return fetches; // late sample of a closed minute
+    if (m_markMinute >= 0 && m > m_markMinute) {
+        // Minute(s) closed: take the exchange's own mark klines for them.
+        const qint64 from = std::max(m_lastMarkFinal >= 0 ? m_lastMarkFinal + minute : m_firstMarkMinute, m_markAskedTo);
+        if (from < m) {
+            fetches.push_back({RestSeries::MarkCandles, from, m});
+            m_markAskedTo = m;
+        }
+    }
+    if (m_firstMarkMinute < 0)
+        m_firstMarkMinute = m;
+    m_markMinute = m;
+    if (m > m_lastMarkFinal) {
+        m_markBuilder.addSample(u.eventTime, u.markPrice);
+        for (const Candle &c : m_markBuilder.take())
+            if (c.ts > m_lastMarkFinal)
+                upsert(m_pending.markCandles, c);
+    }
+
+    // The running funding estimate, one value per minute (the latest wins).
+    if (u.nextFundingTime > 0) {
+        m_pending.predictedFunding.push_back({m, u.fundingRate, m_intervalHours});
+        if (m_nextFundingTime > 0 && u.nextFundingTime > m_nextFundingTime) {
+            // Settled at the previous next-funding time: fetch the settled rate.
+            m_awaitingSettlement = m_nextFundingTime;
+            const qint64 from = m_lastFunding >= 0 ? m_lastFunding + fundingStepMs : m_nextFundingTime;
+            fetches.push_back({RestSeries::Funding, from, u.eventTime + 1});
+        }
+        m_nextFundingTime = u.nextFundingTime;
+    }
+    return fetches;
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::resume(qint64 serverNow)
+{
+    QVector<Fetch> fetches;
+    const qint64 now = Timeframes::floor(Timeframe::M1, serverNow);
+    m_openTs = -1;
+    if (m_lastClosed >= 0) {
+        const qint64 from = std::max(m_lastClosed + minute, m_candlesAskedTo);
+        if (from < now) {
+            fetches.push_back({RestSeries::Candles, from, now});
+            m_candlesAskedTo = now;
+        }
+    }
+    // The mark builder may have seen part of a minute only: start it afresh; the REST
+    // fetch when its first minute closes covers everything since the last final bar.
+    m_markBuilder = CandleBuilder();
+    m_markMinute = -1;
+    m_firstMarkMinute = -1;
+    m_markAskedTo = -1;
+    if (m_lastFunding >= 0)
+        fetches.push_back({RestSeries::Funding, m_lastFunding + fundingStepMs, serverNow + 1});
+    return fetches;
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::pendingSettlement(qint64 serverNow) const
+{
+    if (!m_awaitingSettlement)
+        return {};
+    return {{RestSeries::Funding, m_lastFunding >= 0 ? m_lastFunding + fundingStepMs : m_awaitingSettlement, serverNow + 1}};
+}
+
+MarketBatch InstrumentFeed::take()
+{
+    MarketBatch out = std::move(m_pending);
+    m_pending = MarketBatch{};
+    m_pending.instrument = out.instrument;
+    return out;
+}

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "analysis/candlebuilder.h"
+#include "exchangeadapter.h"
+#include "sources/marketbatch.h"
+
+// The live state of one instrument: folds stream updates and REST pages into pending rows
+// and knows which minutes are final, so it can say which REST windows close a gap.
+//
+// Rules: a 1m bar is final when the stream says so (closed) or REST delivered it; an open
+// bar's snapshot never overwrites a final bar or a newer snapshot (duplicates and
+// out-of-order messages are normal); a bar seen opening while the previous one never closed
+// means minutes are missing: fetch them. Mark price bars are built from the 1 s mark stream
+// while open and replaced by the exchange's mark price klines once closed.
+class InstrumentFeed
+{
+public:
+    struct Fetch
+    {
+        RestSeries series;
+        qint64 from;
+        qint64 to;
+    };
+
+    explicit InstrumentFeed(const Instrument &instrument);
+    const Instrument &instrument() const { return m_pending.instrument; }
+
+    // Final history (backfill or gap fill pages).
+    void addCandles(const QVector<Candle> &bars, bool mark);
+    void addFunding(const QVector<FundingSample> &samples);
+    void addOpenInterest(const QVector<OpenInterestSample> &samples);
+    void addOpenInterestNow(OpenInterestSample sample); // values it at the last mark price
+
+    QVector<Fetch> apply(const StreamUpdate &update);
+    // After a (re)connect: whatever may have been missed up to now.
+    QVector<Fetch> resume(qint64 serverNow);
+    // A settlement seen on the stream whose rate REST has not delivered yet.
+    QVector<Fetch> pendingSettlement(qint64 serverNow) const;
+
+    bool hasPending() const { return !m_pending.isEmpty(); }
+    MarketBatch take();
+
+    qint64 lastClosedCandle() const { return m_lastClosed; }
+    qint64 lastFinalMark() const { return m_lastMarkFinal; }
+    qint64 lastFunding() const { return m_lastFunding; }
+
+private:
+    QVector<Fetch> applyCandle(const StreamUpdate &u);
+    QVector<Fetch> applyMark(const StreamUpdate &u);
+    static void upsert(QVector<Candle> &bars, const Candle &c);
+
+    MarketBatch m_pending;
+    qint64 m_lastClosed = -1;   // open time of the newest final 1m bar
+    qint64 m_candlesAskedTo = -1;
+    qint64 m_openTs = -1;       // the live bar and the event time of its newest snapshot
+    qint64 m_openEvent = 0;
+
+    CandleBuilder m_markBuilder;
+    qint64 m_markMinute = -1;
+    qint64 m_firstMarkMinute = -1;
+    qint64 m_lastMarkFinal = -1;
+    qint64 m_markAskedTo = -1;
+    double m_lastMark = 0;
+
+    qint64 m_lastFunding = -1;
+    qint64 m_nextFundingTime = 0;
+    qint64 m_awaitingSettlement = 0;
+    int m_intervalHours = 8;
+};

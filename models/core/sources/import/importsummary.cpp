@@ -1,0 +1,145 @@
+#include "importsummary.h"
+
+#include "domain/timeformat.h"
+
+#include <QFileInfo>
+
+namespace {
+
+QString count(qint64 n)
+{
+    return QString::number(n); // plain digits: scripts parse the summary
+}
+
+QString kindWord(DataKind kind)
+{
+    switch (kind) {
+    case DataKind::Candles: return QStringLiteral("1m candles");
+    case DataKind::MarkCandles: return QStringLiteral("1m mark price bars");
+    case DataKind::Funding: return QStringLiteral("funding rates");
+    case DataKind::PredictedFunding: return QStringLiteral("predicted funding rates");
+    case DataKind::OpenInterest: return QStringLiteral("open interest samples");
+    case DataKind::Liquidations: return QStringLiteral("liquidations");
+    case DataKind::GroundTruth: return QStringLiteral("ground truth cells");
+    }
+    return {};
+}
+
+QString spanText(TimeRange r)
+{
+    return r.isValid() ? QStringLiteral("%1 to %2").arg(TimeFormat::iso(r.from), TimeFormat::iso(r.to)) : QString();
+}
+
+} // namespace
+
+QString ImportSummary::File::name() const
+{
+    return QFileInfo(path).fileName();
+}
+
+QString ImportSummary::File::line() const
+{
+    if (rows == 0 && !ok())
+        return QStringLiteral("%1: not imported: %2").arg(name(), error);
+    QString s = QStringLiteral("%1: %2, %3 %4 for %5").arg(name(), format, count(rows), kindWord(storedAs), instrument.key());
+    if (span.isValid())
+        s += QStringLiteral(", ") + spanText(span);
+    if (rejected)
+        s += QStringLiteral(", %1 rows rejected").arg(count(rejected));
+    if (duplicates)
+        s += QStringLiteral(", %1 duplicates skipped").arg(count(duplicates));
+    if (empty)
+        s += QStringLiteral(", %1 empty rows skipped").arg(count(empty));
+    if (!ok())
+        s += QStringLiteral(" (stopped early: %1)").arg(error);
+    return s;
+}
+
+void ImportSummary::add(const File &file)
+{
+    m_files.push_back(file);
+}
+
+qint64 ImportSummary::rows(DataKind kind) const
+{
+    qint64 n = 0;
+    for (const File &f : m_files)
+        if (f.storedAs == kind)
+            n += f.rows;
+    return n;
+}
+
+qint64 ImportSummary::totalRows() const
+{
+    qint64 n = 0;
+    for (const File &f : m_files)
+        n += f.rows;
+    return n;
+}
+
+qint64 ImportSummary::rejected() const
+{
+    qint64 n = 0;
+    for (const File &f : m_files)
+        n += f.rejected;
+    return n;
+}
+
+int ImportSummary::failedFiles() const
+{
+    int n = 0;
+    for (const File &f : m_files)
+        n += f.ok() ? 0 : 1;
+    return n;
+}
+
+TimeRange ImportSummary::span() const
+{
+    TimeRange r;
+    for (const File &f : m_files)
+        r = r.united(f.span);
+    return r;
+}
+
+QStringList ImportSummary::messages() const
+{
+    QStringList out = m_notes;
+    for (const File &f : m_files) {
+        if (!f.ok())
+            out << QStringLiteral("%1: %2").arg(f.name(), f.error);
+        out << f.messages;
+    }
+    return out;
+}
+
+QString ImportSummary::headline() const
+{
+    QStringList parts;
+    for (DataKind k : {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding, DataKind::OpenInterest,
+                       DataKind::Liquidations})
+        if (const qint64 n = rows(k))
+            parts << QStringLiteral("%1 %2").arg(count(n), kindWord(k));
+    const int n = int(m_files.size());
+    QString s = parts.isEmpty() ? QStringLiteral("Imported nothing") : QStringLiteral("Imported ") + parts.join(QStringLiteral(", "));
+    s += QStringLiteral(" from %1 file%2").arg(n).arg(n == 1 ? "" : "s");
+    if (span().isValid())
+        s += QStringLiteral(" (%1)").arg(spanText(span()));
+    s += QStringLiteral("; %1 rows rejected").arg(count(rejected()));
+    if (const int failed = failedFiles())
+        s += QStringLiteral("; %1 file%2 with errors").arg(failed).arg(failed == 1 ? "" : "s");
+    return s;
+}
+
+QString ImportSummary::text() const
+{
+    QStringList lines{headline()};
+    for (const File &f : m_files)
+        lines << QStringLiteral("  ") + f.line();
+    const QStringList msgs = messages();
+    if (!msgs.isEmpty()) {
+        lines << QStringLiteral("Messages:");
+        for (const QString &m : msgs)
+            lines << QStringLiteral("  ") + m;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
