@@ -4,6 +4,7 @@
 #include "clisupport.h"
 #include "exportcsvcommand.h"
 
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <functional>
@@ -59,6 +60,10 @@ CommandLine::Mode CommandLine::mode(const QStringList &args)
         return Mode::HeadlessPainting;
     if (name.isEmpty() || name.startsWith(QLatin1Char('-')))
         return Mode::Gui;
+    // "perpscope FILE..." (the desktop's Open with): the GUI imports the files. Command names
+    // win over files of the same name in the working directory.
+    if (commands().count(name) == 0 && QFileInfo::exists(args.at(1)))
+        return Mode::Gui;
     return Mode::Headless;
 }
 
@@ -70,12 +75,16 @@ QString CommandLine::versionText()
 QString CommandLine::helpText()
 {
     return QStringLiteral(
-        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT]   (opens the GUI)\n"
+        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset NAME] [--end T]\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "\n"
+        "GUI options: --theme dark|light, --size WxH, --screenshot FILE [--screenshot-after S]\n"
+        "(save a picture of the window after S seconds, default 5, and quit). FILEs are imported;\n"
+        "a second launch on the same database raises the running window and hands it its FILEs.\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "domain/timeformat.h"
 #include "fundingpane.h"
 #include "liquidationspane.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -56,6 +58,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     buildPanes();
     buildActions();
     buildStatusBar();
+    buildHelpMenu();
     m_defaultState = saveState(layoutVersion);
     resize(1500, 950);
 
@@ -239,6 +242,39 @@ void MainWindow::buildActions()
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+}
+
+void MainWindow::buildHelpMenu()
+{
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Perpscope"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::showAbout()
+{
+    auto *about = findChild<AboutDialog *>();
+    if (!about)
+        about = new AboutDialog(this);
+    about->show();
+    about->raise();
+    about->activateWindow();
+}
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    if (isMinimized())
+        showNormal();
+    show();
+    raise();
+    activateWindow();
+    if (paths.isEmpty())
+        return;
+    if (!isSignalConnected(QMetaMethod::fromSignal(&MainWindow::importRequested))) {
+        statusBar()->showMessage(tr("Cannot import %1: this build has no file import yet").arg(paths.join(QStringLiteral(", "))), 15000);
+        return;
+    }
+    emit importRequested(paths);
 }
 
 void MainWindow::buildStatusBar()

@@ -51,6 +51,14 @@ public:
     QDockWidget *addPaneDock(ChartPane *pane, const QString &objectName);
     void resetLayout();
     void saveSettings() const;
+    // Brings the window to the front (another launch asked for it) and passes files given on
+    // a command line or by the desktop ("Open with") on to be imported.
+    void openFiles(const QStringList &paths);
+    void showAbout();
+
+signals:
+    // Files to import into the open database (absolute paths).
+    void importRequested(const QStringList &paths);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,6 +68,7 @@ private:
     void buildPanes();
     void buildActions();
     void buildStatusBar();
+    void buildHelpMenu();
     void restoreSettings();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
