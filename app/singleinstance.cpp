@@ -20,11 +20,20 @@ constexpr char ack = 'K';
 constexpr int connectMs = 5000;  // the primary may still be between locking and listening
 constexpr int answerMs = 10000;  // its event loop may be busy for a moment
 
+// The same name for the same file however it is spelled, also before it exists (the first
+// launch creates it): symbolic links are resolved in the part of the path that exists.
 QString canonicalDatabase(const QString &path)
 {
-    const QFileInfo fi(path);
-    const QString canonical = fi.canonicalFilePath(); // empty while the file does not exist
-    return canonical.isEmpty() ? QDir::cleanPath(fi.absoluteFilePath()) : canonical;
+    QString existing = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    QStringList missing;
+    while (!QFileInfo::exists(existing) && QFileInfo(existing).path() != existing) {
+        missing.prepend(QFileInfo(existing).fileName());
+        existing = QFileInfo(existing).path();
+    }
+    QString canonical = QFileInfo(existing).canonicalFilePath();
+    if (canonical.isEmpty())
+        canonical = existing;
+    return missing.isEmpty() ? canonical : QDir::cleanPath(canonical + QLatin1Char('/') + missing.join(QLatin1Char('/')));
 }
 
 QString runtimeDirectory()

@@ -141,6 +141,21 @@ private slots:
         stop(*b);
     }
 
+    // The first launch names the database through a link before the file exists; the second
+    // names the real path of the file it created: still the same database.
+    void sameDatabaseThroughALinkIsTheSameWindow()
+    {
+        QVERIFY(QDir().mkpath(path(QStringLiteral("real"))));
+        QVERIFY(QFile::link(path(QStringLiteral("real")), path(QStringLiteral("link"))));
+        auto first = startGui(guiArgs(path(QStringLiteral("link/new/linked.db"))));
+        QTRY_VERIFY_WITH_TIMEOUT(ownsALock(*first), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path(QStringLiteral("real/new/linked.db"))), 30000);
+        QString err;
+        QCOMPARE(runSecond({QStringLiteral("--db"), path(QStringLiteral("real/new/linked.db"))}, environment(), m_dir.path(), &err), 0);
+        QTRY_VERIFY2_WITH_TIMEOUT(first->err.contains(QLatin1String("files to import: 0")), qPrintable(first->err), 30000);
+        stop(*first);
+    }
+
     void crashedFirstLaunchDoesNotBlock()
     {
         const QString db = path(QStringLiteral("crash.db"));
