@@ -52,7 +52,7 @@ QString AboutDialog::text()
               "real market and must not be read as one.</li>"
               "<li><b>Binance USDⓈ-M futures</b>: Binance's public market data (REST and WebSocket APIs and the "
               "data.binance.vision history files). The data belongs to Binance and is subject to its terms of use.</li>"
-              "<li><b>Imported files</b>: whatever you import; Perpscope records where each series came from.</li>"
+              "<li><b>Imported files</b>: exchange history files and CSV files you import yourself.</li>"
               "<li>The <b>liquidation heatmap</b> is a model's prediction of where leveraged positions would be "
               "liquidated, not exchange data.</li></ul>"
               "<p><b>Acknowledgments.</b> This product includes software developed by Bryant Moscon "
