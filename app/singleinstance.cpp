@@ -5,6 +5,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QLoggingCategory>
@@ -120,7 +121,9 @@ bool SingleInstance::handOver(const QStringList &files, QString *error)
     QByteArray message;
     QDataStream out(&message, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
-    out << magic << absolute;
+    // Wayland lets a window take the focus only with the activation token the launcher gave
+    // the process that was started: this one. The primary uses it for its window.
+    out << magic << absolute << qEnvironmentVariable("XDG_ACTIVATION_TOKEN");
     socket.write(message);
     if (!socket.waitForBytesWritten(answerMs) && socket.bytesToWrite() > 0) {
         *error = QStringLiteral("cannot hand over to the running Perpscope: %1").arg(socket.errorString());
@@ -166,13 +169,17 @@ void SingleInstance::onReadyRead(QLocalSocket *socket)
         socket->abort();
         return;
     }
-    in >> files;
+    QString token;
+    in >> files >> token;
     if (!in.commitTransaction())
         return; // the rest has not arrived yet
     socket->putChar(ack);
     socket->flush();
     socket->disconnectFromServer();
-    qCInfo(lcSingleInstance, "raised by another launch; files to import: %d%s%s", int(files.size()), files.isEmpty() ? "" : ": ",
-           qPrintable(files.join(QStringLiteral(", "))));
+    qCInfo(lcSingleInstance, "raised by another launch%s; files to import: %d%s%s", token.isEmpty() ? "" : " (with an activation token)",
+           int(files.size()), files.isEmpty() ? "" : ": ", qPrintable(files.join(QStringLiteral(", "))));
+    // QtWayland's QWindow::requestActivate() consumes XDG_ACTIVATION_TOKEN from the environment.
+    if (!token.isEmpty() && QGuiApplication::platformName() == QLatin1String("wayland"))
+        qputenv("XDG_ACTIVATION_TOKEN", token.toUtf8());
     emit activationRequested(files);
 }

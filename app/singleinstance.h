@@ -12,6 +12,9 @@ class QLocalSocket;
 // the lock taken, hands its file arguments to the primary and exits. The primary then
 // raises its window and imports the files.
 //
+// The hand-over also carries the second launch's XDG_ACTIVATION_TOKEN, without which a
+// Wayland compositor does not let the running window take the focus.
+//
 // Both files live in the user's runtime directory (XDG_RUNTIME_DIR, private to the user).
 // QLockFile notices a lock left by a crashed primary and takes it over, so a crash never
 // blocks the next launch.
