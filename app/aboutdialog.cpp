@@ -1,9 +1,12 @@
 #include "aboutdialog.h"
 
+#include <QApplication>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
+#include <QMainWindow>
+#include <QMenuBar>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -63,4 +66,19 @@ QString AboutDialog::text()
               "<p><a href=\"https://perpscope.org\">perpscope.org</a></p>")
         .arg(QStringLiteral(PERPSCOPE_VERSION), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
              QStringLiteral(QCUSTOMPLOT_VERSION_STR));
+}
+
+QMenu *AboutDialog::addHelpMenu(QMainWindow *window)
+{
+    QMenu *help = window->menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Perpscope"), window, [window] {
+            auto *about = window->findChild<AboutDialog *>();
+            if (!about)
+                about = new AboutDialog(window);
+            about->show();
+            about->raise();
+            about->activateWindow();
+        })->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+    return help;
 }

@@ -2,7 +2,8 @@
 
 #include <QDialog>
 
-class QLabel;
+class QMainWindow;
+class QMenu;
 
 // Help → About Perpscope: version, licence, where the data comes from (and what the
 // simulator is not), and the acknowledgments the bundled data asks for.
@@ -14,4 +15,7 @@ public:
 
     // The dialog's text as rich text (what the label shows).
     static QString text();
+    // Adds Help → About Perpscope (one dialog per window, brought to the front when open)
+    // and About Qt to the window's menu bar.
+    static QMenu *addHelpMenu(QMainWindow *window);
 };

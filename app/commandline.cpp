@@ -1,8 +1,10 @@
 #include "commandline.h"
 
+#include "analyzecommand.h"
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
+#include "exportimagecommand.h"
 
 #include <QFileInfo>
 #include <QTextStream>
@@ -30,6 +32,8 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("export image"), ExportImageCommand::run},
+        {QStringLiteral("analyze"), AnalyzeCommand::run},
     };
     return table;
 }
@@ -78,9 +82,14 @@ QString CommandLine::helpText()
         "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
-        "                          [--instrument I] [--preset NAME] [--end T]\n"
+        "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
+        "                          [--param key=value]...   (simulator scenario parameters)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"
+        "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
+        "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
+        "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
         "\n"
         "GUI options: --theme dark|light, --size WxH, --screenshot FILE [--screenshot-after S]\n"
         "(save a picture of the window after S seconds, default 5, and quit). FILEs are imported;\n"

@@ -1,7 +1,14 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "comparepanel.h"
 #include "domain/timeformat.h"
+#include "rangeanalysispanel.h"
+#include "rangechip.h"
+#include "rangemime.h"
+#include "storage/rangecsvwriter.h"
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
 #include "fundingpane.h"
 #include "liquidationspane.h"
 #include "liquidationtape.h"
@@ -15,7 +22,11 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QFileDialog>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDockWidget>
@@ -30,7 +41,7 @@
 #include <QToolBar>
 
 namespace {
-constexpr int layoutVersion = 1;
+constexpr int layoutVersion = 2;
 
 struct SourceChoice
 {
@@ -58,7 +69,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     buildPanes();
     buildActions();
     buildStatusBar();
-    buildHelpMenu();
+    AboutDialog::addHelpMenu(this);
     m_defaultState = saveState(layoutVersion);
     resize(1500, 950);
 
@@ -81,7 +92,10 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     connect(m_model, &MarketWindowModel::loadFailed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     connect(m_sync, &TimeSync::followLatestChanged, m_followAction, &QAction::setChecked);
 
-    restoreSettings();
+    if (m_options.persistSettings)
+        restoreSettings();
+    else
+        applyOptionsOnly();
     m_model->requestInstruments();
     if (m_options.startSource)
         startSource(m_sourceName);
@@ -106,11 +120,35 @@ void MainWindow::buildPanes()
         previous = d;
     }
     m_tape = new LiquidationTape(m_model, m_sync);
-    auto *tapeDock = new QDockWidget(tr("Liquidations tape"), this);
-    tapeDock->setObjectName(QStringLiteral("dock.tape"));
-    tapeDock->setWidget(m_tape);
-    addDockWidget(Qt::RightDockWidgetArea, tapeDock);
-    m_docks << tapeDock;
+    m_analysis = new RangeAnalysisPanel(m_options.dbPath, m_sync, m_model);
+    m_compare = new ComparePanel;
+    QDockWidget *analysisDock = nullptr;
+    for (const auto &[widget, name, title] : {std::tuple<QWidget *, QString, QString>{m_analysis, QStringLiteral("dock.analysis"), tr("Range analysis")},
+                                              {m_tape, QStringLiteral("dock.tape"), tr("Liquidations tape")},
+                                              {m_compare, QStringLiteral("dock.compare"), tr("Compare")}}) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        addDockWidget(Qt::RightDockWidgetArea, d);
+        if (analysisDock)
+            tabifyDockWidget(analysisDock, d);
+        else
+            analysisDock = d;
+        m_docks << d;
+    }
+    analysisDock->raise();
+    connect(m_analysis, &RangeAnalysisPanel::compareRequested, this, [this] {
+        if (m_analysis->chip()->payload()) {
+            m_compare->addRange(*m_analysis->chip()->payload());
+            dock(QStringLiteral("dock.compare"))->raise();
+        }
+    });
+    connect(m_analysis, &RangeAnalysisPanel::exportCsvRequested, this, [this] { exportCsv(true); });
+    // A new selection brings the analysis forward.
+    connect(m_sync, &TimeSync::selectionChanged, this, [this](TimeRange r) {
+        if (r.isValid())
+            dock(QStringLiteral("dock.analysis"))->raise();
+    });
 }
 
 void MainWindow::applyDefaultSizes()
@@ -118,14 +156,18 @@ void MainWindow::applyDefaultSizes()
     // Price gets the most room, the tape a narrow column.
     const int h = std::max(400, height() - 120);
     resizeDocks({m_docks[0], m_docks[1], m_docks[2], m_docks[3]}, {h * 40 / 100, h * 15 / 100, h * 17 / 100, h * 28 / 100}, Qt::Vertical);
-    resizeDocks({dock(QStringLiteral("dock.tape"))}, {std::max(300, width() / 5)}, Qt::Horizontal);
+    resizeDocks({dock(QStringLiteral("dock.analysis"))}, {std::max(340, width() / 4)}, Qt::Horizontal);
 }
 
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
+    // Dock sizes only come out exactly as saved once the window has its real size, so the
+    // saved layout is applied again after the first show.
     if (!m_shownOnce && !m_restoredLayout)
         QMetaObject::invokeMethod(this, &MainWindow::applyDefaultSizes, Qt::QueuedConnection);
+    else if (!m_shownOnce)
+        QMetaObject::invokeMethod(this, [this] { restoreState(m_savedState, layoutVersion); }, Qt::QueuedConnection);
     m_shownOnce = true;
 }
 
@@ -225,6 +267,11 @@ void MainWindow::buildActions()
                            [this](bool light) { setTheme(light ? QStringLiteral("light") : QStringLiteral("dark")); }, true);
     m_themeAction->setCheckable(true);
     action(tr("Reset layout"), QKeySequence(), [this] { resetLayout(); }, true);
+    bar->addSeparator();
+    m_rangeToolAction = action(tr("Range tool"), QKeySequence(Qt::Key_R), [this](bool on) { setRangeTool(on); }, true);
+    m_rangeToolAction->setCheckable(true);
+    m_rangeToolAction->setToolTip(tr("Drag on a chart to select a time range (R); Shift-drag always selects"));
+    action(tr("Clear selection"), QKeySequence(Qt::Key_Escape), [this] { m_sync->clearSelection(this); });
     auto *mark = action(tr("Mark price on price pane"), QKeySequence(), [this](bool on) {
         if (auto *p = qobject_cast<PricePane *>(pane(QStringLiteral("dock.price"))))
             p->setShowMarkPrice(on);
@@ -240,25 +287,10 @@ void MainWindow::buildActions()
         view->addAction(d->toggleViewAction());
 
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
+    buildExportMenu(file);
+    file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
-}
-
-void MainWindow::buildHelpMenu()
-{
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Perpscope"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
-}
-
-void MainWindow::showAbout()
-{
-    auto *about = findChild<AboutDialog *>();
-    if (!about)
-        about = new AboutDialog(this);
-    about->show();
-    about->raise();
-    about->activateWindow();
 }
 
 void MainWindow::openFiles(const QStringList &paths)
@@ -275,6 +307,87 @@ void MainWindow::openFiles(const QStringList &paths)
         return;
     }
     emit importRequested(paths);
+}
+
+void MainWindow::setRangeTool(bool on)
+{
+    for (ChartPane *p : m_panes)
+        p->setRangeTool(on);
+    if (m_rangeToolAction)
+        m_rangeToolAction->setChecked(on);
+}
+
+void MainWindow::buildExportMenu(QMenu *file)
+{
+    auto *workspace = file->addAction(tr("Export workspace image…"), this, [this] { exportImage({}); });
+    workspace->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QMenu *panes = file->addMenu(tr("Export pane image"));
+    for (QDockWidget *d : m_docks)
+        if (qobject_cast<ChartPane *>(d->widget()))
+            panes->addAction(d->windowTitle() + QStringLiteral("…"), this, [this, name = d->objectName()] { exportImage(name); });
+    m_hiDpiExport = file->addAction(tr("High-DPI images (2×)"));
+    m_hiDpiExport->setCheckable(true);
+    m_hiDpiExport->setChecked(true);
+    auto *copy = file->addAction(tr("Copy workspace to clipboard"), this, &MainWindow::copyWorkspace);
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    file->addSeparator();
+    file->addAction(tr("Export CSV of the visible range…"), this, [this] { exportCsv(false); });
+    file->addAction(tr("Export CSV of the selection…"), this, [this] { exportCsv(true); });
+    for (QAction *a : file->actions())
+        addAction(a);
+}
+
+void MainWindow::exportImage(const QString &paneName)
+{
+    const Instrument i = m_model->instrument();
+    const QString base = QStringLiteral("perpscope-%1-%2.png")
+                             .arg(i.isValid() ? i.symbol : QStringLiteral("chart"),
+                                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export image"),
+                                                      QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) + QLatin1Char('/') + base,
+                                                      tr("PNG image (*.png);;JPEG image (*.jpg);;PDF document (*.pdf);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!snapshot(paneName).save(path, m_hiDpiExport->isChecked() ? 2.0 : 1.0, &error))
+        QMessageBox::warning(this, tr("Export image"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
+}
+
+void MainWindow::copyWorkspace()
+{
+    QApplication::clipboard()->setImage(snapshot().toImage(devicePixelRatioF()));
+    statusBar()->showMessage(tr("Workspace copied to the clipboard"), 5000);
+}
+
+void MainWindow::exportCsv(bool selection)
+{
+    const TimeRange r = selection ? m_sync->selection() : m_sync->visibleRange();
+    const Instrument i = m_model->instrument();
+    if (!r.isValid() || !i.isValid()) {
+        statusBar()->showMessage(selection ? tr("Nothing selected: Shift-drag on a chart first") : tr("No data in view"), 8000);
+        return;
+    }
+    const RangeMime::Payload payload{m_options.dbPath, i, r};
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"),
+                                                      QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + QLatin1Char('/')
+                                                          + RangeMime::suggestedFileName(payload),
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        StoreReader reader(m_options.dbPath);
+        QSaveFile out(path);
+        if (!out.open(QIODevice::WriteOnly))
+            throw StoreError(tr("%1: cannot write (%2)").arg(path, out.errorString()));
+        const qint64 rows = RangeCsvWriter(reader).write(i, r, out);
+        if (!out.commit())
+            throw StoreError(tr("%1: cannot write (%2)").arg(path, out.errorString()));
+        statusBar()->showMessage(tr("Saved %1 rows to %2").arg(rows).arg(path), 8000);
+    } catch (const StoreError &e) {
+        QMessageBox::warning(this, tr("Export CSV"), e.message());
+    }
 }
 
 void MainWindow::buildStatusBar()
@@ -305,6 +418,7 @@ void MainWindow::setTheme(const QString &name)
     for (ChartPane *p : m_panes)
         p->setTheme(m_theme);
     m_tape->setTheme(m_theme);
+    m_analysis->setTheme(m_theme);
     if (m_themeAction)
         m_themeAction->setChecked(m_theme.kind == ChartTheme::Kind::Light);
 }
@@ -427,7 +541,8 @@ void MainWindow::restoreSettings()
 {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    m_restoredLayout = restoreState(s.value(QStringLiteral("window/state")).toByteArray(), layoutVersion);
+    m_savedState = s.value(QStringLiteral("window/state")).toByteArray();
+    m_restoredLayout = restoreState(m_savedState, layoutVersion);
     setTheme(m_options.theme.isEmpty() ? s.value(QStringLiteral("view/theme"), QStringLiteral("dark")).toString() : m_options.theme);
     m_sourceName = m_options.source.isEmpty() ? s.value(QStringLiteral("view/source"), QStringLiteral("sim")).toString() : m_options.source;
     const QString saved = s.value(QStringLiteral("view/instrument")).toString();
@@ -457,6 +572,58 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    saveSettings();
+    if (m_options.persistSettings)
+        saveSettings();
     event->accept();
+}
+
+void MainWindow::applyOptionsOnly()
+{
+    setTheme(m_options.theme.isEmpty() ? QStringLiteral("dark") : m_options.theme);
+    m_sourceName = m_options.source;
+    if (!m_options.instrument.isEmpty())
+        m_model->setInstrument(Instrument::parse(m_options.instrument, {}));
+}
+
+SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
+{
+    SnapshotRenderer r(m_theme);
+    const Instrument i = m_model->instrument();
+    const TimeRange view = m_sync->visibleRange();
+    QStringList details;
+    if (!m_sourceDisplay.isEmpty())
+        details << m_sourceDisplay;
+    else if (i.isSimulated())
+        details << tr("Simulated market");
+    if (view.isValid())
+        details << TimeFormat::display(view.from) + QStringLiteral(" → ") + TimeFormat::display(view.to);
+    if (m_sync->selection().isValid())
+        details << tr("selected %1 → %2").arg(TimeFormat::display(m_sync->selection().from), TimeFormat::display(m_sync->selection().to));
+    details << tr("exported %1").arg(TimeFormat::display(QDateTime::currentMSecsSinceEpoch()));
+    QString title = QStringLiteral("Perpscope — ") + (i.isValid() ? i.key() : tr("no instrument"));
+    if (i.isSimulated())
+        title += tr(" (simulated)");
+    if (!paneName.isEmpty()) {
+        if (QDockWidget *d = dock(paneName))
+            title += QStringLiteral(" — ") + d->windowTitle();
+    }
+    r.setHeader(title, details);
+    // Docks as laid out in the window; floating ones are not part of the workspace picture.
+    QRect box;
+    QList<QPair<QWidget *, QRect>> items;
+    for (QDockWidget *d : m_docks) {
+        if (!paneName.isEmpty() && d->objectName() != paneName)
+            continue;
+        // Inactive tabs are parked off-window rather than hidden: skip what is not on screen.
+        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
+            continue;
+        const QRect rect(d->widget()->mapTo(this, QPoint()), d->widget()->size());
+        if (!d->isFloating() && !rect.intersects(this->rect()))
+            continue;
+        items.push_back({d->widget(), rect});
+        box = box.united(rect);
+    }
+    for (const auto &[widget, rect] : items)
+        r.addItem(widget, rect.translated(-box.topLeft()));
+    return r;
 }

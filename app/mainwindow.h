@@ -1,12 +1,15 @@
 #pragma once
 
 #include "charttheme.h"
+#include "snapshotrenderer.h"
 #include "domain/instrument.h"
 
 #include <QMainWindow>
 #include <QPointer>
 
 class ChartPane;
+class ComparePanel;
+class RangeAnalysisPanel;
 class DataThread;
 class LiquidationTape;
 class MarketWindowModel;
@@ -14,6 +17,7 @@ class QAction;
 class QComboBox;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class TimeSync;
 
@@ -31,6 +35,7 @@ public:
         QString instrument; // empty = last used
         QString theme;      // empty = last used, else dark
         bool startSource = true;
+        bool persistSettings = true; // off for headless exports: never touch the user's layout
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);
@@ -44,6 +49,10 @@ public:
     QDockWidget *dock(const QString &objectName) const;
     const ChartTheme &theme() const { return m_theme; }
 
+    RangeAnalysisPanel *analysisPanel() const { return m_analysis; }
+    ComparePanel *comparePanel() const { return m_compare; }
+    void setRangeTool(bool on);
+
     void setTheme(const QString &name);
     void startSource(const QString &name);
     // Adds a chart pane in a new dock (the same kinds as the default ones); it adopts the
@@ -54,7 +63,12 @@ public:
     // Brings the window to the front (another launch asked for it) and passes files given on
     // a command line or by the desktop ("Open with") on to be imported.
     void openFiles(const QStringList &paths);
-    void showAbout();
+
+    // The workspace (or one pane, by dock object name) as laid out, with a header naming
+    // instrument, source, range and time of export.
+    SnapshotRenderer snapshot(const QString &paneName = QString()) const;
+    QString sourceDisplayName() const { return m_sourceDisplay; }
+    void setSourceDisplayName(const QString &name) { m_sourceDisplay = name; }
 
 signals:
     // Files to import into the open database (absolute paths).
@@ -68,7 +82,6 @@ private:
     void buildPanes();
     void buildActions();
     void buildStatusBar();
-    void buildHelpMenu();
     void restoreSettings();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
@@ -77,6 +90,11 @@ private:
     void updateTitle();
     void updatePlotWidth();
     void applyDefaultSizes();
+    void applyOptionsOnly();
+    void buildExportMenu(QMenu *file);
+    void exportImage(const QString &paneName);
+    void copyWorkspace();
+    void exportCsv(bool selection);
 
     Options m_options;
     ChartTheme m_theme;
@@ -86,7 +104,12 @@ private:
     QList<ChartPane *> m_panes;
     QList<QDockWidget *> m_docks;
     LiquidationTape *m_tape = nullptr;
+    RangeAnalysisPanel *m_analysis = nullptr;
+    ComparePanel *m_compare = nullptr;
+    QAction *m_rangeToolAction = nullptr;
+    QAction *m_hiDpiExport = nullptr;
     QByteArray m_defaultState;
+    QByteArray m_savedState;
     bool m_restoredLayout = false;
     bool m_shownOnce = false;
     QString m_sourceName;

@@ -90,7 +90,7 @@ check_deb() {
   [ "$(field Section)" = misc ] || fail "Section: $(field Section)"
   [ "$(field Priority)" = optional ] || fail "Priority: $(field Priority)"
   for dep in libqt6svg6 libqt6widgets6 libqt6network6 libqcustomplot2.1-qt6 libsqlite3-0; do
-    field Depends | grep -q "$dep" || fail "Depends lacks $dep: $(field Depends)"
+    field Depends | grep -q "$dep" || fail "Depends lacks $dep (see packaging/cpack.cmake): $(field Depends)"
   done
   [ "$(field Recommends)" = qt6-wayland ] || fail "Recommends: $(field Recommends)"
   [ "$(field Description | wc -l)" -ge 5 ] || fail "the long description is missing"

@@ -23,11 +23,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # dpkg-shlibdeps finds the linked libraries (Qt, QCustomPlot, libstdc++...) but not plugins
-# loaded at run time: the SVG icon engine and image plugin (window and About icons) come with
-# libqt6svg6, the xcb and offscreen platform plugins with libqt6gui6 (a shlibdeps result).
-# No Qt SQL driver is needed: the store talks to libsqlite3 directly.
+# loaded at run time. The SVG icon engine and image plugin (window and About icons) come with
+# libqt6svg6, which shlibdeps lists anyway because the SVG export links QtSvg (package_deb
+# checks it stays there; name it here if that link ever goes); the xcb and offscreen platform
+# plugins come with libqt6gui6. No Qt SQL driver is needed: the store uses libsqlite3 directly.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 

@@ -2,9 +2,11 @@
 
 #include "domain/timeformat.h"
 #include "marketwindowmodel.h"
+#include "rangemime.h"
 #include "timeaxisticker.h"
 #include "timesync.h"
 
+#include <QMimeData>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 #include <qcustomplot.h>
@@ -54,6 +56,16 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
         item->setClipToAxisRect(false);
         item->setVisible(false);
     };
+    // The selection lives on the cursor layer too: dragging it repaints one buffer.
+    m_selectionRect = new QCPItemRect(m_plot);
+    m_selectionEdges[0] = new QCPItemStraightLine(m_plot);
+    m_selectionEdges[1] = new QCPItemStraightLine(m_plot);
+    for (QCPAbstractItem *item : std::initializer_list<QCPAbstractItem *>{m_selectionRect, m_selectionEdges[0], m_selectionEdges[1]}) {
+        onCursorLayer(item);
+        item->setClipToAxisRect(true);
+    }
+    m_selectionRect->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_selectionRect->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
     m_cursorLine = new QCPItemStraightLine(m_plot);
     m_crossLine = new QCPItemStraightLine(m_plot);
     m_timeTag = new QCPItemText(m_plot);
@@ -77,12 +89,16 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->installEventFilter(this);
     connect(m_sync, &TimeSync::visibleRangeChanged, this, &ChartPane::applyVisibleRange);
     connect(m_sync, &TimeSync::cursorChanged, this, &ChartPane::onCursorChanged);
+    connect(m_sync, &TimeSync::selectionChanged, this, &ChartPane::onSelectionChanged);
+    setAcceptDrops(true);
+    setFocusPolicy(Qt::ClickFocus);
     connect(m_model, &MarketWindowModel::windowChanged, this, &ChartPane::onWindowChanged);
     applyBaseTheme(); // no virtual calls yet: the subclass is not constructed
     // A pane created later adopts the current range (and data) at once.
     QMetaObject::invokeMethod(this, [this] {
         onWindowChanged();
         applyVisibleRange();
+        onSelectionChanged(m_sync->selection());
     }, Qt::QueuedConnection);
 }
 
@@ -145,6 +161,12 @@ void ChartPane::setTheme(const ChartTheme &theme)
 
 void ChartPane::applyThemeToItems()
 {
+    m_selectionRect->setBrush(m_theme.selection);
+    m_selectionRect->setPen(Qt::NoPen);
+    QColor edge = m_theme.selection;
+    edge.setAlpha(220);
+    m_selectionEdges[0]->setPen(QPen(edge, 2));
+    m_selectionEdges[1]->setPen(QPen(edge, 2));
     const QPen cursorPen(m_theme.cursor, 1, Qt::DashLine);
     m_cursorLine->setPen(cursorPen);
     m_crossLine->setPen(cursorPen);
@@ -241,38 +263,76 @@ bool ChartPane::eventFilter(QObject *watched, QEvent *event)
     }
     case QEvent::MouseButtonPress: {
         auto *e = static_cast<QMouseEvent *>(event);
-        if (e->button() == Qt::LeftButton && rect.contains(e->position().toPoint())) {
-            m_dragging = true;
-            m_dragStart = e->position().toPoint();
+        const QPoint p = e->position().toPoint();
+        if (e->button() != Qt::LeftButton || !rect.contains(p))
+            break;
+        setFocus(Qt::MouseFocusReason);
+        const int edge = selectionEdgeNear(p.x());
+        if (edge != 0) {
+            m_drag = edge < 0 ? Drag::AdjustLeft : Drag::AdjustRight;
+        } else if (m_rangeTool || (e->modifiers() & Qt::ShiftModifier)) {
+            m_drag = Drag::Select;
+            m_selectAnchor = timeAt(p.x());
+        } else {
+            m_drag = Drag::Pan;
+            m_dragStart = p;
             m_dragRange = m_sync->visibleRange();
             m_plot->setCursor(Qt::ClosedHandCursor);
-            return true;
         }
-        break;
+        return true;
     }
     case QEvent::MouseMove: {
         auto *e = static_cast<QMouseEvent *>(event);
         const QPoint p = e->position().toPoint();
-        if (m_dragging && m_dragRange.isValid()) {
-            const double msPerPixel = double(m_dragRange.span()) / std::max(1, rect.width());
-            const qint64 shift = qint64(std::llround(-(p.x() - m_dragStart.x()) * msPerPixel));
-            m_sync->setVisibleRange({m_dragRange.from + shift, m_dragRange.to + shift}, this);
+        const qint64 t = timeAt(p.x());
+        switch (m_drag) {
+        case Drag::Pan:
+            if (m_dragRange.isValid()) {
+                const double msPerPixel = double(m_dragRange.span()) / std::max(1, rect.width());
+                const qint64 shift = qint64(std::llround(-(p.x() - m_dragStart.x()) * msPerPixel));
+                m_sync->setVisibleRange({m_dragRange.from + shift, m_dragRange.to + shift}, this);
+            }
+            break;
+        case Drag::Select:
+            m_sync->setSelection({std::min(m_selectAnchor, t), std::max(m_selectAnchor, t)}, this);
+            break;
+        case Drag::AdjustLeft:
+        case Drag::AdjustRight: {
+            const TimeRange sel = m_sync->selection();
+            const qint64 fixed = m_drag == Drag::AdjustLeft ? sel.to : sel.from;
+            m_sync->setSelection({std::min(fixed, t), std::max(fixed, t)}, this);
+            if (t < fixed && m_drag == Drag::AdjustRight)
+                m_drag = Drag::AdjustLeft; // dragged across the other edge
+            else if (t > fixed && m_drag == Drag::AdjustLeft)
+                m_drag = Drag::AdjustRight;
+            break;
+        }
+        case Drag::None:
+            if (selectionEdgeNear(p.x()) != 0)
+                m_plot->setCursor(Qt::SizeHorCursor);
+            else
+                m_plot->unsetCursor();
+            break;
         }
         if (rect.contains(p)) {
             m_hoverY = p.y();
-            m_sync->setCursor(qint64(std::llround(m_plot->xAxis->pixelToCoord(p.x()) * 1000.0)), this);
-            // setCursor returns early when the minute did not change: keep the crosshair moving.
+            m_sync->setCursor(t, this);
+            // setCursor returns early when the time did not change: keep the crosshair moving.
             onCursorChanged(m_sync->cursor(), this);
         } else if (m_hoverY) {
             m_hoverY.reset();
             m_sync->clearCursor(this);
         }
-        return m_dragging;
+        return m_drag != Drag::None;
     }
     case QEvent::MouseButtonRelease:
-        if (m_dragging) {
-            m_dragging = false;
+        if (m_drag != Drag::None) {
+            const bool selecting = m_drag != Drag::Pan;
+            m_drag = Drag::None;
             m_plot->unsetCursor();
+            // A click (or a sliver under a minute) is not a selection.
+            if (selecting && m_sync->selection().isValid() && m_sync->selection().span() < 60'000)
+                m_sync->clearSelection(this);
             return true;
         }
         break;
@@ -284,6 +344,70 @@ bool ChartPane::eventFilter(QObject *watched, QEvent *event)
         break;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+qint64 ChartPane::timeAt(int x) const
+{
+    return qint64(std::llround(m_plot->xAxis->pixelToCoord(x) * 1000.0));
+}
+
+int ChartPane::selectionEdgeNear(int x) const
+{
+    const TimeRange sel = m_sync->selection();
+    if (!sel.isValid())
+        return 0;
+    const double left = m_plot->xAxis->coordToPixel(key(sel.from));
+    const double right = m_plot->xAxis->coordToPixel(key(sel.to));
+    if (std::abs(x - left) <= 5)
+        return -1;
+    if (std::abs(x - right) <= 5)
+        return 1;
+    return 0;
+}
+
+void ChartPane::onSelectionChanged(TimeRange range)
+{
+    const bool on = range.isValid();
+    m_selectionRect->setVisible(on);
+    m_selectionEdges[0]->setVisible(on);
+    m_selectionEdges[1]->setVisible(on);
+    if (on) {
+        m_selectionRect->topLeft->setCoords(key(range.from), 0);
+        m_selectionRect->bottomRight->setCoords(key(range.to), 1);
+        m_selectionEdges[0]->point1->setCoords(key(range.from), 0);
+        m_selectionEdges[0]->point2->setCoords(key(range.from), 1);
+        m_selectionEdges[1]->point1->setCoords(key(range.to), 0);
+        m_selectionEdges[1]->point2->setCoords(key(range.to), 1);
+    }
+    m_plot->layer(cursorLayer)->replot();
+}
+
+void ChartPane::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Escape && m_sync->selection().isValid()) {
+        m_sync->clearSelection(this);
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void ChartPane::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasFormat(QString::fromLatin1(RangeMime::type)))
+        event->acceptProposedAction();
+}
+
+void ChartPane::dropEvent(QDropEvent *event)
+{
+    // A range dropped on a chart: show it (with a little room around) and select it.
+    const auto payload = RangeMime::decode(event->mimeData());
+    if (!payload)
+        return;
+    m_sync->setFollowLatest(false);
+    m_sync->setVisibleRange(payload->range.padded(0.08), this);
+    m_sync->setSelection(payload->range, this);
+    event->acceptProposedAction();
 }
 
 void ChartPane::resizeEvent(QResizeEvent *event)

@@ -43,6 +43,8 @@ public:
     void setTheme(const ChartTheme &theme);
     // Plot area width in pixels (what the tier choice is based on).
     int plotWidth() const;
+    // With the range tool on, a plain drag selects (as Shift-drag always does) instead of panning.
+    void setRangeTool(bool on) { m_rangeTool = on; }
 
     // Paints header and plot at `origin`, at the pane's logical size (exports). Uses
     // QCustomPlot::toPainter, which stays fast at any device pixel ratio and draws vectors
@@ -120,6 +122,13 @@ private:
     void fitValueAxis();
     void onWindowChanged();
     void onCursorChanged(std::optional<qint64> t, const QObject *origin);
+    void onSelectionChanged(TimeRange range);
+    qint64 timeAt(int x) const;
+    // Which edge of the selection (if any) is within grabbing distance of x: -1 left, 1 right.
+    int selectionEdgeNear(int x) const;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
     void updateHeader();
     void applyThemeToItems();
     void applyBaseTheme();
@@ -135,7 +144,11 @@ private:
     QCPItemText *m_timeTag;
     QCPItemText *m_valueTag;
     std::optional<int> m_hoverY;
-    bool m_dragging = false;
+    QCPItemRect *m_selectionRect;
+    QCPItemStraightLine *m_selectionEdges[2];
+    bool m_rangeTool = false;
+    enum class Drag { None, Pan, Select, AdjustLeft, AdjustRight } m_drag = Drag::None;
+    qint64 m_selectAnchor = 0;
     QPoint m_dragStart;
     TimeRange m_dragRange;
 };

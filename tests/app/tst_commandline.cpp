@@ -4,6 +4,9 @@
 #include "testutil.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 // Drives the real perpscope binary as a script would: exit codes, one-line errors on
 // stderr, results on stdout or in files.
@@ -66,6 +69,30 @@ private slots:
                                     QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 1 + 9); // 3 days x 3 settlements
+    }
+
+    void analyzeJsonAndText()
+    {
+        auto r = TestUtil::runPerpscope({QStringLiteral("analyze"), QStringLiteral("--db"), m_db, QStringLiteral("--from"),
+                                         QStringLiteral("2026-01-02T03:00:00Z"), QStringLiteral("--to"), QStringLiteral("2026-01-03T01:30:00Z"),
+                                         QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j.value(QStringLiteral("from")).toString(), QStringLiteral("2026-01-02T03:00:00Z"));
+        QVERIFY(j.value(QStringLiteral("price_open")).toDouble() > 0);
+        QVERIFY(QStringList({QStringLiteral("flush"), QStringLiteral("partial_flush"), QStringLiteral("still_loaded"), QStringLiteral("spot_led"),
+                             QStringLiteral("quiet")})
+                    .contains(j.value(QStringLiteral("verdict")).toString()));
+        QVERIFY(!j.value(QStringLiteral("reasons")).toArray().isEmpty());
+        r = TestUtil::runPerpscope({QStringLiteral("analyze"), QStringLiteral("--db"), m_db, QStringLiteral("--from"), QStringLiteral("2026-01-02"),
+                                    QStringLiteral("--to"), QStringLiteral("2026-01-03")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("verdict")));
+        expectFailure({QStringLiteral("analyze"), QStringLiteral("--db"), m_db, QStringLiteral("--from"), QStringLiteral("2025-01-01"),
+                       QStringLiteral("--to"), QStringLiteral("2025-01-02")},
+                      1, QStringLiteral("no price data between 2025-01-01T00:00:00Z"));
+        expectFailure({QStringLiteral("analyze"), QStringLiteral("--db"), m_db, QStringLiteral("--from"), QStringLiteral("2026-01-02")}, 2,
+                      QStringLiteral("--from and --to are required"));
     }
 
     void badArgumentsGetOneClearLine_data()

@@ -1,4 +1,5 @@
 #include "commandline.h"
+#include "sources/sim/simscenario.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -68,6 +69,16 @@ private slots:
             const QRegularExpression exact(QRegularExpression::escape(o) + QStringLiteral("(?![a-z-])"));
             QVERIFY2(m_man.contains(exact), qPrintable(QStringLiteral("the man page does not mention %1").arg(o)));
         }
+    }
+
+    void simulatorPresetsAndParametersAreDocumented()
+    {
+        for (const QString &preset : SimScenario::presets())
+            QVERIFY2(m_man.contains(QRegularExpression(QStringLiteral("^\\.B[R]? .*\\b%1\\b").arg(preset), QRegularExpression::MultilineOption)),
+                     qPrintable(preset));
+        for (const QString &name : SimScenario::parameterNames())
+            QVERIFY2(m_man.contains(QRegularExpression(QStringLiteral("^\\.BR? .*\\b%1\\b").arg(name), QRegularExpression::MultilineOption)),
+                     qPrintable(QStringLiteral("--param %1 is not documented").arg(name)));
     }
 
     void csvKindsAreDocumented()

@@ -37,7 +37,16 @@ SqliteConnection::SqliteConnection(const QString &path, Mode mode)
 
 SqliteConnection::~SqliteConnection()
 {
+    m_reused.clear(); // finalize before closing
     sqlite3_close_v2(m_db);
+}
+
+SqliteConnection::Reused SqliteConnection::reuse(const char *sql)
+{
+    auto &slot = m_reused[sql];
+    if (!slot)
+        slot = std::make_unique<SqliteStatement>(m_db, sql, true, m_path);
+    return Reused(*slot);
 }
 
 void SqliteConnection::exec(const char *sql)

@@ -10,12 +10,12 @@ std::optional<qint64> StoreReader::idOf(const Instrument &instrument)
 {
     if (auto it = m_ids.constFind(instrument); it != m_ids.constEnd())
         return *it;
-    SqliteStatement st = m_db.prepare("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
-    st.bind(1, instrument.exchange).bind(2, instrument.symbol);
-    if (!st.step())
+    auto st = m_db.reuse("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
+    st->bind(1, instrument.exchange).bind(2, instrument.symbol);
+    if (!st->step())
         return std::nullopt; // not cached: the writer may register it later
-    m_ids.insert(instrument, st.int64(0));
-    return st.int64(0);
+    m_ids.insert(instrument, st->int64(0));
+    return st->int64(0);
 }
 
 QList<Instrument> StoreReader::instruments()
@@ -38,10 +38,10 @@ QVector<Candle> StoreReader::candleQuery(const char *sql, const Instrument &inst
     const auto id = idOf(instrument);
     if (!id)
         return out;
-    SqliteStatement st = m_db.prepare(sql);
-    st.bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
-    while (st.step())
-        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), st.real(5), st.real(6), st.real(7)});
+    auto st = m_db.reuse(sql);
+    st->bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
+    while (st->step())
+        out.push_back({st->int64(0), st->real(1), st->real(2), st->real(3), st->real(4), st->real(5), st->real(6), st->real(7)});
     return out;
 }
 
@@ -67,10 +67,10 @@ QVector<Row> rangeQuery(SqliteConnection &db, const char *sql, std::optional<qin
     QVector<Row> out;
     if (!id)
         return out;
-    SqliteStatement st = db.prepare(sql);
-    st.bind(1, *id).bind(2, range.from).bind(3, range.to);
-    while (st.step())
-        out.push_back(fill(st));
+    auto st = db.reuse(sql);
+    st->bind(1, *id).bind(2, range.from).bind(3, range.to);
+    while (st->step())
+        out.push_back(fill(*st));
     return out;
 }
 
@@ -133,11 +133,10 @@ QVector<LineBar> StoreReader::lineBars(const Instrument &instrument, LineSeries 
     const auto id = idOf(instrument);
     if (!id)
         return out;
-    SqliteStatement st =
-        m_db.prepare("SELECT ts,open,high,low,close FROM line_bars WHERE instrument=? AND series=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
-    st.bind(1, *id).bind(2, int(series)).bind(3, Timeframes::minutes(tf)).bind(4, range.from).bind(5, range.to);
-    while (st.step())
-        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4)});
+    auto st = m_db.reuse("SELECT ts,open,high,low,close FROM line_bars WHERE instrument=? AND series=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
+    st->bind(1, *id).bind(2, int(series)).bind(3, Timeframes::minutes(tf)).bind(4, range.from).bind(5, range.to);
+    while (st->step())
+        out.push_back({st->int64(0), st->real(1), st->real(2), st->real(3), st->real(4)});
     return out;
 }
 
@@ -147,11 +146,11 @@ QVector<LiquidationBar> StoreReader::liquidationBars(const Instrument &instrumen
     const auto id = idOf(instrument);
     if (!id)
         return out;
-    SqliteStatement st = m_db.prepare("SELECT ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd FROM liq_bars "
-                                      "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
-    st.bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
-    while (st.step())
-        out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), int(st.int64(5)), int(st.int64(6)), st.real(7)});
+    auto st = m_db.reuse("SELECT ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd FROM liq_bars "
+                         "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts");
+    st->bind(1, *id).bind(2, Timeframes::minutes(tf)).bind(3, range.from).bind(4, range.to);
+    while (st->step())
+        out.push_back({st->int64(0), st->real(1), st->real(2), st->real(3), st->real(4), int(st->int64(5)), int(st->int64(6)), st->real(7)});
     return out;
 }
 
@@ -174,11 +173,11 @@ std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &
     const auto id = idOf(instrument);
     if (!id)
         return std::nullopt;
-    SqliteStatement st = m_db.prepare("SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
-    st.bind(1, *id).bind(2, t);
-    if (!st.step())
+    auto st = m_db.reuse("SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st->bind(1, *id).bind(2, t);
+    if (!st->step())
         return std::nullopt;
-    return oiRow(st);
+    return oiRow(*st);
 }
 
 std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument, qint64 t)
@@ -186,11 +185,23 @@ std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument
     const auto id = idOf(instrument);
     if (!id)
         return std::nullopt;
-    SqliteStatement st = m_db.prepare("SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
-    st.bind(1, *id).bind(2, t);
-    if (!st.step())
+    auto st = m_db.reuse("SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st->bind(1, *id).bind(2, t);
+    if (!st->step())
         return std::nullopt;
-    return fundingRow(st);
+    return fundingRow(*st);
+}
+
+std::optional<FundingSample> StoreReader::predictedFundingAt(const Instrument &instrument, qint64 t)
+{
+    const auto id = idOf(instrument);
+    if (!id)
+        return std::nullopt;
+    auto st = m_db.reuse("SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    st->bind(1, *id).bind(2, t);
+    if (!st->step())
+        return std::nullopt;
+    return fundingRow(*st);
 }
 
 namespace {

@@ -45,6 +45,7 @@ public:
     // The last sample at or before t (for "value at the cursor" and range starts).
     std::optional<OpenInterestSample> openInterestAt(const Instrument &instrument, qint64 t);
     std::optional<FundingSample> fundingAt(const Instrument &instrument, qint64 t);
+    std::optional<FundingSample> predictedFundingAt(const Instrument &instrument, qint64 t);
 
     // [first ts, last ts + 1) of a series, or an invalid range when it is empty.
     TimeRange extent(const Instrument &instrument, DataKind kind);

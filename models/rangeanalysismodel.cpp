@@ -1,0 +1,70 @@
+#include "rangeanalysismodel.h"
+
+#include "storage/storeerror.h"
+#include "storage/storereader.h"
+
+#include <QtConcurrent>
+
+RangeAnalysisModel::RangeAnalysisModel(const QString &dbPath, QObject *parent)
+    : QObject(parent)
+    , m_dbPath(dbPath)
+{
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &RangeAnalysisModel::onDone);
+}
+
+void RangeAnalysisModel::analyze(const Instrument &instrument, TimeRange range)
+{
+    ++m_generation;
+    emit started(range);
+    if (m_watcher.isRunning()) {
+        // One run at a time: the newest request starts when the current one ends.
+        m_pending = true;
+        m_nextInstrument = instrument;
+        m_nextRange = range;
+        return;
+    }
+    start(instrument, range, m_generation);
+}
+
+void RangeAnalysisModel::start(const Instrument &instrument, TimeRange range, quint64 generation)
+{
+    const QString path = m_dbPath;
+    m_watcher.setFuture(QtConcurrent::run([path, instrument, range, generation] {
+        Outcome o;
+        o.generation = generation;
+        try {
+            StoreReader reader(path);
+            o.result = RangeAnalysis(reader).analyze(instrument, range);
+        } catch (const StoreError &e) {
+            o.error = e.message();
+        } catch (const RangeAnalysis::Error &e) {
+            o.error = QString::fromStdString(e.what());
+        }
+        return o;
+    }));
+}
+
+void RangeAnalysisModel::clear()
+{
+    ++m_generation;
+    m_pending = false;
+    m_result.reset();
+    emit cleared();
+}
+
+void RangeAnalysisModel::onDone()
+{
+    const Outcome o = m_watcher.result();
+    if (m_pending) {
+        m_pending = false;
+        start(m_nextInstrument, m_nextRange, m_generation);
+    }
+    if (o.generation != m_generation)
+        return; // a newer request exists
+    if (o.result) {
+        m_result = o.result;
+        emit finished(*o.result);
+    } else {
+        emit failed(o.error);
+    }
+}

@@ -1,0 +1,140 @@
+#include "comparepanel.h"
+
+#include "displayformat.h"
+#include "rangeanalysismodel.h"
+#include "rangeanalysispanel.h"
+
+#include <QDragEnterEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMimeData>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace {
+const QStringList rows = {QStringLiteral("Verdict"),      QStringLiteral("From"),          QStringLiteral("To"),
+                          QStringLiteral("Price change"), QStringLiteral("High / low"),    QStringLiteral("Realized vol"),
+                          QStringLiteral("OI change"),    QStringLiteral("Funding mean"),  QStringLiteral("Funding paid"),
+                          QStringLiteral("Long liq."),    QStringLiteral("Short liq."),    QStringLiteral("Liq. count"),
+                          QStringLiteral("Largest print"), QStringLiteral("Zones consumed")};
+}
+
+ComparePanel::ComparePanel(QWidget *parent)
+    : QWidget(parent)
+    , m_table(new QTableWidget(int(rows.size()), 0, this))
+    , m_hint(new QLabel(tr("Drag a range chip here (or press \"Add to Compare\") to set ranges side by side."), this))
+{
+    setAcceptDrops(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_hint->setWordWrap(true);
+    layout->addWidget(m_hint);
+    layout->addWidget(m_table, 1);
+    m_table->setVerticalHeaderLabels(rows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const int column = m_table->horizontalHeader()->logicalIndexAt(pos);
+        if (column < 0)
+            return;
+        QMenu menu;
+        menu.addAction(tr("Remove this range"), this, [this, column] { removeColumn(column); });
+        menu.addAction(tr("Remove all"), this, [this] {
+            while (m_table->columnCount())
+                removeColumn(0);
+        });
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
+    });
+}
+
+int ComparePanel::columnCount() const
+{
+    return m_table->columnCount();
+}
+
+QString ComparePanel::cell(const QString &row, int column) const
+{
+    const auto *item = m_table->item(int(rows.indexOf(row)), column);
+    return item ? item->text() : QString();
+}
+
+void ComparePanel::addRange(const RangeMime::Payload &payload)
+{
+    const int column = m_table->columnCount();
+    m_table->insertColumn(column);
+    auto *header = new QTableWidgetItem(RangeMime::label(payload).section(QLatin1Char(' '), 0, 0) + QStringLiteral(" #%1").arg(column + 1));
+    header->setToolTip(RangeMime::label(payload));
+    m_table->setHorizontalHeaderItem(column, header);
+    m_table->setItem(0, column, new QTableWidgetItem(tr("analysing…")));
+    m_hint->hide();
+    // Each column computes on its own; its header item remembers the model, so a result
+    // finds its column even after others were removed (and a removed column drops it).
+    auto *model = new RangeAnalysisModel(payload.dbPath, this);
+    m_table->horizontalHeaderItem(column)->setData(Qt::UserRole, QVariant::fromValue(static_cast<QObject *>(model)));
+    connect(model, &RangeAnalysisModel::finished, this, [this, model](const RangeAnalysis::Result &r) {
+        for (int c = 0; c < m_table->columnCount(); ++c)
+            if (m_table->horizontalHeaderItem(c)->data(Qt::UserRole).value<QObject *>() == model)
+                fill(c, r);
+        model->deleteLater();
+    });
+    connect(model, &RangeAnalysisModel::failed, this, [this, model](const QString &message) {
+        for (int c = 0; c < m_table->columnCount(); ++c)
+            if (m_table->horizontalHeaderItem(c)->data(Qt::UserRole).value<QObject *>() == model)
+                m_table->setItem(0, c, new QTableWidgetItem(message));
+        model->deleteLater();
+    });
+    model->analyze(payload.instrument, payload.range);
+    emit columnsChanged(m_table->columnCount());
+}
+
+void ComparePanel::fill(int column, const RangeAnalysis::Result &r)
+{
+    using namespace DisplayFormat;
+    const QStringList values = {
+        RangeAnalysis::verdictTitle(r.verdict),
+        QDateTime::fromMSecsSinceEpoch(r.range.from, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+        QDateTime::fromMSecsSinceEpoch(r.range.to, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+        percent(r.priceChangePct / 100, 2, true),
+        price(r.high) + QStringLiteral(" / ") + price(r.low),
+        percent(r.realizedVolPct / 100, 1),
+        percent(r.oiChangePct / 100, 2, true),
+        r.fundingSettlements ? rate(r.fundingMean) : tr("–"),
+        usd(r.fundingPaidUsd),
+        usd(r.longLiqUsd),
+        usd(r.shortLiqUsd),
+        QString::number(r.liqCount()),
+        usd(r.largestLiqUsd),
+        r.zonesConsumed ? QString::number(*r.zonesConsumed) : tr("n/a"),
+    };
+    for (int row = 0; row < values.size(); ++row) {
+        auto *item = new QTableWidgetItem(values[row]);
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_table->setItem(row, column, item);
+    }
+    m_table->item(0, column)->setForeground(Qt::white);
+    m_table->item(0, column)->setBackground(RangeAnalysisPanel::verdictColor(r.verdict));
+    m_table->item(0, column)->setToolTip(r.reasons.join(QLatin1Char('\n')));
+}
+
+void ComparePanel::removeColumn(int column)
+{
+    m_table->removeColumn(column);
+    m_hint->setVisible(m_table->columnCount() == 0);
+    emit columnsChanged(m_table->columnCount());
+}
+
+void ComparePanel::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasFormat(QString::fromLatin1(RangeMime::type)))
+        event->acceptProposedAction();
+}
+
+void ComparePanel::dropEvent(QDropEvent *event)
+{
+    if (const auto payload = RangeMime::decode(event->mimeData())) {
+        addRange(*payload);
+        event->acceptProposedAction();
+    }
+}

@@ -1,0 +1,159 @@
+#include "rangeanalysispanel.h"
+
+#include "displayformat.h"
+#include "marketwindowmodel.h"
+#include "rangeanalysismodel.h"
+#include "rangechip.h"
+#include "timesync.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace {
+const QStringList figureNames = {QStringLiteral("Price"),      QStringLiteral("High / low"),   QStringLiteral("Realized vol"),
+                                 QStringLiteral("Open interest"), QStringLiteral("OI change"), QStringLiteral("Funding mean / peak"),
+                                 QStringLiteral("Funding paid"), QStringLiteral("Long liquidations"), QStringLiteral("Short liquidations"),
+                                 QStringLiteral("Largest print"), QStringLiteral("Zones consumed")};
+}
+
+RangeAnalysisPanel::RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, MarketWindowModel *market, QWidget *parent)
+    : QWidget(parent)
+    , m_dbPath(dbPath)
+    , m_sync(sync)
+    , m_market(market)
+    , m_analysis(new RangeAnalysisModel(dbPath, this))
+    , m_chip(new RangeChip(this))
+    , m_verdict(new QLabel(this))
+    , m_reasons(new QLabel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_chip);
+    m_verdict->setObjectName(QStringLiteral("verdict"));
+    m_verdict->setAlignment(Qt::AlignCenter);
+    m_verdict->setMinimumHeight(30);
+    layout->addWidget(m_verdict);
+    m_reasons->setWordWrap(true);
+    m_reasons->setTextFormat(Qt::RichText);
+    layout->addWidget(m_reasons);
+    auto *form = new QFormLayout;
+    form->setLabelAlignment(Qt::AlignLeft);
+    for (const QString &name : figureNames) {
+        auto *value = new QLabel(QStringLiteral("–"), this);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_figures.insert(name, value);
+        form->addRow(tr(qPrintable(name)), value);
+    }
+    layout->addLayout(form);
+    auto *buttons = new QHBoxLayout;
+    m_compare = new QPushButton(tr("Add to Compare"), this);
+    m_csv = new QPushButton(tr("Export CSV…"), this);
+    buttons->addWidget(m_compare);
+    buttons->addWidget(m_csv);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+    connect(m_compare, &QPushButton::clicked, this, &RangeAnalysisPanel::compareRequested);
+    connect(m_csv, &QPushButton::clicked, this, &RangeAnalysisPanel::exportCsvRequested);
+
+    connect(m_sync, &TimeSync::selectionChanged, this, &RangeAnalysisPanel::onSelection);
+    connect(m_analysis, &RangeAnalysisModel::finished, this, &RangeAnalysisPanel::show);
+    connect(m_analysis, &RangeAnalysisModel::failed, this, [this](const QString &message) {
+        m_verdict->setText(tr("Cannot analyse this range"));
+        m_reasons->setText(message.toHtmlEscaped());
+    });
+    onSelection({});
+}
+
+void RangeAnalysisPanel::setTheme(const ChartTheme &theme)
+{
+    m_theme = theme;
+    if (m_analysis->result())
+        show(*m_analysis->result());
+}
+
+QColor RangeAnalysisPanel::verdictColor(RangeAnalysis::Verdict v)
+{
+    switch (v) {
+    case RangeAnalysis::Verdict::Flush: return QColor(0xff, 0x8f, 0x00);
+    case RangeAnalysis::Verdict::PartialFlush: return QColor(0xc0, 0xa0, 0x00);
+    case RangeAnalysis::Verdict::StillLoaded: return QColor(0xe5, 0x39, 0x35);
+    case RangeAnalysis::Verdict::SpotLed: return QColor(0x1e, 0x88, 0xe5);
+    case RangeAnalysis::Verdict::Quiet: return QColor(0x75, 0x75, 0x75);
+    }
+    return Qt::gray;
+}
+
+void RangeAnalysisPanel::onSelection(TimeRange range)
+{
+    const bool on = range.isValid() && m_market->instrument().isValid();
+    m_chip->setPayload(on ? std::optional(RangeMime::Payload{m_dbPath, m_market->instrument(), range}) : std::nullopt);
+    m_compare->setEnabled(on);
+    m_csv->setEnabled(on);
+    if (!on) {
+        m_analysis->clear();
+        m_verdict->setText(QString());
+        m_verdict->setStyleSheet(QString());
+        m_verdict->hide();
+        m_reasons->setText(tr("Select a time range: Shift-drag across any chart (or use the range tool). "
+                              "Esc clears it; drag its edges to adjust."));
+        fitReasons();
+        for (QLabel *l : std::as_const(m_figures))
+            l->setText(QStringLiteral("–"));
+        return;
+    }
+    m_verdict->setText(tr("Analysing…"));
+    m_verdict->show();
+    m_analysis->analyze(m_market->instrument(), range);
+}
+
+void RangeAnalysisPanel::show(const RangeAnalysis::Result &r)
+{
+    const QColor c = verdictColor(r.verdict);
+    m_verdict->setText(RangeAnalysis::verdictTitle(r.verdict));
+    m_verdict->setStyleSheet(QStringLiteral("QLabel{background:%1;color:white;font-weight:bold;border-radius:4px;padding:4px;}").arg(c.name()));
+    QString reasons;
+    for (const QString &reason : r.reasons)
+        reasons += QStringLiteral("• ") + reason.toHtmlEscaped() + QStringLiteral("<br>");
+    m_reasons->setText(reasons);
+    fitReasons();
+    using namespace DisplayFormat;
+    m_figures[QStringLiteral("Price")]->setText(QStringLiteral("%1 → %2  (%3)").arg(price(r.priceOpen), price(r.priceClose), percent(r.priceChangePct / 100, 2, true)));
+    m_figures[QStringLiteral("High / low")]->setText(price(r.high) + QStringLiteral(" / ") + price(r.low));
+    m_figures[QStringLiteral("Realized vol")]->setText(tr("%1 annualised").arg(percent(r.realizedVolPct / 100, 1)));
+    m_figures[QStringLiteral("Open interest")]->setText(QStringLiteral("%1 → %2").arg(quantity(r.oiStart), quantity(r.oiEnd)));
+    m_figures[QStringLiteral("OI change")]->setText(QStringLiteral("%1  (%2)").arg(signedNumber(r.oiChange, 0), percent(r.oiChangePct / 100, 2, true)));
+    m_figures[QStringLiteral("Funding mean / peak")]->setText(r.fundingSettlements ? QStringLiteral("%1 / %2").arg(rate(r.fundingMean), rate(r.fundingPeak))
+                                                                                   : tr("no settlement in range"));
+    m_figures[QStringLiteral("Funding paid")]->setText(tr("%1 %2").arg(usd(std::abs(r.fundingPaidUsd)),
+                                                                       r.fundingPaidUsd >= 0 ? tr("longs → shorts") : tr("shorts → longs")));
+    m_figures[QStringLiteral("Long liquidations")]->setText(QStringLiteral("%1  (%2)").arg(usd(r.longLiqUsd)).arg(r.longLiqCount));
+    m_figures[QStringLiteral("Short liquidations")]->setText(QStringLiteral("%1  (%2)").arg(usd(r.shortLiqUsd)).arg(r.shortLiqCount));
+    m_figures[QStringLiteral("Largest print")]->setText(usd(r.largestLiqUsd));
+    m_figures[QStringLiteral("Zones consumed")]->setText(r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd))
+                                                                         : tr("n/a (no heatmap yet)"));
+}
+
+void RangeAnalysisPanel::fitReasons()
+{
+    // Word-wrapped labels in docks do not ask for the height they need on their own.
+    m_reasons->setMinimumHeight(m_reasons->heightForWidth(std::max(120, m_reasons->width())));
+}
+
+void RangeAnalysisPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitReasons();
+}
+
+QString RangeAnalysisPanel::figure(const QString &name) const
+{
+    return m_figures.contains(name) ? m_figures[name]->text() : QString();
+}
+
+QString RangeAnalysisPanel::verdictText() const
+{
+    return m_verdict->text();
+}

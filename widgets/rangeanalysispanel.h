@@ -1,0 +1,57 @@
+#pragma once
+
+#include "analysis/rangeanalysis.h"
+#include "charttheme.h"
+
+#include <QMap>
+#include <QWidget>
+
+class MarketWindowModel;
+class QLabel;
+class QPushButton;
+class RangeAnalysisModel;
+class RangeChip;
+class TimeSync;
+
+// The Range analysis dock: the selected range as a draggable chip, its verdict with the
+// reasons, and the figures behind them. Follows TimeSync's selection; the numbers are
+// computed off the GUI thread.
+class RangeAnalysisPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, MarketWindowModel *market, QWidget *parent = nullptr);
+
+    void setTheme(const ChartTheme &theme);
+    RangeAnalysisModel *analysisModel() const { return m_analysis; }
+    RangeChip *chip() const { return m_chip; }
+    QString figure(const QString &name) const; // displayed text of one figure (tests)
+    QString verdictText() const;
+
+    static QColor verdictColor(RangeAnalysis::Verdict v);
+
+signals:
+    void compareRequested();
+    void exportCsvRequested();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void fitReasons();
+    void onSelection(TimeRange range);
+    void show(const RangeAnalysis::Result &r);
+    void addFigure(const QString &name);
+
+    QString m_dbPath;
+    TimeSync *m_sync;
+    MarketWindowModel *m_market;
+    RangeAnalysisModel *m_analysis;
+    RangeChip *m_chip;
+    QLabel *m_verdict;
+    QLabel *m_reasons;
+    QMap<QString, QLabel *> m_figures;
+    QPushButton *m_compare;
+    QPushButton *m_csv;
+    ChartTheme m_theme;
+};
