@@ -7,6 +7,7 @@
 #include "exportimagecommand.h"
 #include "importcommand.h"
 
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <functional>
@@ -65,6 +66,10 @@ CommandLine::Mode CommandLine::mode(const QStringList &args)
         return Mode::HeadlessPainting;
     if (name.isEmpty() || name.startsWith(QLatin1Char('-')))
         return Mode::Gui;
+    // "perpscope FILE..." (the desktop's Open with): the GUI imports the files. Command names
+    // win over files of the same name in the working directory.
+    if (commands().count(name) == 0 && QFileInfo::exists(args.at(1)))
+        return Mode::Gui;
     return Mode::Headless;
 }
 
@@ -76,7 +81,7 @@ QString CommandLine::versionText()
 QString CommandLine::helpText()
 {
     return QStringLiteral(
-        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT]   (opens the GUI)\n"
+        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
@@ -90,6 +95,10 @@ QString CommandLine::helpText()
         "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
         "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
+        "\n"
+        "GUI options: --theme dark|light, --size WxH, --screenshot FILE [--screenshot-after S]\n"
+        "(save a picture of the window after S seconds, default 5, and quit). FILEs are imported;\n"
+        "a second launch on the same database raises the running window and hands it its FILEs.\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"

@@ -2,14 +2,18 @@
 
 #include "clisupport.h"
 #include "mainwindow.h"
+#include "singleinstance.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QStyleFactory>
 #include <QTimer>
+
+#include <limits>
 
 int GuiLauncher::run(QApplication &app, const QStringList &args)
 {
@@ -25,15 +29,33 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
         {QStringLiteral("screenshot-after"), QStringLiteral("Seconds to wait before the screenshot."), QStringLiteral("s"), QStringLiteral("5")},
         {QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("WxH")},
     });
+    p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Files to import (the desktop's \"Open with\")."));
+    QStringList files;
     try {
-        CliSupport::parse(p, args);
+        CliSupport::parse(p, args, std::numeric_limits<int>::max());
+        for (const QString &f : p.positionalArguments()) {
+            if (!QFileInfo::exists(f))
+                CliSupport::usage(QStringLiteral("%1: no such file").arg(f));
+            files << QFileInfo(f).absoluteFilePath();
+        }
     } catch (const CliSupport::Error &e) {
         CliSupport::printError(QString::fromStdString(e.what()));
         return CliSupport::Usage;
     }
 
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     const QString dbPath = p.isSet(QStringLiteral("db")) ? p.value(QStringLiteral("db")) : MarketStore::defaultPath();
+    // A second launch on the same database raises the first window and hands it the files.
+    // --screenshot is a one-off tool run and keeps to itself.
+    SingleInstance instance(dbPath);
+    if (!p.isSet(QStringLiteral("screenshot")) && instance.acquire() == SingleInstance::Role::Secondary) {
+        QString error;
+        if (instance.handOver(files, &error))
+            return CliSupport::Ok;
+        CliSupport::printError(error);
+        return CliSupport::Failure;
+    }
+
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     try {
         MarketStore::open(dbPath);
     } catch (const StoreError &e) {
@@ -54,6 +76,9 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
     window.show();
+    QObject::connect(&instance, &SingleInstance::activationRequested, &window, &MainWindow::openFiles);
+    if (!files.isEmpty())
+        QTimer::singleShot(0, &window, [&window, files] { window.openFiles(files); });
     if (p.isSet(QStringLiteral("screenshot"))) {
         const QString file = p.value(QStringLiteral("screenshot"));
         QTimer::singleShot(int(p.value(QStringLiteral("screenshot-after")).toDouble() * 1000), &window, [&window, file] {

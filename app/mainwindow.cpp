@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "comparepanel.h"
 #include "domain/timeformat.h"
 #include "rangeanalysispanel.h"
@@ -32,6 +33,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -67,6 +69,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     buildPanes();
     buildActions();
     buildStatusBar();
+    AboutDialog::addHelpMenu(this);
     m_defaultState = saveState(layoutVersion);
     resize(1500, 950);
 
@@ -288,6 +291,22 @@ void MainWindow::buildActions()
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+}
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    if (isMinimized())
+        showNormal();
+    show();
+    raise();
+    activateWindow();
+    if (paths.isEmpty())
+        return;
+    if (!isSignalConnected(QMetaMethod::fromSignal(&MainWindow::importRequested))) {
+        statusBar()->showMessage(tr("Cannot import %1: this build has no file import yet").arg(paths.join(QStringLiteral(", "))), 15000);
+        return;
+    }
+    emit importRequested(paths);
 }
 
 void MainWindow::setRangeTool(bool on)

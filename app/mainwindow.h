@@ -60,12 +60,19 @@ public:
     QDockWidget *addPaneDock(ChartPane *pane, const QString &objectName);
     void resetLayout();
     void saveSettings() const;
+    // Brings the window to the front (another launch asked for it) and passes files given on
+    // a command line or by the desktop ("Open with") on to be imported.
+    void openFiles(const QStringList &paths);
 
     // The workspace (or one pane, by dock object name) as laid out, with a header naming
     // instrument, source, range and time of export.
     SnapshotRenderer snapshot(const QString &paneName = QString()) const;
     QString sourceDisplayName() const { return m_sourceDisplay; }
     void setSourceDisplayName(const QString &name) { m_sourceDisplay = name; }
+
+signals:
+    // Files to import into the open database (absolute paths).
+    void importRequested(const QStringList &paths);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

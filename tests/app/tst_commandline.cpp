@@ -1,3 +1,4 @@
+#include "commandline.h"
 #include "storage/marketstore.h"
 #include "storage/storereader.h"
 #include "testutil.h"
@@ -154,6 +155,27 @@ private slots:
                       1, path + QStringLiteral(": not a Perpscope database"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("hello\n"));
+    }
+
+    // The desktop starts "perpscope FILE..." to open files: that is the GUI, not a command.
+    void fileArgumentsOpenTheGui()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("dropped.csv"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        QCOMPARE(CommandLine::mode({QStringLiteral("perpscope"), file}), CommandLine::Mode::Gui);
+        QCOMPARE(CommandLine::mode({QStringLiteral("perpscope"), QStringLiteral("--db"), m_db, file}), CommandLine::Mode::Gui);
+        QCOMPARE(CommandLine::mode({QStringLiteral("perpscope"), QStringLiteral("frobnicate")}), CommandLine::Mode::Headless);
+        // A command keeps its meaning even when a file of that name is in the working directory.
+        const QString cwd = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(m_dir.path()));
+        QFile named(QStringLiteral("backfill"));
+        QVERIFY(named.open(QIODevice::WriteOnly));
+        named.close();
+        const auto mode = CommandLine::mode({QStringLiteral("perpscope"), QStringLiteral("backfill"), QStringLiteral("--db"), m_db});
+        QVERIFY(QDir::setCurrent(cwd));
+        QCOMPARE(mode, CommandLine::Mode::Headless);
     }
 };
 
