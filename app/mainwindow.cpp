@@ -2,6 +2,8 @@
 
 #include "aboutdialog.h"
 #include "comparepanel.h"
+#include "exportactions.h"
+#include "importcontroller.h"
 #include "domain/timeformat.h"
 #include "rangeanalysispanel.h"
 #include "rangechip.h"
@@ -76,12 +78,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     connect(m_data, &DataThread::appended, m_model, &MarketWindowModel::onAppended);
     connect(m_data, &DataThread::appended, this, &MainWindow::onAppended);
     connect(m_data, &DataThread::sourceStatus, this, [this](const QString &s) { m_stateLabel->setText(s); });
-    connect(m_data, &DataThread::progress, this, [this](qint64 done, qint64 total, const QString &what) {
-        m_progress->setVisible(total > 0 && done < total);
-        m_progress->setMaximum(1000);
-        m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
-        m_progress->setFormat(what + QStringLiteral(" %p%"));
-    });
+    connect(m_data, &DataThread::progress, this, &MainWindow::showProgress);
+    setupImport();
     connect(m_data, &DataThread::sourceFailed, this, [this](const QString &reason) {
         m_stateLabel->setText(tr("stopped: %1").arg(reason));
         m_progress->hide();
@@ -143,7 +141,7 @@ void MainWindow::buildPanes()
             dock(QStringLiteral("dock.compare"))->raise();
         }
     });
-    connect(m_analysis, &RangeAnalysisPanel::exportCsvRequested, this, [this] { exportCsv(true); });
+    connect(m_analysis, &RangeAnalysisPanel::exportCsvRequested, this, [this] { m_exports->exportCsv(true); });
     // A new selection brings the analysis forward.
     connect(m_sync, &TimeSync::selectionChanged, this, [this](TimeRange r) {
         if (r.isValid())
@@ -287,7 +285,8 @@ void MainWindow::buildActions()
         view->addAction(d->toggleViewAction());
 
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
-    buildExportMenu(file);
+    m_exports = new ExportActions(this);
+    m_exports->addTo(file);
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -300,13 +299,46 @@ void MainWindow::openFiles(const QStringList &paths)
     show();
     raise();
     activateWindow();
-    if (paths.isEmpty())
+    if (!paths.isEmpty())
+        emit importRequested(paths);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!ImportController::localFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QStringList files = ImportController::localFiles(event->mimeData());
+    if (files.isEmpty())
         return;
-    if (!isSignalConnected(QMetaMethod::fromSignal(&MainWindow::importRequested))) {
-        statusBar()->showMessage(tr("Cannot import %1: this build has no file import yet").arg(paths.join(QStringLiteral(", "))), 15000);
-        return;
-    }
-    emit importRequested(paths);
+    event->acceptProposedAction();
+    openFiles(files);
+}
+
+void MainWindow::setupImport()
+{
+    setAcceptDrops(true);
+    m_import = new ImportController(m_options.dbPath, this, this);
+    connect(this, &MainWindow::importRequested, m_import, &ImportController::import);
+    connect(m_import, &ImportController::appended, m_model, &MarketWindowModel::onAppended);
+    connect(m_import, &ImportController::appended, this, &MainWindow::onAppended);
+    connect(m_import, &ImportController::message, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
+    connect(m_import, &ImportController::progress, this, &MainWindow::showProgress);
+    connect(m_import, &ImportController::finished, this, [this] {
+        m_progress->hide();
+        m_model->requestInstruments();
+    });
+}
+
+void MainWindow::showProgress(qint64 done, qint64 total, const QString &what)
+{
+    m_progress->setVisible(total > 0 && done < total);
+    m_progress->setMaximum(1000);
+    m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
+    m_progress->setFormat(what + QStringLiteral(" %p%"));
 }
 
 void MainWindow::setRangeTool(bool on)
@@ -315,79 +347,6 @@ void MainWindow::setRangeTool(bool on)
         p->setRangeTool(on);
     if (m_rangeToolAction)
         m_rangeToolAction->setChecked(on);
-}
-
-void MainWindow::buildExportMenu(QMenu *file)
-{
-    auto *workspace = file->addAction(tr("Export workspace image…"), this, [this] { exportImage({}); });
-    workspace->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    QMenu *panes = file->addMenu(tr("Export pane image"));
-    for (QDockWidget *d : m_docks)
-        if (qobject_cast<ChartPane *>(d->widget()))
-            panes->addAction(d->windowTitle() + QStringLiteral("…"), this, [this, name = d->objectName()] { exportImage(name); });
-    m_hiDpiExport = file->addAction(tr("High-DPI images (2×)"));
-    m_hiDpiExport->setCheckable(true);
-    m_hiDpiExport->setChecked(true);
-    auto *copy = file->addAction(tr("Copy workspace to clipboard"), this, &MainWindow::copyWorkspace);
-    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    file->addSeparator();
-    file->addAction(tr("Export CSV of the visible range…"), this, [this] { exportCsv(false); });
-    file->addAction(tr("Export CSV of the selection…"), this, [this] { exportCsv(true); });
-    for (QAction *a : file->actions())
-        addAction(a);
-}
-
-void MainWindow::exportImage(const QString &paneName)
-{
-    const Instrument i = m_model->instrument();
-    const QString base = QStringLiteral("perpscope-%1-%2.png")
-                             .arg(i.isValid() ? i.symbol : QStringLiteral("chart"),
-                                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export image"),
-                                                      QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) + QLatin1Char('/') + base,
-                                                      tr("PNG image (*.png);;JPEG image (*.jpg);;PDF document (*.pdf);;SVG drawing (*.svg)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!snapshot(paneName).save(path, m_hiDpiExport->isChecked() ? 2.0 : 1.0, &error))
-        QMessageBox::warning(this, tr("Export image"), error);
-    else
-        statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
-}
-
-void MainWindow::copyWorkspace()
-{
-    QApplication::clipboard()->setImage(snapshot().toImage(devicePixelRatioF()));
-    statusBar()->showMessage(tr("Workspace copied to the clipboard"), 5000);
-}
-
-void MainWindow::exportCsv(bool selection)
-{
-    const TimeRange r = selection ? m_sync->selection() : m_sync->visibleRange();
-    const Instrument i = m_model->instrument();
-    if (!r.isValid() || !i.isValid()) {
-        statusBar()->showMessage(selection ? tr("Nothing selected: Shift-drag on a chart first") : tr("No data in view"), 8000);
-        return;
-    }
-    const RangeMime::Payload payload{m_options.dbPath, i, r};
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export CSV"),
-                                                      QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + QLatin1Char('/')
-                                                          + RangeMime::suggestedFileName(payload),
-                                                      tr("CSV (*.csv)"));
-    if (path.isEmpty())
-        return;
-    try {
-        StoreReader reader(m_options.dbPath);
-        QSaveFile out(path);
-        if (!out.open(QIODevice::WriteOnly))
-            throw StoreError(tr("%1: cannot write (%2)").arg(path, out.errorString()));
-        const qint64 rows = RangeCsvWriter(reader).write(i, r, out);
-        if (!out.commit())
-            throw StoreError(tr("%1: cannot write (%2)").arg(path, out.errorString()));
-        statusBar()->showMessage(tr("Saved %1 rows to %2").arg(rows).arg(path), 8000);
-    } catch (const StoreError &e) {
-        QMessageBox::warning(this, tr("Export CSV"), e.message());
-    }
 }
 
 void MainWindow::buildStatusBar()

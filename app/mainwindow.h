@@ -42,6 +42,8 @@ public:
     ~MainWindow() override;
 
     TimeSync *timeSync() const { return m_sync; }
+    const QString &dbPath() const { return m_options.dbPath; }
+    QList<QDockWidget *> docks() const { return m_docks; }
     MarketWindowModel *marketModel() const { return m_model; }
     DataThread *dataThread() const { return m_data; }
     QList<ChartPane *> panes() const { return m_panes; }
@@ -77,6 +79,8 @@ signals:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildPanes();
@@ -91,10 +95,8 @@ private:
     void updatePlotWidth();
     void applyDefaultSizes();
     void applyOptionsOnly();
-    void buildExportMenu(QMenu *file);
-    void exportImage(const QString &paneName);
-    void copyWorkspace();
-    void exportCsv(bool selection);
+    void setupImport();
+    void showProgress(qint64 done, qint64 total, const QString &what);
 
     Options m_options;
     ChartTheme m_theme;
@@ -107,7 +109,8 @@ private:
     RangeAnalysisPanel *m_analysis = nullptr;
     ComparePanel *m_compare = nullptr;
     QAction *m_rangeToolAction = nullptr;
-    QAction *m_hiDpiExport = nullptr;
+    class ExportActions *m_exports = nullptr;
+    class ImportController *m_import = nullptr;
     QByteArray m_defaultState;
     QByteArray m_savedState;
     bool m_restoredLayout = false;

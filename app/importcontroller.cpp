@@ -1,0 +1,72 @@
+#include "importcontroller.h"
+
+#include "sources/datathread.h"
+#include "sources/import/fileimportsource.h"
+
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QUrl>
+
+ImportController::ImportController(const QString &dbPath, QWidget *dialogParent, QObject *parent)
+    : QObject(parent)
+    , m_dbPath(dbPath)
+    , m_dialogParent(dialogParent)
+{
+    // Tests drive imports without a person to close message boxes.
+    m_showDialogs = !qEnvironmentVariableIsSet("PERPSCOPE_NO_DIALOGS");
+}
+
+ImportController::~ImportController() = default;
+
+QStringList ImportController::localFiles(const QMimeData *mime)
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls())
+        if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile()))
+            files << url.toLocalFile();
+    return files;
+}
+
+void ImportController::import(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    m_queue.push_back(paths);
+    if (!m_busy)
+        startNext();
+}
+
+void ImportController::startNext()
+{
+    if (m_queue.isEmpty()) {
+        m_busy = false;
+        return;
+    }
+    m_busy = true;
+    const QStringList paths = m_queue.takeFirst();
+    if (!m_thread) {
+        m_thread = new DataThread(m_dbPath, this);
+        connect(m_thread, &DataThread::appended, this, &ImportController::appended);
+        connect(m_thread, &DataThread::progress, this, &ImportController::progress);
+        connect(m_thread, &DataThread::storeError, this, [this](const QString &e) { emit message(e); });
+    }
+    auto *source = new FileImportSource(paths);
+    connect(source, &FileImportSource::imported, this, [this](const ImportSummary &summary) {
+        const bool ok = summary.totalRows() > 0;
+        emit message(summary.headline());
+        emit finished(summary.text(), ok);
+        if (m_showDialogs && m_dialogParent) {
+            auto *box = new QMessageBox(ok ? QMessageBox::Information : QMessageBox::Warning, tr("Import"), summary.headline(),
+                                        QMessageBox::Ok, m_dialogParent);
+            box->setDetailedText(summary.text());
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        startNext();
+    }, Qt::QueuedConnection);
+    emit message(tr("Importing %1 …").arg(paths.size() == 1 ? QFileInfo(paths.front()).fileName() : tr("%1 files").arg(paths.size())));
+    m_thread->setSource(source);
+}

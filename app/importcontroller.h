@@ -1,0 +1,44 @@
+#pragma once
+
+#include "domain/datakind.h"
+#include "domain/instrument.h"
+
+#include <QObject>
+#include <QStringList>
+
+class DataThread;
+class QMimeData;
+class QWidget;
+
+// Imports files the user drops on the window (or hands to a second launch) with the same
+// importer as `perpscope import`. Runs on a data thread of its own, so a live source keeps
+// streaming meanwhile; SQLite serialises the two writers.
+class ImportController : public QObject
+{
+    Q_OBJECT
+public:
+    ImportController(const QString &dbPath, QWidget *dialogParent, QObject *parent = nullptr);
+    ~ImportController() override;
+
+    // Local files in a drag, or an empty list when nothing in it can be imported.
+    static QStringList localFiles(const QMimeData *mime);
+
+    void import(const QStringList &paths);
+    bool isBusy() const { return m_busy; }
+
+signals:
+    void appended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs);
+    void progress(qint64 done, qint64 total, const QString &what);
+    void message(const QString &text);           // one line for the status bar
+    void finished(const QString &summary, bool ok); // the whole report
+
+private:
+    void startNext();
+
+    QString m_dbPath;
+    QWidget *m_dialogParent;
+    DataThread *m_thread = nullptr;
+    QList<QStringList> m_queue;
+    bool m_busy = false;
+    bool m_showDialogs = true;
+};
