@@ -81,7 +81,7 @@ QString CommandLine::versionText()
 QString CommandLine::helpText()
 {
     return QStringLiteral(
-        "Usage: perpscope [--db PATH] [--source sim|binance] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
+        "Usage: perpscope [--db PATH] [--source sim|binance|synthetic|none] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
@@ -96,7 +96,8 @@ QString CommandLine::helpText()
         "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
         "\n"
-        "GUI options: --theme dark|light, --size WxH, --screenshot FILE [--screenshot-after S]\n"
+        "GUI options: --theme dark|light, --size WxH, --from T --to T, --select FROM/TO,\n"
+        "             --screenshot FILE [--screenshot-after S]\n"
         "(save a picture of the window after S seconds, default 5, and quit). FILEs are imported;\n"
         "a second launch on the same database raises the running window and hands it its FILEs.\n"
         "\n"

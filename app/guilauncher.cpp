@@ -5,6 +5,7 @@
 #include "singleinstance.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
+#include "timesync.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -20,7 +21,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     QCommandLineParser p;
     p.addOptions({
         {QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")},
-        {QStringLiteral("source"), QStringLiteral("sim or binance."), QStringLiteral("name")},
+        {QStringLiteral("source"), QStringLiteral("sim, binance, synthetic or none."), QStringLiteral("name")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("theme"), QStringLiteral("dark or light."), QStringLiteral("name")},
         // For documentation and walking the journeys on a headless machine: grab the
@@ -28,11 +29,27 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
         {QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."), QStringLiteral("file")},
         {QStringLiteral("screenshot-after"), QStringLiteral("Seconds to wait before the screenshot."), QStringLiteral("s"), QStringLiteral("5")},
         {QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("WxH")},
+        {QStringLiteral("from"), QStringLiteral("Open the view at this time (with --to)."), QStringLiteral("time")},
+        {QStringLiteral("to"), QStringLiteral("End of the opening view."), QStringLiteral("time")},
+        {QStringLiteral("select"), QStringLiteral("Select a time range FROM/TO (ISO-8601 interval) and analyse it."), QStringLiteral("interval")},
     });
     p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Files to import (the desktop's \"Open with\")."));
     QStringList files;
+    TimeRange view, selection;
     try {
         CliSupport::parse(p, args, std::numeric_limits<int>::max());
+        if (p.isSet(QStringLiteral("from")) != p.isSet(QStringLiteral("to")))
+            CliSupport::usage(QStringLiteral("--from and --to go together"));
+        if (p.isSet(QStringLiteral("from")))
+            view = CliSupport::resolveRange(p, {});
+        if (p.isSet(QStringLiteral("select"))) {
+            const QStringList ends = p.value(QStringLiteral("select")).split(QLatin1Char('/'));
+            if (ends.size() != 2)
+                CliSupport::usage(QStringLiteral("--select: '%1' is not FROM/TO").arg(p.value(QStringLiteral("select"))));
+            selection = {CliSupport::timeValue(QStringLiteral("select"), ends[0]), CliSupport::timeValue(QStringLiteral("select"), ends[1])};
+            if (!selection.isValid())
+                CliSupport::usage(QStringLiteral("--select: FROM must be before TO"));
+        }
         for (const QString &f : p.positionalArguments()) {
             if (!QFileInfo::exists(f))
                 CliSupport::usage(QStringLiteral("%1: no such file").arg(f));
@@ -76,6 +93,12 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
     window.show();
+    if (view.isValid()) {
+        window.timeSync()->setFollowLatest(false);
+        window.timeSync()->setVisibleRange(view, &window);
+    }
+    if (selection.isValid())
+        window.timeSync()->setSelection(selection, &window);
     QObject::connect(&instance, &SingleInstance::activationRequested, &window, &MainWindow::openFiles);
     if (!files.isEmpty())
         QTimer::singleShot(0, &window, [&window, files] { window.openFiles(files); });

@@ -50,7 +50,8 @@ struct SourceChoice
     const char *name;
     const char *label;
 };
-constexpr SourceChoice sourceChoices[] = {{"sim", "Simulator"}, {"binance", "Binance USDⓈ-M"}, {"synthetic", "Synthetic walk"}};
+constexpr SourceChoice sourceChoices[] = {
+    {"sim", "Simulator"}, {"binance", "Binance USDⓈ-M"}, {"synthetic", "Synthetic walk"}, {"none", "None (browse the database)"}};
 } // namespace
 
 MainWindow::MainWindow(const Options &options, QWidget *parent)
@@ -209,7 +210,7 @@ void MainWindow::buildActions()
     bar->addWidget(new QLabel(tr(" Source ")));
     m_sourceBox = new QComboBox(bar);
     m_sourceBox->setObjectName(QStringLiteral("sourceBox"));
-    const QStringList available = SourceFactory::names();
+    const QStringList available = SourceFactory::names() << QStringLiteral("none");
     for (const SourceChoice &c : sourceChoices)
         if (available.contains(QLatin1String(c.name)))
             m_sourceBox->addItem(tr(c.label), QString::fromLatin1(c.name));
@@ -384,6 +385,17 @@ void MainWindow::setTheme(const QString &name)
 
 void MainWindow::startSource(const QString &name)
 {
+    if (name == QLatin1String("none")) {
+        // Browse what is stored; nothing is fetched or simulated.
+        m_data->stopSource();
+        m_sourceName = name;
+        m_sourceDisplay = tr("No source: browsing the database");
+        m_sourceLabel->setText(m_sourceDisplay);
+        m_stateLabel->clear();
+        m_simBadge->setVisible(m_model->instrument().isSimulated());
+        m_sourceBox->setCurrentIndex(m_sourceBox->findData(name));
+        return;
+    }
     SourceOptions o;
     o.source = name.isEmpty() ? QStringLiteral("sim") : name;
     if (!SourceFactory::names().contains(o.source))
