@@ -247,9 +247,13 @@ void RangeAnalysis::judge(Result &r, const Rules &rules)
     // "Elevated" means the losing side still pays to keep its positions.
     const bool fundingReset = down ? r.fundingEnd <= rules.fundingReset : (r.fundingStart < 0 && r.fundingEnd >= 0);
     const bool fundingElevated = down ? r.fundingEnd >= rules.fundingElevated : r.fundingEnd < 0;
-    r.reasons << QStringLiteral("funding %1 → %2%3")
-                     .arg(rate(r.fundingStart), rate(r.fundingEnd),
-                          fundingReset ? QStringLiteral(" (reset)") : fundingElevated ? QStringLiteral(" (still elevated)") : QString());
+    const bool fell = std::abs(r.fundingEnd - r.fundingStart) > 1e-6;
+    const QString fundingNote = fundingReset ? (fell ? QStringLiteral(" (reset)") : down ? QStringLiteral(" (at the baseline: longs are not paying up)")
+                                                                                         : QStringLiteral(" (shorts no longer paid)"))
+                              : fundingElevated ? QStringLiteral(" (still elevated)")
+                                                : QString();
+    r.reasons << (fell ? QStringLiteral("funding %1 → %2%3").arg(rate(r.fundingStart), rate(r.fundingEnd), fundingNote)
+                       : QStringLiteral("funding %1%2").arg(rate(r.fundingEnd), fundingNote));
 
     const bool oiHeld = oi > rules.oiHolding;
     const bool noFootprint = std::abs(oi) < rules.oiFootprint && liqShare < rules.liqFootprint;

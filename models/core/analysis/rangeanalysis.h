@@ -30,7 +30,7 @@ public:
         double liqSignificant = 0.005;    // liquidations of the move's side, share of OI (USD)
         double liqFootprint = 0.0015;     // below this share of OI: no liquidation footprint
         double oiFootprint = 0.02;        // |OI change| below this: no OI footprint
-        double fundingReset = 0.00005;     // funding at or below 0.005 %/8h: longs no longer pay up
+        double fundingReset = 0.000101;    // funding back at (or below) the 0.01 %/8h baseline: longs no longer pay up
         double fundingElevated = 0.00012;  // funding above the 0.01 % baseline: longs still pay to stay
     };
 
