@@ -11,6 +11,8 @@
 #include "storage/storewriter.h"
 #include "timesync.h"
 
+#include "benchutil.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSettings>
@@ -20,13 +22,9 @@
 
 #include <algorithm>
 
-namespace {
+using namespace BenchUtil;
 
-double median(QVector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+namespace {
 
 // The naive way: every raw row of the range, summed directly.
 double naiveAnalysis(StoreReader &r, const Instrument &i, TimeRange range)

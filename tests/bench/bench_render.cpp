@@ -11,6 +11,8 @@
 #include "storage/storewriter.h"
 #include "timesync.h"
 
+#include "benchutil.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QDockWidget>
@@ -23,25 +25,11 @@
 
 #include <algorithm>
 
+using namespace BenchUtil;
+
 namespace {
 
 constexpr qint64 t0 = 1'609'459'200'000; // 2021-01-01
-
-double median(QVector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : v[v.size() / 2];
-}
-
-long peakRssKb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    f.open(QIODevice::ReadOnly);
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLong();
-    return 0;
-}
 
 bool waitFor(const std::function<bool()> &done, int ms = 20000)
 {

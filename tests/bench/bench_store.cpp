@@ -7,6 +7,8 @@
 #include "storage/storereader.h"
 #include "storage/storewriter.h"
 
+#include "benchutil.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -16,19 +18,12 @@
 #include <ctime>
 #include <sqlite3.h>
 
+using namespace BenchUtil;
+
 namespace {
 
 constexpr qint64 t0 = 1'609'459'200'000; // 2021-01-01
 constexpr int batchRows = 10000;
-
-// CPU seconds of this thread: on a shared 2-core machine, wall time mostly measures the
-// neighbours; both sides of each ratio are measured the same way.
-double cpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 
 QVector<QVector<Candle>> makeBatches(qint64 bars)
@@ -91,12 +86,6 @@ QVector<QVector<Candle>> makeBatches(qint64 bars)
         w->commit(b);
     }
     return cpuSeconds() - c0;
-}
-
-double median(QVector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 } // namespace

@@ -168,40 +168,40 @@ QVector<Liquidation> StoreReader::latestLiquidations(const Instrument &instrumen
     return out;
 }
 
-std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &instrument, qint64 t)
+namespace {
+
+// The last row at or before t of a (instrument, ts)-keyed table: one probe of the key.
+template<typename Row, typename Fill>
+std::optional<Row> lastAtOrBefore(SqliteConnection &db, const char *sql, std::optional<qint64> id, qint64 t, Fill fill)
 {
-    const auto id = idOf(instrument);
     if (!id)
         return std::nullopt;
-    auto st = m_db.reuse("SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
+    auto st = db.reuse(sql);
     st->bind(1, *id).bind(2, t);
     if (!st->step())
         return std::nullopt;
-    return oiRow(*st);
+    return fill(*st);
+}
+
+} // namespace
+
+std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &instrument, qint64 t)
+{
+    return lastAtOrBefore<OpenInterestSample>(
+        m_db, "SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1", idOf(instrument), t, oiRow);
 }
 
 std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument, qint64 t)
 {
-    const auto id = idOf(instrument);
-    if (!id)
-        return std::nullopt;
-    auto st = m_db.reuse("SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
-    st->bind(1, *id).bind(2, t);
-    if (!st->step())
-        return std::nullopt;
-    return fundingRow(*st);
+    return lastAtOrBefore<FundingSample>(
+        m_db, "SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1", idOf(instrument), t, fundingRow);
 }
 
 std::optional<FundingSample> StoreReader::predictedFundingAt(const Instrument &instrument, qint64 t)
 {
-    const auto id = idOf(instrument);
-    if (!id)
-        return std::nullopt;
-    auto st = m_db.reuse("SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1");
-    st->bind(1, *id).bind(2, t);
-    if (!st->step())
-        return std::nullopt;
-    return fundingRow(*st);
+    return lastAtOrBefore<FundingSample>(m_db,
+                                         "SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1",
+                                         idOf(instrument), t, fundingRow);
 }
 
 namespace {
