@@ -212,10 +212,10 @@ double HeatmapBook::scale(double factor)
     return before - quantity();
 }
 
-void HeatmapBook::shift(const QVector<double> &shiftOfKind)
+double HeatmapBook::shift(const QVector<double> &shiftOfKind)
 {
     if (isEmptyRange(m_lowKeyBin, m_highKeyBin))
-        return;
+        return 0;
     std::vector<Cohort> all;
     all.reserve(size_t(m_count));
     for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
@@ -233,20 +233,26 @@ void HeatmapBook::shift(const QVector<double> &shiftOfKind)
         std::stable_sort(all.begin(), all.end(), byKey);
     m_lowKeyBin = 1;
     m_highKeyBin = 0;
+    double droppedRaw = 0;
     for (const Cohort &c : all) {
         const double price = m_sign * c.key;
-        if (!(price > 0))
-            continue; // funding ate a long's whole distance to zero: it can no longer be placed
+        if (!(price > 0)) {
+            droppedRaw += c.qtyRaw; // a level at or below zero can never be reached
+            continue;
+        }
         const int keyBin = keyBinOf(price);
         bucketAt(keyBin).cohorts.push_back(c);
-        if (isEmptyRange(m_lowKeyBin, m_highKeyBin))
-            m_lowKeyBin = keyBin;
-        m_highKeyBin = std::max(m_highKeyBin, keyBin);
-        m_lowKeyBin = std::min(m_lowKeyBin, keyBin);
+        if (isEmptyRange(m_lowKeyBin, m_highKeyBin)) {
+            m_lowKeyBin = m_highKeyBin = keyBin;
+        } else {
+            m_lowKeyBin = std::min(m_lowKeyBin, keyBin);
+            m_highKeyBin = std::max(m_highKeyBin, keyBin);
+        }
     }
     for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k)
         recount(m_buckets[size_t(k - m_firstKeyBin)]);
     recountTotals();
+    return droppedRaw * m_scale;
 }
 
 std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double high)

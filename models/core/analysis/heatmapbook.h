@@ -46,8 +46,9 @@ public:
 
     // Scales every cohort by factor (0 <= factor <= 1); returns the quantity removed.
     double scale(double factor);
-    // Adds shiftOfKind[kind] to each cohort's price (funding erosion) and re-buckets.
-    void shift(const QVector<double> &shiftOfKind);
+    // Adds shiftOfKind[kind] to each cohort's price (funding erosion) and re-buckets. Returns
+    // the quantity dropped because its price fell to zero or below.
+    double shift(const QVector<double> &shiftOfKind);
     // Drops cohorts created before minEpoch and buckets outside [low, high]. Returns the
     // quantities (expired, outside).
     std::pair<double, double> sweep(qint32 minEpoch, double low, double high);

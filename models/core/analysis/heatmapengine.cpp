@@ -157,8 +157,8 @@ void HeatmapEngine::step(const HeatmapBar &bar, QVector<PredictedLiquidation> *c
             shiftLong[k] = paid * m_kinds[k].fundingFactor[0];
             shiftShort[k] = paid * m_kinds[k].fundingFactor[1];
         }
-        m_longs.shift(shiftLong);
-        m_shorts.shift(shiftShort);
+        m_ledger[0].outside += m_longs.shift(shiftLong);
+        m_ledger[1].outside += m_shorts.shift(shiftShort);
     }
 
     if (m_params.decayHalfLifeHours > 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -61,3 +62,4 @@ struct HeatmapParams
     // parameters, what it assumes, and what it cannot know (models.md §1.7).
     QString aboutText() const;
 };
+Q_DECLARE_METATYPE(HeatmapParams)
