@@ -484,7 +484,7 @@ private slots:
             a.step(bar);
             b.step(bar);
         }
-        QVERIFY(b.book(Liquidation::Side::Long).cohortCount() * 3 < a.book(Liquidation::Side::Long).cohortCount());
+        QVERIFY(b.book(Liquidation::Side::Long).cohortCount() * 2 < a.book(Liquidation::Side::Long).cohortCount());
         for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short}) {
             const double na = a.book(side).notional(), nb = b.book(side).notional();
             QVERIFY2(std::abs(na - nb) < 0.01 * na, qPrintable(QStringLiteral("%1 vs %2").arg(na).arg(nb)));

@@ -1,10 +1,13 @@
 #include "heatmapbook.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace {
 
-constexpr int growBy = 256; // bins added at either end when a price leaves the bucket array
+constexpr int growBy = 256;              // bins added at either end when a price leaves the bucket array
+constexpr size_t recentCapacity = 4096;  // a power of two; an hour makes at most ~60 bars x kinds x entries levels
+constexpr qint32 noEpoch = std::numeric_limits<qint32>::min();
 
 bool isEmptyRange(int low, int high)
 {
@@ -13,10 +16,13 @@ bool isEmptyRange(int low, int high)
 
 } // namespace
 
-HeatmapBook::HeatmapBook(Liquidation::Side side, double binStep)
+HeatmapBook::HeatmapBook(Liquidation::Side side, double binStep, double levelResolution)
     : m_side(side)
     , m_sign(side == Liquidation::Side::Long ? 1 : -1)
     , m_grid(binStep)
+    , m_logStep(std::log1p(binStep))
+    , m_logResolution(levelResolution > 0 ? std::log1p(levelResolution) : 0)
+    , m_recentEpoch(noEpoch)
 {
 }
 
@@ -37,14 +43,23 @@ HeatmapBook::Bucket &HeatmapBook::bucketAt(int keyBin)
     return m_buckets[size_t(keyBin - m_firstKeyBin)];
 }
 
+HeatmapBook::Bucket *HeatmapBook::existingBucket(int keyBin)
+{
+    if (keyBin < m_firstKeyBin || keyBin >= m_firstKeyBin + int(m_buckets.size()))
+        return nullptr;
+    return &m_buckets[size_t(keyBin - m_firstKeyBin)];
+}
+
 void HeatmapBook::recount(Bucket &b) const
 {
     b.qtyRaw = 0;
     b.notionalRaw = 0;
+    b.maxKey = -std::numeric_limits<double>::infinity();
     b.oldestEpoch = b.cohorts.empty() ? 0 : b.cohorts.front().epoch;
     for (const Cohort &c : b.cohorts) {
         b.qtyRaw += c.qtyRaw;
         b.notionalRaw += m_sign * c.key * c.qtyRaw;
+        b.maxKey = std::max(b.maxKey, c.key);
         b.oldestEpoch = std::min(b.oldestEpoch, c.epoch);
     }
 }
@@ -83,66 +98,98 @@ void HeatmapBook::renormalise()
     recountTotals();
 }
 
-void HeatmapBook::add(double price, double qty, qint32 epoch, quint16 kind, double resolution)
+quint32 HeatmapBook::place(const Cohort &c, int keyBin)
 {
-    const double qtyRaw = qty / m_scale;
-    if (!(qtyRaw > 0) || !(price > 0))
-        return;
-    const double key = m_sign * price;
-    const int keyBin = keyBinOf(price);
     Bucket &b = bucketAt(keyBin);
-    std::vector<Cohort> &v = b.cohorts;
-    auto byKey = [](const Cohort &c, double k) { return c.key < k; };
-    auto it = std::lower_bound(v.begin(), v.end(), key, byKey);
-
-    auto merge = [&](std::vector<Cohort>::iterator j) {
-        const double total = j->qtyRaw + qtyRaw;
-        j->key = (j->key * j->qtyRaw + key * qtyRaw) / total;
-        j->qtyRaw = total;
-        // The merged key moved toward the new one: restore the order locally.
-        while (j + 1 != v.end() && (j + 1)->key < j->key) {
-            std::iter_swap(j, j + 1);
-            ++j;
-        }
-        while (j != v.begin() && (j - 1)->key > j->key) {
-            std::iter_swap(j, j - 1);
-            --j;
-        }
-    };
-
-    bool merged = false;
-    if (resolution > 0) {
-        const double tolerance = resolution * price;
-        for (auto j = it; j != v.end() && j->key - key <= tolerance; ++j)
-            if (j->epoch == epoch && j->kind == kind) {
-                merge(j);
-                merged = true;
-                break;
-            }
-        for (auto j = it; !merged && j != v.begin();) {
-            --j;
-            if (key - j->key > tolerance)
-                break;
-            if (j->epoch == epoch && j->kind == kind) {
-                merge(j);
-                merged = true;
-            }
-        }
+    if (b.cohorts.empty()) {
+        b.oldestEpoch = c.epoch;
+        b.maxKey = c.key;
+    } else {
+        b.oldestEpoch = std::min(b.oldestEpoch, c.epoch);
+        b.maxKey = std::max(b.maxKey, c.key);
     }
-    if (!merged) {
-        b.oldestEpoch = v.empty() ? epoch : std::min(b.oldestEpoch, epoch);
-        v.insert(it, Cohort{key, qtyRaw, epoch, kind});
-        ++m_count;
-    }
-    b.qtyRaw += qtyRaw;
-    b.notionalRaw += price * qtyRaw;
-    m_qtyRaw += qtyRaw;
-    m_notionalRaw += price * qtyRaw;
+    b.cohorts.push_back(c);
+    b.qtyRaw += c.qtyRaw;
+    b.notionalRaw += m_sign * c.key * c.qtyRaw;
+    ++m_count;
     if (isEmptyRange(m_lowKeyBin, m_highKeyBin)) {
         m_lowKeyBin = m_highKeyBin = keyBin;
     } else {
         m_lowKeyBin = std::min(m_lowKeyBin, keyBin);
         m_highKeyBin = std::max(m_highKeyBin, keyBin);
+    }
+    return quint32(b.cohorts.size() - 1);
+}
+
+HeatmapBook::Recent *HeatmapBook::recentSlot(quint16 kind, double logPrice, qint32 epoch)
+{
+    if (epoch != m_recentEpoch) {
+        m_recent.assign(recentCapacity, Recent{});
+        m_recentEpoch = epoch;
+        m_recentUsed = 0;
+    }
+    const auto slot = qint64(std::floor(logPrice / m_logResolution));
+    const quint64 tag = ((quint64(kind) + 1) << 48) ^ (quint64(slot) & 0xffff'ffff'ffffULL);
+    size_t h = size_t((tag * 0x9E3779B97F4A7C15ULL) >> 52) & (recentCapacity - 1);
+    while (m_recent[h].tag != 0 && m_recent[h].tag != tag)
+        h = (h + 1) & (recentCapacity - 1);
+    if (m_recent[h].tag == 0) {
+        if (m_recentUsed * 10 >= int(recentCapacity) * 7)
+            return nullptr; // full for this hour: later levels are simply kept apart
+        m_recent[h].tag = tag;
+        ++m_recentUsed;
+    }
+    return &m_recent[h];
+}
+
+void HeatmapBook::add(double price, double logPrice, double qty, qint32 epoch, quint16 kind)
+{
+    const double qtyRaw = qty / m_scale;
+    if (!(qtyRaw > 0) || !(price > 0))
+        return;
+    const double key = m_sign * price;
+    const int keyBin = keyBinOfLog(logPrice);
+    m_qtyRaw += qtyRaw;
+    m_notionalRaw += price * qtyRaw;
+
+    Recent *recent = m_logResolution > 0 ? recentSlot(kind, logPrice, epoch) : nullptr;
+    if (recent && recent->placed) {
+        // The level this hour's flow of the same kind made in this slot, unless it moved or went.
+        Bucket *b = existingBucket(recent->keyBin);
+        if (b && b->generation == recent->generation && recent->index < b->cohorts.size()) {
+            Cohort &c = b->cohorts[recent->index];
+            if (c.epoch == epoch && c.kind == kind) {
+                const double total = c.qtyRaw + qtyRaw;
+                const double mergedKey = (c.key * c.qtyRaw + key * qtyRaw) / total;
+                // The slot may straddle a bin edge; then the merged level may change bucket.
+                const int mergedKeyBin = keyBin == recent->keyBin ? keyBin : keyBinOf(m_sign * mergedKey);
+                if (mergedKeyBin == recent->keyBin) {
+                    c.key = mergedKey;
+                    c.qtyRaw = total;
+                    b->qtyRaw += qtyRaw;
+                    b->notionalRaw += price * qtyRaw;
+                    b->maxKey = std::max(b->maxKey, mergedKey);
+                    return;
+                }
+                const Cohort moved{mergedKey, total, epoch, kind};
+                c = b->cohorts.back();
+                b->cohorts.pop_back();
+                ++b->generation;
+                --m_count;
+                recount(*b);
+                recent->index = place(moved, mergedKeyBin);
+                recent->keyBin = mergedKeyBin;
+                recent->generation = existingBucket(mergedKeyBin)->generation;
+                return;
+            }
+        }
+    }
+    const quint32 index = place(Cohort{key, qtyRaw, epoch, kind}, keyBin);
+    if (recent) {
+        recent->placed = true;
+        recent->keyBin = keyBin;
+        recent->index = index;
+        recent->generation = existingBucket(keyBin)->generation;
     }
 }
 
@@ -155,24 +202,31 @@ HeatmapBook::Consumed HeatmapBook::consume(double level, qint64 ts, const QVecto
     const int levelKeyBin = keyBinOf(level);
     if (levelKeyBin - 1 > m_highKeyBin)
         return {};
-    // One bucket below the level's own, in case rounding put a cohort at an edge there.
+    // Buckets above the level's go whole; the level's own bucket (and the one below, in case
+    // rounding put a cohort at an edge there) are filtered.
     const int stop = std::max(levelKeyBin - 1, m_lowKeyBin);
     double qtyRaw = 0, notionalRaw = 0;
     for (int k = m_highKeyBin; k >= stop; --k) {
         Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
-        std::vector<Cohort> &v = b.cohorts;
-        const size_t before = v.size();
-        while (!v.empty() && v.back().key >= levelKey) {
-            const Cohort &c = v.back();
-            const double price = m_sign * c.key;
-            if (out)
-                out->push_back({ts, m_side, price, c.qtyRaw * m_scale, leverageOfKind.value(c.kind)});
-            qtyRaw += c.qtyRaw;
-            notionalRaw += price * c.qtyRaw;
-            v.pop_back();
+        if (b.cohorts.empty() || b.maxKey < levelKey)
+            continue;
+        size_t kept = 0;
+        for (size_t i = 0; i < b.cohorts.size(); ++i) {
+            const Cohort &c = b.cohorts[i];
+            if (c.key >= levelKey) {
+                const double price = m_sign * c.key;
+                if (out)
+                    out->push_back({ts, m_side, price, c.qtyRaw * m_scale, leverageOfKind.value(c.kind)});
+                qtyRaw += c.qtyRaw;
+                notionalRaw += price * c.qtyRaw;
+            } else {
+                b.cohorts[kept++] = c;
+            }
         }
-        if (v.size() != before) {
-            m_count -= qsizetype(before - v.size());
+        if (kept != b.cohorts.size()) {
+            m_count -= qsizetype(b.cohorts.size() - kept);
+            b.cohorts.resize(kept);
+            ++b.generation;
             recount(b);
         }
     }
@@ -197,6 +251,7 @@ double HeatmapBook::scale(double factor)
         for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
             Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
             b.cohorts.clear();
+            ++b.generation;
             recount(b);
         }
         m_lowKeyBin = 1;
@@ -214,43 +269,43 @@ double HeatmapBook::scale(double factor)
 
 double HeatmapBook::shift(const QVector<double> &shiftOfKind)
 {
+    m_recentEpoch = noEpoch; // keys change: forget where this hour's levels were
     if (isEmptyRange(m_lowKeyBin, m_highKeyBin))
         return 0;
-    std::vector<Cohort> all;
-    all.reserve(size_t(m_count));
+    // Funding moves levels by a fraction of a bin: shift keys in place and move only the
+    // cohorts that left their bucket.
+    std::vector<Cohort> movers;
+    double droppedRaw = 0;
+    const double *shift = shiftOfKind.constData();
     for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
         Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
-        for (Cohort c : b.cohorts) {
-            c.key += m_sign * shiftOfKind.value(c.kind);
-            all.push_back(c);
+        if (b.cohorts.empty())
+            continue;
+        const int bin = m_sign * k;
+        const double lower = m_grid.lowerEdge(bin), upper = m_grid.upperEdge(bin);
+        size_t kept = 0;
+        Cohort *cohorts = b.cohorts.data();
+        for (size_t i = 0, n = b.cohorts.size(); i < n; ++i) {
+            const Cohort &c = cohorts[i];
+            const double key = c.key + m_sign * shift[c.kind];
+            const double price = m_sign * key;
+            if (price >= lower && price < upper) {
+                if (kept != i)
+                    cohorts[kept] = c;
+                cohorts[kept++].key = key;
+            } else if (price > 0) {
+                movers.push_back({key, c.qtyRaw, c.epoch, c.kind});
+            } else {
+                droppedRaw += c.qtyRaw; // a level at or below zero can never be reached
+            }
         }
-        b.cohorts.clear();
+        m_count -= qsizetype(b.cohorts.size() - kept);
+        b.cohorts.resize(kept);
+        ++b.generation;
         recount(b);
     }
-    // One shift per bracket: the order only changes between cohorts of different brackets.
-    auto byKey = [](const Cohort &a, const Cohort &b) { return a.key < b.key; };
-    if (!std::is_sorted(all.begin(), all.end(), byKey))
-        std::stable_sort(all.begin(), all.end(), byKey);
-    m_lowKeyBin = 1;
-    m_highKeyBin = 0;
-    double droppedRaw = 0;
-    for (const Cohort &c : all) {
-        const double price = m_sign * c.key;
-        if (!(price > 0)) {
-            droppedRaw += c.qtyRaw; // a level at or below zero can never be reached
-            continue;
-        }
-        const int keyBin = keyBinOf(price);
-        bucketAt(keyBin).cohorts.push_back(c);
-        if (isEmptyRange(m_lowKeyBin, m_highKeyBin)) {
-            m_lowKeyBin = m_highKeyBin = keyBin;
-        } else {
-            m_lowKeyBin = std::min(m_lowKeyBin, keyBin);
-            m_highKeyBin = std::max(m_highKeyBin, keyBin);
-        }
-    }
-    for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k)
-        recount(m_buckets[size_t(k - m_firstKeyBin)]);
+    for (const Cohort &c : movers)
+        place(c, keyBinOf(m_sign * c.key));
     recountTotals();
     return droppedRaw * m_scale;
 }
@@ -259,8 +314,8 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
 {
     if (isEmptyRange(m_lowKeyBin, m_highKeyBin))
         return {0, 0};
-    int keepLow = m_sign > 0 ? keyBinOf(low) : keyBinOf(high);
-    int keepHigh = m_sign > 0 ? keyBinOf(high) : keyBinOf(low);
+    const int keepLow = m_sign > 0 ? keyBinOf(low) : keyBinOf(high);
+    const int keepHigh = m_sign > 0 ? keyBinOf(high) : keyBinOf(low);
     double expiredRaw = 0, outsideRaw = 0;
     for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
         Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
@@ -269,6 +324,7 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
         if (k < keepLow || k > keepHigh) {
             outsideRaw += b.qtyRaw;
             b.cohorts.clear();
+            ++b.generation;
             recount(b);
         } else if (b.oldestEpoch < minEpoch) {
             double removed = 0;
@@ -279,6 +335,7 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
                 return true;
             });
             expiredRaw += removed;
+            ++b.generation;
             recount(b);
         }
     }
@@ -288,7 +345,7 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
 
 qsizetype HeatmapBook::memoryBytes() const
 {
-    qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket));
+    qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket) + m_recent.capacity() * sizeof(Recent));
     for (const Bucket &b : m_buckets)
         bytes += qsizetype(b.cohorts.capacity() * sizeof(Cohort));
     return bytes;

@@ -4,17 +4,19 @@
 #include "predictedliquidation.h"
 
 #include <QVector>
+#include <cmath>
 #include <functional>
 #include <vector>
 
-// One side's predicted positions (cohorts) in RLH-1, bucketed by log-price bin.
+// One side's predicted positions (cohorts) in RLH-1, ordered by log-price bin.
 //
-// Ordering: every cohort has a key k = s·price (s = +1 long, −1 short), and a bucket index
-// s·bin, so for both sides "first to be liquidated" means "largest key": longs go when the
-// mark low falls to their price, shorts when the mark high rises to it. Buckets are kept
-// sorted by key with the largest at the back, so consuming a bar is a pop from the top
-// buckets' backs, O(consumed). Quantities are stored divided by a side-wide scale, so the
-// proportional removal of an OI decrease and the decay are O(1) per bar.
+// Every cohort has a key k = s·price (s = +1 long, −1 short) and lives in the bucket of key
+// bin s·bin, so for both sides "first to be liquidated" means "largest key": longs go when
+// the mark low falls to their price, shorts when the mark high rises to it. Consuming a bar
+// therefore takes whole buckets off the top and filters only the bucket holding the level:
+// O(consumed + one bucket). Inside a bucket the order does not matter, which makes adding
+// O(1). Quantities are stored divided by a side-wide scale, so the proportional removal of
+// an OI decrease and the decay are O(1) per bar.
 class HeatmapBook
 {
 public:
@@ -26,14 +28,17 @@ public:
         quint16 kind = 0;    // leverage tier x size class index (the engine's table)
     };
 
-    HeatmapBook(Liquidation::Side side, double binStep);
+    // levelResolution > 0 merges same-hour, same-kind levels in the same log-price slot of
+    // that relative width (0 = every level kept apart).
+    HeatmapBook(Liquidation::Side side, double binStep, double levelResolution);
 
     Liquidation::Side side() const { return m_side; }
     const LogPriceGrid &grid() const { return m_grid; }
 
-    // Adds qty at price; merges into a cohort of the same epoch and kind whose price lies within
-    // `resolution` (relative), keeping the notional exact (quantity-weighted price).
-    void add(double price, double qty, qint32 epoch, quint16 kind, double resolution);
+    // Adds qty at price (logPrice = ln price, passed in because the caller derives it cheaply);
+    // merges into the cohort of the same hour and kind in the same level slot, keeping the
+    // notional exact (quantity-weighted price).
+    void add(double price, double logPrice, double qty, qint32 epoch, quint16 kind);
 
     struct Consumed
     {
@@ -46,8 +51,8 @@ public:
 
     // Scales every cohort by factor (0 <= factor <= 1); returns the quantity removed.
     double scale(double factor);
-    // Adds shiftOfKind[kind] to each cohort's price (funding erosion) and re-buckets. Returns
-    // the quantity dropped because its price fell to zero or below.
+    // Adds shiftOfKind[kind] to each cohort's price (funding erosion). Returns the quantity
+    // dropped because its price fell to zero or below.
     double shift(const QVector<double> &shiftOfKind);
     // Drops cohorts created before minEpoch and buckets outside [low, high]. Returns the
     // quantities (expired, outside).
@@ -68,14 +73,30 @@ public:
 private:
     struct Bucket
     {
-        std::vector<Cohort> cohorts; // ascending key
+        std::vector<Cohort> cohorts; // unordered
         double notionalRaw = 0;
         double qtyRaw = 0;
+        double maxKey = 0;
         qint32 oldestEpoch = 0;
+        quint32 generation = 0; // bumped whenever cohorts move inside, so saved indices expire
+    };
+    // Where the current hour's levels are, by (kind, slot): an open-addressing table emptied
+    // when the hour changes, so merging is O(1).
+    struct Recent
+    {
+        quint64 tag = 0; // 0 = free
+        int keyBin = 0;
+        quint32 index = 0;
+        quint32 generation = 0;
+        bool placed = false;
     };
 
     int keyBinOf(double price) const { return m_sign * m_grid.binOf(price); }
+    int keyBinOfLog(double logPrice) const { return m_sign * int(std::floor(logPrice / m_logStep)); }
     Bucket &bucketAt(int keyBin);
+    Bucket *existingBucket(int keyBin);
+    quint32 place(const Cohort &c, int keyBin); // returns the index in its bucket
+    Recent *recentSlot(quint16 kind, double logPrice, qint32 epoch);
     void recount(Bucket &b) const;
     void recountTotals();
     void renormalise();
@@ -83,10 +104,15 @@ private:
     Liquidation::Side m_side;
     int m_sign;
     LogPriceGrid m_grid;
+    double m_logStep;
+    double m_logResolution; // 0 = no merging
+    std::vector<Recent> m_recent;
+    qint32 m_recentEpoch;
+    int m_recentUsed = 0;
     std::vector<Bucket> m_buckets; // m_buckets[i] holds key bin m_firstKeyBin + i
     int m_firstKeyBin = 0;
     int m_lowKeyBin = 1;  // non-empty key bins lie within [m_lowKeyBin, m_highKeyBin]
-    int m_highKeyBin = 0; // (an upper bound: emptied buckets are not searched for)
+    int m_highKeyBin = 0;
     double m_scale = 1;
     double m_qtyRaw = 0;
     double m_notionalRaw = 0;

@@ -30,8 +30,8 @@ double takerLongShare(const HeatmapBar &bar)
 
 HeatmapEngine::HeatmapEngine(const HeatmapParams &params)
     : m_params(params)
-    , m_longs(Liquidation::Side::Long, params.binStep)
-    , m_shorts(Liquidation::Side::Short, params.binStep)
+    , m_longs(Liquidation::Side::Long, params.binStep, params.levelResolution)
+    , m_shorts(Liquidation::Side::Short, params.binStep, params.levelResolution)
 {
     double tierTotal = 0, sizeTotal = 0;
     for (const auto &t : params.tiers)
@@ -50,6 +50,9 @@ HeatmapEngine::HeatmapEngine(const HeatmapParams &params)
         k.fundingFactor[1] = 1.0 / (1.0 + LiquidationPrice::binanceBtcUsdt()[sp.bracket].mmr);
         if (!(k.ratio[0] > 0))
             k.weight = 0; // cannot be liquidated: such positions never show on the map
+        else
+            k.logRatio[0] = std::log(k.ratio[0]);
+        k.logRatio[1] = std::log(k.ratio[1]);
         m_kinds.push_back(k);
         m_leverageOfKind.push_back(leverage);
     };
@@ -77,12 +80,13 @@ void HeatmapEngine::addSide(int side, const HeatmapBar &bar, double qty, int fir
         const double entry = entries == 1 ? vwap : bar.low + (j + 0.5) * (bar.high - bar.low) / entries;
         if (!(entry > 0))
             continue;
+        const double logEntry = std::log(entry);
         for (int k = firstKind; k < endKind; ++k) {
             const Kind &kind = m_kinds[k];
             const double q = share * kind.weight;
             if (!(q > 0))
                 continue;
-            book.add(entry * kind.ratio[side], q, epoch, quint16(k), m_params.levelResolution);
+            book.add(entry * kind.ratio[side], logEntry + kind.logRatio[side], q, epoch, quint16(k));
             added += q;
         }
     }

@@ -49,6 +49,7 @@ private:
         double leverage = 0;
         double weight = 0; // share of its side's new quantity
         double ratio[2] = {0, 0};          // LP / entry (long, short)
+        double logRatio[2] = {0, 0};
         double fundingFactor[2] = {0, 0};  // price shift per unit of funding paid, 1/(1 ∓ m)
     };
 

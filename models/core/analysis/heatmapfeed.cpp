@@ -66,6 +66,13 @@ void HeatmapFeed::appendSlice(TimeRange slice, QVector<HeatmapBar> &out)
     const auto funding = m_reader.funding(m_instrument, covered);
     const auto liquidations = m_hasTape ? m_reader.liquidations(m_instrument, covered) : QVector<Liquidation>();
 
+    join(candles, marks, oi, funding, liquidations, m_hasTape, barMs, out);
+}
+
+void HeatmapFeed::join(const QVector<Candle> &candles, const QVector<Candle> &marks, const QVector<OpenInterestSample> &oi,
+                       const QVector<FundingSample> &funding, const QVector<Liquidation> &liquidations, bool hasTape, qint64 barMs,
+                       QVector<HeatmapBar> &out)
+{
     qsizetype mi = 0, oi_i = 0, fi = 0, li = 0;
     out.reserve(out.size() + candles.size());
     for (const Candle &c : candles) {
@@ -99,7 +106,7 @@ void HeatmapFeed::appendSlice(TimeRange slice, QVector<HeatmapBar> &out)
             b.fundingRate += funding[fi].rate;
             b.hasFunding = true;
         }
-        b.hasRealizedLiquidations = m_hasTape;
+        b.hasRealizedLiquidations = hasTape;
         while (li < liquidations.size() && liquidations[li].ts < c.ts)
             ++li;
         for (; li < liquidations.size() && liquidations[li].ts < b.end(); ++li)

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "domain/candle.h"
+#include "domain/fundingsample.h"
 #include "domain/instrument.h"
+#include "domain/liquidation.h"
+#include "domain/openinterestsample.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
 #include "heatmapbar.h"
@@ -33,6 +37,11 @@ public:
 
     // Bars whose open time lies in range, ascending. Reads the store in slices of a week.
     QVector<HeatmapBar> bars(TimeRange range);
+
+    // The join itself, for series already in memory (all ascending; candles at barMs).
+    static void join(const QVector<Candle> &candles, const QVector<Candle> &marks, const QVector<OpenInterestSample> &oi,
+                     const QVector<FundingSample> &funding, const QVector<Liquidation> &liquidations, bool hasTape, qint64 barMs,
+                     QVector<HeatmapBar> &out);
 
 private:
     void appendSlice(TimeRange slice, QVector<HeatmapBar> &out);
