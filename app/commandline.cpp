@@ -75,7 +75,7 @@ QString CommandLine::helpText()
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset NAME] [--end T]\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
-        "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "                            [--timeframe 1m|5m|15m|1h|4h|1d] [--preset NAME] --out FILE|-\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"

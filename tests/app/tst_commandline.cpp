@@ -65,6 +65,21 @@ private slots:
                                     QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 1 + 9); // 3 days x 3 settlements
+
+        // The predicted heatmap, hourly over a day, with the high-leverage preset.
+        r = TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), m_db, QStringLiteral("--kind"),
+                                    QStringLiteral("heatmap"), QStringLiteral("--timeframe"), QStringLiteral("1h"), QStringLiteral("--from"),
+                                    QStringLiteral("2026-01-02"), QStringLiteral("--to"), QStringLiteral("2026-01-03"), QStringLiteral("--preset"),
+                                    QStringLiteral("high_leverage"), QStringLiteral("--out"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList heat = r.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(heat[0], QStringLiteral("ts,price_low,price_high,long_usd,short_usd"));
+        QVERIFY(heat.size() > 24);
+        QSet<QString> hours;
+        for (qsizetype i = 1; i < heat.size(); ++i)
+            hours.insert(heat[i].section(QLatin1Char(','), 0, 0));
+        QCOMPARE(hours.size(), 24);
+        QVERIFY(hours.contains(QStringLiteral("1767312000000")));
     }
 
     void badArgumentsGetOneClearLine_data()
@@ -98,9 +113,10 @@ private slots:
                                                            QStringLiteral("oi"), QStringLiteral("--instrument"), QStringLiteral("DOGEUSDT"), QStringLiteral("--out"),
                                                            QStringLiteral("-")}
                                             << 1 << QStringLiteral("DOGEUSDT: not in database");
-        QTest::newRow("heatmap not yet") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
-                                                        QStringLiteral("heatmap"), QStringLiteral("--out"), QStringLiteral("-")}
-                                         << 2 << QStringLiteral("not available yet");
+        QTest::newRow("unknown heatmap preset") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db,
+                                                               QStringLiteral("--kind"), QStringLiteral("heatmap"), QStringLiteral("--preset"),
+                                                               QStringLiteral("degen"), QStringLiteral("--out"), QStringLiteral("-")}
+                                                << 2 << QStringLiteral("unknown heatmap preset 'degen'");
         QTest::newRow("missing db file") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), QStringLiteral("/nonexistent/x.db"),
                                                         QStringLiteral("--kind"), QStringLiteral("oi"), QStringLiteral("--out"), QStringLiteral("-")}
                                          << 1 << QStringLiteral("/nonexistent/x.db: no such file");
