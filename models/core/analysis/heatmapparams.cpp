@@ -294,9 +294,9 @@ QString HeatmapParams::aboutText() const
         "the leveraged trader), places their entry at the bar's traded prices%1, and spreads them over an assumed leverage mix: %2. "
         "For each position it computes where the exchange would liquidate it, using Binance's isolated-margin formula with the "
         "maintenance-margin bracket%3. The liquidation prices are summed into price bins %4 wide. When open interest falls, positions "
-        "are closed in proportion to their size, longs or shorts first depending on who was selling. When the %5 price trades "
-        "through a level, the level is removed and recorded as a predicted liquidation.%6%7 Levels older than %8 or farther than %9 "
-        "from price are dropped.\n\n")
+        "are closed in proportion to their size, split between longs and shorts by the share of taker selling (longs close by "
+        "selling) and buying. When the %5 price trades through a level, the level is removed and recorded as a predicted "
+        "liquidation.%6%7 Levels older than %8 or farther than %9 from price are dropped.%10\n\n")
                 .arg(subEntries > 1 ? QStringLiteral(" (spread evenly over the bar's high-low range)") : QStringLiteral(" (the bar's average price)"),
                      mix.join(QStringLiteral(", ")),
                      feeBuffer > 0 ? QStringLiteral(" and a fee reserve of %1").arg(percent(feeBuffer)) : QString(), percent(binStep),
@@ -306,7 +306,10 @@ QString HeatmapParams::aboutText() const
                                     : QString(),
                      decayHalfLifeHours > 0 ? QStringLiteral(" Older positions fade with a half-life of %1 hours.").arg(fmt(decayHalfLifeHours))
                                             : QString(),
-                     QStringLiteral("%1 hours").arg(fmt(lookbackHours)), percent(maxDistance));
+                     QStringLiteral("%1 hours").arg(fmt(lookbackHours)), percent(maxDistance))
+                .arg(seedInitialOpenInterest ? QStringLiteral(" Open interest that already exists when the history starts is assumed to have "
+                                                              "been opened at the first bar's prices, half long and half short.")
+                                             : QString());
     text += QStringLiteral(
         "Read it as relative intensity: where positions are likely stacked, not how many dollars exactly.\n\n"
         "What it cannot know:\n"
