@@ -3,6 +3,7 @@
 #include "backfillcommand.h"
 #include "clisupport.h"
 #include "exportcsvcommand.h"
+#include "heatmapscorecommand.h"
 
 #include <QTextStream>
 
@@ -29,6 +30,7 @@ const std::map<QString, Runner> &commands()
     static const std::map<QString, Runner> table = {
         {QStringLiteral("backfill"), BackfillCommand::run},
         {QStringLiteral("export csv"), ExportCsvCommand::run},
+        {QStringLiteral("heatmap-score"), HeatmapScoreCommand::run},
     };
     return table;
 }
@@ -76,6 +78,8 @@ QString CommandLine::helpText()
         "                          [--instrument I] [--preset NAME] [--end T]\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
         "                            [--timeframe 1m|5m|15m|1h|4h|1d] [--preset NAME] --out FILE|-\n"
+        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
+        "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "\n"
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"
