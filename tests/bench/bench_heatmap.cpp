@@ -134,5 +134,83 @@ int main(int argc, char **argv)
                .arg(median(naiveInc) / 1000, 0, 'f', 1)
                .arg(median(naiveInc) / median(inc), 0, 'f', 0);
     out.flush();
+
+    // --- grid() for a 2000 x 800 view, through the service on a real store.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("year.db"));
+    clock.restart();
+    {
+        auto writer = MarketStore::open(path).writer();
+        MarketBatch week;
+        week.instrument = batch.instrument;
+        const auto flush = [&] {
+            writer->commit(week);
+            week = MarketBatch();
+            week.instrument = batch.instrument;
+        };
+        qsizetype li = 0, fi = 0;
+        for (qsizetype i = 0; i < yearBars; ++i) {
+            week.candles.push_back(batch.candles[i]);
+            week.markCandles.push_back(batch.markCandles[i]);
+            week.openInterest.push_back(batch.openInterest[i]);
+            const qint64 end = batch.candles[i].ts + 60'000;
+            for (; li < batch.liquidations.size() && batch.liquidations[li].ts < end; ++li)
+                week.liquidations.push_back(batch.liquidations[li]);
+            for (; fi < batch.funding.size() && batch.funding[fi].ts < end; ++fi)
+                week.funding.push_back(batch.funding[fi]);
+            if (week.candles.size() == 10'080)
+                flush();
+        }
+        flush();
+    }
+    out << "store: a year written in " << clock.elapsed() / 1000.0 << " s\n";
+
+    HeatmapService service(path);
+    clock.restart();
+    service.update(batch.instrument, params);
+    out << QStringLiteral("full recompute from the store (SQLite reads + model + snapshots): %1 s; service memory %2 MiB\n")
+               .arg(clock.nsecsElapsed() / 1e9, 0, 'f', 2)
+               .arg(service.memoryBytes() / 1048576.0, 0, 'f', 1);
+
+    const auto timeGrid = [&](TimeRange range, const char *what) {
+        QVector<double> runs;
+        double low = 1e18, high = 0;
+        for (qsizetype i = (range.from - start) / 60'000; i < (range.to - start) / 60'000 && i < yearBars; ++i) {
+            low = std::min(low, batch.candles[i].low);
+            high = std::max(high, batch.candles[i].high);
+        }
+        for (int run = 0; run < 5; ++run) {
+            clock.restart();
+            const auto g = service.grid(batch.instrument, range, 2000, low * 0.9, high * 1.1, 800, params);
+            runs.push_back(clock.nsecsElapsed() / 1e6);
+        }
+        // Baseline: no history — step a fresh engine from the first bar, sampling each column.
+        clock.restart();
+        HeatmapEngine e(params);
+        HeatmapGrid g;
+        qsizetype c = 0;
+        for (const HeatmapBar &b : year) {
+            if (b.ts >= range.to)
+                break;
+            while (c < 2000 && range.from + range.span() / 2000 * c < b.end()) {
+                double sum = 0; // the same per-column work: read every bin in the window
+                e.book(Liquidation::Side::Long).forEachBin(-1'000'000, 1'000'000, [&sum](int, double v) { sum += v; });
+                ++c;
+            }
+            e.step(b);
+        }
+        const double baseline = clock.nsecsElapsed() / 1e6;
+        out << QStringLiteral("grid() 2000 x 800, %1: median %2 ms; baseline recompute from the start %3 ms (ratio %4x)\n")
+                   .arg(QLatin1String(what))
+                   .arg(median(runs), 0, 'f', 1)
+                   .arg(baseline, 0, 'f', 1)
+                   .arg(baseline / median(runs), 0, 'f', 0);
+    };
+    const qint64 end = start + yearBars * 60'000;
+    timeGrid({start, end}, "the whole year");
+    timeGrid({end - 7 * 86'400'000LL, end}, "the last week");
+    timeGrid({end - 86'400'000LL, end}, "the last day");
+    timeGrid({end - 3 * 3'600'000LL, end}, "the last 3 hours");
+    out.flush();
     return 0;
 }

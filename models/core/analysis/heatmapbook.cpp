@@ -364,6 +364,16 @@ void HeatmapBook::forEachBin(int binLow, int binHigh, const std::function<void(i
     }
 }
 
+void HeatmapBook::addBins(int binLow, int binHigh, double *out) const
+{
+    if (isEmptyRange(m_lowKeyBin, m_highKeyBin))
+        return;
+    const int from = std::max(binLow, m_sign > 0 ? m_lowKeyBin : -m_highKeyBin);
+    const int to = std::min(binHigh, m_sign > 0 ? m_highKeyBin : -m_lowKeyBin);
+    for (int bin = from; bin <= to; ++bin)
+        out[bin - binLow] += m_buckets[size_t(m_sign * bin - m_firstKeyBin)].notionalRaw * m_scale;
+}
+
 void HeatmapBook::forEachCohort(const std::function<void(double, double, qint32, quint16)> &fn) const
 {
     for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k)

@@ -65,6 +65,8 @@ public:
 
     // Notional per bin over [binLow, binHigh], ascending bins: fn(bin, usd) for non-empty bins.
     void forEachBin(int binLow, int binHigh, const std::function<void(int, double)> &fn) const;
+    // Adds each bin's notional in [binLow, binHigh] to out[bin − binLow] (dense, for rasters).
+    void addBins(int binLow, int binHigh, double *out) const;
     // Every cohort, in no particular order: fn(price, qty, epoch, kind).
     void forEachCohort(const std::function<void(double, double, qint32, quint16)> &fn) const;
     // Lowest and highest non-empty bin (low > high when empty).

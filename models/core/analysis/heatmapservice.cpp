@@ -35,6 +35,8 @@ public:
     {
         for (int b = m_binLow; b <= m_binHigh + 1; ++b)
             m_edges.push_back(position(m_logGrid.lowerEdge(b)));
+        m_long.resize(m_binHigh - m_binLow + 1);
+        m_short.resize(m_binHigh - m_binLow + 1);
     }
 
     int binLow() const { return m_binLow; }
@@ -50,18 +52,24 @@ public:
             return;
         const double width = rh - ra;
         const int r0 = int(a), r1 = std::min(m_grid.rows - 1, int(std::ceil(h)) - 1);
+        float *longs = m_grid.longUsd.data() + m_grid.index(column, 0);
+        float *shorts = m_grid.shortUsd.data() + m_grid.index(column, 0);
         for (int r = r0; r <= r1; ++r) {
             const double share = (std::min(h, r + 1.0) - std::max(a, double(r))) / width;
-            const qsizetype i = m_grid.index(column, r);
-            m_grid.longUsd[i] += float(longUsd * share);
-            m_grid.shortUsd[i] += float(shortUsd * share);
+            longs[r] += float(longUsd * share);
+            shorts[r] += float(shortUsd * share);
         }
     }
 
     void addEngine(int column, const HeatmapEngine &engine)
     {
-        engine.book(Liquidation::Side::Long).forEachBin(m_binLow, m_binHigh, [&](int bin, double usd) { add(column, bin, usd, 0); });
-        engine.book(Liquidation::Side::Short).forEachBin(m_binLow, m_binHigh, [&](int bin, double usd) { add(column, bin, 0, usd); });
+        m_long.fill(0);
+        m_short.fill(0);
+        engine.book(Liquidation::Side::Long).addBins(m_binLow, m_binHigh, m_long.data());
+        engine.book(Liquidation::Side::Short).addBins(m_binLow, m_binHigh, m_short.data());
+        for (int b = m_binLow; b <= m_binHigh; ++b)
+            if (m_long[b - m_binLow] > 0 || m_short[b - m_binLow] > 0)
+                add(column, b, m_long[b - m_binLow], m_short[b - m_binLow]);
     }
 
     void addSnapshot(int column, const HeatmapHistory &history, const HeatmapHistory::Snapshot &s)
@@ -85,6 +93,7 @@ private:
     int m_binLow;
     int m_binHigh;
     QVector<double> m_edges;
+    QVector<double> m_long, m_short; // one column's bins
 };
 
 double quantile(QVector<double> values, double q)
