@@ -62,7 +62,7 @@ void HeatmapFeed::appendSlice(TimeRange slice, QVector<HeatmapBar> &out)
         return;
     const auto marks = m_reader.markCandles(m_instrument, m_tf, slice);
     const TimeRange covered{candles.front().ts, candles.back().ts + barMs};
-    const auto oi = m_reader.openInterest(m_instrument, covered);
+    const auto oi = m_reader.openInterest(m_instrument, {covered.from + 1, covered.to + 1}); // samples in (open, end]
     const auto funding = m_reader.funding(m_instrument, covered);
     const auto liquidations = m_hasTape ? m_reader.liquidations(m_instrument, covered) : QVector<Liquidation>();
 
@@ -94,9 +94,9 @@ void HeatmapFeed::join(const QVector<Candle> &candles, const QVector<Candle> &ma
             b.markLow = marks[mi].low;
             b.markClose = marks[mi].close;
         }
-        while (oi_i < oi.size() && oi[oi_i].ts < c.ts)
+        while (oi_i < oi.size() && oi[oi_i].ts <= c.ts)
             ++oi_i;
-        for (; oi_i < oi.size() && oi[oi_i].ts < b.end(); ++oi_i) {
+        for (; oi_i < oi.size() && oi[oi_i].ts <= b.end(); ++oi_i) {
             b.openInterest = oi[oi_i].openInterest;
             b.hasOpenInterest = true;
         }

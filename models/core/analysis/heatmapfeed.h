@@ -19,9 +19,10 @@ class StoreReader;
 // 5m (or coarser) when only Binance's 5-minute OI history exists, since OI changes cannot be
 // placed more finely than they were sampled.
 //
-// Conventions: an OI sample stamped ts is the OI of the bar containing ts (the last such
-// sample wins); a funding settlement stamped ts belongs to the bar containing ts; realised
-// liquidation quantity is the sum of the tape's prints inside the bar.
+// Conventions: an OI sample stamped ts is the open interest at that instant (Binance's OI
+// snapshots, the simulator), so a bar's closing OI is the last sample in (open, end]; a
+// funding settlement stamped ts belongs to the bar opening at or containing ts; realised
+// liquidation quantity is the sum of the tape's prints inside the bar [open, end).
 class HeatmapFeed
 {
 public:

@@ -373,8 +373,9 @@ void HeatmapService::invalidate(const Instrument &instrument, qint64 fromMs)
     }
     for (const auto &e : matching) {
         std::lock_guard lock(e->mutex);
+        // An OI sample stamped t closes the bar before t: that bar must be re-stepped too.
         if (e->history)
-            e->history->rewind(fromMs);
+            e->history->rewind(fromMs - e->history->barMs());
     }
 }
 
