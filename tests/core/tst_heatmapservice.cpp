@@ -110,6 +110,8 @@ private slots:
         QVERIFY(std::is_sorted(seen.begin(), seen.end()));
         QCOMPARE(seen.back(), 1.0);
         QVERIFY(service.memoryBytes() > 0);
+        service.clear();
+        QCOMPARE(service.memoryBytes(), 0);
     }
 
     void zoomedInGridIsTheExactStatePerColumn()

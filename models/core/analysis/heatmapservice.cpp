@@ -379,6 +379,12 @@ void HeatmapService::invalidate(const Instrument &instrument, qint64 fromMs)
     }
 }
 
+void HeatmapService::clear()
+{
+    std::lock_guard lock(m_mutex);
+    m_entries.clear(); // entries in use by a running query stay alive through their shared_ptr
+}
+
 qsizetype HeatmapService::memoryBytes()
 {
     std::lock_guard lock(m_mutex);

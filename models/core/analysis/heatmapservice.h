@@ -47,8 +47,12 @@ public:
     std::optional<QVector<HeatmapZone>> zonesConsumed(const Instrument &instrument, TimeRange range, const HeatmapParams &params,
                                                       const Job &job = {});
 
-    // Stored data at or after fromMs changed (a gap was filled): later states are recomputed.
+    // Stored data at or after fromMs changed (a gap was filled, OI arrived late): later states
+    // are recomputed on the next query. Call it for appended() spans that start before the end
+    // of what was already computed.
     void invalidate(const Instrument &instrument, qint64 fromMs);
+    // Forgets every history (another database, or to free memory).
+    void clear();
     qsizetype memoryBytes();
 
 private:
