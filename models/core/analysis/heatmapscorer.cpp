@@ -112,8 +112,12 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     report.instrument = instrument;
     report.preset = params.name;
     report.options = o;
-    report.seed = reader.meta(QStringLiteral("seed"));
-    report.simPreset = reader.meta(QStringLiteral("preset"));
+    const auto meta = [&reader](const char *key) {
+        const QString v = reader.meta(QStringLiteral("sim.") + QLatin1String(key));
+        return v.isEmpty() ? reader.meta(QLatin1String(key)) : v;
+    };
+    report.seed = meta("seed");
+    report.simPreset = meta("preset");
 
     const LogPriceGrid grid(params.binStep);
     const double logStep = std::log1p(params.binStep);
@@ -178,8 +182,11 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                 double sumH = 0;
                 for (double v : h)
                     sumH += v;
+                double inBaseline = 0;
+                for (double v : b)
+                    inBaseline += v;
                 for (double &v : b)
-                    v *= sumH > 0 ? sumH : sumG; // same mass as the model (shape metrics ignore it)
+                    v *= (sumH > 0 ? sumH : sumG) / inBaseline; // the model's mass, spread evenly
                 for (qsizetype i = printAt; i < prints.size() && prints[i].ts < t + o.horizonMs; ++i)
                     if (prints[i].side == liqSide) {
                         const int bin = grid.binOf(prints[i].price);
