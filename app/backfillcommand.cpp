@@ -28,6 +28,7 @@ int BackfillCommand::run(const QStringList &args)
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
         {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC)."), QStringLiteral("time")},
+        {QStringLiteral("param"), QStringLiteral("Simulator scenario parameter (repeatable), e.g. depth=5e6."), QStringLiteral("key=value")},
     });
     parse(p, args);
 
@@ -46,6 +47,17 @@ int BackfillCommand::run(const QStringList &args)
     o.preset = p.value(QStringLiteral("preset"));
     if (p.isSet(QStringLiteral("end")))
         o.endMs = timeValue(QStringLiteral("end"), p.value(QStringLiteral("end")));
+    for (const QString &kv : p.values(QStringLiteral("param"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            usage(QStringLiteral("--param: expected key=value (got '%1')").arg(kv));
+        const QString key = kv.left(eq).trimmed();
+        if (o.extra.contains(key))
+            usage(QStringLiteral("--param: '%1' is given twice").arg(key));
+        o.extra.insert(key, kv.mid(eq + 1).trimmed());
+    }
+    if (!o.extra.isEmpty() && o.source != QLatin1String("sim"))
+        usage(QStringLiteral("--param is only for --source sim"));
 
     QString error;
     DataSource *source = SourceFactory::create(o, &error);

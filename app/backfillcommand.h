@@ -3,7 +3,7 @@
 #include <QStringList>
 
 // perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]
-//                    [--instrument I] [--preset NAME] [--end T]
+//                    [--instrument I] [--preset NAME] [--end T] [--param key=value]...
 // Fills the database through the real data thread and writer, progress on stderr.
 class BackfillCommand
 {

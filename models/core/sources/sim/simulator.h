@@ -1,0 +1,64 @@
+#pragma once
+
+#include "simscenario.h"
+#include "sources/datasource.h"
+
+#include <QElapsedTimer>
+
+#include <memory>
+
+class QTimer;
+class SimEngine;
+
+// The embedded default source: an agent-based perpetual-futures market (SimEngine) run as a
+// DataSource. Backfill runs as fast as the writer takes it, in 4-hour slices aligned to the
+// candle tiers, one batch per slice, with progress; the warm-up day before the history is
+// simulated but not recorded. In live mode it then keeps going at `speed` simulated
+// seconds per real second (at 1x it keeps pace with the wall clock), re-sending the open
+// 1m bar every tick so candles move and liquidations appear as they happen.
+class Simulator : public DataSource
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        SimScenario scenario;
+        quint64 seed = 42;
+        Instrument instrument{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+        qint64 startMs = 0; // minute-aligned
+        qint64 endMs = 0;   // backfill ends here; live continues from it
+        bool live = false;
+        double speed = 1.0;
+        qint64 warmupSeconds = 86400;
+        int auditEveryMinutes = 0; // > 0: SimEngine audits OI and the ledger (tests)
+    };
+
+    explicit Simulator(const Options &options, QObject *parent = nullptr);
+    ~Simulator() override;
+
+    QString displayName() const override;
+    QList<Instrument> instruments() const override { return {m_options.instrument}; }
+    bool isSimulated() const override { return true; }
+    QString liquidationFeed() const override { return QStringLiteral("full"); }
+    QHash<QString, QString> metadata() const override;
+
+    const Options &options() const { return m_options; }
+    // The running market (nullptr before start()): its audit log and statistics.
+    const SimEngine *engine() const { return m_engine.get(); }
+
+public slots:
+    void start() override;
+    void stop() override;
+
+private:
+    void backfillStep();
+    void liveStep();
+    void emitBatch();
+
+    Options m_options;
+    std::unique_ptr<SimEngine> m_engine;
+    QTimer *m_liveTimer = nullptr;
+    QElapsedTimer m_liveClock;
+    qint64 m_liveStartMs = 0;
+    bool m_running = false;
+};
