@@ -128,6 +128,23 @@ private slots:
         }
     }
 
+    void theBinWidthMustMatchTheGroundTruth()
+    {
+        const HeatmapParams params;
+        const QString path = makeStore(m_dir.filePath(QStringLiteral("grid.db")), params, 0);
+        MarketStore::open(path).writer()->setMeta(QStringLiteral("sim.truth_grid_step"), QStringLiteral("0.001"));
+        StoreReader reader(path);
+        QVERIFY(HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options()));
+        HeatmapParams wide = params;
+        wide.binStep = 0.002;
+        try {
+            HeatmapScorer::score(reader, path, m_synth, wide, HeatmapScorer::Options());
+            QFAIL("expected an error");
+        } catch (const std::runtime_error &e) {
+            QVERIFY(QString::fromStdString(e.what()).contains(QLatin1String("ground truth on 0.1 % bins but preset all_leverage uses 0.2 % bins")));
+        }
+    }
+
     void cancellation()
     {
         const HeatmapParams params;

@@ -101,6 +101,16 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                                                 "by the simulator (perpscope backfill --source sim)")
                                      .arg(dbPath, instrument.key())
                                      .toStdString());
+    // Bins are compared one for one, so the model must use the ground truth's grid.
+    const QString truthStep = reader.meta(QStringLiteral("sim.truth_grid_step"));
+    if (!truthStep.isEmpty() && std::abs(truthStep.toDouble() - params.binStep) > 1e-12)
+        throw std::runtime_error(QStringLiteral("database %1 holds ground truth on %2 % bins but preset %3 uses %4 % bins; scoring compares bin "
+                                                "for bin, so use a preset with the same bin width")
+                                     .arg(dbPath)
+                                     .arg(truthStep.toDouble() * 100)
+                                     .arg(params.name)
+                                     .arg(params.binStep * 100)
+                                     .toStdString());
     HeatmapFeed feed(reader, instrument);
     if (!feed.extent().isValid() || !feed.hasOpenInterest())
         throw std::runtime_error(
