@@ -2,6 +2,7 @@
 #include "analysis/heatmapservice.h"
 #include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
+#include "storage/storeerror.h"
 #include "storage/storereader.h"
 #include "storage/storewriter.h"
 #include "testutil.h"
@@ -300,6 +301,14 @@ private slots:
         HeatmapParams bad;
         bad.tiers = {};
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, service.update(synth, bad));
+        // A missing database is a StoreError naming the file.
+        HeatmapService missing(QStringLiteral("/nonexistent/heatmap.db"));
+        try {
+            missing.update(synth, m_params);
+            QFAIL("expected a StoreError");
+        } catch (const StoreError &e) {
+            QVERIFY(e.message().contains(QLatin1String("/nonexistent/heatmap.db")));
+        }
         // An instrument with no data gives empty answers, not errors.
         const Instrument none{QStringLiteral("SYNTH"), QStringLiteral("ETHUSDT")};
         const auto g = service.grid(none, {t0, t0 + hour}, 4, 1, 2, 4, m_params);
