@@ -124,9 +124,12 @@ quint32 HeatmapBook::place(const Cohort &c, int keyBin)
 HeatmapBook::Recent *HeatmapBook::recentSlot(quint16 kind, double logPrice, qint32 epoch)
 {
     if (epoch != m_recentEpoch) {
-        m_recent.assign(recentCapacity, Recent{});
+        if (m_recent.size() != recentCapacity)
+            m_recent.assign(recentCapacity, Recent{});
+        for (quint16 slot : m_recentSlots)
+            m_recent[slot] = Recent{};
+        m_recentSlots.clear();
         m_recentEpoch = epoch;
-        m_recentUsed = 0;
     }
     const auto slot = qint64(std::floor(logPrice / m_logResolution));
     const quint64 tag = ((quint64(kind) + 1) << 48) ^ (quint64(slot) & 0xffff'ffff'ffffULL);
@@ -134,10 +137,10 @@ HeatmapBook::Recent *HeatmapBook::recentSlot(quint16 kind, double logPrice, qint
     while (m_recent[h].tag != 0 && m_recent[h].tag != tag)
         h = (h + 1) & (recentCapacity - 1);
     if (m_recent[h].tag == 0) {
-        if (m_recentUsed * 10 >= int(recentCapacity) * 7)
+        if (m_recentSlots.size() * 10 >= recentCapacity * 7)
             return nullptr; // full for this hour: later levels are simply kept apart
         m_recent[h].tag = tag;
-        ++m_recentUsed;
+        m_recentSlots.push_back(quint16(h));
     }
     return &m_recent[h];
 }
@@ -211,23 +214,35 @@ HeatmapBook::Consumed HeatmapBook::consume(double level, qint64 ts, const QVecto
         if (b.cohorts.empty() || b.maxKey < levelKey)
             continue;
         size_t kept = 0;
+        Bucket left; // totals of what stays, gathered in the same pass
+        left.maxKey = -std::numeric_limits<double>::infinity();
+        left.oldestEpoch = std::numeric_limits<qint32>::max();
         for (size_t i = 0; i < b.cohorts.size(); ++i) {
             const Cohort &c = b.cohorts[i];
+            const double price = m_sign * c.key;
             if (c.key >= levelKey) {
-                const double price = m_sign * c.key;
                 if (out)
                     out->push_back({ts, m_side, price, c.qtyRaw * m_scale, leverageOfKind.value(c.kind)});
                 qtyRaw += c.qtyRaw;
                 notionalRaw += price * c.qtyRaw;
             } else {
-                b.cohorts[kept++] = c;
+                left.qtyRaw += c.qtyRaw;
+                left.notionalRaw += price * c.qtyRaw;
+                left.maxKey = std::max(left.maxKey, c.key);
+                left.oldestEpoch = std::min(left.oldestEpoch, c.epoch);
+                if (kept != i)
+                    b.cohorts[kept] = c;
+                ++kept;
             }
         }
         if (kept != b.cohorts.size()) {
             m_count -= qsizetype(b.cohorts.size() - kept);
             b.cohorts.resize(kept);
             ++b.generation;
-            recount(b);
+            b.qtyRaw = left.qtyRaw;
+            b.notionalRaw = left.notionalRaw;
+            b.maxKey = left.maxKey;
+            b.oldestEpoch = kept ? left.oldestEpoch : 0;
         }
     }
     m_qtyRaw -= qtyRaw;
@@ -284,12 +299,18 @@ double HeatmapBook::shift(const QVector<double> &shiftOfKind)
         const int bin = m_sign * k;
         const double lower = m_grid.lowerEdge(bin), upper = m_grid.upperEdge(bin);
         size_t kept = 0;
+        double qty = 0, notional = 0, maxKey = -std::numeric_limits<double>::infinity();
+        qint32 oldest = std::numeric_limits<qint32>::max();
         Cohort *cohorts = b.cohorts.data();
         for (size_t i = 0, n = b.cohorts.size(); i < n; ++i) {
             const Cohort &c = cohorts[i];
             const double key = c.key + m_sign * shift[c.kind];
             const double price = m_sign * key;
             if (price >= lower && price < upper) {
+                qty += c.qtyRaw;
+                notional += price * c.qtyRaw;
+                maxKey = std::max(maxKey, key);
+                oldest = std::min(oldest, c.epoch);
                 if (kept != i)
                     cohorts[kept] = c;
                 cohorts[kept++].key = key;
@@ -302,7 +323,10 @@ double HeatmapBook::shift(const QVector<double> &shiftOfKind)
         m_count -= qsizetype(b.cohorts.size() - kept);
         b.cohorts.resize(kept);
         ++b.generation;
-        recount(b);
+        b.qtyRaw = qty;
+        b.notionalRaw = notional;
+        b.maxKey = maxKey;
+        b.oldestEpoch = kept ? oldest : 0;
     }
     for (const Cohort &c : movers)
         place(c, keyBinOf(m_sign * c.key));
@@ -345,7 +369,8 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
 
 qsizetype HeatmapBook::memoryBytes() const
 {
-    qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket) + m_recent.capacity() * sizeof(Recent));
+    qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket) + m_recent.capacity() * sizeof(Recent)
+                                + m_recentSlots.capacity() * sizeof(quint16));
     for (const Bucket &b : m_buckets)
         bytes += qsizetype(b.cohorts.capacity() * sizeof(Cohort));
     return bytes;

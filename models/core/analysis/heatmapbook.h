@@ -109,8 +109,8 @@ private:
     double m_logStep;
     double m_logResolution; // 0 = no merging
     std::vector<Recent> m_recent;
+    std::vector<quint16> m_recentSlots; // used entries, to empty the table cheaply
     qint32 m_recentEpoch;
-    int m_recentUsed = 0;
     std::vector<Bucket> m_buckets; // m_buckets[i] holds key bin m_firstKeyBin + i
     int m_firstKeyBin = 0;
     int m_lowKeyBin = 1;  // non-empty key bins lie within [m_lowKeyBin, m_highKeyBin]
