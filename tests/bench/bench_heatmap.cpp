@@ -8,6 +8,7 @@
 #include "naiveheatmapengine.h"
 #include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
+#include "storage/storereader.h"
 #include "storage/storewriter.h"
 
 #include <QCoreApplication>
@@ -173,6 +174,17 @@ int main(int argc, char **argv)
     }
     out << "store: a year written in " << clock.elapsed() / 1000.0 << " s\n";
 
+    {
+        StoreReader reader(path);
+        HeatmapFeed feed(reader, batch.instrument);
+        clock.restart();
+        qsizetype n = 0;
+        for (qint64 from = start; from < start + yearBars * 60'000; from += 7 * 86'400'000LL)
+            n += feed.bars({from, from + 7 * 86'400'000LL}).size();
+        out << QStringLiteral("store reads alone (%1 bars joined from candles, mark, OI, funding, liquidations): %2 s\n")
+                   .arg(n)
+                   .arg(clock.nsecsElapsed() / 1e9, 0, 'f', 2);
+    }
     HeatmapService service(path);
     clock.restart();
     service.update(batch.instrument, params);

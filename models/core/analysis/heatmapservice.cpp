@@ -4,6 +4,7 @@
 #include "storage/storereader.h"
 
 #include <algorithm>
+#include <future>
 #include <cmath>
 #include <stdexcept>
 
@@ -141,16 +142,34 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
     }
     HeatmapHistory &h = *e.history;
     const qint64 total = std::max<qint64>(1, extent.to - h.startMs());
-    for (qint64 from = h.resumeFrom(); from < extent.to;) {
-        if (job.cancelled())
-            return false;
+    qint64 from = h.resumeFrom();
+    if (from >= extent.to)
+        return true;
+    // A long build reads the next week from the store (its own connection) while the model
+    // steps through this one: SQLite decoding and the model overlap.
+    const auto load = [path = m_path, instrument](TimeRange range) {
+        StoreReader own(path);
+        return HeatmapFeed(own, instrument).bars(range);
+    };
+    QVector<HeatmapBar> current = feed.bars({from, std::min(extent.to, from + chunkMs)});
+    for (;;) {
         const qint64 to = std::min(extent.to, from + chunkMs);
-        h.extend(feed.bars({from, to}));
-        from = to;
+        std::future<QVector<HeatmapBar>> next;
+        if (to < extent.to)
+            next = std::async(std::launch::async, load, TimeRange{to, std::min(extent.to, to + chunkMs)});
+        if (job.cancelled()) {
+            if (next.valid())
+                next.wait();
+            return false;
+        }
+        h.extend(current);
         if (job.progress)
-            job.progress(double(from - h.startMs()) / double(total), QStringLiteral("heatmap %1").arg(params.name));
+            job.progress(double(to - h.startMs()) / double(total), QStringLiteral("heatmap %1").arg(params.name));
+        if (!next.valid())
+            return true;
+        current = next.get();
+        from = to;
     }
-    return true;
 }
 
 bool HeatmapService::update(const Instrument &instrument, const HeatmapParams &params, const Job &job)
