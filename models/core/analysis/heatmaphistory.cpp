@@ -4,6 +4,11 @@
 
 namespace {
 
+// Zoomed-in views are mostly of recent days: keep a checkpoint per day over the last ten days,
+// and only one per checkpointEvery before that.
+constexpr qint64 recentEveryMs = 24 * 3'600'000LL;
+constexpr qint64 recentWindowMs = 10 * recentEveryMs;
+
 qint64 ceilTo(qint64 t, qint64 step)
 {
     const qint64 r = ((t % step) + step) % step;
@@ -81,8 +86,22 @@ void HeatmapHistory::step(const HeatmapBar &bar)
             (p.side == Liquidation::Side::Long ? it->longUsd : it->shortUsd) += float(p.notional());
         }
     }
-    if (m_engine.time() / m_checkpointEvery != before / m_checkpointEvery)
+    const qint64 every = std::min(m_checkpointEvery, recentEveryMs);
+    if (m_engine.time() / every != before / every) {
         m_checkpoints.push_back(m_engine);
+        thinCheckpoints();
+    }
+}
+
+void HeatmapHistory::thinCheckpoints()
+{
+    const qint64 horizon = m_engine.time() - recentWindowMs;
+    for (qsizetype i = 1; i < m_checkpoints.size() && m_checkpoints[i].time() < horizon;) {
+        if (m_checkpoints[i].time() / m_checkpointEvery == m_checkpoints[i - 1].time() / m_checkpointEvery)
+            m_checkpoints.removeAt(i);
+        else
+            ++i;
+    }
 }
 
 void HeatmapHistory::takeSnapshot(qint64 at)

@@ -9,7 +9,8 @@
 #include <optional>
 
 // The heatmap of one instrument over its stored history, kept so views never recompute a
-// year: engine checkpoints (full state) every checkpointEvery, sparse binned snapshots every
+// year: engine checkpoints (full state) every checkpointEvery (daily over the last ten days),
+// sparse binned snapshots every
 // snapshotEvery for zoomed-out views, and the predicted liquidations aggregated per bar and
 // bin. Extended bar by bar as data arrives; the newest bar is tentative (a live bar is
 // re-sent while it forms), so the state before it is kept and it is re-stepped on the next
@@ -74,6 +75,7 @@ public:
 
 private:
     void step(const HeatmapBar &bar);
+    void thinCheckpoints();
     void takeSnapshot(qint64 at);
     void dropAfter(qint64 engineTime);
 
