@@ -78,6 +78,7 @@ int main(int argc, char **argv)
     }
     if (app.arguments().contains(QStringLiteral("--history-only"))) {
         HeatmapHistory h(params, start, 60'000, 3 * 3'600'000, 12 * 86'400'000LL);
+        h.setDataEnd(start + yearBars * 60'000);
         clock.restart();
         for (qsizetype i = 0; i < year.size(); i += 10'080)
             h.extend(QVector<HeatmapBar>(year.begin() + i, year.begin() + std::min<qsizetype>(year.size(), i + 10'080)));
@@ -97,6 +98,7 @@ int main(int argc, char **argv)
         engineRuns.push_back(clock.nsecsElapsed() / 1e9);
         lastEngine = e;
         HeatmapHistory h(params, start, 60'000, 3 * 3'600'000, 12 * 86'400'000LL);
+        h.setDataEnd(start + yearBars * 60'000);
         clock.restart();
         for (qsizetype i = 0; i < year.size(); i += 10'080)
             h.extend(QVector<HeatmapBar>(year.begin() + i, year.begin() + std::min<qsizetype>(year.size(), i + 10'080)));

@@ -86,7 +86,8 @@ void HeatmapHistory::step(const HeatmapBar &bar)
             (p.side == Liquidation::Side::Long ? it->longUsd : it->shortUsd) += float(p.notional());
         }
     }
-    const qint64 every = std::min(m_checkpointEvery, recentEveryMs);
+    const bool recent = m_engine.time() >= m_dataEnd - recentWindowMs;
+    const qint64 every = recent ? std::min(m_checkpointEvery, recentEveryMs) : m_checkpointEvery;
     if (m_engine.time() / every != before / every) {
         m_checkpoints.push_back(m_engine);
         thinCheckpoints();

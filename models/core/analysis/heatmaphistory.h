@@ -6,6 +6,7 @@
 #include "heatmapparams.h"
 
 #include <QVector>
+#include <limits>
 #include <optional>
 
 // The heatmap of one instrument over its stored history, kept so views never recompute a
@@ -49,6 +50,10 @@ public:
     qint64 snapshotEveryMs() const { return m_snapshotEvery; }
     qint64 checkpointEveryMs() const { return m_checkpointEvery; }
 
+    // Where the stored data ends, so that the daily checkpoints are only taken over its last
+    // ten days (a year-long build then copies the state ~45 times instead of 365).
+    void setDataEnd(qint64 end) { m_dataEnd = end; }
+
     // Open time from which the next extend() must deliver bars (re-sending the tentative one).
     qint64 resumeFrom() const;
     // Steps bars (ascending, starting at resumeFrom() or later); the last one stays tentative.
@@ -84,6 +89,7 @@ private:
     qint64 m_barMs;
     qint64 m_snapshotEvery;
     qint64 m_checkpointEvery;
+    qint64 m_dataEnd = std::numeric_limits<qint64>::min();
     HeatmapEngine m_engine;
     HeatmapEngine m_origin; // empty state at m_start
     QVector<HeatmapEngine> m_checkpoints;

@@ -141,6 +141,7 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
                                                      roundUp(span / maxCheckpoints, dayMs));
     }
     HeatmapHistory &h = *e.history;
+    h.setDataEnd(extent.to);
     const qint64 total = std::max<qint64>(1, extent.to - h.startMs());
     qint64 from = h.resumeFrom();
     if (from >= extent.to)
