@@ -331,6 +331,38 @@ private slots:
                  MarketStore::openExisting(b).reader()->groundTruth(m_instrument, all));
     }
 
+    void aNewRunReplacesTheStoredOne()
+    {
+        // Through the data thread, as the GUI and the CLI run it: a second run into the same
+        // database leaves exactly what a fresh database would hold.
+        const auto viaThread = [&](const QString &path, quint64 seed) {
+            SourceOptions o;
+            o.source = QStringLiteral("sim");
+            o.seed = seed;
+            o.days = 2;
+            o.endMs = end30;
+            o.preset = QStringLiteral("crash");
+            QString error;
+            DataSource *source = SourceFactory::create(o, &error);
+            QVERIFY2(source, qPrintable(error));
+            MarketStore::open(path);
+            DataThread data(path);
+            QSignalSpy finished(&data, &DataThread::sourceFinished);
+            data.setSource(source);
+            QVERIFY(finished.wait(60'000));
+            data.sync();
+        };
+        const QString reused = m_dir.filePath(QStringLiteral("reused.db")), fresh = m_dir.filePath(QStringLiteral("fresh.db"));
+        viaThread(reused, 5);
+        viaThread(reused, 6);
+        viaThread(fresh, 6);
+        QCOMPARE(exportAll(reused, m_instrument), exportAll(fresh, m_instrument));
+        const TimeRange all{0, end30 + 1};
+        QCOMPARE(MarketStore::openExisting(reused).reader()->groundTruth(m_instrument, all),
+                 MarketStore::openExisting(fresh).reader()->groundTruth(m_instrument, all));
+        QCOMPARE(MarketStore::openExisting(reused).reader()->meta(QStringLiteral("sim.seed")), QStringLiteral("6"));
+    }
+
     void liveModeResendsTheOpenBarAndStops()
     {
         // A short history, then live at 120x: every timer tick re-sends the open minute.

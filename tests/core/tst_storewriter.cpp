@@ -265,6 +265,28 @@ private slots:
         QCOMPARE(r->meta(QStringLiteral("sim.seed")), QStringLiteral("42"));
         QVERIFY(r->candles({QStringLiteral("X"), QStringLiteral("Y")}, Timeframe::M1, {0, t0 * 2}).isEmpty());
     }
+
+    void clearSeriesEmptiesOneInstrumentOnly()
+    {
+        const QString path = freshDb(QStringLiteral("clear.db"));
+        auto w = MarketStore::open(path).writer();
+        MarketBatch a = fullBatch();
+        MarketBatch b = fullBatch();
+        b.instrument = {QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")};
+        w->commit(a);
+        w->commit(b);
+        w->clearSeries(m_btc);
+        auto r = MarketStore::openExisting(path).reader();
+        for (DataKind kind : {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding, DataKind::OpenInterest,
+                              DataKind::Liquidations, DataKind::GroundTruth}) {
+            QCOMPARE(r->count(m_btc, kind), 0);
+            QVERIFY(r->count(b.instrument, kind) > 0);
+        }
+        QVERIFY(r->candles(m_btc, Timeframe::H1, {0, t0 * 2}).isEmpty()); // the tiers too
+        QCOMPARE(r->candles(b.instrument, Timeframe::M1, {t0, t0 + 60'000}).value(0), b.candles[0]);
+        w->commit(a); // and it fills again as before
+        QCOMPARE(r->count(m_btc, DataKind::Candles), 300);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStoreWriter)

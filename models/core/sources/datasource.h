@@ -24,6 +24,9 @@ public:
     virtual QString liquidationFeed() const { return QStringLiteral("unknown"); }
     // Facts to keep in the store's meta table (e.g. the simulator's seed and preset).
     virtual QHash<QString, QString> metadata() const { return {}; }
+    // True for a source whose history is one self-contained run (the simulator): what the
+    // store holds for its instruments is replaced rather than merged with.
+    virtual bool replacesStoredHistory() const { return false; }
 
     // The database the writer commits to; sources may read it (with their own StoreReader)
     // to resume where the stored history ends.

@@ -40,8 +40,11 @@ void IngestWorker::setSource(DataSource *source)
     source->setParent(nullptr);
     source->setStorePath(m_dbPath);
     try {
-        for (const Instrument &i : source->instruments())
+        for (const Instrument &i : source->instruments()) {
+            if (source->replacesStoredHistory())
+                writer()->clearSeries(i);
             writer()->setLiquidationFeed(i, source->liquidationFeed());
+        }
         const auto meta = source->metadata();
         for (auto it = meta.cbegin(); it != meta.cend(); ++it)
             writer()->setMeta(it.key(), it.value());

@@ -283,3 +283,27 @@ void StoreWriter::setMeta(const QString &key, const QString &value)
     SqliteStatement st = m_db.prepare("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     st.bind(1, key).bind(2, value).exec();
 }
+
+void StoreWriter::clearSeries(const Instrument &instrument)
+{
+    m_db.exec("BEGIN IMMEDIATE");
+    try {
+        const qint64 id = instrumentId(instrument);
+        for (const char *sql : {"DELETE FROM candles WHERE instrument=?", "DELETE FROM mark_candles WHERE instrument=?",
+                                "DELETE FROM funding WHERE instrument=?", "DELETE FROM funding_predicted WHERE instrument=?",
+                                "DELETE FROM open_interest WHERE instrument=?", "DELETE FROM liquidations WHERE instrument=?",
+                                "DELETE FROM ground_truth WHERE instrument=?"}) {
+            SqliteStatement st = m_db.prepare(sql);
+            st.bind(1, id).exec();
+        }
+        m_db.exec("COMMIT");
+    } catch (...) {
+        m_ids.clear();
+        try {
+            m_db.exec("ROLLBACK");
+        } catch (...) {
+            // the original error is the one worth reporting
+        }
+        throw;
+    }
+}

@@ -32,6 +32,9 @@ public:
     // feed, at most one print per second).
     void setLiquidationFeed(const Instrument &instrument, const QString &feed);
     void setMeta(const QString &key, const QString &value);
+    // Deletes every stored row of the instrument's series (one transaction), for a source
+    // whose history is one self-contained run that must not mix with an earlier one.
+    void clearSeries(const Instrument &instrument);
 
     // Rejects rows no source should produce (misaligned bars, NaN, negative sizes). Returns
     // an empty string when the batch is fine.

@@ -56,12 +56,6 @@ void AccountBook::unlist(quint32 id)
     }
 }
 
-void AccountBook::deposit(quint32 id, qint64 micro)
-{
-    m_accounts[id].wallet += micro;
-    m_deposits += micro;
-}
-
 void AccountBook::applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots, double feeRate)
 {
     Account &a = m_accounts[id];

@@ -62,8 +62,6 @@ public:
     // so an internal transfer at a fractional price stays exact). Isolated accounts deposit
     // the initial margin of what they add; fees go to the exchange.
     void applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots, double feeRate);
-    // Moves cash between an account's wallet and the outside world (e.g. a deficit refund).
-    void deposit(quint32 id, qint64 micro);
     // Recomputes the liquidation price and its ladder entry (after fills or margin changes).
     void refreshLiquidation(quint32 id);
 

@@ -17,6 +17,7 @@ LiquidationEngine::LiquidationEngine(AccountBook &accounts, Matcher &matcher, Ma
     , m_retire(std::move(retire))
 {
     m_stats.minInsuranceFund = SimUnits::usd(m_accounts[m_engine].wallet);
+    m_adlFloor = m_accounts[m_engine].wallet / 2;
 }
 
 int LiquidationEngine::sweep(double mark, qint64 now, qint64 ms)
@@ -112,8 +113,46 @@ void LiquidationEngine::sell(int positionSide, qint64 lots, double limit, qint64
 void LiquidationEngine::unload(double mark, qint64 now, qint64 ms)
 {
     const qint64 lots = m_accounts[m_engine].lots;
-    if (lots != 0) {
-        const int side = lots > 0 ? 1 : -1;
-        sell(side, qAbs(lots), mark * (1.0 - side * priceBand), now, ms);
+    if (lots == 0)
+        return;
+    if (m_accounts[m_engine].wallet < m_adlFloor) {
+        deleverage(mark);
+        return;
+    }
+    const int side = lots > 0 ? 1 : -1;
+    sell(side, qAbs(lots), mark * (1.0 - side * priceBand), now, ms);
+}
+
+void LiquidationEngine::deleverage(double mark)
+{
+    AccountBook::Account &engine = m_accounts[m_engine];
+    const int side = engine.side();
+    // Ranked by Binance's ADL score, profit % x effective leverage, best first.
+    std::vector<std::pair<double, quint32>> queue;
+    m_accounts.forEachAlive([&](quint32 id, const AccountBook::Account &a) {
+        if (a.kind == AccountBook::Kind::MarketMaker || a.kind == AccountBook::Kind::Engine || a.side() != -side || a.wallet <= 0)
+            return;
+        const double entry = a.entry() * SimUnits::tickSize;
+        const double profit = a.side() * (mark - entry) / entry;
+        if (profit <= 0)
+            return;
+        const double notional = mark * SimUnits::coins(qAbs(a.lots));
+        queue.push_back({profit * notional / SimUnits::usd(a.wallet), id});
+    });
+    std::sort(queue.begin(), queue.end(), [](const auto &x, const auto &y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    const double price = engine.entry(); // the engine's takeover (bankruptcy) price, in ticks
+    for (const auto &[score, id] : queue) {
+        const qint64 left = qAbs(m_accounts[m_engine].lots);
+        if (left == 0)
+            break;
+        const qint64 lots = std::min(left, qAbs(m_accounts[id].lots));
+        const qint64 quote = std::llround(price * double(lots));
+        m_accounts.applyFill(id, side * lots, quote, 0.0);
+        m_accounts.applyFill(m_engine, -side * lots, quote, 0.0);
+        m_accounts.refreshLiquidation(id);
+        ++m_stats.adlAccounts;
+        m_stats.adlUsd += double(quote) * SimUnits::tickSize * SimUnits::coins(1);
+        if (m_accounts[id].lots == 0)
+            m_retire(id);
     }
 }

@@ -22,6 +22,9 @@ class MarketRecorder;
 //   within the band: a liquidation overhang that keeps leaning on the book.
 // The engine's wallet is the insurance fund: it gains when the fills beat the bankruptcy
 // price and pays when they do not. Every liquidation order's fills are one tape print.
+// When the fund has lost half of what it started with, leftover inventory is no longer sold
+// into the book at a loss: it is auto-deleveraged (ADL) against the opposite side's most
+// profitable, most leveraged positions at the engine's takeover price, as Binance does.
 class LiquidationEngine
 {
 public:
@@ -32,6 +35,8 @@ public:
         qint64 prints = 0;
         double minInsuranceFund = 0; // USD
         double liquidatedUsd = 0;
+        qint64 adlAccounts = 0;
+        double adlUsd = 0;
     };
 
     // retire(id): the account is flat and leaves (clear its triggers and orders, release).
@@ -49,6 +54,7 @@ public:
 private:
     void liquidate(quint32 id, double mark, qint64 now, qint64 ms);
     void sell(int positionSide, qint64 lots, double limit, qint64 now, qint64 ms);
+    void deleverage(double mark);
 
     AccountBook &m_accounts;
     Matcher &m_matcher;
@@ -57,4 +63,5 @@ private:
     std::function<void(quint32)> m_retire;
     std::vector<quint32> m_breached;
     Stats m_stats;
+    qint64 m_adlFloor = 0; // µUSDT: below this fund balance, leftovers are deleveraged
 };

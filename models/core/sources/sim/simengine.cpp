@@ -338,11 +338,8 @@ void SimEngine::exit(quint32 id, qint64 ms)
 void SimEngine::retire(quint32 id)
 {
     AccountBook::Account &a = m_accounts[id];
-    if (a.kind == AccountBook::Kind::Arbitrageur) {
-        // The desk was liquidated: it recapitalises and stays.
-        m_accounts.deposit(id, SimUnits::micro(m_p.arbCapital / 3.0));
-        return;
-    }
+    if (a.kind == AccountBook::Kind::Arbitrageur)
+        return; // the desk stays open, flat or not
     m_exits.clearTriggers(id, a.intent, a.takeProfit, a.stopLoss);
     if (a.restingTick) {
         m_book.cancelResting(a.intent > 0 ? -1 : 1, a.restingTick, id);

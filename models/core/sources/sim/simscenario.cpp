@@ -23,7 +23,7 @@ using P = SimScenario::Params;
 const std::vector<Descriptor> &descriptors()
 {
     static const std::vector<Descriptor> table = {
-        {"agents", &P::agents, 1, 1e6, false, true, "expected number of open speculator positions"},
+        {"agents", &P::agents, 1, 1e6, false, true, "size of the speculator crowd; arrivals scale with it (about half hold a position at a time)"},
         {"depth", &P::depth, 0, 1e12, true, false, "order-book depth within 1 % of mid per side in a calm market, USD"},
         {"leverage", &P::leverage, 0, 10, true, false, "leverage appetite: weight multiplier of the 50x and 100x tiers"},
         {"volatility", &P::volatility, 0, 5, true, false, "annualised volatility of the spot fundamental, calm regime"},

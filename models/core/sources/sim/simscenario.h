@@ -15,7 +15,7 @@ class SimScenario
 public:
     struct Params
     {
-        double agents = 20'000;          // expected open speculator positions
+        double agents = 20'000;          // speculator crowd (about half hold a position)
         double depth = 4e6;              // USD within 1 % of mid, per side, calm book
         double leverage = 1.0;           // weight multiplier of the 50x/100x tiers
         double volatility = 0.35;        // annualised, calm regime

@@ -40,6 +40,8 @@ public:
     QList<Instrument> instruments() const override { return {m_options.instrument}; }
     bool isSimulated() const override { return true; }
     QString liquidationFeed() const override { return QStringLiteral("full"); }
+    // A run starts from its own warm-up: an earlier run's rows must not mix with it.
+    bool replacesStoredHistory() const override { return true; }
     QHash<QString, QString> metadata() const override;
 
     const Options &options() const { return m_options; }

@@ -1,0 +1,119 @@
+// 30 simulated days of 1 s ticks with the default preset (treadmill), end to end into the
+// store through the real data thread and writer; goal <= 15 s. Baselines measured in the
+// same run: the simulator alone (no store), and writing the very same batches through
+// StoreWriter alone. Medians of three runs each.
+#include "sources/datathread.h"
+#include "sources/sim/simengine.h"
+#include "sources/sim/simulator.h"
+#include "sources/sourcefactory.h"
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+#include "storage/storewriter.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace {
+
+constexpr double days = 30;
+constexpr qint64 end = 1'769'817'600'000; // 2026-01-31T00:00:00Z
+constexpr qint64 ticks = qint64(days * 86400);
+
+SourceOptions sourceOptions()
+{
+    SourceOptions o;
+    o.source = QStringLiteral("sim");
+    o.days = days;
+    o.endMs = end;
+    return o;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double endToEnd(const QString &path)
+{
+    QString error;
+    DataSource *source = SourceFactory::create(sourceOptions(), &error);
+    if (!source)
+        qFatal("%s", qPrintable(error));
+    MarketStore::open(path);
+    QElapsedTimer t;
+    t.start();
+    {
+        DataThread data(path);
+        QEventLoop loop;
+        QObject::connect(&data, &DataThread::sourceFinished, &loop, &QEventLoop::quit);
+        QObject::connect(&data, &DataThread::storeError, &loop, [&](const QString &m) { qFatal("%s", qPrintable(m)); });
+        data.setSource(source);
+        loop.exec();
+        data.sync();
+    }
+    return t.elapsed() / 1000.0;
+}
+
+// The simulator alone, in 4 h slices as the source runs it; keeps the batches.
+double simulatorAlone(std::vector<MarketBatch> *batches)
+{
+    QString error;
+    std::unique_ptr<DataSource> source(SourceFactory::create(sourceOptions(), &error));
+    const Simulator::Options &o = static_cast<Simulator *>(source.get())->options();
+    QElapsedTimer t;
+    t.start();
+    SimEngine engine(o.scenario, o.seed, o.instrument, o.startMs, o.warmupSeconds);
+    engine.run(o.warmupSeconds);
+    for (qint64 done = 0; done < ticks; done += 4 * 3600) {
+        engine.run(std::min<qint64>(4 * 3600, ticks - done));
+        MarketBatch b = engine.take();
+        if (batches)
+            batches->push_back(std::move(b));
+    }
+    return t.elapsed() / 1000.0;
+}
+
+double storeAlone(const QString &path, const std::vector<MarketBatch> &batches, qint64 *rows)
+{
+    MarketStore::open(path);
+    auto writer = MarketStore::openExisting(path).writer();
+    QElapsedTimer t;
+    t.start();
+    *rows = 0;
+    for (const MarketBatch &b : batches) {
+        writer->commit(b);
+        *rows += b.rowCount();
+    }
+    return t.elapsed() / 1000.0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTemporaryDir dir;
+    std::vector<double> e2e, sim, store;
+    qint64 rows = 0;
+    for (int run = 0; run < 3; ++run) {
+        e2e.push_back(endToEnd(dir.filePath(QStringLiteral("e2e%1.db").arg(run))));
+        std::vector<MarketBatch> batches;
+        sim.push_back(simulatorAlone(&batches));
+        store.push_back(storeAlone(dir.filePath(QStringLiteral("store%1.db").arg(run)), batches, &rows));
+        std::printf("run %d: end to end %.2f s, simulator alone %.2f s, store alone %.2f s\n", run + 1, e2e.back(), sim.back(), store.back());
+    }
+    const double e = median(e2e), s = median(sim), w = median(store);
+    std::printf("\n30 simulated days (%lld ticks + 1 day of warm-up), preset treadmill, seed 42; %lld rows stored\n", ticks, rows);
+    std::printf("end to end into the store: %.2f s = %.0f ticks/s (goal <= 15 s)\n", e, ticks / e);
+    std::printf("baseline simulator alone:  %.2f s = %.0f ticks/s   (end to end / this = %.2f)\n", s, ticks / s, e / s);
+    std::printf("baseline StoreWriter alone, same batches: %.2f s = %.0f rows/s   (end to end / this = %.2f)\n", w, rows / w, e / w);
+    std::printf("end to end / (simulator + writer): %.2f\n", e / (s + w));
+    return 0;
+}
