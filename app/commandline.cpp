@@ -6,6 +6,7 @@
 #include "exportcsvcommand.h"
 #include "exportimagecommand.h"
 #include "importcommand.h"
+#include "heatmapscorecommand.h"
 
 #include <QFileInfo>
 #include <QTextStream>
@@ -36,6 +37,7 @@ const std::map<QString, Runner> &commands()
         {QStringLiteral("export image"), ExportImageCommand::run},
         {QStringLiteral("analyze"), AnalyzeCommand::run},
         {QStringLiteral("import"), ImportCommand::run},
+        {QStringLiteral("heatmap-score"), HeatmapScoreCommand::run},
     };
     return table;
 }
@@ -90,11 +92,13 @@ QString CommandLine::helpText()
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
-        "                            [--timeframe 1m|5m|15m|1h|4h|1d] --out FILE|-\n"
+        "                            [--timeframe 1m|5m|15m|1h|4h|1d] [--preset NAME] --out FILE|-\n"
         "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"
         "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
         "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
+        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
+        "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "\n"
         "GUI options: --theme dark|light, --size WxH, --from T --to T, --select FROM/TO,\n"
         "             --screenshot FILE [--screenshot-after S]\n"

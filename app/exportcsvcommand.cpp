@@ -1,5 +1,6 @@
 #include "exportcsvcommand.h"
 
+#include "analysis/heatmapparams.h"
 #include "clisupport.h"
 #include "storage/csvexporter.h"
 #include "storage/marketstore.h"
@@ -43,6 +44,8 @@ int ExportCsvCommand::run(const QStringList &args)
         {QStringLiteral("to"), QStringLiteral("End, exclusive."), QStringLiteral("time")},
         {QStringLiteral("timeframe"), QStringLiteral("Candle timeframe: 1m 5m 15m 1h 4h 1d."), QStringLiteral("tf"), QStringLiteral("1m")},
         {QStringLiteral("out"), QStringLiteral("Output file, or - for stdout."), QStringLiteral("file")},
+        {QStringLiteral("preset"), QStringLiteral("Heatmap model preset (kind heatmap): %1.").arg(HeatmapParams::presetNames().join(QStringLiteral(", "))),
+         QStringLiteral("name"), QStringLiteral("all_leverage")},
     });
     parse(p, args);
 
@@ -54,6 +57,10 @@ int ExportCsvCommand::run(const QStringList &args)
     if (!tf)
         usage(QStringLiteral("--timeframe: '%1' is not one of 1m, 5m, 15m, 1h, 4h, 1d").arg(p.value(QStringLiteral("timeframe"))));
     spec.timeframe = *tf;
+    const auto preset = HeatmapParams::preset(p.value(QStringLiteral("preset")));
+    if (!preset)
+        usage(QStringLiteral("--preset: unknown heatmap preset '%1' (expected one of: %2)")
+                  .arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
     const QString outPath = requireValue(p, QStringLiteral("out"));
     const QString path = dbPath(p);
 
@@ -65,6 +72,7 @@ int ExportCsvCommand::run(const QStringList &args)
         if (!spec.range.isValid() && !p.isSet(QStringLiteral("from")) && !p.isSet(QStringLiteral("to")))
             spec.range = {0, 1}; // an empty series exports just the header
         CsvExporter exporter(*reader);
+        exporter.setHeatmapParams(*preset);
         qint64 rows = 0;
         if (outPath == QLatin1String("-")) {
             QFile out;
@@ -80,10 +88,14 @@ int ExportCsvCommand::run(const QStringList &args)
                 throw Error(QStringLiteral("--out %1: cannot write (%2)").arg(outPath, out.errorString()));
         }
         QTextStream(stderr) << "exported " << rows << " " << spec.kind << " rows of " << spec.instrument.key() << Qt::endl;
+    } catch (const Error &) {
+        throw;
     } catch (const StoreError &e) {
         throw Error(e.message());
     } catch (const std::invalid_argument &e) {
         throw Error(QString::fromStdString(e.what()), Usage);
+    } catch (const std::runtime_error &e) {
+        throw Error(QString::fromStdString(e.what()));
     }
     return Ok;
 }

@@ -1,5 +1,9 @@
 #include "commandline.h"
+#include "analysis/heatmapengine.h"
+#include "analysis/heatmapfeed.h"
+#include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
+#include "storage/storewriter.h"
 #include "storage/storereader.h"
 #include "testutil.h"
 
@@ -69,6 +73,21 @@ private slots:
                                     QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 1 + 9); // 3 days x 3 settlements
+
+        // The predicted heatmap, hourly over a day, with the high-leverage preset.
+        r = TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), m_db, QStringLiteral("--kind"),
+                                    QStringLiteral("heatmap"), QStringLiteral("--timeframe"), QStringLiteral("1h"), QStringLiteral("--from"),
+                                    QStringLiteral("2026-01-02"), QStringLiteral("--to"), QStringLiteral("2026-01-03"), QStringLiteral("--preset"),
+                                    QStringLiteral("high_leverage"), QStringLiteral("--out"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList heat = r.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(heat[0], QStringLiteral("ts,price_low,price_high,long_usd,short_usd"));
+        QVERIFY(heat.size() > 24);
+        QSet<QString> hours;
+        for (qsizetype i = 1; i < heat.size(); ++i)
+            hours.insert(heat[i].section(QLatin1Char(','), 0, 0));
+        QCOMPARE(hours.size(), 24);
+        QVERIFY(hours.contains(QStringLiteral("1767312000000")));
     }
 
     void analyzeJsonAndText()
@@ -126,9 +145,15 @@ private slots:
                                                            QStringLiteral("oi"), QStringLiteral("--instrument"), QStringLiteral("DOGEUSDT"), QStringLiteral("--out"),
                                                            QStringLiteral("-")}
                                             << 1 << QStringLiteral("DOGEUSDT: not in database");
-        QTest::newRow("heatmap not yet") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
-                                                        QStringLiteral("heatmap"), QStringLiteral("--out"), QStringLiteral("-")}
-                                         << 2 << QStringLiteral("not available yet");
+        QTest::newRow("unknown heatmap preset") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db,
+                                                               QStringLiteral("--kind"), QStringLiteral("heatmap"), QStringLiteral("--preset"),
+                                                               QStringLiteral("degen"), QStringLiteral("--out"), QStringLiteral("-")}
+                                                << 2 << QStringLiteral("unknown heatmap preset 'degen'");
+        QTest::newRow("score without ground truth") << QStringList{QStringLiteral("heatmap-score"), QStringLiteral("--db"), db}
+                                                    << 1 << QStringLiteral("holds no simulator ground truth for SYNTH:BTCUSDT");
+        QTest::newRow("score unknown preset") << QStringList{QStringLiteral("heatmap-score"), QStringLiteral("--db"), db, QStringLiteral("--preset"),
+                                                             QStringLiteral("degen")}
+                                              << 2 << QStringLiteral("unknown heatmap preset 'degen'");
         QTest::newRow("missing db file") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), QStringLiteral("/nonexistent/x.db"),
                                                         QStringLiteral("--kind"), QStringLiteral("oi"), QStringLiteral("--out"), QStringLiteral("-")}
                                          << 1 << QStringLiteral("/nonexistent/x.db: no such file");
@@ -141,6 +166,52 @@ private slots:
         QFETCH(QString, needle);
         args.replaceInStrings(QStringLiteral("%DB%"), m_db);
         expectFailure(args, code, needle);
+    }
+
+    void heatmapScorePrintsModelBaselineAndRatio()
+    {
+        // Ground truth = the model's own map at every hour: the model must score perfectly.
+        const QString path = m_dir.filePath(QStringLiteral("truth.db"));
+        {
+            SyntheticSource::Params sp;
+            sp.startMs = 1'767'225'600'000;
+            sp.minutes = 1440;
+            SyntheticSource source(sp);
+            MarketBatch batch = source.generate(sp.minutes);
+            auto writer = MarketStore::open(path).writer();
+            writer->commit(batch);
+            QVector<HeatmapBar> bars;
+            HeatmapFeed::join(batch.candles, batch.markCandles, batch.openInterest, batch.funding, batch.liquidations, true, 60'000, bars);
+            HeatmapEngine e{HeatmapParams()};
+            MarketBatch truth;
+            truth.instrument = batch.instrument;
+            for (const HeatmapBar &b : bars) {
+                e.step(b);
+                if (e.time() % 3'600'000 == 0)
+                    for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short}) {
+                        const auto [lo, hi] = e.book(side).binRange();
+                        e.book(side).forEachBin(lo, hi, [&](int bin, double usd) { truth.groundTruth.push_back({e.time(), side, bin, usd}); });
+                    }
+            }
+            writer->commit(truth);
+        }
+        auto r = TestUtil::runPerpscope({QStringLiteral("heatmap-score"), QStringLiteral("--db"), path});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("24 ground-truth snapshots")));
+        for (const char *label : {"Spearman rank correlation", "Earth mover's distance", "Hot-zone precision", "Hot-zone recall", "model/base"})
+            QVERIFY2(r.out.contains(QLatin1String(label)), label);
+
+        r = TestUtil::runPerpscope({QStringLiteral("heatmap-score"), QStringLiteral("--db"), path, QStringLiteral("--json"), QStringLiteral("--preset"),
+                                    QStringLiteral("all_leverage")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QLatin1String("snapshots")).toInt(), 24);
+        QCOMPARE(o.value(QLatin1String("preset")).toString(), QStringLiteral("all_leverage"));
+        const QJsonObject model = o.value(QLatin1String("model")).toObject(), base = o.value(QLatin1String("baseline_scores")).toObject();
+        QVERIFY(std::abs(model.value(QLatin1String("spearman")).toDouble() - 1) < 1e-9);
+        QVERIFY(model.value(QLatin1String("emd_pct")).toDouble() < 1e-6);
+        QVERIFY(base.value(QLatin1String("emd_pct")).toDouble() > 0.5);
+        QVERIFY(o.value(QLatin1String("ratio")).toObject().contains(QLatin1String("hot_recall")));
     }
 
     void notADatabaseIsNamedAndUntouched()

@@ -1,4 +1,7 @@
 #include "domain/numbers.h"
+#include "analysis/heatmapengine.h"
+#include "analysis/heatmapfeed.h"
+#include "sources/syntheticsource.h"
 #include "storage/csvexporter.h"
 #include "storage/marketstore.h"
 #include "storage/storereader.h"
@@ -79,14 +82,76 @@ private slots:
         auto r = MarketStore::openExisting(m_path).reader();
         QBuffer buf;
         buf.open(QIODevice::WriteOnly);
-        try {
-            CsvExporter(*r).write({QStringLiteral("heatmap"), m_btc, {t0, t0 + 1}, Timeframe::M1}, buf);
-            QFAIL("heatmap export should not be available yet");
-        } catch (const std::invalid_argument &e) {
-            QVERIFY(QString::fromLatin1(e.what()).contains(QLatin1String("not available yet")));
-        }
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CsvExporter(*r).write({QStringLiteral("trades"), m_btc, {t0, t0 + 1}, Timeframe::M1}, buf));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CsvExporter(*r).write({QStringLiteral("oi"), m_btc, {t0, t0}, Timeframe::M1}, buf));
+    }
+
+    void heatmapRowsAreTheModelStateAtEachColumn()
+    {
+        // A day of synthetic market: one row per non-empty 0.1 % bin per hour.
+        const QString path = m_dir.filePath(QStringLiteral("heatmap.db"));
+        SyntheticSource::Params sp;
+        sp.startMs = t0;
+        sp.minutes = 1440;
+        SyntheticSource source(sp);
+        const MarketBatch batch = source.generate(1440);
+        MarketStore::open(path).writer()->commit(batch);
+        auto r = MarketStore::openExisting(path).reader();
+        QBuffer buf;
+        buf.open(QIODevice::WriteOnly);
+        CsvExporter::Spec spec{QStringLiteral("heatmap"), batch.instrument, {t0 + 2 * 3'600'000 + 1, t0 + 5 * 3'600'000}, Timeframe::H1};
+        const qint64 rows = CsvExporter(*r).write(spec, buf);
+        QList<QByteArray> lines = buf.data().split('\n');
+        lines.removeLast();
+        QCOMPARE(lines[0], QByteArray("ts,price_low,price_high,long_usd,short_usd"));
+        QCOMPARE(rows, lines.size() - 1);
+        QVERIFY(rows > 100);
+
+        // The reference: the engine stepped over every bar that ended by the column time.
+        HeatmapFeed feed(*r, batch.instrument);
+        const auto bars = feed.bars(feed.extent());
+        QMap<qint64, HeatmapEngine> states;
+        HeatmapEngine e{HeatmapParams()};
+        qsizetype next = 0;
+        for (qint64 col : {t0 + 3 * 3'600'000, t0 + 4 * 3'600'000}) { // aligned columns inside the range
+            while (next < bars.size() && bars[next].end() <= col)
+                e.step(bars[next++]);
+            states.insert(col, e);
+        }
+        const LogPriceGrid grid;
+        QSet<qint64> columns;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const auto f = lines[i].split(',');
+            QCOMPARE(f.size(), 5);
+            const qint64 ts = *Numbers::parseInt(f[0]);
+            columns.insert(ts);
+            const double low = *Numbers::parse(f[1]), high = *Numbers::parse(f[2]);
+            const double longUsd = *Numbers::parse(f[3]), shortUsd = *Numbers::parse(f[4]);
+            QVERIFY(std::abs(high / low - 1.001) < 1e-9);
+            QVERIFY(longUsd >= 0 && shortUsd >= 0 && longUsd + shortUsd > 0);
+            const int bin = grid.binOf(std::sqrt(low * high));
+            const HeatmapEngine &ref = states[ts];
+            double refLong = 0, refShort = 0;
+            ref.book(Liquidation::Side::Long).forEachBin(bin, bin, [&](int, double v) { refLong = v; });
+            ref.book(Liquidation::Side::Short).forEachBin(bin, bin, [&](int, double v) { refShort = v; });
+            QCOMPARE(longUsd, refLong);
+            QCOMPARE(shortUsd, refShort);
+        }
+        QCOMPARE(columns, (QSet<qint64>{t0 + 3 * 3'600'000, t0 + 4 * 3'600'000}));
+
+        // Candles without open interest cannot drive the model: a clear error.
+        const QString noOi = m_dir.filePath(QStringLiteral("nooi.db"));
+        MarketBatch candlesOnly;
+        candlesOnly.instrument = batch.instrument;
+        candlesOnly.candles = batch.candles.mid(0, 60);
+        MarketStore::open(noOi).writer()->commit(candlesOnly);
+        auto r2 = MarketStore::openExisting(noOi).reader();
+        try {
+            CsvExporter(*r2).write({QStringLiteral("heatmap"), batch.instrument, {t0, t0 + 3'600'000}, Timeframe::M1}, buf);
+            QFAIL("expected an error");
+        } catch (const std::runtime_error &e) {
+            QVERIFY(QString::fromLatin1(e.what()).contains(QLatin1String("no open interest")));
+        }
     }
 
     void numbersParseStrictly()

@@ -1,5 +1,6 @@
 #include "csvexporter.h"
 
+#include "analysis/heatmapexport.h"
 #include "domain/numbers.h"
 #include "storereader.h"
 
@@ -65,10 +66,10 @@ qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
     if (!kinds().contains(spec.kind))
         throw std::invalid_argument(
             QStringLiteral("unknown kind '%1' (expected one of: %2)").arg(spec.kind, kinds().join(QStringLiteral(", "))).toStdString());
-    if (spec.kind == QLatin1String("heatmap"))
-        throw std::invalid_argument("the heatmap export is not available yet: the heatmap model has not landed");
     if (!spec.range.isValid())
         throw std::invalid_argument("the time range is empty (from must be before to)");
+    if (spec.kind == QLatin1String("heatmap"))
+        return HeatmapExport::write(m_reader, spec.instrument, spec.range, spec.timeframe, m_heatmap, out);
 
     out.write(header(spec.kind).toUtf8() + '\n');
     qint64 rows = 0;

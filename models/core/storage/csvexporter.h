@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/heatmapparams.h"
 #include "domain/instrument.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
@@ -28,10 +29,14 @@ public:
     static QString header(const QString &kind);
 
     explicit CsvExporter(StoreReader &reader);
-    // Returns the number of data rows written; throws StoreError on a database error and
-    // std::invalid_argument (message for the user) on an unusable spec.
+    // The model parameters for kind "heatmap" (default: the all_leverage preset).
+    void setHeatmapParams(const HeatmapParams &params) { m_heatmap = params; }
+    // Returns the number of data rows written; throws StoreError on a database error,
+    // std::invalid_argument (message for the user) on an unusable spec and std::runtime_error
+    // when the data cannot feed the heatmap model.
     qint64 write(const Spec &spec, QIODevice &out);
 
 private:
     StoreReader &m_reader;
+    HeatmapParams m_heatmap;
 };

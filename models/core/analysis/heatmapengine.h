@@ -1,0 +1,71 @@
+#pragma once
+
+#include "heatmapbar.h"
+#include "heatmapbook.h"
+#include "heatmapparams.h"
+#include "predictedliquidation.h"
+
+#include <QVector>
+
+// RLH-1, the time-evolving OI-delta liquidation heatmap (research/models.md §1.6), one bar at
+// a time. Per bar: (1) consume the levels the mark low/high crossed (inclusive; levels made in
+// this bar are not tested in it), (2) liquidation-adjusted OI change, (3) open cohorts from an
+// increase, split long/short by taker-buy share, over sub-entries, leverage tiers and size
+// classes, liquidation price from the exchange formula with the MMR bracket, (4) remove a
+// decrease proportionally, side-weighted by taker flow, (5) funding erosion, (6) decay, and
+// at each hour boundary the look-back expiry and the distance cut.
+//
+// The engine is a value: copying it is a checkpoint. step() costs O(consumed + new cohorts),
+// independent of how many levels are alive.
+class HeatmapEngine
+{
+public:
+    // Where each side's quantity went, for the accounting invariant:
+    // live = opened − closed − liquidated − expired − decayed − outside.
+    struct Ledger
+    {
+        double opened = 0, closed = 0, liquidated = 0, expired = 0, decayed = 0, outside = 0;
+        double expectedLive() const { return opened - closed - liquidated - expired - decayed - outside; }
+    };
+
+    explicit HeatmapEngine(const HeatmapParams &params = HeatmapParams());
+
+    const HeatmapParams &params() const { return m_params; }
+
+    void step(const HeatmapBar &bar, QVector<PredictedLiquidation> *consumed = nullptr);
+
+    // End of the last bar stepped: the state describes the market at this instant. 0 = none.
+    qint64 time() const { return m_time; }
+    // Last mark close (last close without a mark series); 0 before the first bar.
+    double price() const { return m_price; }
+    const HeatmapBook &book(Liquidation::Side side) const { return side == Liquidation::Side::Long ? m_longs : m_shorts; }
+    const Ledger &ledger(Liquidation::Side side) const { return m_ledger[side == Liquidation::Side::Long ? 0 : 1]; }
+    double leverageOfKind(int kind) const { return m_leverageOfKind.value(kind); }
+    qsizetype memoryBytes() const { return m_longs.memoryBytes() + m_shorts.memoryBytes(); }
+
+private:
+    struct Kind
+    {
+        double leverage = 0;
+        double weight = 0; // share of its side's new quantity
+        double ratio[2] = {0, 0};          // LP / entry (long, short)
+        double logRatio[2] = {0, 0};
+        double fundingFactor[2] = {0, 0};  // price shift per unit of funding paid, 1/(1 ∓ m)
+    };
+
+    void open(const HeatmapBar &bar, double qty, double longShare);
+    void close(double qty, double longShare);
+    void addSide(int side, const HeatmapBar &bar, double qty, int firstKind, int endKind);
+
+    HeatmapParams m_params;
+    QVector<Kind> m_kinds; // active (tier x size), then passive (size)
+    int m_activeKinds = 0;
+    QVector<double> m_leverageOfKind;
+    HeatmapBook m_longs;
+    HeatmapBook m_shorts;
+    Ledger m_ledger[2];
+    bool m_hasOpenInterest = false;
+    double m_previousOpenInterest = 0;
+    qint64 m_time = 0;
+    double m_price = 0;
+};

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "domain/timerange.h"
+#include "heatmaphistory.h"
+
+#include <QVector>
+#include <cmath>
+
+// A dense time x price raster of the predicted heatmap, ready for a QCPColorMap: column c
+// shows the state at columnTimes[c] (after every bar that ended by then); row 0 is the lowest
+// price. Each model bin's USD is spread over the rows it overlaps, so a column's sum is the
+// notional inside [priceLow, priceHigh]. Colour normalisation is the view's business.
+struct HeatmapGrid
+{
+    enum class RowScale { Linear, Log };
+
+    TimeRange range;
+    int columns = 0;
+    int rows = 0;
+    double priceLow = 0;
+    double priceHigh = 0;
+    RowScale rowScale = RowScale::Linear;
+    QVector<qint64> columnTimes;
+    QVector<float> longUsd;  // index column * rows + row
+    QVector<float> shortUsd; // same layout
+    // Predicted liquidations (levels consumed) of the bars opening in range, per bar and bin.
+    QVector<HeatmapHistory::ConsumedCell> predicted;
+    double binStep = 0;
+
+    qsizetype index(int column, int row) const { return qsizetype(column) * rows + row; }
+    double rowEdge(int r) const // r in [0, rows]
+    {
+        return rowScale == RowScale::Log ? priceLow * std::pow(priceHigh / priceLow, double(r) / rows)
+                                         : priceLow + (priceHigh - priceLow) * r / rows;
+    }
+};

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <optional>
+
+// Parameters of the RLH-1 predicted liquidation heatmap (research/models.md §1.6). Plain
+// data: copyable, comparable, serialisable to a JSON object so the GUI can keep user presets
+// in QSettings. Presets: "all_leverage" (the reference defaults) and "high_leverage"
+// (only the ≥ 25x tiers, weights renormalised).
+struct HeatmapParams
+{
+    struct Tier
+    {
+        double leverage = 10;
+        double weight = 1;
+        friend bool operator==(const Tier &, const Tier &) = default;
+    };
+    // A position-size class: positions of this notional (USDT) get this bracket's MMR/cum.
+    struct SizeClass
+    {
+        double notional = 10'000;
+        double weight = 1;
+        friend bool operator==(const SizeClass &, const SizeClass &) = default;
+    };
+    // How forced closes are added back to the OI change: Auto uses the stored liquidation tape
+    // when the store has one (else the model's own consumption), Model always uses the model's.
+    enum class LiquidationAdjust { Auto, Model };
+
+    QString name = QStringLiteral("all_leverage");
+    QVector<Tier> tiers = {{5, 0.15}, {10, 0.30}, {25, 0.25}, {50, 0.20}, {100, 0.10}};
+    QVector<SizeClass> sizes = {{10'000, 1}}; // tier-1 bracket (0.4 %, cum 0) by default
+    double binStep = 0.001;           // log-price bin width (0.1 %), the LogPriceGrid step
+    int subEntries = 5;               // entries spread uniformly over the bar's range; 1 = VWAP only
+    double feeBuffer = 0.0005;        // b in LP = E(1 − 1/λ + b …)
+    bool fundingErosion = true;
+    double decayHalfLifeHours = 0;    // 0 = no decay
+    double lookbackHours = 168;       // cohorts older than this are dropped (hourly sweep)
+    double maxDistance = 0.5;         // levels farther than this fraction from price are dropped
+    double levelResolution = 0.0001;  // same-hour, same-tier levels closer than this merge; 0 = never
+    bool consumeOnMark = true;        // mark high/low (false: last-price high/low)
+    double passiveShare = 0;          // κ_passive: passive opposite side at passiveLeverage
+    double passiveLeverage = 3;
+    LiquidationAdjust liquidationAdjust = LiquidationAdjust::Auto;
+    bool seedInitialOpenInterest = true; // open interest before the first bar is placed at its price
+
+    friend bool operator==(const HeatmapParams &, const HeatmapParams &) = default;
+
+    // Empty when usable, else what is wrong ("tiers[2].weight must be > 0, got -1").
+    QString validate() const;
+
+    QByteArray toJson() const; // compact JSON object
+    // Keys may be missing (defaults apply); wrong types or values give an error message.
+    static std::optional<HeatmapParams> fromJson(const QByteArray &json, QString *error = nullptr);
+
+    static QStringList presetNames();
+    static std::optional<HeatmapParams> preset(const QString &name);
+
+    // Plain-language "About this model" text for the UI: how the map is computed with these
+    // parameters, what it assumes, and what it cannot know (models.md §1.7).
+    QString aboutText() const;
+};
+Q_DECLARE_METATYPE(HeatmapParams)
