@@ -1,5 +1,7 @@
 #include "analyzecommand.h"
 
+#include "analysis/heatmapparams.h"
+#include "analysis/heatmapservice.h"
 #include "analysis/rangeanalysis.h"
 #include "clisupport.h"
 #include "storage/marketstore.h"
@@ -21,17 +23,24 @@ int AnalyzeCommand::run(const QStringList &args)
         {QStringLiteral("to"), QStringLiteral("End, exclusive."), QStringLiteral("time")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument (default: the only one)."), QStringLiteral("symbol")},
         {QStringLiteral("json"), QStringLiteral("Print one JSON object.")},
+        {QStringLiteral("preset"), QStringLiteral("Heatmap preset for the hot zones consumed."), QStringLiteral("name"), QStringLiteral("all_leverage")},
     });
     parse(p, args);
     const QString path = dbPath(p);
     if (!p.isSet(QStringLiteral("from")) || !p.isSet(QStringLiteral("to")))
         usage(QStringLiteral("--from and --to are required"));
     const TimeRange range = resolveRange(p, {});
+    const auto params = HeatmapParams::preset(p.value(QStringLiteral("preset")));
+    if (!params)
+        usage(QStringLiteral("--preset: '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
 
     try {
         auto reader = MarketStore::openExisting(path).reader();
         const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
-        const RangeAnalysis::Result r = RangeAnalysis(*reader).analyze(instrument, range);
+        HeatmapService heatmap(path);
+        RangeAnalysis analysis(*reader);
+        analysis.setHeatmap(&heatmap, &*params);
+        const RangeAnalysis::Result r = analysis.analyze(instrument, range);
         QTextStream out(stdout);
         if (p.isSet(QStringLiteral("json"))) {
             out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact) << '\n';
@@ -60,7 +69,8 @@ int AnalyzeCommand::run(const QStringList &args)
                                                  .arg(r.shortLiqUsd, 0, 'f', 0)
                                                  .arg(r.shortLiqCount)
                                                  .arg(r.largestLiqUsd, 0, 'f', 0));
-        line(QStringLiteral("zones consumed"), r.zonesConsumed ? QString::number(*r.zonesConsumed) : QStringLiteral("n/a (no heatmap)"));
+        line(QStringLiteral("zones consumed"), r.zonesConsumed ? QStringLiteral("%1 ($%2)").arg(*r.zonesConsumed).arg(r.zonesConsumedUsd, 0, 'f', 0)
+                                                               : QStringLiteral("n/a (no heatmap)"));
         line(QStringLiteral("verdict"), RangeAnalysis::verdictName(r.verdict));
         for (const QString &reason : r.reasons)
             out << "  - " << reason << '\n';

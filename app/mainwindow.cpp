@@ -3,6 +3,9 @@
 #include "aboutdialog.h"
 #include "comparepanel.h"
 #include "exportactions.h"
+#include "heatmapcontrols.h"
+#include "heatmapmodel.h"
+#include "rangeanalysismodel.h"
 #include "importcontroller.h"
 #include "domain/timeformat.h"
 #include "rangeanalysispanel.h"
@@ -61,6 +64,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_model(new MarketWindowModel(options.dbPath, m_sync, this))
     , m_data(new DataThread(options.dbPath, this))
 {
+    m_heatmap = new HeatmapModel(options.dbPath, this);
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/perpscope.svg")));
     setDockOptions(AllowNestedDocks | AllowTabbedDocks | AnimatedDocks | GroupedDragging);
@@ -77,6 +81,11 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     resize(1500, 950);
 
     connect(m_data, &DataThread::appended, m_model, &MarketWindowModel::onAppended);
+    connect(m_data, &DataThread::appended, m_heatmap, &HeatmapModel::onAppended);
+    connect(m_heatmap, &HeatmapModel::progress, this, [this](double fraction, const QString &what) {
+        showProgress(qint64(fraction * 1000), fraction < 1 ? 1000 : 0, what);
+    });
+    connect(m_heatmap, &HeatmapModel::failed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     connect(m_data, &DataThread::appended, this, &MainWindow::onAppended);
     connect(m_data, &DataThread::sourceStatus, this, [this](const QString &s) { m_stateLabel->setText(s); });
     connect(m_data, &DataThread::progress, this, &MainWindow::showProgress);
@@ -107,8 +116,9 @@ MainWindow::~MainWindow()
 
 void MainWindow::buildPanes()
 {
-    m_panes = {new PricePane(m_sync, m_model), new FundingPane(m_sync, m_model), new OpenInterestPane(m_sync, m_model),
-               new LiquidationsPane(m_sync, m_model)};
+    auto *liquidations = new LiquidationsPane(m_sync, m_model);
+    liquidations->setHeatmapModel(m_heatmap);
+    m_panes = {new PricePane(m_sync, m_model), new FundingPane(m_sync, m_model), new OpenInterestPane(m_sync, m_model), liquidations};
     const QStringList names = {QStringLiteral("dock.price"), QStringLiteral("dock.funding"), QStringLiteral("dock.oi"),
                                QStringLiteral("dock.liquidations")};
     QDockWidget *previous = nullptr;
@@ -120,6 +130,9 @@ void MainWindow::buildPanes()
     }
     m_tape = new LiquidationTape(m_model, m_sync);
     m_analysis = new RangeAnalysisPanel(m_options.dbPath, m_sync, m_model);
+    m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params());
+    connect(m_heatmap, &HeatmapModel::paramsChanged, this,
+            [this] { m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params()); });
     m_compare = new ComparePanel;
     QDockWidget *analysisDock = nullptr;
     for (const auto &[widget, name, title] : {std::tuple<QWidget *, QString, QString>{m_analysis, QStringLiteral("dock.analysis"), tr("Range analysis")},
@@ -282,6 +295,9 @@ void MainWindow::buildActions()
     });
     usd->setCheckable(true);
     view->addSeparator();
+    m_heatmapControls = new HeatmapControls(m_heatmap, qobject_cast<LiquidationsPane *>(pane(QStringLiteral("dock.liquidations"))), this);
+    m_heatmapControls->addTo(bar, view->addMenu(tr("Heatmap")));
+    view->addSeparator();
     for (QDockWidget *d : m_docks)
         view->addAction(d->toggleViewAction());
 
@@ -325,6 +341,7 @@ void MainWindow::setupImport()
     m_import = new ImportController(m_options.dbPath, this, this);
     connect(this, &MainWindow::importRequested, m_import, &ImportController::import);
     connect(m_import, &ImportController::appended, m_model, &MarketWindowModel::onAppended);
+    connect(m_import, &ImportController::appended, m_heatmap, &HeatmapModel::onAppended);
     connect(m_import, &ImportController::appended, this, &MainWindow::onAppended);
     connect(m_import, &ImportController::message, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     connect(m_import, &ImportController::progress, this, &MainWindow::showProgress);
@@ -532,6 +549,7 @@ void MainWindow::restoreSettings()
         m_sync->setFollowLatest(s.value(QStringLiteral("view/follow"), true).toBool());
         m_sync->setVisibleRange(r);
     }
+    m_heatmapControls->restore();
     const int tf = s.value(QStringLiteral("view/timeframe"), 0).toInt();
     m_timeframeBox->setCurrentIndex(std::max(0, m_timeframeBox->findData(tf)));
     onTimeframePicked(m_timeframeBox->currentIndex());

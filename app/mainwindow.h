@@ -9,6 +9,7 @@
 
 class ChartPane;
 class ComparePanel;
+class HeatmapModel;
 class RangeAnalysisPanel;
 class DataThread;
 class LiquidationTape;
@@ -45,6 +46,7 @@ public:
     const QString &dbPath() const { return m_options.dbPath; }
     QList<QDockWidget *> docks() const { return m_docks; }
     MarketWindowModel *marketModel() const { return m_model; }
+    HeatmapModel *heatmapModel() const { return m_heatmap; }
     DataThread *dataThread() const { return m_data; }
     QList<ChartPane *> panes() const { return m_panes; }
     ChartPane *pane(const QString &objectName) const;
@@ -111,6 +113,8 @@ private:
     QAction *m_rangeToolAction = nullptr;
     class ExportActions *m_exports = nullptr;
     class ImportController *m_import = nullptr;
+    class HeatmapModel *m_heatmap = nullptr;
+    class HeatmapControls *m_heatmapControls = nullptr;
     QByteArray m_defaultState;
     QByteArray m_savedState;
     bool m_restoredLayout = false;

@@ -12,6 +12,12 @@ RangeAnalysisModel::RangeAnalysisModel(const QString &dbPath, QObject *parent)
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &RangeAnalysisModel::onDone);
 }
 
+void RangeAnalysisModel::setHeatmap(std::shared_ptr<HeatmapService> service, const HeatmapParams &params)
+{
+    m_heatmap = std::move(service);
+    m_heatmapParams = params;
+}
+
 void RangeAnalysisModel::analyze(const Instrument &instrument, TimeRange range)
 {
     ++m_generation;
@@ -29,15 +35,22 @@ void RangeAnalysisModel::analyze(const Instrument &instrument, TimeRange range)
 void RangeAnalysisModel::start(const Instrument &instrument, TimeRange range, quint64 generation)
 {
     const QString path = m_dbPath;
-    m_watcher.setFuture(QtConcurrent::run([path, instrument, range, generation] {
+    const auto heatmap = m_heatmap;
+    const HeatmapParams params = m_heatmapParams;
+    m_watcher.setFuture(QtConcurrent::run([path, instrument, range, generation, heatmap, params] {
         Outcome o;
         o.generation = generation;
         try {
             StoreReader reader(path);
-            o.result = RangeAnalysis(reader).analyze(instrument, range);
+            RangeAnalysis analysis(reader);
+            if (heatmap)
+                analysis.setHeatmap(heatmap.get(), &params);
+            o.result = analysis.analyze(instrument, range);
         } catch (const StoreError &e) {
             o.error = e.message();
         } catch (const RangeAnalysis::Error &e) {
+            o.error = QString::fromStdString(e.what());
+        } catch (const std::exception &e) {
             o.error = QString::fromStdString(e.what());
         }
         return o;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "analysis/heatmapparams.h"
 #include "analysis/rangeanalysis.h"
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <memory>
 
 // Runs RangeAnalysis off the GUI thread (its own reader connection per run) and hands back
 // the newest request's result; a result for a range that has since changed is dropped.
@@ -13,6 +15,9 @@ class RangeAnalysisModel : public QObject
 public:
     explicit RangeAnalysisModel(const QString &dbPath, QObject *parent = nullptr);
 
+    // Hot zones consumed come from this heatmap (shared with the panes); without one the
+    // analysis leaves them out.
+    void setHeatmap(std::shared_ptr<HeatmapService> service, const HeatmapParams &params);
     void analyze(const Instrument &instrument, TimeRange range);
     void clear();
     bool isBusy() const { return m_watcher.isRunning(); }
@@ -35,6 +40,8 @@ private:
     void start(const Instrument &instrument, TimeRange range, quint64 generation);
 
     QString m_dbPath;
+    std::shared_ptr<HeatmapService> m_heatmap;
+    HeatmapParams m_heatmapParams;
     quint64 m_generation = 0;
     QFutureWatcher<Outcome> m_watcher;
     std::optional<RangeAnalysis::Result> m_result;

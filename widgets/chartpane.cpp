@@ -17,6 +17,18 @@ namespace {
 const QString cursorLayer = QStringLiteral("cursor");
 }
 
+const QString &ChartPane::cursorLayerName()
+{
+    return cursorLayer;
+}
+
+std::optional<double> ChartPane::hoverValue() const
+{
+    if (!m_hoverY)
+        return std::nullopt;
+    return m_plot->yAxis2->pixelToCoord(*m_hoverY);
+}
+
 ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *model, QWidget *parent)
     : QWidget(parent)
     , m_title(title)
@@ -186,6 +198,7 @@ void ChartPane::applyVisibleRange()
     fitValueAxis();
     if (!m_sync->cursor())
         updateHeader();
+    viewChanged();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -205,6 +218,7 @@ void ChartPane::onWindowChanged()
     refill(window());
     fitValueAxis();
     updateHeader();
+    viewChanged();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -229,6 +243,7 @@ void ChartPane::onCursorChanged(std::optional<qint64> t, const QObject *origin)
         m_valueTag->position->setCoords(1.0, v);
         m_valueTag->setText(valueLabel(v));
     }
+    cursorMoved(t);
     updateHeader();
     m_plot->layer(cursorLayer)->replot();
 }
@@ -414,6 +429,7 @@ void ChartPane::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     emit plotWidthChanged(plotWidth());
+    viewChanged();
 }
 
 void ChartPane::paintSnapshot(QCPPainter *painter, const QPoint &origin)

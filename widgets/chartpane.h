@@ -62,6 +62,13 @@ protected:
     // Header read-outs at t (nullopt: at the latest data in view).
     virtual void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const = 0;
     virtual void themeChanged() {}
+    // The view (range, size or value axis) changed: panes that fetch more data ask now.
+    virtual void viewChanged() {}
+    // The shared cursor moved (nullopt: left the charts); items on the cursor layer update.
+    virtual void cursorMoved(std::optional<qint64> t) { Q_UNUSED(t); }
+    // The value under the mouse, when the mouse is over this pane.
+    std::optional<double> hoverValue() const;
+    static const QString &cursorLayerName();
     // Secondary axes (volume, OI delta) follow the visible keys too.
     virtual void fitExtraAxes(const QCPRange &keys) { Q_UNUSED(keys); }
     // Text on the cursor's value tag for a value-axis coordinate.
@@ -116,6 +123,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
     TimeSync *sync() const { return m_sync; }
+    void updateHeader();
 
 private:
     void applyVisibleRange();
@@ -129,7 +137,6 @@ private:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
-    void updateHeader();
     void applyThemeToItems();
     void applyBaseTheme();
 

@@ -2,6 +2,11 @@
 
 #include "bubbleplottable.h"
 #include "displayformat.h"
+#include "heatmaplayer.h"
+#include "heatmapmodel.h"
+#include "liquidationmapoverlay.h"
+#include "marketwindowmodel.h"
+#include "timesync.h"
 
 #include <qcustomplot.h>
 
@@ -11,15 +16,100 @@ LiquidationsPane::LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWi
     : ChartPane(tr("Liquidations"), sync, model, parent)
 {
     QCustomPlot *p = plot();
+    // Drawing order: heatmap, then the price path, then the prints on top.
+    m_heat = std::make_unique<HeatmapLayer>(p->xAxis, p->yAxis2);
     m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_bubbles = new BubblePlottable(p->xAxis, p->yAxis2);
+    m_mapOverlay = new LiquidationMapOverlay(p, p->yAxis2, cursorLayerName());
+    // Views change in bursts (wheel, drag): ask for a new heatmap once they settle.
+    m_heatDebounce.setSingleShot(true);
+    m_heatDebounce.setInterval(120);
+    connect(&m_heatDebounce, &QTimer::timeout, this, &LiquidationsPane::requestHeatmap);
     themeChanged();
+}
+
+LiquidationsPane::~LiquidationsPane() = default;
+
+void LiquidationsPane::setHeatmapModel(HeatmapModel *heatmap)
+{
+    m_heatmapModel = heatmap;
+    if (!heatmap)
+        return;
+    connect(heatmap, &HeatmapModel::gridReady, this, &LiquidationsPane::onGrid);
+    connect(heatmap, &HeatmapModel::mapReady, this, &LiquidationsPane::onMap);
+    connect(heatmap, &HeatmapModel::paramsChanged, this, [this] {
+        m_heat->setGrid(nullptr);
+        m_mapOverlay->setMap(std::nullopt);
+        requestHeatmap();
+    });
+    requestHeatmap();
+}
+
+void LiquidationsPane::setShowHeatmap(bool on)
+{
+    m_showHeatmap = on;
+    m_heat->setVisible(on);
+    if (on)
+        requestHeatmap();
+    updateHeader();
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LiquidationsPane::setShowLiquidationMap(bool on)
+{
+    m_showMap = on;
+    m_mapOverlay->setVisible(on);
+    plot()->layer(cursorLayerName())->replot();
+}
+
+void LiquidationsPane::viewChanged()
+{
+    if (m_heatmapModel && m_showHeatmap)
+        m_heatDebounce.start();
+}
+
+void LiquidationsPane::requestHeatmap()
+{
+    if (!m_heatmapModel || !m_showHeatmap || !window().instrument.isValid())
+        return;
+    const TimeRange view = sync()->visibleRange();
+    const QCPRange prices = plot()->yAxis2->range();
+    // About one cell per two pixels: finer adds nothing the eye can see.
+    const int columns = std::clamp(plotWidth() / 2, 50, 1000);
+    const int rows = std::clamp(plot()->axisRect()->height() / 2, 40, 400);
+    m_heatmapModel->requestGrid({window().instrument, view, columns, rows, prices.lower, prices.upper});
+    if (!sync()->cursor())
+        m_heatmapModel->requestMap(window().instrument, std::min(view.to, window().extent.to) - 1);
+}
+
+void LiquidationsPane::onGrid()
+{
+    const auto &grid = m_heatmapModel->grid();
+    if (!grid || grid->range.span() <= 0 || (grid->columnTimes.isEmpty()))
+        return;
+    m_heat->setGrid(grid);
+    updateHeader();
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LiquidationsPane::onMap()
+{
+    m_mapOverlay->setMap(m_heatmapModel->map());
+    plot()->layer(cursorLayerName())->replot();
+}
+
+void LiquidationsPane::cursorMoved(std::optional<qint64> t)
+{
+    if (m_heatmapModel && m_showMap && window().instrument.isValid())
+        m_heatmapModel->requestMap(window().instrument, t ? *t : std::min(sync()->visibleRange().to, window().extent.to) - 1);
 }
 
 void LiquidationsPane::themeChanged()
 {
     const ChartTheme &t = theme();
-    m_price->setPen(QPen(t.mutedText, 1.2));
+    m_heat->setTheme(t);
+    m_mapOverlay->setColors(t.longLiq, t.shortLiq, t.text);
+    m_price->setPen(QPen(t.kind == ChartTheme::Kind::Dark ? QColor(0xe0, 0xe3, 0xeb) : QColor(0x30, 0x34, 0x40), 1.3));
     m_bubbles->setOutline(t.background);
     refill(window());
 }
@@ -88,6 +178,15 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
         }
         field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
         field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, 14);
+    }
+    if (m_showHeatmap && m_heat->hasData()) {
+        const auto hover = hoverValue();
+        const auto cell = t && hover ? m_heat->cellAt(*t, *hover) : std::nullopt;
+        if (cell)
+            field(out, tr("Predicted here"), DisplayFormat::usd(cell->first + cell->second), th.text, 14);
+        else
+            field(out, tr("Heat"), DisplayFormat::usd(m_heat->legendLowUsd()) + QStringLiteral(" … ") + DisplayFormat::usd(m_heat->legendHighUsd()),
+                  th.text, 14);
     }
     if (w.liquidationFeed == QLatin1String("throttled"))
         text(out, tr("· exchange feed: at most 1 print/s, a lower bound"), th.mutedText);

@@ -2,19 +2,35 @@
 
 #include "chartpane.h"
 
+#include <QTimer>
+
 class BubblePlottable;
+class HeatmapLayer;
+class HeatmapModel;
+class LiquidationMapOverlay;
 class QCPGraph;
 
 // Realized liquidations as bubbles at their average price per bar, sized by notional (area
-// ~ USD) and coloured by side, over the price path. The predicted heatmap is drawn under
-// both (a colour map on the same price axis) once the model provides it.
+// ~ USD) and coloured by side, over the price path, over the predicted liquidation heatmap
+// (a colour map on the same price axis), with the liquidation map at the cursor time drawn
+// along the right edge.
 class LiquidationsPane : public ChartPane
 {
     Q_OBJECT
 public:
     LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWidget *parent = nullptr);
+    ~LiquidationsPane() override;
+
+    // The heatmap source (nullptr: bubbles and price only).
+    void setHeatmapModel(HeatmapModel *heatmap);
+    void setShowHeatmap(bool on);
+    void setShowLiquidationMap(bool on);
+    bool showHeatmap() const { return m_showHeatmap; }
+    bool showLiquidationMap() const { return m_showMap; }
 
     const BubblePlottable *bubbles() const { return m_bubbles; }
+    const HeatmapLayer *heatmap() const { return m_heat.get(); }
+    const LiquidationMapOverlay *liquidationMap() const { return m_mapOverlay; }
 
 protected:
     void refill(const MarketWindow &window) override;
@@ -22,8 +38,20 @@ protected:
     void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
     void themeChanged() override;
+    void viewChanged() override;
+    void cursorMoved(std::optional<qint64> t) override;
 
 private:
+    void requestHeatmap();
+    void onGrid();
+    void onMap();
+
     QCPGraph *m_price;
     BubblePlottable *m_bubbles;
+    std::unique_ptr<HeatmapLayer> m_heat;
+    LiquidationMapOverlay *m_mapOverlay;
+    HeatmapModel *m_heatmapModel = nullptr;
+    bool m_showHeatmap = true;
+    bool m_showMap = true;
+    QTimer m_heatDebounce;
 };

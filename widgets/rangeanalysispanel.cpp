@@ -133,7 +133,7 @@ void RangeAnalysisPanel::show(const RangeAnalysis::Result &r)
     m_figures[QStringLiteral("Short liquidations")]->setText(QStringLiteral("%1  (%2)").arg(usd(r.shortLiqUsd)).arg(r.shortLiqCount));
     m_figures[QStringLiteral("Largest print")]->setText(usd(r.largestLiqUsd));
     m_figures[QStringLiteral("Zones consumed")]->setText(r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd))
-                                                                         : tr("n/a (no heatmap yet)"));
+                                                                         : tr("n/a (no heatmap)"));
 }
 
 void RangeAnalysisPanel::fitReasons()

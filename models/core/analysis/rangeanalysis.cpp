@@ -1,5 +1,6 @@
 #include "rangeanalysis.h"
 
+#include "analysis/heatmapservice.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "storage/storereader.h"
@@ -76,6 +77,12 @@ RangeAnalysis::RangeAnalysis(StoreReader &reader, Rules rules)
     : m_reader(reader)
     , m_rules(rules)
 {
+}
+
+void RangeAnalysis::setHeatmap(HeatmapService *service, const HeatmapParams *params)
+{
+    m_heatmap = service;
+    m_heatmapParams = params;
 }
 
 QString RangeAnalysis::verdictName(Verdict v)
@@ -201,7 +208,19 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
     r.fundingStart = fundingIn(range.from);
     r.fundingEnd = fundingIn(range.to - 1);
 
+    if (m_heatmap && m_heatmapParams) {
+        if (const auto zones = m_heatmap->zonesConsumed(instrument, range, *m_heatmapParams)) {
+            r.zonesConsumed = int(zones->size());
+            for (const HeatmapZone &z : *zones)
+                r.zonesConsumedUsd += z.notionalUsd;
+        }
+    }
     judge(r, m_rules);
+    if (r.zonesConsumed && *r.zonesConsumed > 0)
+        r.reasons << QStringLiteral("%1 predicted hot zone%2 consumed (%3 of predicted liquidations)")
+                         .arg(*r.zonesConsumed)
+                         .arg(*r.zonesConsumed == 1 ? QString() : QStringLiteral("s"))
+                         .arg(money(r.zonesConsumedUsd));
     return r;
 }
 

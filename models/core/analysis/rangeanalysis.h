@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
+class HeatmapService;
+struct HeatmapParams;
 class StoreReader;
 
 // What happened in a time range, in the terms a perp trader reads a move: price, realized
@@ -64,6 +66,8 @@ public:
 
     explicit RangeAnalysis(StoreReader &reader);
     RangeAnalysis(StoreReader &reader, Rules rules);
+    // With a heatmap, the result also says which predicted hot zones the range consumed.
+    void setHeatmap(HeatmapService *service, const HeatmapParams *params);
     Result analyze(const Instrument &instrument, TimeRange range) const;
 
     static QString verdictName(Verdict v); // flush, partial_flush, still_loaded, spot_led, quiet
@@ -75,4 +79,6 @@ public:
 private:
     StoreReader &m_reader;
     Rules m_rules;
+    HeatmapService *m_heatmap = nullptr;
+    const HeatmapParams *m_heatmapParams = nullptr;
 };

@@ -1,0 +1,139 @@
+#include "heatmapcontrols.h"
+
+#include "heatmapmodel.h"
+#include "heatmapparamsdialog.h"
+#include "liquidationspane.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QSettings>
+#include <QToolBar>
+
+namespace {
+const QString presetsKey = QStringLiteral("heatmap/userPresets");
+const QString currentKey = QStringLiteral("heatmap/preset");
+
+QString title(const QString &name)
+{
+    if (name == QLatin1String("all_leverage"))
+        return QObject::tr("All leverage");
+    if (name == QLatin1String("high_leverage"))
+        return QObject::tr("High leverage (≥25x)");
+    return name;
+}
+} // namespace
+
+HeatmapControls::HeatmapControls(HeatmapModel *model, LiquidationsPane *pane, QWidget *window)
+    : QObject(window)
+    , m_model(model)
+    , m_pane(pane)
+    , m_window(window)
+{
+}
+
+QList<HeatmapParams> HeatmapControls::allPresets()
+{
+    QList<HeatmapParams> all;
+    for (const QString &n : HeatmapParams::presetNames())
+        all << *HeatmapParams::preset(n);
+    const QStringList saved = QSettings().value(presetsKey).toStringList();
+    for (const QString &json : saved)
+        if (auto p = HeatmapParams::fromJson(json.toUtf8()); p && p->validate().isEmpty())
+            all << *p;
+    return all;
+}
+
+void HeatmapControls::fillPresets()
+{
+    const QString current = m_model->params().name;
+    m_presets->blockSignals(true);
+    m_presets->clear();
+    for (const HeatmapParams &p : allPresets())
+        m_presets->addItem(title(p.name), p.name);
+    m_presets->setCurrentIndex(std::max(0, m_presets->findData(current)));
+    m_presets->blockSignals(false);
+}
+
+void HeatmapControls::selectPreset(const QString &name)
+{
+    for (const HeatmapParams &p : allPresets())
+        if (p.name == name) {
+            m_model->setParams(p);
+            QSettings().setValue(currentKey, name);
+            if (m_presets)
+                m_presets->setCurrentIndex(std::max(0, m_presets->findData(name)));
+            return;
+        }
+}
+
+void HeatmapControls::restore()
+{
+    selectPreset(QSettings().value(currentKey, QStringLiteral("all_leverage")).toString());
+}
+
+void HeatmapControls::addTo(QToolBar *bar, QMenu *menu)
+{
+    bar->addWidget(new QLabel(tr("  Heatmap ")));
+    m_presets = new QComboBox(bar);
+    m_presets->setObjectName(QStringLiteral("heatmapPresetBox"));
+    m_presets->setToolTip(tr("Heatmap model preset"));
+    fillPresets();
+    connect(m_presets, &QComboBox::activated, this, [this](int i) { selectPreset(m_presets->itemData(i).toString()); });
+    bar->addWidget(m_presets);
+
+    auto *show = menu->addAction(tr("Predicted heatmap"));
+    show->setCheckable(true);
+    show->setChecked(m_pane->showHeatmap());
+    connect(show, &QAction::toggled, m_pane, &LiquidationsPane::setShowHeatmap);
+    auto *map = menu->addAction(tr("Liquidation map at the cursor"));
+    map->setCheckable(true);
+    map->setChecked(m_pane->showLiquidationMap());
+    connect(map, &QAction::toggled, m_pane, &LiquidationsPane::setShowLiquidationMap);
+    menu->addAction(tr("Heatmap model parameters…"), this, &HeatmapControls::editParams);
+    menu->addAction(tr("About this model…"), this, &HeatmapControls::showAbout);
+}
+
+void HeatmapControls::editParams()
+{
+    HeatmapParamsDialog dialog(m_model->params(), m_window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const HeatmapParams p = dialog.params();
+    QSettings s;
+    QStringList saved = s.value(presetsKey).toStringList();
+    // Replace a preset of the same name.
+    saved.erase(std::remove_if(saved.begin(), saved.end(),
+                               [&](const QString &json) {
+                                   const auto old = HeatmapParams::fromJson(json.toUtf8());
+                                   return old && old->name == p.name;
+                               }),
+                saved.end());
+    saved << QString::fromUtf8(p.toJson());
+    s.setValue(presetsKey, saved);
+    m_model->setParams(p);
+    s.setValue(currentKey, p.name);
+    fillPresets();
+}
+
+void HeatmapControls::showAbout()
+{
+    auto *dialog = new QDialog(m_window);
+    dialog->setObjectName(QStringLiteral("aboutHeatmapModel"));
+    dialog->setWindowTitle(tr("About this model"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto *layout = new QVBoxLayout(dialog);
+    auto *text = new QTextBrowser(dialog);
+    text->setPlainText(m_model->params().aboutText());
+    layout->addWidget(text);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog->resize(680, 560);
+    dialog->open();
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "analysis/heatmapparams.h"
+
+#include <QObject>
+
+class HeatmapModel;
+class LiquidationsPane;
+class QComboBox;
+class QMenu;
+class QToolBar;
+class QWidget;
+
+// The heatmap's controls: a preset picker (built-ins plus user presets kept in QSettings),
+// show/hide of the heatmap and of the liquidation map, the parameters dialog and the
+// "About this model" text.
+class HeatmapControls : public QObject
+{
+    Q_OBJECT
+public:
+    HeatmapControls(HeatmapModel *model, LiquidationsPane *pane, QWidget *window);
+
+    void addTo(QToolBar *bar, QMenu *menu);
+    QComboBox *presetBox() const { return m_presets; }
+    // Built-in and saved presets, by name.
+    static QList<HeatmapParams> allPresets();
+    void selectPreset(const QString &name);
+    void showAbout();
+    void restore(); // from QSettings
+
+private:
+    void fillPresets();
+    void editParams();
+
+    HeatmapModel *m_model;
+    LiquidationsPane *m_pane;
+    QWidget *m_window;
+    QComboBox *m_presets = nullptr;
+};
