@@ -1,0 +1,148 @@
+#include "analysis/heatmapparams.h"
+#include "heatmaplayer.h"
+#include "heatmapmodel.h"
+#include "liquidationmapoverlay.h"
+#include "liquidationspane.h"
+#include "mainwindow.h"
+#include "marketwindowmodel.h"
+#include "testutil.h"
+#include "timesync.h"
+
+#include <QComboBox>
+#include <QDialog>
+#include <QSettings>
+#include <QTextBrowser>
+#include <qcustomplot.h>
+
+// The predicted heatmap in the real window on a simulator database: drawn under the
+// prints, with the liquidation map at the cursor, switching presets recomputes it, and the
+// "About this model" text is there.
+class TestHeatmapPane : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    std::unique_ptr<MainWindow> m_w;
+
+    LiquidationsPane *pane() const { return qobject_cast<LiquidationsPane *>(m_w->pane(QStringLiteral("dock.liquidations"))); }
+
+private slots:
+    void initTestCase()
+    {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+        m_db = m_dir.filePath(QStringLiteral("sim.db"));
+        const auto r = TestUtil::runPerpscope({QStringLiteral("backfill"), QStringLiteral("--db"), m_db, QStringLiteral("--source"), QStringLiteral("sim"),
+                                               QStringLiteral("--days"), QStringLiteral("3"), QStringLiteral("--seed"), QStringLiteral("5"),
+                                               QStringLiteral("--end"), QStringLiteral("2026-01-04")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+    void init()
+    {
+        MainWindow::Options o;
+        o.dbPath = m_db;
+        o.startSource = false;
+        o.persistSettings = false;
+        o.instrument = QStringLiteral("SIM:BTCUSDT");
+        m_w = std::make_unique<MainWindow>(o);
+        m_w->resize(1400, 1000);
+        m_w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_w.get()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_w->marketModel()->hasData(), 10000);
+    }
+
+    void cleanup() { m_w.reset(); }
+
+    void heatmapIsDrawnUnderThePrints()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData(), 15000);
+        const auto &grid = pane()->heatmap()->grid();
+        // The grid covers the view and holds predicted notional.
+        QCOMPARE(grid->range, m_w->timeSync()->visibleRange());
+        double total = 0;
+        for (int i = 0; i < grid->longUsd.size(); ++i)
+            total += grid->longUsd[i] + grid->shortUsd[i];
+        QVERIFY(total > 0);
+        // Order: the colour map is drawn before (under) the price line and the bubbles.
+        QCustomPlot *plot = pane()->plot();
+        QCPColorMap *map = pane()->heatmap()->colorMap();
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (plot->plottable(i) != map)
+                QVERIFY(plot->plottable(i)->layer() != map->layer()
+                        || map->layer()->children().indexOf(plot->plottable(i)) > map->layer()->children().indexOf(map));
+        // The picture really has heat in it: viridis greens or yellows somewhere.
+        QTest::qWait(50);
+        plot->replot();
+        const QImage img = plot->grab().toImage();
+        int warm = 0;
+        const QRect r = plot->axisRect()->rect();
+        for (int y = r.top(); y < r.bottom(); y += 2)
+            for (int x = r.left(); x < r.right(); x += 2) {
+                const QColor c = img.pixelColor(x, y);
+                if (c.green() > 120 && c.blue() < 140 && c.red() < 230)
+                    ++warm;
+            }
+        QVERIFY2(warm > 20, qPrintable(QString::number(warm)));
+        QVERIFY(pane()->header()->text().contains(QLatin1String("Heat")));
+    }
+
+    void liquidationMapFollowsTheCursor()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->liquidationMap()->map().has_value(), 15000);
+        const qint64 before = pane()->liquidationMap()->map()->time;
+        const TimeRange v = m_w->timeSync()->visibleRange();
+        const QRect r = pane()->plot()->axisRect()->rect();
+        QTest::mouseMove(pane()->plot(), QPoint(r.left() + r.width() / 3, r.center().y()));
+        QTRY_VERIFY(pane()->liquidationMap()->map()->time < before);
+        const LiquidationMap &m = *pane()->liquidationMap()->map();
+        QVERIFY(m.time >= v.from);
+        QVERIFY(!m.longs.isEmpty() || !m.shorts.isEmpty());
+        // Cumulative from the price outwards.
+        for (int i = 1; i < m.longs.size(); ++i)
+            QVERIFY(m.longs[i].cumulativeUsd >= m.longs[i - 1].cumulativeUsd);
+        for (const auto &l : m.longs)
+            QVERIFY(l.priceHigh <= m.price * 1.0000001);
+    }
+
+    void switchingPresetRecomputes()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData(), 15000);
+        const auto first = pane()->heatmap()->grid();
+        auto *box = m_w->findChild<QComboBox *>(QStringLiteral("heatmapPresetBox"));
+        QVERIFY(box);
+        const int high = box->findData(QStringLiteral("high_leverage"));
+        QVERIFY(high >= 0);
+        box->setCurrentIndex(high);
+        emit box->activated(high);
+        QCOMPARE(m_w->heatmapModel()->params().name, QStringLiteral("high_leverage"));
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData() && pane()->heatmap()->grid() != first, 15000);
+        double a = 0, b = 0;
+        for (float v : first->longUsd)
+            a += v;
+        for (float v : pane()->heatmap()->grid()->longUsd)
+            b += v;
+        QVERIFY(a != b); // a different leverage mix puts the levels elsewhere
+        QCOMPARE(QSettings().value(QStringLiteral("heatmap/preset")).toString(), QStringLiteral("high_leverage"));
+    }
+
+    void aboutThisModel()
+    {
+        QAction *about = nullptr;
+        for (QAction *a : m_w->findChildren<QAction *>())
+            if (a->text() == QStringLiteral("About this model…"))
+                about = a;
+        QVERIFY(about);
+        about->trigger();
+        auto *dialog = m_w->findChild<QDialog *>(QStringLiteral("aboutHeatmapModel"));
+        QVERIFY(dialog);
+        const QString text = dialog->findChild<QTextBrowser *>()->toPlainText();
+        QVERIFY(text.contains(QLatin1String("model estimate")));
+        QVERIFY(text.contains(QLatin1String("leverage")));
+        dialog->close();
+    }
+};
+
+QTEST_MAIN(TestHeatmapPane)
+#include "tst_heatmappane.moc"
