@@ -3,6 +3,7 @@
 #include "aboutdialog.h"
 #include "comparepanel.h"
 #include "exportactions.h"
+#include "workspacesnapshot.h"
 #include "heatmapcontrols.h"
 #include "heatmapmodel.h"
 #include "rangeanalysismodel.h"
@@ -582,43 +583,5 @@ void MainWindow::applyOptionsOnly()
 
 SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
 {
-    SnapshotRenderer r(m_theme);
-    const Instrument i = m_model->instrument();
-    const TimeRange view = m_sync->visibleRange();
-    QStringList details;
-    if (!m_sourceDisplay.isEmpty())
-        details << m_sourceDisplay;
-    else if (i.isSimulated())
-        details << tr("Simulated market");
-    if (view.isValid())
-        details << TimeFormat::display(view.from) + QStringLiteral(" → ") + TimeFormat::display(view.to);
-    if (m_sync->selection().isValid())
-        details << tr("selected %1 → %2").arg(TimeFormat::display(m_sync->selection().from), TimeFormat::display(m_sync->selection().to));
-    details << tr("exported %1").arg(TimeFormat::display(QDateTime::currentMSecsSinceEpoch()));
-    QString title = QStringLiteral("Perpscope — ") + (i.isValid() ? i.key() : tr("no instrument"));
-    if (i.isSimulated())
-        title += tr(" (simulated)");
-    if (!paneName.isEmpty()) {
-        if (QDockWidget *d = dock(paneName))
-            title += QStringLiteral(" — ") + d->windowTitle();
-    }
-    r.setHeader(title, details);
-    // Docks as laid out in the window; floating ones are not part of the workspace picture.
-    QRect box;
-    QList<QPair<QWidget *, QRect>> items;
-    for (QDockWidget *d : m_docks) {
-        if (!paneName.isEmpty() && d->objectName() != paneName)
-            continue;
-        // Inactive tabs are parked off-window rather than hidden: skip what is not on screen.
-        if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
-            continue;
-        const QRect rect(d->widget()->mapTo(this, QPoint()), d->widget()->size());
-        if (!d->isFloating() && !rect.intersects(this->rect()))
-            continue;
-        items.push_back({d->widget(), rect});
-        box = box.united(rect);
-    }
-    for (const auto &[widget, rect] : items)
-        r.addItem(widget, rect.translated(-box.topLeft()));
-    return r;
+    return WorkspaceSnapshot::of(*this, paneName);
 }
