@@ -96,7 +96,7 @@ QString CommandLine::helpText()
         "       perpscope export image --db PATH --pane price|funding|oi|liquidations|workspace\n"
         "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
         "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
-        "       perpscope analyze --db PATH --from T --to T [--instrument I] [--json]\n"
+        "       perpscope analyze --db PATH --from T --to T [--instrument I] [--preset NAME] [--json]\n"
         "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "\n"

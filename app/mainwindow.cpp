@@ -98,6 +98,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     });
     connect(m_data, &DataThread::storeError, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     connect(m_model, &MarketWindowModel::instrumentsChanged, this, &MainWindow::onInstruments);
+    connect(m_model, &MarketWindowModel::windowChanged, this, &MainWindow::updateTitle);
     connect(m_model, &MarketWindowModel::loadFailed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     connect(m_sync, &TimeSync::followLatestChanged, m_followAction, &QAction::setChecked);
 
@@ -486,6 +487,8 @@ void MainWindow::onAppended()
 void MainWindow::updateTitle()
 {
     const Instrument i = m_model->instrument();
+    if (i.isValid())
+        m_simBadge->setVisible(i.isSimulated());
     QString title = QStringLiteral("Perpscope");
     if (i.isValid())
         title += QStringLiteral(" — ") + i.key() + (i.isSimulated() ? tr(" (simulated)") : QString());

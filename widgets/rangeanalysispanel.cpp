@@ -59,6 +59,12 @@ RangeAnalysisPanel::RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, Ma
     connect(m_csv, &QPushButton::clicked, this, &RangeAnalysisPanel::exportCsvRequested);
 
     connect(m_sync, &TimeSync::selectionChanged, this, &RangeAnalysisPanel::onSelection);
+    // A selection made before the instrument was known (or on another one) is analysed now.
+    connect(m_market, &MarketWindowModel::windowChanged, this, [this] {
+        const auto &p = m_chip->payload();
+        if (m_sync->selection().isValid() && (!p || p->instrument != m_market->instrument()))
+            onSelection(m_sync->selection());
+    });
     connect(m_analysis, &RangeAnalysisModel::finished, this, &RangeAnalysisPanel::show);
     connect(m_analysis, &RangeAnalysisModel::failed, this, [this](const QString &message) {
         m_verdict->setText(tr("Cannot analyse this range"));
