@@ -55,14 +55,7 @@ int main(int argc, char **argv)
     {
         out << "filling five years of 1m data...\n";
         out.flush();
-        SyntheticSource::Params p;
-        p.instrument = instrument;
-        p.startMs = t0;
-        p.minutes = bars;
-        SyntheticSource source(p);
-        auto w = MarketStore::open(db).writer();
-        for (qint64 done = 0; done < bars; done += 20'000)
-            w->commit(source.generate(20'000));
+        fillSynthetic(db, instrument, t0, bars);
     }
     auto reader = MarketStore::openExisting(db).reader();
     // Unaligned ends, as a mouse selection has.

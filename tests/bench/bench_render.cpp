@@ -53,14 +53,7 @@ int main(int argc, char **argv)
     {
         out << "filling " << bars << " 1m bars (5 years)...\n";
         out.flush();
-        SyntheticSource::Params p;
-        p.instrument = instrument;
-        p.startMs = t0;
-        p.minutes = bars;
-        SyntheticSource source(p);
-        auto w = MarketStore::open(db).writer();
-        for (qint64 done = 0; done < bars; done += 20'000)
-            w->commit(source.generate(20'000));
+        fillSynthetic(db, instrument, t0, bars);
     }
     const long rssBeforeWindow = peakRssKb();
 

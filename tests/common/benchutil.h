@@ -1,5 +1,9 @@
 #pragma once
 
+#include "sources/syntheticsource.h"
+#include "storage/marketstore.h"
+#include "storage/storewriter.h"
+
 #include <QFile>
 #include <QVector>
 
@@ -35,6 +39,20 @@ inline long peakRssKb()
         if (line.startsWith("VmHWM:"))
             return line.mid(6).trimmed().split(' ').first().toLong();
     return 0;
+}
+
+// Fills `db` with `bars` synthetic 1m bars (and their OI, funding, liquidations) from t0,
+// through the real writer: the five-year databases the GUI benchmarks browse.
+inline void fillSynthetic(const QString &db, const Instrument &instrument, qint64 t0, qint64 bars)
+{
+    SyntheticSource::Params p;
+    p.instrument = instrument;
+    p.startMs = t0;
+    p.minutes = bars;
+    SyntheticSource source(p);
+    auto w = MarketStore::open(db).writer();
+    for (qint64 done = 0; done < bars; done += 20'000)
+        w->commit(source.generate(20'000));
 }
 
 } // namespace BenchUtil
