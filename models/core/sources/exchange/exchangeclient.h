@@ -40,7 +40,7 @@ public:
 
     QString displayName() const override; // "Binance USDⓈ-M (live)"
     QList<Instrument> instruments() const override { return m_settings.instruments; }
-    QString liquidationFeed() const override { return m_adapter->liquidationFeed(); }
+    std::optional<CoverageQuality> liquidationCoverage() const override { return m_adapter->liquidationCoverage(); }
     QHash<QString, QString> metadata() const override;
 
     const ExchangeAdapter &adapter() const { return *m_adapter; }
