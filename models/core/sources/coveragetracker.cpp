@@ -16,6 +16,20 @@ CoverageTracker::CoverageTracker(DataKind kind, qint64 stepMs, double tolerance,
 {
 }
 
+QVector<TimeRange> CoverageTracker::runs(const QVector<qint64> &times, qint64 step, double tolerance)
+{
+    QVector<TimeRange> out;
+    for (qint64 ts : times) {
+        if (!out.isEmpty() && ts < out.back().to)
+            continue;
+        if (!out.isEmpty() && ts - (out.back().to - step) <= qint64(tolerance * double(step)))
+            out.back().to = ts + step;
+        else
+            out.push_back({ts, ts + step});
+    }
+    return out;
+}
+
 void CoverageTracker::add(qint64 ts)
 {
     if (!m_valid)

@@ -19,6 +19,10 @@ public:
     CoverageTracker() = default;
     CoverageTracker(DataKind kind, qint64 stepMs, double tolerance, CoverageQuality quality, QString origin);
 
+    // The stretches a sorted list of row times covers, split where rows are more than
+    // `tolerance` steps apart (for rows that arrive in pieces, out of order: REST pages).
+    static QVector<TimeRange> runs(const QVector<qint64> &sortedTimes, qint64 stepMs, double tolerance);
+
     bool isValid() const { return m_valid; }
     void add(qint64 ts);
     void takeInto(MarketBatch &batch);

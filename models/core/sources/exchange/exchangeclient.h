@@ -66,6 +66,8 @@ private:
     void onStreamConnected(bool resumed);
     void pollOpenInterest();
     void flush();
+    void coverListening(bool force);
+    void stopListening();
     void fail(const QString &reason, const QString &status);
     void setStatus(const QString &status);
     void shutDown();
@@ -83,5 +85,7 @@ private:
     int m_backfillTotal = 0; // estimate, for progress
     qint64 m_end = 0;
     qint64 m_malformed = 0;
+    qint64 m_listeningFrom = -1; // the stream's liquidations are covered from here (server clock)
+    qint64 m_lastMessageMs = -1;
     QString m_status;
 };
