@@ -17,6 +17,7 @@
 #include "rangeanalysismodel.h"
 #include "rangeanalysispanel.h"
 #include "rangechip.h"
+#include "rangemime.h"
 #include "sourcecontroller.h"
 #include "sources/datathread.h"
 #include "statuspanel.h"
@@ -32,6 +33,7 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QToolBar>
 
 namespace {
@@ -318,14 +320,69 @@ void MainWindow::openFiles(const QStringList &paths)
         emit importRequested(paths);
 }
 
+QDockWidget *MainWindow::dockTabAt(const QPoint &pos, QTabBar **bar, int *tab) const
+{
+    // The tab bars of tabbed docks are the main window's own children; their tab data is the
+    // dock they raise.
+    auto *tabs = qobject_cast<QTabBar *>(childAt(pos));
+    if (!tabs)
+        return nullptr;
+    const int index = tabs->tabAt(tabs->mapFrom(this, pos));
+    if (index < 0)
+        return nullptr;
+    const quintptr id = tabs->tabData(index).value<quintptr>();
+    for (QDockWidget *d : m_docks)
+        if (quintptr(d) == id) {
+            *bar = tabs;
+            *tab = index;
+            return d;
+        }
+    return nullptr;
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
+    // A range chip crossing the window: accepted here only so that its moves arrive (to
+    // switch dock tabs under it); where it can land is decided per position.
+    if (RangeMime::decode(event->mimeData())) {
+        event->accept();
+        return;
+    }
     if (!ImportController::localFiles(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (!RangeMime::decode(event->mimeData())) {
+        QMainWindow::dragMoveEvent(event);
+        return;
+    }
+    // Over a dock's tab the tab comes forward, so a range can reach Compare when it shares a
+    // dock area with Range analysis; dropping on the Compare tab itself adds the range.
+    QTabBar *bar = nullptr;
+    int tab = -1;
+    QDockWidget *d = dockTabAt(event->position().toPoint(), &bar, &tab);
+    if (d && bar->currentIndex() != tab)
+        bar->setCurrentIndex(tab);
+    if (d && d->widget() == m_compare)
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
 void MainWindow::dropEvent(QDropEvent *event)
 {
+    if (const auto payload = RangeMime::decode(event->mimeData())) {
+        QTabBar *bar = nullptr;
+        int tab = -1;
+        QDockWidget *d = dockTabAt(event->position().toPoint(), &bar, &tab);
+        if (d && d->widget() == m_compare) {
+            m_compare->addRange(*payload);
+            event->acceptProposedAction();
+        }
+        return; // a range is never a file to import, even though it carries its CSV as one
+    }
     const QStringList files = ImportController::localFiles(event->mimeData());
     if (files.isEmpty())
         return;

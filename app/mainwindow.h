@@ -18,6 +18,7 @@ class NavigationActions;
 class QAction;
 class QComboBox;
 class QDockWidget;
+class QTabBar;
 class QToolBar;
 class RangeAnalysisPanel;
 class SourceController;
@@ -91,6 +92,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
@@ -112,6 +114,8 @@ private:
     void applyDefaultSizes();
     void setShowMarkPrice(bool on);
     void setShowOiUsd(bool on);
+    // The dock whose tab is at pos (window coordinates), with its tab bar and index.
+    QDockWidget *dockTabAt(const QPoint &pos, QTabBar **bar, int *tab) const;
 
     Options m_options;
     ChartTheme m_theme;

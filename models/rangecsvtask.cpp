@@ -3,6 +3,7 @@
 #include "storage/rangecsvwriter.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
+#include "workpool.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -36,7 +37,7 @@ Result run(const RangeMime::Payload &payload, const QString &path, bool keepByte
 
 QFuture<Result> start(const RangeMime::Payload &payload, const QString &path, bool keepBytes)
 {
-    return QtConcurrent::run([payload, path, keepBytes] { return run(payload, path, keepBytes); });
+    return QtConcurrent::run(WorkPool::instance(), [payload, path, keepBytes] { return run(payload, path, keepBytes); });
 }
 
 } // namespace RangeCsvTask
