@@ -1,5 +1,7 @@
 #pragma once
 
+#include "candle.h"
+
 #include <QtGlobal>
 
 #include <cmath>
@@ -48,6 +50,14 @@ inline bool fundingRate(double v)
 inline bool time(qint64 ms)
 {
     return ms >= minTimeMs && ms < maxTimeMs;
+}
+
+// A bar any venue could print: prices in bounds and consistent (low <= open, close <= high),
+// volumes in bounds. (The importer checks more: taker buys and the bar's VWAP.)
+inline bool candle(const Candle &c)
+{
+    return price(c.open) && price(c.high) && price(c.low) && price(c.close) && c.low <= c.high && c.low <= c.open && c.low <= c.close
+        && c.high >= c.open && c.high >= c.close && size(c.volume) && size(c.takerBuyVolume) && notional(c.quoteVolume);
 }
 
 } // namespace Plausibility
