@@ -84,11 +84,12 @@ QString CommandLine::helpText()
 {
     return QStringLiteral(
         "Usage: perpscope [--db PATH] [--source sim|binance|synthetic|none] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
+        "                 [--source-option KEY=VALUE]...\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
         "                          [--param key=value]...   (simulator scenario parameters)\n"
-        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url)\n"
+        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url, ca_file, ...)\n"
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"

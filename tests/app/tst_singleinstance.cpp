@@ -182,23 +182,26 @@ private slots:
         const QString db = path(QStringLiteral("garbage.db"));
         auto first = startGui(guiArgs(db));
         QTRY_VERIFY_WITH_TIMEOUT(ownsALock(*first), 30000);
-        const QStringList before = QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files);
-
         // Whatever socket the primary listens on: send each one something that is not a
-        // hand-over (the other primaries of this test are gone, so only ours answers).
+        // hand-over (the other primaries of this test are gone, so only ours answers). The
+        // lock is written just before the socket listens: on a loaded machine the socket may
+        // not be there yet (a 2 s connect timeout and a single look once failed under load).
+        const auto sendGarbage = [this] {
+            int answered = 0;
+            for (const QString &name : QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files)) {
+                QLocalSocket s;
+                s.connectToServer(QDir(runtimeDir()).filePath(name));
+                if (!s.waitForConnected(30000)) // a stale socket of a killed primary refuses at once
+                    continue;
+                ++answered;
+                s.write("GET / HTTP/1.0\r\n\r\n");
+                s.waitForBytesWritten(30000);
+                s.waitForDisconnected(10000); // the primary drops it
+            }
+            return answered;
+        };
         int answered = 0;
-        for (const QString &name : before) {
-            QLocalSocket s;
-            s.connectToServer(QDir(runtimeDir()).filePath(name));
-            // A stale socket of a crashed primary refuses at once; ours may be slow to accept
-            // on a loaded machine (2 s once failed under load).
-            if (!s.waitForConnected(30000))
-                continue;
-            ++answered;
-            s.write("GET / HTTP/1.0\r\n\r\n");
-            s.waitForBytesWritten(30000);
-            s.waitForDisconnected(10000); // the primary drops it
-        }
+        QTRY_VERIFY_WITH_TIMEOUT((answered = sendGarbage()) > 0, 30000);
         QCOMPARE(answered, 1);
         QTRY_VERIFY2_WITH_TIMEOUT(first->err.contains(QLatin1String("not a Perpscope hand-over")), qPrintable(first->err), 30000);
 

@@ -155,6 +155,9 @@ public:
     }
     bool isDown() const { return !m_server->isListening(); }
     qint64 now() const { return QDateTime::currentMSecsSinceEpoch() + m_offset; }
+    // Moves the server's clock (it runs on at real speed from there), e.g. to keep it just
+    // after the minutes a test streams faster than real time.
+    void setNow(qint64 virtualNow) { m_offset = virtualNow - QDateTime::currentMSecsSinceEpoch(); }
     std::map<QString, Dataset> data; // by symbol
     QList<Fault> faults;
     QList<Logged> log;

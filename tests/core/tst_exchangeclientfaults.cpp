@@ -1,4 +1,5 @@
 #include "binancefixture.h"
+#include "faultloop.h"
 #include "faultvfs.h"
 #include "sources/datathread.h"
 #include "storage/marketstore.h"
@@ -90,6 +91,46 @@ private slots:
         stream(ws, first + 10 * minute);
         QTRY_COMPARE_WITH_TIMEOUT(stored(db, first + 11 * minute), expected(first + 11 * minute), 30'000);
         QCOMPARE(MarketStore::openExisting(db).reader()->count(m_instrument, DataKind::Candles), expected(first + 11 * minute).size());
+        QVERIFY(failed.isEmpty());
+        data.stopSource();
+        data.sync();
+    }
+
+    // The network dropped and restored at random moments, 20 times (PERPSCOPE_FAULT_ROUNDS),
+    // for random spans: after each outage the gap is filled; in the end the store holds every
+    // minute of the window exactly once.
+    void networkDropsAtRandomMoments()
+    {
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        FakeBinance::StreamServer ws;
+        const QString db = freshDb();
+        DataThread data(db);
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        data.setSource(client(rest.url(), ws.url(), days, true));
+        QTRY_VERIFY_WITH_TIMEOUT(ws.liveConnections() == 1, 30'000);
+        qint64 next = first;
+        int hung = 0;
+        for (int round = 0; round < FaultLoop::rounds(); ++round) {
+            for (qint64 k = FaultLoop::uniform(0, 2); k > 0; --k, next += minute)
+                stream(ws, next);
+            QTest::qWait(int(FaultLoop::uniform(0, 300)));
+            rest.setDown(true);
+            ws.setDown(true);
+            next += FaultLoop::uniform(0, 3) * minute; // minutes that pass unseen
+            QTest::qWait(int(FaultLoop::uniform(100, 2'500)));
+            rest.setDown(false);
+            ws.setDown(false);
+            if (!QTest::qWaitFor([&] { return ws.liveConnections() == 1; }, 30'000))
+                ++hung;
+        }
+        stream(ws, next);
+        next += minute;
+        QTRY_COMPARE_WITH_TIMEOUT(stored(db, next), expected(next), 60'000);
+        const qint64 lost = expected(next).size() - stored(db, next).size();
+        FaultLoop::report(QStringLiteral("network dropped and restored under a live source (random spans 0.1-2.5 s)"), FaultLoop::rounds(), lost,
+                          hung + int(failed.size()));
+        QCOMPARE(hung, 0);
         QVERIFY(failed.isEmpty());
         data.stopSource();
         data.sync();

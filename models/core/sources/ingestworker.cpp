@@ -87,8 +87,12 @@ void IngestWorker::setSource(DataSource *source)
         for (auto it = meta.cbegin(); it != meta.cend(); ++it)
             writer()->setMeta(it.key(), it.value());
     } catch (const StoreError &e) {
+        // The store refuses even the source's facts (read-only, full, foreign): the source
+        // never starts. Said once as an error, and as the end of the run for a command.
         emit storeError(e.message());
         dropSource();
+        emit storeFailed(e.message());
+        emit sourceFinished();
         return;
     }
     connect(source, &DataSource::batchReady, this, &IngestWorker::commit, Qt::DirectConnection);
