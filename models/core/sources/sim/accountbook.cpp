@@ -79,8 +79,9 @@ void AccountBook::applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots,
         a.cost += addQuote;
         a.lots += addLots;
         if (a.isolated) {
-            // The speculator brings the initial margin of what it adds.
-            const qint64 margin = std::llround(double(addQuote) * double(SimUnits::microPerTickLot) / a.leverage);
+            // The speculator brings the initial margin of what it adds, and its spare
+            // collateral with it.
+            const qint64 margin = std::llround(double(addQuote) * double(SimUnits::microPerTickLot) / a.leverage * (1.0 + a.marginBuffer));
             a.wallet += margin;
             m_deposits += margin;
         }
@@ -96,6 +97,14 @@ void AccountBook::applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots,
     if (a.lots == 0)
         a.cost = 0;
     setOi(before, a.lots);
+}
+
+void AccountBook::addMargin(quint32 id, qint64 micro)
+{
+    Account &a = m_accounts[id];
+    a.wallet += micro;
+    m_deposits += micro;
+    refreshLiquidation(id);
 }
 
 void AccountBook::refreshLiquidation(quint32 id)

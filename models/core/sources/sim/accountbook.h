@@ -25,9 +25,14 @@ public:
         qint64 cost = 0;     // tick-lots paid for the open position (>= 0)
         qint64 wallet = 0;   // µUSDT: isolated margin, or the cross wallet
         double leverage = 1; // isolated: initial margin = notional / leverage
+        double marginBuffer = 0; // spare collateral brought with every fill, x its initial margin (isolated)
         double liqPrice = 0; // key in a liquidation ladder, 0 = none
         double takeProfit = 0, stopLoss = 0; // trigger prices, 0 = none (kept by ExitBook)
         int restingTick = 0;                 // pending entry order, 0 = none
+        qint64 exitAt = 0;                   // the planned exit that counts (s; earlier plans are stale)
+        qint64 holdSeconds = 0;              // how long a resting entry is held once it fills
+        double marginCall = 0;               // mark level where the trader reacts, 0 = none
+        qint8 onMarginCall = 0;              // 0 ignores it, 1 adds margin, 2 cuts the position
         qint8 intent = 0;                    // side the speculator wants (+1 / -1)
         quint32 generation = 0;
         Kind kind = Kind::Noise;
@@ -62,6 +67,9 @@ public:
     // so an internal transfer at a fractional price stays exact). Isolated accounts deposit
     // the initial margin of what they add; fees go to the exchange.
     void applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots, double feeRate);
+    // The trader adds `micro` µUSDT of collateral to an isolated position (a margin call
+    // answered); refreshes its liquidation price.
+    void addMargin(quint32 id, qint64 micro);
     // Recomputes the liquidation price and its ladder entry (after fills or margin changes).
     void refreshLiquidation(quint32 id);
 

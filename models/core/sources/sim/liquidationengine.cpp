@@ -46,6 +46,9 @@ void LiquidationEngine::liquidate(quint32 id, double mark, qint64 now, qint64 ms
     if (!a.alive || a.lots == 0)
         return;
     const int side = a.side();
+    const double breachedUsd = mark * SimUnits::coins(qAbs(a.lots));
+    m_stats.byKindUsd[size_t(a.kind)] += breachedUsd;
+    m_stats.byLeverageUsd[int(std::lround(a.leverage))] += breachedUsd;
     const MarginBrackets &brackets = m_accounts.brackets();
     const int tier = brackets.indexAt(mark * SimUnits::coins(qAbs(a.lots)));
     if (tier >= 2) {
