@@ -208,19 +208,29 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
     r.fundingStart = fundingIn(range.from);
     r.fundingEnd = fundingIn(range.to - 1);
 
+    r.liquidationTapeComplete = m_reader.liquidationFeed(instrument) == QLatin1String("full");
     if (m_heatmap && m_heatmapParams) {
-        if (const auto zones = m_heatmap->zonesConsumed(instrument, range, *m_heatmapParams)) {
-            r.zonesConsumed = int(zones->size());
-            for (const HeatmapZone &z : *zones)
-                r.zonesConsumedUsd += z.notionalUsd;
+        if (auto c = m_heatmap->consumption(instrument, range, *m_heatmapParams); c && c->hasOpenInterest) {
+            r.consumption = std::move(c);
+            if (r.consumption->isKnown()) {
+                r.zonesConsumed = int(r.consumption->zones.size());
+                for (const HeatmapZone &z : std::as_const(r.consumption->zones))
+                    r.zonesConsumedUsd += z.notionalUsd;
+            }
         }
     }
     judge(r, m_rules);
-    if (r.zonesConsumed && *r.zonesConsumed > 0)
-        r.reasons << QStringLiteral("%1 predicted hot zone%2 consumed (%3 of predicted liquidations)")
-                         .arg(*r.zonesConsumed)
-                         .arg(*r.zonesConsumed == 1 ? QString() : QStringLiteral("s"))
-                         .arg(money(r.zonesConsumedUsd));
+    if (r.consumption && r.consumption->isKnown()) {
+        const HeatmapConsumption &c = *r.consumption;
+        QString reason = QStringLiteral("predicted liquidations consumed by the path: %1 longs, %2 shorts").arg(money(c.longUsd), money(c.shortUsd));
+        if (r.liquidationTapeComplete)
+            reason += QStringLiteral(" (realized %1 / %2)").arg(money(r.longLiqUsd), money(r.shortLiqUsd));
+        if (c.isPartial())
+            reason += QStringLiteral(", counted from %1 (heatmap warming up before)").arg(TimeFormat::iso(c.counted.from));
+        r.reasons << reason;
+    } else if (r.consumption) {
+        r.reasons << QStringLiteral("predicted heatmap still warming up (until %1): consumption not counted").arg(TimeFormat::iso(r.consumption->warmUntil));
+    }
     return r;
 }
 
@@ -322,7 +332,12 @@ QJsonObject RangeAnalysis::Result::toJson() const
     o[QStringLiteral("liq_count")] = liqCount();
     o[QStringLiteral("largest_liq_usd")] = largestLiqUsd;
     o[QStringLiteral("zones_consumed")] = zonesConsumed ? QJsonValue(*zonesConsumed) : QJsonValue();
-    o[QStringLiteral("zones_consumed_usd")] = zonesConsumedUsd;
+    o[QStringLiteral("zones_consumed_usd")] = zonesConsumed ? QJsonValue(zonesConsumedUsd) : QJsonValue();
+    if (consumption)
+        o[QStringLiteral("predicted_consumed")] = consumption->toJson(liquidationTapeComplete ? std::optional(longLiqUsd) : std::nullopt,
+                                                                     liquidationTapeComplete ? std::optional(shortLiqUsd) : std::nullopt);
+    else
+        o[QStringLiteral("predicted_consumed")] = QJsonValue();
     o[QStringLiteral("verdict")] = verdictName(verdict);
     o[QStringLiteral("reasons")] = QJsonArray::fromStringList(reasons);
     return o;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/heatmapconsumption.h"
 #include "domain/instrument.h"
 #include "domain/timerange.h"
 
@@ -48,8 +49,11 @@ public:
         int fundingSettlements = 0;
         double longLiqUsd = 0, shortLiqUsd = 0, largestLiqUsd = 0;
         int longLiqCount = 0, shortLiqCount = 0;
-        std::optional<int> zonesConsumed;       // predicted hot zones crossed (needs the heatmap)
+        std::optional<int> zonesConsumed;       // predicted hot zones crossed (needs the heatmap, after its warm-up)
         double zonesConsumedUsd = 0;
+        // Predicted liquidation notional the range's path consumed, per side (needs the heatmap).
+        std::optional<HeatmapConsumption> consumption;
+        bool liquidationTapeComplete = false; // the realized figures are the full tape, not a sample
         Verdict verdict = Verdict::Quiet;
         QStringList reasons;
 

@@ -4,15 +4,16 @@
 #include <QString>
 #include <optional>
 
-// The series kinds the store holds; appended() names one of them.
+// The series kinds the store holds; appended() names one of them. The values are stored
+// (coverage.kind): append new kinds, never renumber.
 enum class DataKind : int {
-    Candles,
-    MarkCandles,
-    Funding,
-    PredictedFunding,
-    OpenInterest,
-    Liquidations,
-    GroundTruth,
+    Candles = 0,
+    MarkCandles = 1,
+    Funding = 2,
+    PredictedFunding = 3,
+    OpenInterest = 4,
+    Liquidations = 5,
+    GroundTruth = 6,
 };
 
 namespace DataKinds {

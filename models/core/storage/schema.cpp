@@ -8,7 +8,7 @@ namespace {
 
 // One entry per schema version. Tables are WITHOUT ROWID and keyed (instrument, ..., ts):
 // a window query is one contiguous range scan of the clustered key.
-constexpr std::array<const char *, 3> migrations = {
+constexpr std::array<const char *, 4> migrations = {
     // v1: market series.
     R"sql(
 CREATE TABLE instruments(
@@ -62,6 +62,35 @@ CREATE TABLE liq_bars(
     long_n INTEGER NOT NULL, short_n INTEGER NOT NULL, largest_usd REAL NOT NULL,
     PRIMARY KEY(instrument, tf, ts)) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES('store.rebuild_derived_tiers', '1');
+)sql",
+    // v4: coverage, what each source covered of each series and how completely (kind =
+    // DataKind, quality = CoverageQuality: 1 sampled, 2 complete). No row means unknown.
+    // History stored before it is unknown, except simulated history (the simulator, the
+    // synthetic walk): one self-contained run, recorded completely over its 1m candles.
+    R"sql(
+CREATE TABLE coverage(
+    instrument INTEGER NOT NULL, kind INTEGER NOT NULL, quality INTEGER NOT NULL, resolution_ms INTEGER NOT NULL,
+    from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL, origin TEXT NOT NULL,
+    PRIMARY KEY(instrument, kind, quality, resolution_ms, from_ms)) WITHOUT ROWID;
+CREATE TEMP TABLE migrated_runs AS
+    SELECT i.id AS id, i.exchange AS exchange,
+           (SELECT ts FROM candles c WHERE c.instrument = i.id AND c.tf = 1 ORDER BY ts ASC LIMIT 1) AS a,
+           (SELECT ts FROM candles c WHERE c.instrument = i.id AND c.tf = 1 ORDER BY ts DESC LIMIT 1) + 60000 AS b
+    FROM instruments i WHERE i.exchange IN ('SIM', 'SYNTH');
+DELETE FROM migrated_runs WHERE a IS NULL;
+INSERT INTO coverage SELECT id, 0, 2, 60000, a, b, 'sim' FROM migrated_runs;
+INSERT INTO coverage SELECT id, 1, 2, 60000, a, b, 'sim' FROM migrated_runs r
+    WHERE EXISTS (SELECT 1 FROM mark_candles m WHERE m.instrument = r.id AND m.tf = 1);
+INSERT INTO coverage SELECT id, 2, 2, 3600000 * (SELECT interval_h FROM funding f WHERE f.instrument = r.id LIMIT 1), a, b, 'sim'
+    FROM migrated_runs r WHERE EXISTS (SELECT 1 FROM funding f WHERE f.instrument = r.id);
+INSERT INTO coverage SELECT id, 3, 2, CASE exchange WHEN 'SYNTH' THEN 300000 ELSE 60000 END, a, b, 'sim' FROM migrated_runs r
+    WHERE EXISTS (SELECT 1 FROM funding_predicted f WHERE f.instrument = r.id);
+INSERT INTO coverage SELECT id, 4, 2, 60000, a, b, 'sim' FROM migrated_runs r
+    WHERE EXISTS (SELECT 1 FROM open_interest o WHERE o.instrument = r.id);
+INSERT INTO coverage SELECT id, 5, 2, 0, a, b, 'sim' FROM migrated_runs;
+INSERT INTO coverage SELECT id, 6, 2, 3600000, a, b, 'sim' FROM migrated_runs r
+    WHERE EXISTS (SELECT 1 FROM ground_truth g WHERE g.instrument = r.id);
+DROP TABLE migrated_runs;
 )sql",
 };
 

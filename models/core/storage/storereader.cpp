@@ -236,16 +236,26 @@ TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
     const QString table = QString::fromLatin1(tableOf(kind));
     // Two index probes rather than MIN/MAX over a scan.
     qint64 first = 0, last = 0;
+    TimeRange rows;
     for (int pass = 0; pass < 2; ++pass) {
         const QString sql = QStringLiteral("SELECT ts FROM %1 WHERE %2 ORDER BY ts %3 LIMIT 1")
                                 .arg(table, where, pass == 0 ? QStringLiteral("ASC") : QStringLiteral("DESC"));
         SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
         st.bind(1, *id);
         if (!st.step())
-            return {};
+            break;
         (pass == 0 ? first : last) = st.int64(0);
+        if (pass == 1)
+            rows = {first, last + (isCandleKind(kind) ? Timeframes::minuteMs : 1)};
     }
-    return {first, last + (isCandleKind(kind) ? Timeframes::minuteMs : 1)};
+    if (!isCandleKind(kind))
+        return rows;
+    // Bars imported coarser than 1m (5m ... 1d klines) extend the history too.
+    auto st = m_db.reuse("SELECT MIN(from_ms), MAX(to_ms) FROM coverage WHERE instrument=? AND kind=? AND resolution_ms>60000");
+    st->bind(1, *id).bind(2, int(kind));
+    if (st->step() && !st->isNull(0))
+        rows = rows.united({st->int64(0), st->int64(1)});
+    return rows;
 }
 
 qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
@@ -258,6 +268,48 @@ qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
     SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
     st.bind(1, *id);
     return st.step() ? st.int64(0) : 0;
+}
+
+namespace {
+
+CoverageSpan coverageRow(const SqliteStatement &st, const Instrument &instrument)
+{
+    return {instrument, DataKind(st.int64(0)), {st.int64(3), st.int64(4)}, CoverageQuality(st.int64(1)), st.int64(2), st.text(5)};
+}
+
+} // namespace
+
+QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument)
+{
+    QVector<CoverageSpan> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    auto st = m_db.reuse("SELECT kind,quality,resolution_ms,from_ms,to_ms,origin FROM coverage WHERE instrument=? "
+                         "ORDER BY kind, from_ms, quality DESC, resolution_ms");
+    st->bind(1, *id);
+    while (st->step())
+        out.push_back(coverageRow(*st, instrument));
+    return out;
+}
+
+QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument, DataKind kind, TimeRange range)
+{
+    QVector<CoverageSpan> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    auto st = m_db.reuse("SELECT kind,quality,resolution_ms,from_ms,to_ms,origin FROM coverage "
+                         "WHERE instrument=? AND kind=? AND from_ms<? AND to_ms>? ORDER BY from_ms");
+    st->bind(1, *id).bind(2, int(kind)).bind(3, range.to).bind(4, range.from);
+    while (st->step())
+        out.push_back(coverageRow(*st, instrument));
+    return out;
+}
+
+CoverageSummary StoreReader::coverageSummary(const Instrument &instrument, DataKind kind, TimeRange range, qint64 maxResolutionMs)
+{
+    return Coverages::summarize(coverage(instrument, kind, range), kind, range, maxResolutionMs);
 }
 
 QString StoreReader::liquidationFeed(const Instrument &instrument)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/candle.h"
+#include "domain/coverage.h"
 #include "domain/datakind.h"
 #include "domain/fundingsample.h"
 #include "domain/groundtruthcell.h"
@@ -50,6 +51,13 @@ public:
     // [first ts, last ts + 1) of a series, or an invalid range when it is empty.
     TimeRange extent(const Instrument &instrument, DataKind kind);
     qint64 count(const Instrument &instrument, DataKind kind);
+
+    // Coverage: what the sources said they covered (stored spans, merged per kind, quality
+    // and resolution), and what that means for one kind over one range.
+    QVector<CoverageSpan> coverage(const Instrument &instrument);
+    QVector<CoverageSpan> coverage(const Instrument &instrument, DataKind kind, TimeRange range);
+    CoverageSummary coverageSummary(const Instrument &instrument, DataKind kind, TimeRange range,
+                                    qint64 maxResolutionMs = std::numeric_limits<qint64>::max());
 
     QString liquidationFeed(const Instrument &instrument);
     QString meta(const QString &key);

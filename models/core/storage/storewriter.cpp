@@ -2,6 +2,8 @@
 
 #include "candleaggregator.h"
 #include "candlerowwriter.h"
+#include "coarsetiers.h"
+#include "coveragewriter.h"
 #include "storeerror.h"
 
 #include <QDateTime>
@@ -28,11 +30,13 @@ bool isFiniteValue(double v)
     return std::isfinite(v);
 }
 
-QString checkCandles(const QVector<Candle> &bars, const char *what)
+QString checkCandles(const QVector<Candle> &bars, const char *what, Timeframe tf)
 {
     for (const Candle &c : bars) {
         if (c.ts % Timeframes::minuteMs != 0)
             return QStringLiteral("%1 bar at %2 is not on a minute boundary").arg(QLatin1String(what), iso(c.ts));
+        if (Timeframes::floor(tf, c.ts) != c.ts)
+            return QStringLiteral("%1 bar at %2 does not start a %3 bar").arg(QLatin1String(what), iso(c.ts), Timeframes::name(tf));
         if (!isFiniteValue(c.open) || !isFiniteValue(c.high) || !isFiniteValue(c.low) || !isFiniteValue(c.close) || !isFiniteValue(c.volume)
             || !isFiniteValue(c.quoteVolume) || !isFiniteValue(c.takerBuyVolume))
             return QStringLiteral("%1 bar at %2 has a non-numeric value").arg(QLatin1String(what), iso(c.ts));
@@ -72,10 +76,16 @@ struct StoreWriter::Statements
         , groundTruth(db.prepare("INSERT INTO ground_truth(instrument,ts,side,bin,notional) VALUES(?,?,?,?,?) "
                                  "ON CONFLICT(instrument,ts,side,bin) DO UPDATE SET notional=excluded.notional",
                                  true))
+        , coverage(db)
+        , coarse(db)
+        , coarseSpans(db.prepare("SELECT from_ms,to_ms,resolution_ms FROM coverage WHERE instrument=? AND kind=?", true))
     {
     }
     CandleRowWriter candle, mark;
     SqliteStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
+    CoverageWriter coverage;
+    CoarseTiers coarse;
+    SqliteStatement coarseSpans;
 };
 
 StoreWriter::StoreWriter(const QString &path)
@@ -91,11 +101,14 @@ QString StoreWriter::validate(const MarketBatch &batch)
 {
     if (!batch.instrument.isValid())
         return QStringLiteral("batch has no instrument");
-    QString err = checkCandles(batch.candles, "candle");
+    QString err = checkCandles(batch.candles, "candle", batch.candleTimeframe);
     if (err.isEmpty())
-        err = checkCandles(batch.markCandles, "mark price");
+        err = checkCandles(batch.markCandles, "mark price", batch.candleTimeframe);
     if (!err.isEmpty())
         return err;
+    for (const CoverageSpan &c : batch.coverage)
+        if (const QString e = CoverageWriter::check(c); !e.isEmpty())
+            return e;
     for (const auto *series : {&batch.funding, &batch.predictedFunding})
         for (const FundingSample &f : *series)
             if (!isFiniteValue(f.rate) || f.intervalHours <= 0)
@@ -141,9 +154,11 @@ void StoreWriter::dropTailsIfOthersWrote()
     // data_version changes only when another connection commits: then what this writer
     // remembers about the newest bars may be stale.
     const qint64 version = m_db.scalar("PRAGMA data_version");
-    if (version != m_dataVersion)
+    if (version != m_dataVersion) {
         for (CandleTail &t : m_tails)
             t.invalidate();
+        m_coarse.clear();
+    }
     m_dataVersion = version;
 }
 
@@ -171,6 +186,32 @@ CandleTail &StoreWriter::tailOf(qint64 id, bool mark)
     return tail;
 }
 
+const QVector<StoreWriter::CoarseSpan> &StoreWriter::coarseSpans(qint64 id, bool mark)
+{
+    const qint64 key = id * 2 + (mark ? 1 : 0);
+    if (auto it = m_coarse.constFind(key); it != m_coarse.constEnd())
+        return *it;
+    QVector<CoarseSpan> coarse;
+    QVector<TimeRange> minutes;
+    SqliteStatement &st = m_st->coarseSpans;
+    st.bind(1, id).bind(2, int(mark ? DataKind::MarkCandles : DataKind::Candles));
+    while (st.step()) {
+        const TimeRange r{st.int64(0), st.int64(1)};
+        if (st.int64(2) > Timeframes::minuteMs)
+            coarse.push_back({r, st.int64(2)});
+        else
+            minutes.push_back(r);
+    }
+    st.reset();
+    // Where 1m bars arrived later, the imported coarse bars were replaced by their minutes.
+    QVector<CoarseSpan> spans;
+    const QVector<TimeRange> fine = Coverages::unite(minutes);
+    for (const CoarseSpan &c : std::as_const(coarse))
+        for (const TimeRange &r : Coverages::holes(fine, c.range))
+            spans.push_back({r, c.resolutionMs});
+    return *m_coarse.insert(key, spans);
+}
+
 void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span)
 {
     const bool mark = qstrcmp(table, "mark_candles") == 0;
@@ -189,10 +230,16 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
     // batch holds every minute of the bucket, those are the batch's bars; in days after the
     // newest stored day, likewise (nothing else is there); in that newest day, the bars the
     // tail remembers overlaid with the batch; only older days are read back.
+    // Where coarser bars were imported (no 1m bars under them), a bucket the batch fills only
+    // in part adds up the tier below it instead of the 1m bars, so the imported part is not
+    // lost; a bucket of the imported tier itself keeps its imported bar.
+    const QVector<CoarseSpan> &coarse = coarseSpans(id, mark);
     QVector<Candle> stored;
     for (size_t t = 1; t < Timeframes::all.size(); ++t) {
         const Timeframe tf = Timeframes::all[t];
         const qint64 perBucket = Timeframes::minutes(tf);
+        if (!coarse.isEmpty())
+            upsert.flush(); // the tier below may be read back
         qsizetype i = 0;
         while (i < bars.size()) {
             const qint64 bucket = Timeframes::floor(tf, bars[i].ts);
@@ -202,7 +249,20 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
             const std::span<const Candle> fromBatch(bars.constData() + i, size_t(j - i));
             const qint64 day = Timeframes::floor(Timeframe::D1, bucket);
             std::span<const Candle> all = fromBatch;
-            if (j - i != perBucket && day <= tail.day()) {
+            const TimeRange bucketRange{bucket, bucket + Timeframes::ms(tf)};
+            qint64 coarseRes = 0; // finest imported resolution under this bucket
+            if (j - i != perBucket)
+                for (const CoarseSpan &c : coarse)
+                    if (c.range.intersects(bucketRange) && (coarseRes == 0 || c.resolutionMs < coarseRes))
+                        coarseRes = c.resolutionMs;
+            if (coarseRes == Timeframes::ms(tf)) {
+                i = j; // an imported bar of this very tier: more complete than the minutes under it
+                continue;
+            }
+            if (coarseRes > 0 && coarseRes < Timeframes::ms(tf)) {
+                stored = m_st->coarse.read(mark, id, *Timeframes::child(tf), bucketRange.from, bucketRange.to);
+                all = stored;
+            } else if (j - i != perBucket && day <= tail.day()) {
                 stored.clear();
                 if (day == tail.day()) {
                     const auto old = tail.bars(bucket, bucket + Timeframes::ms(tf));
@@ -254,8 +314,18 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         dropTailsIfOthersWrote();
         const qint64 id = instrumentId(batch.instrument);
         TimeRange candleSpan, markSpan;
-        writeCandles("candles", id, batch.candles, &candleSpan);
-        writeCandles("mark_candles", id, batch.markCandles, &markSpan);
+        QVector<TimeRange> coarseWritten[2]; // candles, mark
+        if (batch.candleTimeframe == Timeframe::M1) {
+            writeCandles("candles", id, batch.candles, &candleSpan);
+            writeCandles("mark_candles", id, batch.markCandles, &markSpan);
+        } else {
+            coarseWritten[0] = m_st->coarse.write(m_st->candle, false, id, batch.candleTimeframe, batch.candles);
+            coarseWritten[1] = m_st->coarse.write(m_st->mark, true, id, batch.candleTimeframe, batch.markCandles);
+            if (!coarseWritten[0].isEmpty())
+                candleSpan = {coarseWritten[0].front().from, coarseWritten[0].back().to};
+            if (!coarseWritten[1].isEmpty())
+                markSpan = {coarseWritten[1].front().from, coarseWritten[1].back().to};
+        }
         for (const FundingSample &f : batch.funding)
             m_st->funding.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours).exec();
         for (const FundingSample &f : batch.predictedFunding)
@@ -286,6 +356,24 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
             m_derived->rebuildLiquidations(id, times(batch.liquidations));
         for (const GroundTruthCell &g : batch.groundTruth)
             m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional).exec();
+        for (const CoverageSpan &c : batch.coverage) {
+            const bool own = !c.instrument.isValid() || c.instrument == batch.instrument;
+            const qint64 spanId = own ? id : instrumentId(c.instrument);
+            const bool candleKind = c.kind == DataKind::Candles || c.kind == DataKind::MarkCandles;
+            if (own && candleKind && batch.candleTimeframe != Timeframe::M1 && c.resolutionMs == Timeframes::ms(batch.candleTimeframe)) {
+                // Coarse bars held only where no finer bars were: the rest stays at its finer resolution.
+                for (const TimeRange &r : Coverages::clip(coarseWritten[c.kind == DataKind::MarkCandles ? 1 : 0], c.range)) {
+                    CoverageSpan part = c;
+                    part.range = r;
+                    m_st->coverage.add(spanId, part);
+                }
+            } else {
+                m_st->coverage.add(spanId, c);
+            }
+            const qint64 key = spanId * 2 + (c.kind == DataKind::MarkCandles ? 1 : 0);
+            if (candleKind && (c.resolutionMs > Timeframes::minuteMs || !m_coarse.value(key).isEmpty()))
+                m_coarse.remove(key); // reloaded with this span next time
+        }
         m_db.exec("COMMIT");
 
         const auto add = [&spans](DataKind kind, TimeRange r) {
@@ -303,6 +391,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         m_ids.clear(); // an instrument registered in this transaction is gone again
         for (CandleTail &t : m_tails)
             t.invalidate();
+        m_coarse.clear();
         try {
             m_db.exec("ROLLBACK");
         } catch (...) {
@@ -334,7 +423,7 @@ void StoreWriter::clearSeries(const Instrument &instrument)
         for (const char *sql : {"DELETE FROM candles WHERE instrument=?", "DELETE FROM mark_candles WHERE instrument=?",
                                 "DELETE FROM funding WHERE instrument=?", "DELETE FROM funding_predicted WHERE instrument=?",
                                 "DELETE FROM open_interest WHERE instrument=?", "DELETE FROM liquidations WHERE instrument=?",
-                                "DELETE FROM ground_truth WHERE instrument=?"}) {
+                                "DELETE FROM ground_truth WHERE instrument=?", "DELETE FROM coverage WHERE instrument=?"}) {
             SqliteStatement st = m_db.prepare(sql);
             st.bind(1, id).exec();
         }

@@ -47,6 +47,13 @@ private:
     qint64 instrumentId(const Instrument &instrument);
     void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span);
     CandleTail &tailOf(qint64 id, bool mark);
+    struct CoarseSpan
+    {
+        TimeRange range;
+        qint64 resolutionMs;
+    };
+    // Spans of imported candles coarser than 1m (from the coverage table).
+    const QVector<CoarseSpan> &coarseSpans(qint64 id, bool mark);
     void dropTailsIfOthersWrote();
 
     SqliteConnection m_db;
@@ -54,5 +61,6 @@ private:
     std::unique_ptr<DerivedTiers> m_derived;
     QHash<Instrument, qint64> m_ids;
     QHash<qint64, CandleTail> m_tails; // key: instrument id * 2 + (mark ? 1 : 0)
+    QHash<qint64, QVector<CoarseSpan>> m_coarse; // same key
     qint64 m_dataVersion = -1;
 };

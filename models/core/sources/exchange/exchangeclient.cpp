@@ -17,8 +17,10 @@ ExchangeClient::ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const S
     , m_adapter(std::move(adapter))
     , m_settings(settings)
 {
-    for (const Instrument &i : m_settings.instruments)
+    for (const Instrument &i : m_settings.instruments) {
         m_feeds.push_back(std::make_unique<InstrumentFeed>(i));
+        m_feeds.back()->setCoverage(m_adapter->coverageOrigin(), m_adapter->liquidationCoverage());
+    }
 }
 
 ExchangeClient::~ExchangeClient() = default;
@@ -131,7 +133,12 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
     switch (r.series) {
     case RestSeries::Candles: f->addCandles(page.candles, false); break;
     case RestSeries::MarkCandles: f->addCandles(page.candles, true); break;
-    case RestSeries::Funding: f->addFunding(page.funding); break;
+    case RestSeries::Funding:
+        f->addFunding(page.funding);
+        // Funding history is complete: the window is known up to the last row of a full
+        // page, or to its end (no settlement since) when the page is not full.
+        f->coverFunding(r.from, r.limit > 0 && page.rows() >= r.limit ? page.lastRowTime() + 1 : r.to);
+        break;
     case RestSeries::OpenInterestHistory: f->addOpenInterest(page.openInterest); break;
     case RestSeries::OpenInterestNow:
         for (const OpenInterestSample &o : page.openInterest)
@@ -262,6 +269,7 @@ void ExchangeClient::startLive()
     m_stream = new StreamConnection(m_settings.stream, this);
     connect(m_stream, &StreamConnection::message, this, &ExchangeClient::onStreamMessage);
     connect(m_stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
+    connect(m_stream, &StreamConnection::dropped, this, [this] { stopListening(); });
     connect(m_stream, &StreamConnection::statusChanged, this, &ExchangeClient::setStatus);
     m_batchTimer = new QTimer(this);
     m_batchTimer->setTimerType(Qt::PreciseTimer);
@@ -274,8 +282,31 @@ void ExchangeClient::startLive()
     pollOpenInterest();
 }
 
+void ExchangeClient::stopListening()
+{
+    // What the stream said until its last message is covered; from here on it is a hole
+    // (liquidations missed during an outage cannot be fetched afterwards).
+    coverListening(true);
+    m_listeningFrom = -1;
+}
+
+void ExchangeClient::coverListening(bool force)
+{
+    if (m_listeningFrom < 0 || m_lastMessageMs <= m_listeningFrom)
+        return;
+    bool pending = force || m_lastMessageMs - m_listeningFrom >= 5'000;
+    for (auto &f : m_feeds)
+        pending = pending || f->hasPending();
+    if (!pending)
+        return; // no batch of its own for a few quiet seconds
+    for (auto &f : m_feeds)
+        f->listening(m_listeningFrom, m_lastMessageMs + 1);
+    m_listeningFrom = m_lastMessageMs + 1;
+}
+
 void ExchangeClient::onStreamConnected(bool)
 {
+    m_listeningFrom = std::max(m_rest->serverNow(), m_lastMessageMs + 1);
     // Whatever closed while the stream was not listening (the backfill itself takes time,
     // and a drop loses messages) comes over REST; repeats are harmless upserts.
     const qint64 now = m_rest->serverNow();
@@ -286,12 +317,17 @@ void ExchangeClient::onStreamConnected(bool)
 
 void ExchangeClient::onStreamMessage(const QByteArray &message)
 {
+    if (m_listeningFrom >= 0)
+        m_lastMessageMs = std::max(m_lastMessageMs, m_rest->serverNow());
     QList<StreamUpdate> updates;
     QString error;
     if (!m_adapter->parseStream(message, &updates, &error)) {
         ++m_malformed; // one bad message is skipped; the stream goes on
         return;
     }
+    for (const StreamUpdate &u : updates)
+        if (m_listeningFrom >= 0)
+            m_lastMessageMs = std::max(m_lastMessageMs, u.eventTime); // the venue's clock: what its events are stamped with
     for (const StreamUpdate &u : updates)
         if (InstrumentFeed *f = feed(u.instrument))
             for (const InstrumentFeed::Fetch &x : f->apply(u))
@@ -312,6 +348,7 @@ void ExchangeClient::flush()
 {
     if (!m_running)
         return;
+    coverListening(false);
     for (auto &f : m_feeds)
         if (f->hasPending())
             emit batchReady(f->take());

@@ -40,7 +40,7 @@ public:
 
     QString displayName() const override; // "Binance USDⓈ-M (live)"
     QList<Instrument> instruments() const override { return m_settings.instruments; }
-    QString liquidationFeed() const override { return m_adapter->liquidationFeed(); }
+    std::optional<CoverageQuality> liquidationCoverage() const override { return m_adapter->liquidationCoverage(); }
     QHash<QString, QString> metadata() const override;
 
     const ExchangeAdapter &adapter() const { return *m_adapter; }
@@ -66,6 +66,8 @@ private:
     void onStreamConnected(bool resumed);
     void pollOpenInterest();
     void flush();
+    void coverListening(bool force);
+    void stopListening();
     void fail(const QString &reason, const QString &status);
     void setStatus(const QString &status);
     void shutDown();
@@ -83,5 +85,7 @@ private:
     int m_backfillTotal = 0; // estimate, for progress
     qint64 m_end = 0;
     qint64 m_malformed = 0;
+    qint64 m_listeningFrom = -1; // the stream's liquidations are covered from here (server clock)
+    qint64 m_lastMessageMs = -1;
     QString m_status;
 };

@@ -244,6 +244,7 @@ void FileImport::accept(QVector<Row> &series, const Row &row, qint64 key, qint64
         ++m_outOfOrder;
     if (stepMs > 0)
         m_holes.add(row.ts, stepMs);
+    trackCoverage(row.ts, stepMs);
     if (!m_haveKey || key > m_lastKey)
         m_lastKey = key;
     m_haveKey = true;
@@ -272,15 +273,20 @@ void FileImport::handle(const CsvFields &f, qint64 line)
             return reject(line, p, f);
         if (m_intervalMs == 0) {
             m_intervalMs = interval;
-            if (interval != Timeframes::minuteMs)
-                return fatal(QStringLiteral("its bars are %1 s long (close_time - open_time); Perpscope stores 1m bars and derives "
-                                            "5m ... 1d from them, and coarser bars cannot be split into minutes: import the 1m files")
-                                 .arg(interval / 1000.0));
+            const auto tier = std::find_if(Timeframes::all.begin(), Timeframes::all.end(), [interval](Timeframe tf) { return Timeframes::ms(tf) == interval; });
+            if (tier == Timeframes::all.end())
+                return fatal(QStringLiteral("its bars are %1 long (close_time - open_time); Perpscope keeps bars of 1m, 5m, 15m, 1h, 4h "
+                                            "and 1d, and a bar of another length fits none of them: import the 1m files (or 5m ... 1d)")
+                                 .arg(ImportFormat::duration(interval)));
+            setCandleTimeframe(*tier);
         }
         if (interval != m_intervalMs)
-            return reject(line, {6, QStringLiteral("open_time + 59999 (a 1m bar)")}, f);
+            return reject(line, {6, QStringLiteral("open_time + %1 ms - 1 (a %2 bar like the rows before)")
+                                        .arg(m_intervalMs)
+                                        .arg(Timeframes::name(m_candleTf))},
+                          f);
         auto &series = m_format.kind == ImportKind::Klines ? m_pending.candles : m_pending.markCandles;
-        return accept(series, c, c.ts, Timeframes::minuteMs);
+        return accept(series, c, c.ts, m_intervalMs);
     }
     case ImportKind::AggTrades: {
         AggTrade t;
@@ -318,7 +324,7 @@ void FileImport::handle(const CsvFields &f, qint64 line)
         if (!RowParsers::ownCandle(f, &c, &p))
             return reject(line, p, f);
         auto &series = m_format.kind == ImportKind::Candles ? m_pending.candles : m_pending.markCandles;
-        return accept(series, c, c.ts, Timeframes::minuteMs);
+        return accept(series, c, c.ts, Timeframes::ms(m_candleTf));
     }
     case ImportKind::OpenInterest: {
         OpenInterestSample o;
@@ -375,6 +381,7 @@ void FileImport::takeBars(bool includeOpen)
             continue; // emitted before, or still open (it comes back when it closes)
         m_pending.candles.push_back(c);
         m_lastEmittedBar = c.ts;
+        trackCoverage(c.ts, Timeframes::minuteMs);
     }
 }
 
@@ -402,12 +409,12 @@ bool FileImport::checkShape()
         for (Timeframe tf : Timeframes::all) {
             if (tf == Timeframe::M1 || minGap < Timeframes::ms(tf) || minGap % Timeframes::ms(tf) != 0)
                 continue;
-            const bool aligned = std::all_of(bars.begin(), bars.end(), [tf](const Candle &c) { return c.ts % Timeframes::ms(tf) == 0; });
-            if (aligned && bars.size() >= 2 && minGap == Timeframes::ms(tf))
-                return fatal(QStringLiteral("it holds %1 bars (exported with --timeframe %1?); only 1m bars can be imported, the "
-                                            "coarser tiers are derived from them")
-                                 .arg(Timeframes::name(tf))),
-                       false;
+            const bool aligned = std::all_of(bars.begin(), bars.end(), [tf](const Candle &c) { return Timeframes::floor(tf, c.ts) == c.ts; });
+            if (aligned && bars.size() >= 2 && minGap == Timeframes::ms(tf)) {
+                // Exported with --timeframe: the bars go to their own tier.
+                setCandleTimeframe(tf);
+                break;
+            }
         }
     }
     return true;
@@ -417,6 +424,7 @@ void FileImport::flush()
 {
     if (!m_shapeChecked && !checkShape())
         return;
+    m_coverage.takeInto(m_pending);
     if (m_pending.isEmpty())
         return;
     const qint64 n = m_pending.rowCount();
@@ -424,9 +432,9 @@ void FileImport::flush()
     m_flushedAny = true;
     m_report.rows += n;
     for (const Candle &c : m_pending.candles)
-        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::minuteMs});
+        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::ms(m_candleTf)});
     for (const Candle &c : m_pending.markCandles)
-        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::minuteMs});
+        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::ms(m_candleTf)});
     for (const auto *s : {&m_pending.funding, &m_pending.predictedFunding})
         for (const FundingSample &x : *s)
             m_report.span = m_report.span.united({x.ts, x.ts + 1});
@@ -437,6 +445,7 @@ void FileImport::flush()
     const Instrument instrument = m_pending.instrument;
     m_pending = MarketBatch{};
     m_pending.instrument = instrument;
+    m_pending.candleTimeframe = m_candleTf;
 }
 
 void FileImport::finish()
@@ -479,4 +488,42 @@ void FileImport::finish()
     m_stage = Stage::Done;
     m_lines.reset();
     m_device.reset();
+}
+
+void FileImport::setCandleTimeframe(Timeframe tf)
+{
+    m_candleTf = tf;
+    m_pending.candleTimeframe = tf;
+    m_intervalMs = Timeframes::ms(tf);
+    // Rows read before the timeframe was known were checked for holes at 1m: check again.
+    m_holes = HoleTracker();
+    m_holes.setPeriod(m_format.name.period);
+    for (const auto *bars : {&m_pending.candles, &m_pending.markCandles})
+        for (const Candle &c : *bars)
+            m_holes.add(c.ts, m_intervalMs);
+}
+
+void FileImport::trackCoverage(qint64 ts, qint64 stepMs)
+{
+    if (!m_coverage.isValid()) {
+        // What a file says it covered: every row of a dump stands for its interval; a hole
+        // inside (a maintenance window, a missing day) stays a hole. Our own liquidation CSVs
+        // say nothing about the spans they were recorded over, so they record none.
+        double tolerance = 1;
+        switch (m_format.kind) {
+        case ImportKind::Liquidations: return;
+        case ImportKind::Candles:
+        case ImportKind::MarkCandles: stepMs = 0; break; // learned: a CSV may hold any tier
+        case ImportKind::AggTrades: tolerance = 60; break; // minutes without a trade are not holes
+        case ImportKind::FundingRate:
+        case ImportKind::Funding: tolerance = 1.5; break;
+        case ImportKind::Metrics:
+        case ImportKind::OpenInterest:
+        case ImportKind::PredictedFunding: tolerance = 3; break;
+        case ImportKind::Klines:
+        case ImportKind::MarkPriceKlines: break;
+        }
+        m_coverage = CoverageTracker(ImportFormat::storedAs(m_format.kind), stepMs, tolerance, CoverageQuality::Complete, QStringLiteral("import"));
+    }
+    m_coverage.add(ts);
 }

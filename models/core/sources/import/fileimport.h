@@ -5,6 +5,7 @@
 #include "importformat.h"
 #include "importsummary.h"
 #include "rowparsers.h"
+#include "sources/coveragetracker.h"
 #include "sources/marketbatch.h"
 
 #include <QCryptographicHash>
@@ -59,6 +60,8 @@ private:
     bool checkShape();
     void finish();
     void fatal(const QString &error);
+    void setCandleTimeframe(Timeframe tf);
+    void trackCoverage(qint64 ts, qint64 stepMs);
 
     QString m_path;
     ImportFormat::Hints m_hints;
@@ -88,6 +91,8 @@ private:
     bool m_flushedAny = false;
     qint64 m_accepted = 0;
     qint64 m_intervalMs = 0;
+    Timeframe m_candleTf = Timeframe::M1;
+    CoverageTracker m_coverage;
 
     // aggTrades -> 1m bars
     CandleBuilder m_builder;
