@@ -109,7 +109,7 @@ private slots:
     void aboutTextSaysWhatTheModelAssumes()
     {
         const QString all = HeatmapParams().aboutText();
-        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15 %", "10x 30 %", "100x 10 %", "0.1 %", "taker", "mark",
+        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15%", "10x 30%", "100x 10%", "0.1%", "taker", "mark",
                                    "relative", "leverage mix is assumed", "net number", "Stop-losses", "No feedback", "168 hours"})
             QVERIFY2(all.contains(QLatin1String(phrase)), phrase);
         QVERIFY(!all.contains(QLatin1String("half-life")));
@@ -118,8 +118,8 @@ private slots:
         p.fundingErosion = false;
         const QString high = p.aboutText();
         QVERIFY(high.contains(QLatin1String("high_leverage")));
-        QVERIFY(high.contains(QLatin1String("25x 45.45 %")));
-        QVERIFY(!high.contains(QLatin1String("5x 15 %")));
+        QVERIFY(high.contains(QLatin1String("25x 45.45%")));
+        QVERIFY(!high.contains(QLatin1String("5x 15%")));
         QVERIFY(high.contains(QLatin1String("half-life of 48 hours")));
         QVERIFY(!high.contains(QLatin1String("Funding payments")));
     }
