@@ -53,7 +53,7 @@ QString AboutDialog::text()
               "<li><b>Simulator</b> (shown with a SIMULATED badge): Perpscope's built-in agent-based market model. "
               "Its prices, funding, open interest and liquidations are generated, not recorded; they describe no "
               "real market and must not be read as one.</li>"
-              "<li><b>Binance USDⓈ-M futures</b>: Binance's public market data (REST and WebSocket APIs and the "
+              "<li><b>Binance USDS-M futures</b>: Binance's public market data (REST and WebSocket APIs and the "
               "data.binance.vision history files). The data belongs to Binance and is subject to its terms of use.</li>"
               "<li><b>Imported files</b>: exchange history files and CSV files you import yourself.</li>"
               "<li>The <b>liquidation heatmap</b> is a model's prediction of where leveraged positions would be "

@@ -1,5 +1,6 @@
 #include "importcontroller.h"
 
+#include "rangemime.h"
 #include "sources/datathread.h"
 #include "sources/import/fileimportsource.h"
 
@@ -22,7 +23,9 @@ ImportController::~ImportController() = default;
 QStringList ImportController::localFiles(const QMimeData *mime)
 {
     QStringList files;
-    if (!mime || !mime->hasUrls())
+    // A range dragged out of Perpscope carries its CSV as a file for file managers; it is a
+    // range, not something to import (and asking for its URL would wait for the CSV).
+    if (!mime || !mime->hasUrls() || mime->hasFormat(QString::fromLatin1(RangeMime::type)))
         return files;
     for (const QUrl &url : mime->urls())
         if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile()))

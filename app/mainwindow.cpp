@@ -1,61 +1,45 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "comparemodel.h"
 #include "comparepanel.h"
 #include "exportactions.h"
-#include "workspacesnapshot.h"
+#include "fundingpane.h"
 #include "heatmapcontrols.h"
 #include "heatmapmodel.h"
-#include "rangeanalysismodel.h"
 #include "importcontroller.h"
-#include "domain/timeformat.h"
-#include "rangeanalysispanel.h"
-#include "rangechip.h"
-#include "rangemime.h"
-#include "storage/rangecsvwriter.h"
-#include "storage/storeerror.h"
-#include "storage/storereader.h"
-#include "fundingpane.h"
 #include "liquidationspane.h"
 #include "liquidationtape.h"
 #include "marketwindowmodel.h"
+#include "navigationactions.h"
 #include "openinterestpane.h"
 #include "pricepane.h"
-#include "sources/datasource.h"
+#include "rangeanalysismodel.h"
+#include "rangeanalysispanel.h"
+#include "rangechip.h"
+#include "rangemime.h"
+#include "sourcecontroller.h"
 #include "sources/datathread.h"
-#include "sources/sourcefactory.h"
+#include "statuspanel.h"
 #include "timesync.h"
+#include "workspacesnapshot.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
-#include <QFileDialog>
-#include <QSaveFile>
-#include <QStandardPaths>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
-#include <QMetaMethod>
-#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
-#include <QStyle>
+#include <QTabBar>
 #include <QToolBar>
 
 namespace {
 constexpr int layoutVersion = 2;
-
-struct SourceChoice
-{
-    const char *name;
-    const char *label;
-};
-constexpr SourceChoice sourceChoices[] = {
-    {"sim", "Simulator"}, {"binance", "Binance USDⓈ-M"}, {"synthetic", "Synthetic walk"}, {"none", "None (browse the database)"}};
+const QString settingMarkPrice = QStringLiteral("view/markPrice");
+const QString settingOiUsd = QStringLiteral("view/oiUsd");
 } // namespace
 
 MainWindow::MainWindow(const Options &options, QWidget *parent)
@@ -63,9 +47,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_options(options)
     , m_sync(new TimeSync(this))
     , m_model(new MarketWindowModel(options.dbPath, m_sync, this))
-    , m_data(new DataThread(options.dbPath, this))
+    , m_heatmap(new HeatmapModel(options.dbPath, this))
+    , m_sources(new SourceController(options.dbPath, this))
 {
-    m_heatmap = new HeatmapModel(options.dbPath, this);
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/perpscope.svg")));
     setDockOptions(AllowNestedDocks | AllowTabbedDocks | AnimatedDocks | GroupedDragging);
@@ -73,34 +57,18 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     auto *central = new QWidget(this);
     central->hide();
     setCentralWidget(central);
+    m_status = new StatusPanel(statusBar());
+    m_sources->setInstrumentHint(options.instrument);
 
     buildPanes();
+    buildSidePanels();
     buildActions();
-    buildStatusBar();
+    buildMenus();
     AboutDialog::addHelpMenu(this);
     m_defaultState = saveState(layoutVersion);
     resize(1500, 950);
-
-    connect(m_data, &DataThread::appended, m_model, &MarketWindowModel::onAppended);
-    connect(m_data, &DataThread::appended, m_heatmap, &HeatmapModel::onAppended);
-    connect(m_heatmap, &HeatmapModel::progress, this, [this](double fraction, const QString &what) {
-        showProgress(qint64(fraction * 1000), fraction < 1 ? 1000 : 0, what);
-    });
-    connect(m_heatmap, &HeatmapModel::failed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
-    connect(m_data, &DataThread::appended, this, &MainWindow::onAppended);
-    connect(m_data, &DataThread::sourceStatus, this, [this](const QString &s) { m_stateLabel->setText(s); });
-    connect(m_data, &DataThread::progress, this, &MainWindow::showProgress);
+    connectData();
     setupImport();
-    connect(m_data, &DataThread::sourceFailed, this, [this](const QString &reason) {
-        m_stateLabel->setText(tr("stopped: %1").arg(reason));
-        m_progress->hide();
-        statusBar()->showMessage(reason, 15000);
-    });
-    connect(m_data, &DataThread::storeError, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
-    connect(m_model, &MarketWindowModel::instrumentsChanged, this, &MainWindow::onInstruments);
-    connect(m_model, &MarketWindowModel::windowChanged, this, &MainWindow::updateTitle);
-    connect(m_model, &MarketWindowModel::loadFailed, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
-    connect(m_sync, &TimeSync::followLatestChanged, m_followAction, &QAction::setChecked);
 
     if (m_options.persistSettings)
         restoreSettings();
@@ -108,34 +76,46 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         applyOptionsOnly();
     m_model->requestInstruments();
     if (m_options.startSource)
-        startSource(m_sourceName);
+        m_sources->start(m_options.source.isEmpty() && m_options.persistSettings
+                             ? QSettings().value(QStringLiteral("view/source"), QStringLiteral("sim")).toString()
+                             : m_options.source);
 }
 
-MainWindow::~MainWindow()
+MainWindow::~MainWindow() = default;
+
+DataThread *MainWindow::dataThread() const
 {
-    m_data->stopSource();
+    return m_sources->dataThread();
 }
 
 void MainWindow::buildPanes()
 {
     auto *liquidations = new LiquidationsPane(m_sync, m_model);
     liquidations->setHeatmapModel(m_heatmap);
-    m_panes = {new PricePane(m_sync, m_model), new FundingPane(m_sync, m_model), new OpenInterestPane(m_sync, m_model), liquidations};
-    const QStringList names = {QStringLiteral("dock.price"), QStringLiteral("dock.funding"), QStringLiteral("dock.oi"),
-                               QStringLiteral("dock.liquidations")};
+    const QList<std::pair<ChartPane *, QString>> panes = {{new PricePane(m_sync, m_model), QStringLiteral("dock.price")},
+                                                          {new FundingPane(m_sync, m_model), QStringLiteral("dock.funding")},
+                                                          {new OpenInterestPane(m_sync, m_model), QStringLiteral("dock.oi")},
+                                                          {liquidations, QStringLiteral("dock.liquidations")}};
     QDockWidget *previous = nullptr;
-    for (int i = 0; i < m_panes.size(); ++i) {
-        QDockWidget *d = addPaneDock(m_panes[i], names[i]);
+    for (const auto &[pane, name] : panes) {
+        QDockWidget *d = addPaneDock(pane, name);
         if (previous)
             splitDockWidget(previous, d, Qt::Vertical);
         previous = d;
     }
+}
+
+void MainWindow::buildSidePanels()
+{
     m_tape = new LiquidationTape(m_model, m_sync);
     m_analysis = new RangeAnalysisPanel(m_options.dbPath, m_sync, m_model);
-    m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params());
-    connect(m_heatmap, &HeatmapModel::paramsChanged, this,
-            [this] { m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params()); });
     m_compare = new ComparePanel;
+    const auto shareHeatmap = [this] {
+        m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params());
+        m_compare->model()->setHeatmap(m_heatmap->service(), m_heatmap->params());
+    };
+    shareHeatmap();
+    connect(m_heatmap, &HeatmapModel::paramsChanged, this, shareHeatmap);
     QDockWidget *analysisDock = nullptr;
     for (const auto &[widget, name, title] : {std::tuple<QWidget *, QString, QString>{m_analysis, QStringLiteral("dock.analysis"), tr("Range analysis")},
                                               {m_tape, QStringLiteral("dock.tape"), tr("Liquidations tape")},
@@ -202,10 +182,8 @@ QDockWidget *MainWindow::addPaneDock(ChartPane *pane, const QString &objectName)
 
 ChartPane *MainWindow::pane(const QString &objectName) const
 {
-    for (QDockWidget *d : m_docks)
-        if (d->objectName() == objectName)
-            return qobject_cast<ChartPane *>(d->widget());
-    return nullptr;
+    QDockWidget *d = dock(objectName);
+    return d ? qobject_cast<ChartPane *>(d->widget()) : nullptr;
 }
 
 QDockWidget *MainWindow::dock(const QString &objectName) const
@@ -218,18 +196,16 @@ QDockWidget *MainWindow::dock(const QString &objectName) const
 
 void MainWindow::buildActions()
 {
-    QToolBar *bar = addToolBar(tr("Main"));
+    QToolBar *bar = m_toolbar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("toolbar.main"));
     bar->setMovable(false);
 
     bar->addWidget(new QLabel(tr(" Source ")));
     m_sourceBox = new QComboBox(bar);
     m_sourceBox->setObjectName(QStringLiteral("sourceBox"));
-    const QStringList available = SourceFactory::names() << QStringLiteral("none");
-    for (const SourceChoice &c : sourceChoices)
-        if (available.contains(QLatin1String(c.name)))
-            m_sourceBox->addItem(tr(c.label), QString::fromLatin1(c.name));
-    connect(m_sourceBox, &QComboBox::activated, this, [this](int i) { startSource(m_sourceBox->itemData(i).toString()); });
+    for (const SourceController::Choice &c : SourceController::choices())
+        m_sourceBox->addItem(c.label, c.name);
+    connect(m_sourceBox, &QComboBox::activated, this, [this](int i) { m_sources->start(m_sourceBox->itemData(i).toString()); });
     bar->addWidget(m_sourceBox);
 
     bar->addWidget(new QLabel(tr("  Instrument ")));
@@ -249,66 +225,88 @@ void MainWindow::buildActions()
     bar->addWidget(m_timeframeBox);
     bar->addSeparator();
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    const auto action = [this, bar, view](const QString &text, const QKeySequence &key, auto slot, bool onBar = false) {
+    m_navigation = new NavigationActions(m_sync, this);
+    bar->addAction(m_navigation->follow());
+    bar->addAction(m_navigation->showAll());
+    const auto action = [this](const QString &text, const QKeySequence &key, auto slot) {
         auto *a = new QAction(text, this);
         a->setShortcut(key);
         a->setShortcutContext(Qt::WindowShortcut);
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
-        view->addAction(a);
-        if (onBar)
-            bar->addAction(a);
         return a;
     };
-    m_followAction = action(tr("Follow latest"), QKeySequence(Qt::Key_End), [this](bool on) { m_sync->setFollowLatest(on); }, true);
-    m_followAction->setCheckable(true);
-    m_followAction->setChecked(true);
-    m_followAction->setToolTip(tr("Keep the newest data at the right edge (End)"));
-    action(tr("Show all history"), QKeySequence(Qt::Key_Home), [this] { m_sync->showAll(this); }, true);
-    action(tr("Zoom in"), QKeySequence(Qt::Key_Plus), [this] {
-        const TimeRange r = m_sync->visibleRange();
-        m_sync->zoom(0.7, r.from + r.span() / 2, this);
-    });
-    action(tr("Zoom out"), QKeySequence(Qt::Key_Minus), [this] {
-        const TimeRange r = m_sync->visibleRange();
-        m_sync->zoom(1 / 0.7, r.from + r.span() / 2, this);
-    });
-    action(tr("Pan left"), QKeySequence(Qt::Key_Left), [this] { m_sync->pan(-m_sync->visibleRange().span() / 8, this); });
-    action(tr("Pan right"), QKeySequence(Qt::Key_Right), [this] { m_sync->pan(m_sync->visibleRange().span() / 8, this); });
-    view->addSeparator();
     m_themeAction = action(tr("Light theme"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L),
-                           [this](bool light) { setTheme(light ? QStringLiteral("light") : QStringLiteral("dark")); }, true);
+                           [this](bool light) { setTheme(light ? QStringLiteral("light") : QStringLiteral("dark")); });
     m_themeAction->setCheckable(true);
-    action(tr("Reset layout"), QKeySequence(), [this] { resetLayout(); }, true);
-    bar->addSeparator();
-    m_rangeToolAction = action(tr("Range tool"), QKeySequence(Qt::Key_R), [this](bool on) { setRangeTool(on); }, true);
+    m_resetLayoutAction = action(tr("Reset layout"), QKeySequence(), [this] { resetLayout(); });
+    m_rangeToolAction = action(tr("Range tool"), QKeySequence(Qt::Key_R), [this](bool on) { setRangeTool(on); });
     m_rangeToolAction->setCheckable(true);
     m_rangeToolAction->setToolTip(tr("Drag on a chart to select a time range (R); Shift-drag always selects"));
-    action(tr("Clear selection"), QKeySequence(Qt::Key_Escape), [this] { m_sync->clearSelection(this); });
-    auto *mark = action(tr("Mark price on price pane"), QKeySequence(), [this](bool on) {
-        if (auto *p = qobject_cast<PricePane *>(pane(QStringLiteral("dock.price"))))
-            p->setShowMarkPrice(on);
-    });
-    mark->setCheckable(true);
-    auto *usd = action(tr("Open interest in USD"), QKeySequence(), [this](bool on) {
-        if (auto *p = qobject_cast<OpenInterestPane *>(pane(QStringLiteral("dock.oi"))))
-            p->setShowUsd(on);
-    });
-    usd->setCheckable(true);
-    view->addSeparator();
+    m_markAction = action(tr("Mark price on price pane"), QKeySequence(), [this](bool on) { setShowMarkPrice(on); });
+    m_markAction->setCheckable(true);
+    m_usdAction = action(tr("Open interest in USD"), QKeySequence(), [this](bool on) { setShowOiUsd(on); });
+    m_usdAction->setCheckable(true);
+    bar->addAction(m_themeAction);
+    bar->addAction(m_resetLayoutAction);
+    bar->addSeparator();
+    bar->addAction(m_rangeToolAction);
     m_heatmapControls = new HeatmapControls(m_heatmap, qobject_cast<LiquidationsPane *>(pane(QStringLiteral("dock.liquidations"))), this);
-    m_heatmapControls->addTo(bar, view->addMenu(tr("Heatmap")));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addActions(m_navigation->all());
     view->addSeparator();
-    for (QDockWidget *d : m_docks)
+    view->addActions({m_themeAction, m_resetLayoutAction, m_rangeToolAction, m_markAction, m_usdAction});
+    view->addSeparator();
+    m_heatmapControls->addTo(m_toolbar, view->addMenu(tr("Heatmap")));
+    view->addSeparator();
+    for (QDockWidget *d : std::as_const(m_docks))
         view->addAction(d->toggleViewAction());
 
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
-    m_exports = new ExportActions(this);
+    ExportActions::Workspace w;
+    w.window = this;
+    w.dbPath = m_options.dbPath;
+    w.sync = m_sync;
+    w.model = m_model;
+    w.snapshot = [this](const QString &paneName) { return snapshot(paneName); };
+    for (QDockWidget *d : std::as_const(m_docks))
+        if (qobject_cast<ChartPane *>(d->widget()))
+            w.panes.push_back({d->objectName(), d->windowTitle()});
+    m_exports = new ExportActions(w, this);
     m_exports->addTo(file);
+    addActions(m_exports->actions()); // shortcuts work with the menu closed
+    connect(m_exports, &ExportActions::message, m_status, [this](const QString &m) { m_status->showMessage(m); });
     file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+}
+
+void MainWindow::connectData()
+{
+    DataThread *data = m_sources->dataThread();
+    connect(data, &DataThread::appended, m_model, &MarketWindowModel::onAppended);
+    connect(data, &DataThread::appended, m_heatmap, &HeatmapModel::onAppended);
+    connect(data, &DataThread::appended, this, &MainWindow::onAppended);
+    connect(data, &DataThread::sourceStatus, m_status, &StatusPanel::setState);
+    connect(data, &DataThread::progress, m_status, &StatusPanel::showProgress);
+    connect(data, &DataThread::sourceFailed, this, [this](const QString &reason) {
+        m_status->setState(tr("stopped: %1").arg(reason));
+        m_status->hideProgress();
+    });
+    connect(data, &DataThread::storeError, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
+    connect(m_sources, &SourceController::changed, this, &MainWindow::onSourceChanged);
+    connect(m_sources, &SourceController::startFailed, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
+    connect(m_heatmap, &HeatmapModel::progress, m_status, [this](double fraction, const QString &what) {
+        m_status->showProgress(qint64(fraction * 1000), fraction < 1 ? 1000 : 0, what);
+    });
+    connect(m_heatmap, &HeatmapModel::failed, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
+    connect(m_model, &MarketWindowModel::instrumentsChanged, this, &MainWindow::onInstruments);
+    connect(m_model, &MarketWindowModel::windowChanged, this, &MainWindow::updateTitle);
+    connect(m_model, &MarketWindowModel::loadFailed, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
 }
 
 void MainWindow::openFiles(const QStringList &paths)
@@ -322,14 +320,69 @@ void MainWindow::openFiles(const QStringList &paths)
         emit importRequested(paths);
 }
 
+QDockWidget *MainWindow::dockTabAt(const QPoint &pos, QTabBar **bar, int *tab) const
+{
+    // The tab bars of tabbed docks are the main window's own children; their tab data is the
+    // dock they raise.
+    auto *tabs = qobject_cast<QTabBar *>(childAt(pos));
+    if (!tabs)
+        return nullptr;
+    const int index = tabs->tabAt(tabs->mapFrom(this, pos));
+    if (index < 0)
+        return nullptr;
+    const quintptr id = tabs->tabData(index).value<quintptr>();
+    for (QDockWidget *d : m_docks)
+        if (quintptr(d) == id) {
+            *bar = tabs;
+            *tab = index;
+            return d;
+        }
+    return nullptr;
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
+    // A range chip crossing the window: accepted here only so that its moves arrive (to
+    // switch dock tabs under it); where it can land is decided per position.
+    if (RangeMime::decode(event->mimeData())) {
+        event->accept();
+        return;
+    }
     if (!ImportController::localFiles(event->mimeData()).isEmpty())
         event->acceptProposedAction();
 }
 
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (!RangeMime::decode(event->mimeData())) {
+        QMainWindow::dragMoveEvent(event);
+        return;
+    }
+    // Over a dock's tab the tab comes forward, so a range can reach Compare when it shares a
+    // dock area with Range analysis; dropping on the Compare tab itself adds the range.
+    QTabBar *bar = nullptr;
+    int tab = -1;
+    QDockWidget *d = dockTabAt(event->position().toPoint(), &bar, &tab);
+    if (d && bar->currentIndex() != tab)
+        bar->setCurrentIndex(tab);
+    if (d && d->widget() == m_compare)
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
 void MainWindow::dropEvent(QDropEvent *event)
 {
+    if (const auto payload = RangeMime::decode(event->mimeData())) {
+        QTabBar *bar = nullptr;
+        int tab = -1;
+        QDockWidget *d = dockTabAt(event->position().toPoint(), &bar, &tab);
+        if (d && d->widget() == m_compare) {
+            m_compare->addRange(*payload);
+            event->acceptProposedAction();
+        }
+        return; // a range is never a file to import, even though it carries its CSV as one
+    }
     const QStringList files = ImportController::localFiles(event->mimeData());
     if (files.isEmpty())
         return;
@@ -345,106 +398,66 @@ void MainWindow::setupImport()
     connect(m_import, &ImportController::appended, m_model, &MarketWindowModel::onAppended);
     connect(m_import, &ImportController::appended, m_heatmap, &HeatmapModel::onAppended);
     connect(m_import, &ImportController::appended, this, &MainWindow::onAppended);
-    connect(m_import, &ImportController::message, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
-    connect(m_import, &ImportController::progress, this, &MainWindow::showProgress);
+    connect(m_import, &ImportController::message, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
+    connect(m_import, &ImportController::progress, m_status, &StatusPanel::showProgress);
     connect(m_import, &ImportController::finished, this, [this] {
-        m_progress->hide();
+        m_status->hideProgress();
         m_model->requestInstruments();
     });
 }
 
-void MainWindow::showProgress(qint64 done, qint64 total, const QString &what)
-{
-    m_progress->setVisible(total > 0 && done < total);
-    m_progress->setMaximum(1000);
-    m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
-    m_progress->setFormat(what + QStringLiteral(" %p%"));
-}
-
 void MainWindow::setRangeTool(bool on)
 {
-    for (ChartPane *p : m_panes)
+    for (ChartPane *p : std::as_const(m_panes))
         p->setRangeTool(on);
-    if (m_rangeToolAction)
-        m_rangeToolAction->setChecked(on);
+    m_rangeToolAction->setChecked(on);
 }
 
-void MainWindow::buildStatusBar()
+void MainWindow::setShowMarkPrice(bool on)
 {
-    m_simBadge = new QLabel(tr(" SIMULATED "), this);
-    m_simBadge->setObjectName(QStringLiteral("simBadge"));
-    m_simBadge->setStyleSheet(QStringLiteral("QLabel{background:#7e57c2;color:white;border-radius:3px;font-weight:bold;padding:1px 4px;}"));
-    m_simBadge->setToolTip(tr("The data comes from Perpscope's built-in market simulator, not from an exchange."));
-    m_simBadge->hide();
-    m_sourceLabel = new QLabel(this);
-    m_stateLabel = new QLabel(this);
-    m_updatedLabel = new QLabel(this);
-    m_progress = new QProgressBar(this);
-    m_progress->setMaximumWidth(260);
-    m_progress->setTextVisible(true);
-    m_progress->hide();
-    statusBar()->addWidget(m_simBadge);
-    statusBar()->addWidget(m_sourceLabel);
-    statusBar()->addWidget(m_stateLabel, 1);
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_updatedLabel);
+    if (auto *p = qobject_cast<PricePane *>(pane(QStringLiteral("dock.price"))))
+        p->setShowMarkPrice(on);
+    m_markAction->setChecked(on);
+}
+
+void MainWindow::setShowOiUsd(bool on)
+{
+    if (auto *p = qobject_cast<OpenInterestPane *>(pane(QStringLiteral("dock.oi"))))
+        p->setShowUsd(on);
+    m_usdAction->setChecked(on);
 }
 
 void MainWindow::setTheme(const QString &name)
 {
     m_theme = ChartTheme::byName(name);
     QApplication::setPalette(m_theme.palette());
-    for (ChartPane *p : m_panes)
+    for (ChartPane *p : std::as_const(m_panes))
         p->setTheme(m_theme);
     m_tape->setTheme(m_theme);
     m_analysis->setTheme(m_theme);
-    if (m_themeAction)
-        m_themeAction->setChecked(m_theme.kind == ChartTheme::Kind::Light);
+    m_themeAction->setChecked(m_theme.kind == ChartTheme::Kind::Light);
 }
 
-void MainWindow::startSource(const QString &name)
+void MainWindow::onSourceChanged()
 {
-    if (name == QLatin1String("none")) {
-        // Browse what is stored; nothing is fetched or simulated.
-        m_data->stopSource();
-        m_sourceName = name;
-        m_sourceDisplay = tr("No source: browsing the database");
-        m_sourceLabel->setText(m_sourceDisplay);
-        m_stateLabel->clear();
-        m_simBadge->setVisible(m_model->instrument().isSimulated());
-        m_sourceBox->setCurrentIndex(m_sourceBox->findData(name));
-        return;
-    }
-    SourceOptions o;
-    o.source = name.isEmpty() ? QStringLiteral("sim") : name;
-    if (!SourceFactory::names().contains(o.source))
-        o.source = SourceFactory::names().value(0);
-    o.live = true;
-    o.days = 30;
-    if (!m_options.instrument.isEmpty())
-        o.instrument = Instrument::parse(m_options.instrument, o.source == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
-    QString error;
-    DataSource *source = SourceFactory::create(o, &error);
-    if (!source) {
-        statusBar()->showMessage(error, 15000);
-        return;
-    }
-    m_sourceName = o.source;
-    m_sourceDisplay = source->displayName();
-    m_sourceLabel->setText(m_sourceDisplay);
-    m_simBadge->setVisible(source->isSimulated());
-    const int idx = m_sourceBox->findData(o.source);
+    m_status->setSource(m_sources->displayName());
+    m_status->setState(QString());
+    const int idx = m_sourceBox->findData(m_sources->name());
     if (idx >= 0)
         m_sourceBox->setCurrentIndex(idx);
     // Show what the source produces unless the user is looking at something else.
-    const QList<Instrument> produced = source->instruments();
+    const QList<Instrument> &produced = m_sources->instruments();
     if (!produced.isEmpty() && (!m_model->instrument().isValid() || m_model->instrument().exchange != produced.front().exchange)) {
         if (m_model->instrument().isValid())
             m_sync->reset();
         m_model->setInstrument(produced.front());
     }
-    m_data->setSource(source);
     updateTitle();
+}
+
+QString MainWindow::sourceDisplayName() const
+{
+    return m_sourceDisplayOverride.isEmpty() ? m_sources->displayName() : m_sourceDisplayOverride;
 }
 
 void MainWindow::onInstruments(const QList<Instrument> &instruments)
@@ -479,7 +492,7 @@ void MainWindow::onTimeframePicked(int index)
 
 void MainWindow::onAppended()
 {
-    m_updatedLabel->setText(tr("updated %1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss 'UTC'"))));
+    m_status->markUpdated();
     if (m_instrumentBox->count() == 0)
         m_model->requestInstruments();
 }
@@ -487,8 +500,7 @@ void MainWindow::onAppended()
 void MainWindow::updateTitle()
 {
     const Instrument i = m_model->instrument();
-    if (i.isValid())
-        m_simBadge->setVisible(i.isSimulated());
+    m_status->setSimulated(i.isValid() ? i.isSimulated() : m_sources->isSimulated());
     QString title = QStringLiteral("Perpscope");
     if (i.isValid())
         title += QStringLiteral(" — ") + i.key() + (i.isSimulated() ? tr(" (simulated)") : QString());
@@ -501,7 +513,7 @@ void MainWindow::updateTitle()
 void MainWindow::updatePlotWidth()
 {
     int widest = 0;
-    for (ChartPane *p : m_panes)
+    for (ChartPane *p : std::as_const(m_panes))
         if (p->isVisible())
             widest = std::max(widest, p->plotWidth());
     if (widest > 0)
@@ -510,7 +522,7 @@ void MainWindow::updatePlotWidth()
 
 void MainWindow::resetLayout()
 {
-    for (QDockWidget *d : m_docks) {
+    for (QDockWidget *d : std::as_const(m_docks)) {
         d->setFloating(false);
         d->show();
     }
@@ -524,15 +536,16 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState(layoutVersion));
     s.setValue(QStringLiteral("view/theme"), m_theme.name());
-    s.setValue(QStringLiteral("view/source"), m_sourceName);
+    if (!m_sources->name().isEmpty())
+        s.setValue(QStringLiteral("view/source"), m_sources->name());
     s.setValue(QStringLiteral("view/instrument"), m_model->instrument().key());
     const TimeRange r = m_sync->visibleRange();
     s.setValue(QStringLiteral("view/from"), r.from);
     s.setValue(QStringLiteral("view/to"), r.to);
     s.setValue(QStringLiteral("view/follow"), m_sync->followLatest());
     s.setValue(QStringLiteral("view/timeframe"), m_timeframeBox->currentData().toInt());
-    s.setValue(QStringLiteral("view/markPrice"), qobject_cast<PricePane *>(pane(QStringLiteral("dock.price")))->showMarkPrice());
-    s.setValue(QStringLiteral("view/oiUsd"), qobject_cast<OpenInterestPane *>(pane(QStringLiteral("dock.oi")))->showUsd());
+    s.setValue(settingMarkPrice, m_markAction->isChecked());
+    s.setValue(settingOiUsd, m_usdAction->isChecked());
 }
 
 void MainWindow::restoreSettings()
@@ -542,7 +555,6 @@ void MainWindow::restoreSettings()
     m_savedState = s.value(QStringLiteral("window/state")).toByteArray();
     m_restoredLayout = restoreState(m_savedState, layoutVersion);
     setTheme(m_options.theme.isEmpty() ? s.value(QStringLiteral("view/theme"), QStringLiteral("dark")).toString() : m_options.theme);
-    m_sourceName = m_options.source.isEmpty() ? s.value(QStringLiteral("view/source"), QStringLiteral("sim")).toString() : m_options.source;
     const QString saved = s.value(QStringLiteral("view/instrument")).toString();
     const QString instrument = m_options.instrument.isEmpty() ? saved : Instrument::parse(m_options.instrument, {}).key();
     if (!instrument.isEmpty() && !instrument.startsWith(QLatin1Char(':')))
@@ -557,16 +569,8 @@ void MainWindow::restoreSettings()
     const int tf = s.value(QStringLiteral("view/timeframe"), 0).toInt();
     m_timeframeBox->setCurrentIndex(std::max(0, m_timeframeBox->findData(tf)));
     onTimeframePicked(m_timeframeBox->currentIndex());
-    const bool mark = s.value(QStringLiteral("view/markPrice"), false).toBool();
-    const bool usd = s.value(QStringLiteral("view/oiUsd"), false).toBool();
-    qobject_cast<PricePane *>(pane(QStringLiteral("dock.price")))->setShowMarkPrice(mark);
-    qobject_cast<OpenInterestPane *>(pane(QStringLiteral("dock.oi")))->setShowUsd(usd);
-    for (QAction *a : actions()) {
-        if (a->text() == tr("Mark price on price pane"))
-            a->setChecked(mark);
-        if (a->text() == tr("Open interest in USD"))
-            a->setChecked(usd);
-    }
+    setShowMarkPrice(s.value(settingMarkPrice, false).toBool());
+    setShowOiUsd(s.value(settingOiUsd, false).toBool());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -579,12 +583,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::applyOptionsOnly()
 {
     setTheme(m_options.theme.isEmpty() ? QStringLiteral("dark") : m_options.theme);
-    m_sourceName = m_options.source;
     if (!m_options.instrument.isEmpty())
         m_model->setInstrument(Instrument::parse(m_options.instrument, {}));
 }
 
 SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
 {
-    return WorkspaceSnapshot::of(*this, paneName);
+    WorkspaceSnapshot::Header h;
+    h.instrument = m_model->instrument();
+    h.source = sourceDisplayName();
+    h.view = m_sync->visibleRange();
+    h.selection = m_sync->selection();
+    return WorkspaceSnapshot::of(*this, m_docks, m_theme, h, paneName);
 }

@@ -2,29 +2,35 @@
 
 #include "charttheme.h"
 #include "snapshotrenderer.h"
-#include "domain/instrument.h"
 
 #include <QMainWindow>
-#include <QPointer>
 
 class ChartPane;
 class ComparePanel;
-class HeatmapModel;
-class RangeAnalysisPanel;
 class DataThread;
+class ExportActions;
+class HeatmapControls;
+class HeatmapModel;
+class ImportController;
 class LiquidationTape;
 class MarketWindowModel;
+class NavigationActions;
 class QAction;
 class QComboBox;
 class QDockWidget;
-class QLabel;
-class QMenu;
-class QProgressBar;
+class QTabBar;
+class QToolBar;
+class RangeAnalysisPanel;
+class SourceController;
+class StatusPanel;
 class TimeSync;
+struct Instrument;
 
-// The workspace: dockable chart panes on one TimeSync, the liquidation tape, the source
-// running in the data thread, and the toolbar and status bar around them. Layout, theme,
-// source, instrument and view persist in QSettings.
+// The workspace, assembled from its parts: dockable chart panes on one TimeSync, the
+// liquidation tape, Range analysis and Compare; the source (SourceController), imports
+// (ImportController), exports (ExportActions), navigation (NavigationActions), the heatmap's
+// controls and the status bar (StatusPanel). Layout, theme, source, instrument and view
+// persist in QSettings.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -47,7 +53,11 @@ public:
     QList<QDockWidget *> docks() const { return m_docks; }
     MarketWindowModel *marketModel() const { return m_model; }
     HeatmapModel *heatmapModel() const { return m_heatmap; }
-    DataThread *dataThread() const { return m_data; }
+    SourceController *sourceController() const { return m_sources; }
+    DataThread *dataThread() const;
+    StatusPanel *statusPanel() const { return m_status; }
+    ExportActions *exportActions() const { return m_exports; }
+    ImportController *importController() const { return m_import; }
     QList<ChartPane *> panes() const { return m_panes; }
     ChartPane *pane(const QString &objectName) const;
     QDockWidget *dock(const QString &objectName) const;
@@ -58,7 +68,6 @@ public:
     void setRangeTool(bool on);
 
     void setTheme(const QString &name);
-    void startSource(const QString &name);
     // Adds a chart pane in a new dock (the same kinds as the default ones); it adopts the
     // current view at once.
     QDockWidget *addPaneDock(ChartPane *pane, const QString &objectName);
@@ -71,8 +80,9 @@ public:
     // The workspace (or one pane, by dock object name) as laid out, with a header naming
     // instrument, source, range and time of export.
     SnapshotRenderer snapshot(const QString &paneName = QString()) const;
-    QString sourceDisplayName() const { return m_sourceDisplay; }
-    void setSourceDisplayName(const QString &name) { m_sourceDisplay = name; }
+    // What the snapshot header names as the source; by default the running source's name.
+    QString sourceDisplayName() const;
+    void setSourceDisplayName(const QString &name) { m_sourceDisplayOverride = name; }
 
 signals:
     // Files to import into the open database (absolute paths).
@@ -82,13 +92,19 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void buildPanes();
+    void buildSidePanels();
     void buildActions();
-    void buildStatusBar();
+    void buildMenus();
+    void connectData();
+    void setupImport();
     void restoreSettings();
+    void applyOptionsOnly();
+    void onSourceChanged();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
     void onTimeframePicked(int index);
@@ -96,40 +112,40 @@ private:
     void updateTitle();
     void updatePlotWidth();
     void applyDefaultSizes();
-    void applyOptionsOnly();
-    void setupImport();
-    void showProgress(qint64 done, qint64 total, const QString &what);
+    void setShowMarkPrice(bool on);
+    void setShowOiUsd(bool on);
+    // The dock whose tab is at pos (window coordinates), with its tab bar and index.
+    QDockWidget *dockTabAt(const QPoint &pos, QTabBar **bar, int *tab) const;
 
     Options m_options;
     ChartTheme m_theme;
     TimeSync *m_sync;
     MarketWindowModel *m_model;
-    DataThread *m_data;
+    HeatmapModel *m_heatmap;
+    SourceController *m_sources;
     QList<ChartPane *> m_panes;
     QList<QDockWidget *> m_docks;
     LiquidationTape *m_tape = nullptr;
     RangeAnalysisPanel *m_analysis = nullptr;
     ComparePanel *m_compare = nullptr;
-    QAction *m_rangeToolAction = nullptr;
-    class ExportActions *m_exports = nullptr;
-    class ImportController *m_import = nullptr;
-    class HeatmapModel *m_heatmap = nullptr;
-    class HeatmapControls *m_heatmapControls = nullptr;
+    StatusPanel *m_status = nullptr;
+    ExportActions *m_exports = nullptr;
+    ImportController *m_import = nullptr;
+    HeatmapControls *m_heatmapControls = nullptr;
+    NavigationActions *m_navigation = nullptr;
     QByteArray m_defaultState;
     QByteArray m_savedState;
     bool m_restoredLayout = false;
     bool m_shownOnce = false;
-    QString m_sourceName;
-    QString m_sourceDisplay;
+    QString m_sourceDisplayOverride;
 
+    QToolBar *m_toolbar = nullptr;
     QComboBox *m_sourceBox = nullptr;
     QComboBox *m_instrumentBox = nullptr;
     QComboBox *m_timeframeBox = nullptr;
-    QAction *m_followAction = nullptr;
     QAction *m_themeAction = nullptr;
-    QLabel *m_sourceLabel = nullptr;
-    QLabel *m_simBadge = nullptr;
-    QLabel *m_stateLabel = nullptr;
-    QLabel *m_updatedLabel = nullptr;
-    QProgressBar *m_progress = nullptr;
+    QAction *m_resetLayoutAction = nullptr;
+    QAction *m_rangeToolAction = nullptr;
+    QAction *m_markAction = nullptr;
+    QAction *m_usdAction = nullptr;
 };

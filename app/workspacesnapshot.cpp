@@ -1,44 +1,37 @@
 #include "workspacesnapshot.h"
 
 #include "domain/timeformat.h"
-#include "mainwindow.h"
-#include "marketwindowmodel.h"
-#include "timesync.h"
 
 #include <QDateTime>
 #include <QDockWidget>
 
 namespace WorkspaceSnapshot {
 
-SnapshotRenderer of(const MainWindow &window, const QString &paneName)
+SnapshotRenderer of(const QWidget &window, const QList<QDockWidget *> &docks, const ChartTheme &theme, const Header &h,
+                    const QString &paneName)
 {
-    SnapshotRenderer r(window.theme());
-    const Instrument i = window.marketModel()->instrument();
-    const TimeRange view = window.timeSync()->visibleRange();
+    SnapshotRenderer r(theme);
+    const Instrument &i = h.instrument;
     QStringList details;
-    if (!window.sourceDisplayName().isEmpty())
-        details << window.sourceDisplayName();
+    if (!h.source.isEmpty())
+        details << h.source;
     else if (i.isSimulated())
         details << QObject::tr("Simulated market");
-    if (view.isValid())
-        details << TimeFormat::display(view.from) + QStringLiteral(" → ") + TimeFormat::display(view.to);
-    if (window.timeSync()->selection().isValid())
-        details << QObject::tr("selected %1 → %2").arg(TimeFormat::display(window.timeSync()->selection().from), TimeFormat::display(window.timeSync()->selection().to));
+    if (h.view.isValid())
+        details << TimeFormat::display(h.view.from) + QStringLiteral(" → ") + TimeFormat::display(h.view.to);
+    if (h.selection.isValid())
+        details << QObject::tr("selected %1 → %2").arg(TimeFormat::display(h.selection.from), TimeFormat::display(h.selection.to));
     details << QObject::tr("exported %1").arg(TimeFormat::display(QDateTime::currentMSecsSinceEpoch()));
     QString title = QStringLiteral("Perpscope — ") + (i.isValid() ? i.key() : QObject::tr("no instrument"));
     if (i.isSimulated())
         title += QObject::tr(" (simulated)");
-    if (!paneName.isEmpty()) {
-        if (QDockWidget *d = window.dock(paneName))
-            title += QStringLiteral(" — ") + d->windowTitle();
-    }
-    r.setHeader(title, details);
-    // Docks as laid out in the window; floating ones are not part of the workspace picture.
     QRect box;
     QList<QPair<QWidget *, QRect>> items;
-    for (QDockWidget *d : window.docks()) {
+    for (QDockWidget *d : docks) {
         if (!paneName.isEmpty() && d->objectName() != paneName)
             continue;
+        if (!paneName.isEmpty())
+            title += QStringLiteral(" — ") + d->windowTitle();
         // Inactive tabs are parked off-window rather than hidden: skip what is not on screen.
         if (!d->isVisible() || (d->isFloating() && paneName.isEmpty()) || !d->widget() || !d->widget()->isVisible())
             continue;
@@ -48,6 +41,7 @@ SnapshotRenderer of(const MainWindow &window, const QString &paneName)
         items.push_back({d->widget(), rect});
         box = box.united(rect);
     }
+    r.setHeader(title, details);
     for (const auto &[widget, rect] : items)
         r.addItem(widget, rect.translated(-box.topLeft()));
     return r;

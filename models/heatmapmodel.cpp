@@ -2,6 +2,7 @@
 
 #include "analysis/heatmapservice.h"
 #include "storage/storeerror.h"
+#include "workpool.h"
 
 #include <QtConcurrent>
 
@@ -88,7 +89,7 @@ void HeatmapModel::startGrid()
     const GridRequest r = m_runningGrid;
     const HeatmapParams params = m_params;
     QPointer<HeatmapModel> self(this);
-    m_gridWatcher.setFuture(QtConcurrent::run([service, cancel, r, params, self]() -> std::shared_ptr<const HeatmapGrid> {
+    m_gridWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, cancel, r, params, self]() -> std::shared_ptr<const HeatmapGrid> {
         HeatmapJob job;
         job.cancel = cancel.get();
         job.progress = [self](double fraction, const QString &what) {
@@ -130,7 +131,7 @@ void HeatmapModel::startMap()
     const auto service = m_service;
     const auto [instrument, t] = m_wantedMap;
     const HeatmapParams params = m_params;
-    m_mapWatcher.setFuture(QtConcurrent::run([service, instrument, t, params]() -> std::optional<LiquidationMap> {
+    m_mapWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, instrument, t, params]() -> std::optional<LiquidationMap> {
         try {
             return service->liquidationMap(instrument, t, params);
         } catch (const std::exception &) {
@@ -161,7 +162,7 @@ void HeatmapModel::startUpdate()
     const auto service = m_service;
     const Instrument instrument = m_updateInstrument;
     const HeatmapParams params = m_params;
-    m_updateWatcher.setFuture(QtConcurrent::run([service, instrument, params] {
+    m_updateWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, instrument, params] {
         try {
             service->update(instrument, params);
         } catch (const std::exception &) {

@@ -2,6 +2,7 @@
 
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
+#include "workpool.h"
 
 #include <QtConcurrent>
 
@@ -37,7 +38,7 @@ void RangeAnalysisModel::start(const Instrument &instrument, TimeRange range, qu
     const QString path = m_dbPath;
     const auto heatmap = m_heatmap;
     const HeatmapParams params = m_heatmapParams;
-    m_watcher.setFuture(QtConcurrent::run([path, instrument, range, generation, heatmap, params] {
+    m_watcher.setFuture(QtConcurrent::run(WorkPool::instance(), [path, instrument, range, generation, heatmap, params] {
         Outcome o;
         o.generation = generation;
         try {

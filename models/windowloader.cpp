@@ -6,7 +6,6 @@ WindowLoader::WindowLoader(const QString &dbPath, QObject *parent)
     : QObject(parent)
 {
     qRegisterMetaType<MarketWindow>();
-    qRegisterMetaType<WindowLoader::Request>();
     m_thread.setObjectName(QStringLiteral("perpscope-reader"));
     m_worker = new WindowLoaderWorker(dbPath, m_latest);
     m_worker->moveToThread(&m_thread);
@@ -27,10 +26,10 @@ WindowLoader::~WindowLoader()
 void WindowLoader::request(const Request &request)
 {
     m_latest = request.generation;
-    QMetaObject::invokeMethod(m_worker, "load", Qt::QueuedConnection, Q_ARG(WindowLoader::Request, request));
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, request] { worker->load(request); }, Qt::QueuedConnection);
 }
 
 void WindowLoader::requestInstruments()
 {
-    QMetaObject::invokeMethod(m_worker, "loadInstruments", Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->loadInstruments(); }, Qt::QueuedConnection);
 }

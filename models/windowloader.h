@@ -1,6 +1,7 @@
 #pragma once
 
 #include "marketwindow.h"
+#include "windowrequest.h"
 
 #include <QObject>
 #include <QThread>
@@ -15,14 +16,7 @@ class WindowLoader : public QObject
 {
     Q_OBJECT
 public:
-    struct Request
-    {
-        quint64 generation = 0;
-        Instrument instrument;
-        TimeRange range;
-        Timeframe timeframe = Timeframe::M1;
-        int tapeRows = 2000;
-    };
+    using Request = WindowRequest;
 
     explicit WindowLoader(const QString &dbPath, QObject *parent = nullptr);
     ~WindowLoader() override;

@@ -18,7 +18,7 @@ StoreReader &WindowLoaderWorker::reader()
     return *m_reader;
 }
 
-void WindowLoaderWorker::load(const WindowLoader::Request &request)
+void WindowLoaderWorker::load(const WindowRequest &request)
 {
     if (request.generation < m_latest.load())
         return; // overtaken before it started

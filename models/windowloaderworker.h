@@ -1,6 +1,7 @@
 #pragma once
 
-#include "windowloader.h"
+#include "marketwindow.h"
+#include "windowrequest.h"
 
 #include <QObject>
 #include <atomic>
@@ -17,7 +18,7 @@ public:
     ~WindowLoaderWorker() override;
 
 public slots:
-    void load(const WindowLoader::Request &request);
+    void load(const WindowRequest &request);
     void loadInstruments();
 
 signals:

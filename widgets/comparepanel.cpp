@@ -1,8 +1,8 @@
 #include "comparepanel.h"
 
 #include "analysis/rangefigures.h"
+#include "comparemodel.h"
 #include "displayformat.h"
-#include "rangeanalysismodel.h"
 #include "rangeanalysispanel.h"
 
 #include <QDragEnterEvent>
@@ -25,6 +25,7 @@ const QStringList rows = {QStringLiteral("Verdict"),       QStringLiteral("Confi
 
 ComparePanel::ComparePanel(QWidget *parent)
     : QWidget(parent)
+    , m_model(new CompareModel(this))
     , m_table(new QTableWidget(int(rows.size()), 0, this))
     , m_hint(new QLabel(tr("Drag a range chip here (or press \"Add to Compare\") to set ranges side by side."), this))
 {
@@ -43,13 +44,13 @@ ComparePanel::ComparePanel(QWidget *parent)
         if (column < 0)
             return;
         QMenu menu;
-        menu.addAction(tr("Remove this range"), this, [this, column] { removeColumn(column); });
-        menu.addAction(tr("Remove all"), this, [this] {
-            while (m_table->columnCount())
-                removeColumn(0);
-        });
+        menu.addAction(tr("Remove this range"), this, [this, column] { m_model->remove(column); });
+        menu.addAction(tr("Remove all"), m_model, &CompareModel::clear);
         menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
     });
+    connect(m_model, &CompareModel::columnAdded, this, &ComparePanel::onColumnAdded);
+    connect(m_model, &CompareModel::columnChanged, this, &ComparePanel::onColumnChanged);
+    connect(m_model, &CompareModel::columnRemoved, this, &ComparePanel::onColumnRemoved);
 }
 
 int ComparePanel::columnCount() const
@@ -65,30 +66,34 @@ QString ComparePanel::cell(const QString &row, int column) const
 
 void ComparePanel::addRange(const RangeMime::Payload &payload)
 {
-    const int column = m_table->columnCount();
+    m_model->add(payload);
+}
+
+void ComparePanel::onColumnAdded(int column)
+{
+    const RangeMime::Payload &payload = m_model->column(column).payload;
     m_table->insertColumn(column);
-    auto *header = new QTableWidgetItem(RangeMime::label(payload).section(QLatin1Char(' '), 0, 0) + QStringLiteral(" #%1").arg(column + 1));
+    auto *header = new QTableWidgetItem(RangeMime::label(payload).section(QLatin1Char(' '), 0, 0) + QStringLiteral(" #%1").arg(m_model->column(column).id));
     header->setToolTip(RangeMime::label(payload));
     m_table->setHorizontalHeaderItem(column, header);
     m_table->setItem(0, column, new QTableWidgetItem(tr("analysing…")));
     m_hint->hide();
-    // Each column computes on its own; its header item remembers the model, so a result
-    // finds its column even after others were removed (and a removed column drops it).
-    auto *model = new RangeAnalysisModel(payload.dbPath, this);
-    m_table->horizontalHeaderItem(column)->setData(Qt::UserRole, QVariant::fromValue(static_cast<QObject *>(model)));
-    connect(model, &RangeAnalysisModel::finished, this, [this, model](const RangeAnalysis::Result &r) {
-        for (int c = 0; c < m_table->columnCount(); ++c)
-            if (m_table->horizontalHeaderItem(c)->data(Qt::UserRole).value<QObject *>() == model)
-                fill(c, r);
-        model->deleteLater();
-    });
-    connect(model, &RangeAnalysisModel::failed, this, [this, model](const QString &message) {
-        for (int c = 0; c < m_table->columnCount(); ++c)
-            if (m_table->horizontalHeaderItem(c)->data(Qt::UserRole).value<QObject *>() == model)
-                m_table->setItem(0, c, new QTableWidgetItem(message));
-        model->deleteLater();
-    });
-    model->analyze(payload.instrument, payload.range);
+    emit columnsChanged(m_table->columnCount());
+}
+
+void ComparePanel::onColumnChanged(int column)
+{
+    const CompareModel::Column &c = m_model->column(column);
+    if (c.result)
+        fill(column, *c.result);
+    else
+        m_table->setItem(0, column, new QTableWidgetItem(c.error));
+}
+
+void ComparePanel::onColumnRemoved(int column)
+{
+    m_table->removeColumn(column);
+    m_hint->setVisible(m_table->columnCount() == 0);
     emit columnsChanged(m_table->columnCount());
 }
 
@@ -124,13 +129,6 @@ void ComparePanel::fill(int column, const RangeAnalysis::Result &r)
     m_table->item(0, column)->setForeground(Qt::white);
     m_table->item(0, column)->setBackground(RangeAnalysisPanel::verdictColor(r.verdict));
     m_table->item(0, column)->setToolTip(r.reasons.join(QLatin1Char('\n')));
-}
-
-void ComparePanel::removeColumn(int column)
-{
-    m_table->removeColumn(column);
-    m_hint->setVisible(m_table->columnCount() == 0);
-    emit columnsChanged(m_table->columnCount());
 }
 
 void ComparePanel::dragEnterEvent(QDragEnterEvent *event)

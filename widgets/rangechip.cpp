@@ -1,19 +1,12 @@
 #include "rangechip.h"
 
-#include "storage/rangecsvwriter.h"
-#include "storage/storeerror.h"
-#include "storage/storereader.h"
+#include "rangemimedata.h"
 
 #include <QApplication>
-#include <QBuffer>
-#include <QDir>
 #include <QDrag>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMimeData>
 #include <QMouseEvent>
-#include <QSaveFile>
-#include <QStandardPaths>
 
 RangeChip::RangeChip(QWidget *parent)
     : QFrame(parent)
@@ -40,26 +33,9 @@ void RangeChip::setPayload(const std::optional<RangeMime::Payload> &payload)
 
 QMimeData *RangeChip::mimeData() const
 {
-    if (!m_payload)
-        return nullptr;
-    QByteArray csv;
-    QString file;
-    try {
-        StoreReader reader(m_payload->dbPath);
-        QBuffer buffer(&csv);
-        buffer.open(QIODevice::WriteOnly);
-        RangeCsvWriter(reader).write(m_payload->instrument, m_payload->range, buffer);
-        // File managers take files, not bytes: put the CSV in a file the drop can copy.
-        const QString dir = QStandardPaths::writableLocation(QStandardPaths::TempLocation) + QStringLiteral("/perpscope-drag");
-        QDir().mkpath(dir);
-        file = dir + QLatin1Char('/') + RangeMime::suggestedFileName(*m_payload);
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || out.write(csv) != csv.size() || !out.commit())
-            file.clear();
-    } catch (const StoreError &) {
-        csv.clear(); // the drag still carries the range itself
-    }
-    return RangeMime::encode(*m_payload, csv, file);
+    // The range at once; its CSV is written in the background and waited for only by a
+    // target that asks for it (RangeMimeData).
+    return m_payload ? new RangeMimeData(*m_payload) : nullptr;
 }
 
 void RangeChip::mousePressEvent(QMouseEvent *event)

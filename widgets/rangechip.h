@@ -16,7 +16,8 @@ public:
 
     void setPayload(const std::optional<RangeMime::Payload> &payload);
     const std::optional<RangeMime::Payload> &payload() const { return m_payload; }
-    // The MIME data a drag carries (also used by copy); caller owns it.
+    // The MIME data a drag carries (also used by copy); caller owns it. Built without
+    // reading the store: the CSV in it is written on a pool thread (RangeMimeData).
     QMimeData *mimeData() const;
 
 signals:

@@ -17,6 +17,7 @@ HeatmapFeed::HeatmapFeed(StoreReader &reader, const Instrument &instrument)
     const TimeRange candleExtent = reader.extent(instrument, DataKind::Candles);
     const TimeRange oiExtent = reader.extent(instrument, DataKind::OpenInterest);
     m_hasOpenInterest = oiExtent.isValid();
+    m_oiExtent = oiExtent;
     const QString feed = reader.liquidationFeed(instrument);
     m_hasTape = feed == QLatin1String("full") || feed == QLatin1String("throttled") || reader.extent(instrument, DataKind::Liquidations).isValid();
 

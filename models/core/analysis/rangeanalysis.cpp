@@ -2,6 +2,7 @@
 
 #include "analysis/heatmapservice.h"
 #include "analysis/verdict.h"
+#include "domain/displayformat.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "storage/storereader.h"
@@ -101,15 +102,31 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
     measureOpenInterest(r);
     measureFunding(r);
     measureLiquidations(r, minutes);
+    r.liquidationTapeComplete = r.coverage.liquidations.isKnown() && r.coverage.liquidations.quality == CoverageQuality::Complete;
     if (m_heatmap && m_heatmapParams) {
-        if (const auto zones = m_heatmap->zonesConsumed(instrument, range, *m_heatmapParams)) {
-            r.zonesConsumed = int(zones->size());
-            for (const HeatmapZone &z : *zones)
-                r.zonesConsumedUsd += z.notionalUsd;
+        if (auto c = m_heatmap->consumption(instrument, range, *m_heatmapParams); c && c->hasOpenInterest) {
+            r.consumption = std::move(c);
+            if (r.consumption->isKnown()) {
+                r.zonesConsumed = int(r.consumption->zones.size());
+                for (const HeatmapZone &z : std::as_const(r.consumption->zones))
+                    r.zonesConsumedUsd += z.notionalUsd;
+            }
         }
     }
     r.thresholds = m_trailing ? VerdictThresholds::trailing(m_reader, instrument, range) : VerdictThresholds::fixed(range.span());
     VerdictRules::judge(r);
+    if (r.consumption && r.consumption->isKnown()) {
+        const HeatmapConsumption &c = *r.consumption;
+        QString reason = QStringLiteral("predicted liquidations consumed by the path: %1 longs, %2 shorts")
+                             .arg(DisplayFormat::usd(c.longUsd), DisplayFormat::usd(c.shortUsd));
+        if (r.liquidationTapeComplete)
+            reason += QStringLiteral(" (realized %1 / %2)").arg(DisplayFormat::usd(*r.longLiqUsd), DisplayFormat::usd(*r.shortLiqUsd));
+        if (c.isPartial())
+            reason += QStringLiteral(", counted from %1 (heatmap warming up before)").arg(TimeFormat::iso(c.counted.from));
+        r.reasons << reason;
+    } else if (r.consumption) {
+        r.reasons << QStringLiteral("predicted heatmap still warming up (until %1): consumption not counted").arg(TimeFormat::iso(r.consumption->warmUntil));
+    }
     return r;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/heatmapconsumption.h"
 #include "analysis/verdictthresholds.h"
 #include "domain/coverage.h"
 #include "domain/instrument.h"
@@ -65,8 +66,11 @@ public:
         std::optional<double> longLiqUsd, shortLiqUsd, largestLiqUsd;
         std::optional<int> longLiqCount, shortLiqCount;
         std::optional<double> longLiqShare, shortLiqShare; // of OI in USD at the start
-        std::optional<int> zonesConsumed; // predicted hot zones crossed (needs the heatmap)
+        std::optional<int> zonesConsumed; // predicted hot zones crossed (needs the heatmap, after its warm-up)
         double zonesConsumedUsd = 0;
+        // Predicted liquidation notional the range's path consumed, per side (needs the heatmap).
+        std::optional<HeatmapConsumption> consumption;
+        bool liquidationTapeComplete = false; // the realized figures are the full tape, not a sample
         struct
         {
             KindCoverage candles, openInterest, funding, predictedFunding, liquidations;

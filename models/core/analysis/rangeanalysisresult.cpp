@@ -144,6 +144,11 @@ QJsonObject RangeAnalysis::Result::toJson() const
     o[QStringLiteral("short_liq_share_of_oi")] = number(shortLiqShare);
     o[QStringLiteral("zones_consumed")] = number(zonesConsumed);
     o[QStringLiteral("zones_consumed_usd")] = zonesConsumed ? QJsonValue(zonesConsumedUsd) : QJsonValue();
+    if (consumption)
+        o[QStringLiteral("predicted_consumed")] = consumption->toJson(liquidationTapeComplete ? longLiqUsd : std::nullopt,
+                                                                     liquidationTapeComplete ? shortLiqUsd : std::nullopt);
+    else
+        o[QStringLiteral("predicted_consumed")] = QJsonValue();
     QJsonObject cov;
     cov[QStringLiteral("candles")] = coverage.candles.toJson();
     cov[QStringLiteral("oi")] = coverage.openInterest.toJson();

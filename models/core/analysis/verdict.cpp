@@ -319,11 +319,6 @@ void judge(Result &r)
     r.verdict = decide(x, &why);
     r.confidence = confidence(r, x, r.verdict);
     r.reasons << why;
-    if (r.zonesConsumed && *r.zonesConsumed > 0)
-        r.reasons << QStringLiteral("%1 predicted hot zone%2 consumed (%3 of predicted liquidations)")
-                         .arg(*r.zonesConsumed)
-                         .arg(*r.zonesConsumed == 1 ? QString() : QStringLiteral("s"))
-                         .arg(usd(r.zonesConsumedUsd));
 }
 
 QString aboutText()

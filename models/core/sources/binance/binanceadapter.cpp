@@ -128,7 +128,9 @@ BinanceAdapter::BinanceAdapter(Urls urls)
 
 QString BinanceAdapter::venueName() const
 {
-    return QStringLiteral("Binance USD\u24c8-M");
+    // Binance writes "USDⓈ-M", but no font Debian installs by default has the circled S, so
+    // the GUI would show a missing-glyph box; "USDS-M" is Binance's own ASCII spelling (URLs).
+    return QStringLiteral("Binance USDS-M");
 }
 
 QString BinanceAdapter::liquidationFeedNote() const

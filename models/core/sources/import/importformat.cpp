@@ -23,6 +23,8 @@ const QStringList ownFundingHeader = {"ts", "rate", "interval_hours"};
 const QStringList ownOiHeader = {"ts", "open_interest", "open_interest_usd"};
 const QStringList ownLiquidationsHeader = {"ts", "side", "price", "qty", "seq", "in_exchange_feed"};
 const QStringList ownHeatmapHeader = {"ts", "price_low", "price_high", "long_usd", "short_usd"};
+// RangeCsvWriter: the selection as one table (a dragged range chip, "Export CSV").
+const QStringList ownRangeHeader = {"ts", "open", "high", "low", "close", "volume", "taker_buy_volume", "oi", "oi_usd"};
 const QStringList tradesHeader = {"id", "price", "qty", "quote_qty", "time", "is_buyer_maker"};
 
 bool headerStartsWith(const CsvFields &f, const QStringList &names, bool exactCount)
@@ -190,6 +192,12 @@ std::optional<ImportFormat> ImportFormat::detect(const QString &path, const QStr
             byContent = ImportKind::OpenInterest;
         else if (headerStartsWith(first, ownLiquidationsHeader, false))
             byContent = ImportKind::Liquidations;
+        else if (headerStartsWith(first, ownRangeHeader, false))
+            return *error = QStringLiteral("a Perpscope range export (all series joined per bar, for spreadsheets) cannot be imported: it "
+                                           "holds liquidations only as totals per bar, at the tier of the range; move data between "
+                                           "databases with the exports of one kind each (perpscope export csv --kind candles, funding, "
+                                           "oi, liquidations)"),
+                   std::nullopt;
         else if (headerStartsWith(first, ownHeatmapHeader, false))
             return *error = QStringLiteral("Perpscope heatmap exports are derived from the other series and cannot be imported"), std::nullopt;
         else if (headerStartsWith(first, tradesHeader, false))

@@ -1,0 +1,130 @@
+#include "comparemodel.h"
+#include "comparepanel.h"
+#include "rangemime.h"
+#include "sources/syntheticsource.h"
+#include "storage/marketstore.h"
+#include "storage/storewriter.h"
+#include "testutil.h"
+
+#include <QDragEnterEvent>
+#include <QMimeData>
+#include <QTableWidget>
+
+// Compare: every column keeps its own range and numbers, however many are added (the
+// defect: each new result was written into every column whose analysis model had lived at
+// the same address), removed or dropped.
+class TestComparePanel : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    const Instrument m_i{QStringLiteral("SYNTH"), QStringLiteral("BTCUSDT")};
+    static constexpr qint64 t0 = 1'767'225'600'000; // 2026-01-01
+    static constexpr qint64 day = 86'400'000;
+
+    RangeMime::Payload range(qint64 fromDay, qint64 toDay) const { return {m_db, m_i, {t0 + fromDay * day, t0 + toDay * day}}; }
+
+    static void drop(QWidget *target, QMimeData *mime)
+    {
+        const QPoint pos = target->rect().center();
+        QDragEnterEvent enter(pos, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(pos, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &drop);
+        QVERIFY(drop.isAccepted());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath(QStringLiteral("compare.db"));
+        SyntheticSource::Params p;
+        p.instrument = m_i;
+        p.startMs = t0;
+        p.minutes = 20 * 1440;
+        p.seed = 5;
+        SyntheticSource source(p);
+        MarketStore::open(m_db).writer()->commit(source.generate(p.minutes));
+    }
+
+    void everyColumnKeepsItsOwnRange()
+    {
+        ComparePanel panel;
+        panel.resize(700, 500);
+        panel.show();
+        // One after the other, each finished before the next is added (as a user does it).
+        const QList<RangeMime::Payload> ranges = {range(16, 17), range(13, 15), range(2, 5)};
+        for (int k = 0; k < ranges.size(); ++k) {
+            panel.addRange(ranges[k]);
+            QTRY_COMPARE_WITH_TIMEOUT(panel.model()->column(k).state, CompareModel::Column::State::Done, 10000);
+        }
+        QCOMPARE(panel.columnCount(), 3);
+        QSet<QString> changes;
+        for (int k = 0; k < ranges.size(); ++k) {
+            const QString from = QDateTime::fromMSecsSinceEpoch(ranges[k].range.from, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+            const QString to = QDateTime::fromMSecsSinceEpoch(ranges[k].range.to, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+            QCOMPARE(panel.cell(QStringLiteral("From"), k), from);
+            QCOMPARE(panel.cell(QStringLiteral("To"), k), to);
+            QCOMPARE(panel.model()->column(k).result->range, ranges[k].range);
+            changes << panel.cell(QStringLiteral("Price change"), k) + panel.cell(QStringLiteral("High / low"), k);
+        }
+        QCOMPARE(changes.size(), 3); // three different ranges, three different readings
+    }
+
+    void addedAtOnceAndRemovedWhileRunning()
+    {
+        ComparePanel panel;
+        panel.show();
+        for (int k = 0; k < 5; ++k)
+            panel.addRange(range(k, k + 2));
+        panel.model()->remove(1); // before its result is in
+        QCOMPARE(panel.columnCount(), 4);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int k = 0; k < panel.model()->count(); ++k)
+                    if (panel.model()->column(k).state != CompareModel::Column::State::Done)
+                        return false;
+                return true;
+            }(),
+            15000);
+        const QList<int> days = {0, 2, 3, 4};
+        for (int k = 0; k < days.size(); ++k) {
+            QCOMPARE(panel.model()->column(k).result->range, range(days[k], days[k] + 2).range);
+            QVERIFY(panel.cell(QStringLiteral("From"), k).startsWith(QStringLiteral("2026-01-%1").arg(days[k] + 1, 2, 10, QLatin1Char('0'))));
+        }
+        // Column headers follow the model.
+        QCOMPARE(panel.table()->horizontalHeaderItem(1)->toolTip(), RangeMime::label(range(2, 4)));
+        panel.model()->clear();
+        QCOMPARE(panel.columnCount(), 0);
+    }
+
+    void dropsAddColumnsAndFailuresSaySo()
+    {
+        ComparePanel panel;
+        panel.show();
+        std::unique_ptr<QMimeData> mime(RangeMime::encode(range(6, 7)));
+        drop(&panel, mime.get());
+        QCOMPARE(panel.columnCount(), 1);
+        // A range on an instrument the database does not have: the column says why.
+        RangeMime::Payload missing = range(6, 7);
+        missing.instrument.symbol = QStringLiteral("NOPEUSDT");
+        panel.addRange(missing);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->column(1).state, CompareModel::Column::State::Failed, 10000);
+        QVERIFY(!panel.model()->column(1).error.isEmpty());
+        QCOMPARE(panel.cell(QStringLiteral("Verdict"), 1), panel.model()->column(1).error);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->column(0).state, CompareModel::Column::State::Done, 10000);
+        // Something that is not a range is refused.
+        QMimeData text;
+        text.setText(QStringLiteral("hello"));
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&panel, &enter);
+        QVERIFY(!enter.isAccepted());
+    }
+};
+
+QTEST_MAIN(TestComparePanel)
+#include "tst_comparepanel.moc"
