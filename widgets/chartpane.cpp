@@ -97,6 +97,15 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_valueTag->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_valueTag->setPadding(QMargins(4, 2, 4, 2));
 
+    // Said in the middle of an empty pane, in place of a value axis that would be invented.
+    m_emptyNote = new QCPItemText(m_plot);
+    m_emptyNote->setLayer(QStringLiteral("overlay"));
+    m_emptyNote->setClipToAxisRect(false);
+    m_emptyNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_emptyNote->position->setCoords(0.5, 0.5);
+    m_emptyNote->setPositionAlignment(Qt::AlignCenter);
+    m_emptyNote->setVisible(false);
+
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
     connect(m_sync, &TimeSync::visibleRangeChanged, this, &ChartPane::applyVisibleRange);
@@ -182,6 +191,7 @@ void ChartPane::applyThemeToItems()
     const QPen cursorPen(m_theme.cursor, 1, Qt::DashLine);
     m_cursorLine->setPen(cursorPen);
     m_crossLine->setPen(cursorPen);
+    m_emptyNote->setColor(m_theme.mutedText);
     for (QCPItemText *tag : {m_timeTag, m_valueTag}) {
         tag->setColor(m_theme.background);
         tag->setBrush(m_theme.cursor);
@@ -195,6 +205,7 @@ void ChartPane::applyVisibleRange()
     if (!r.isValid())
         return;
     m_plot->xAxis->setRange(key(r.from), key(r.to));
+    updateEmptyState();
     fitValueAxis();
     if (!m_sync->cursor())
         updateHeader();
@@ -210,12 +221,36 @@ void ChartPane::fitValueAxis()
         return;
     double lo = range.lower, hi = range.upper;
     const double pad = std::max((hi - lo) * 0.08, std::max(std::abs(hi), std::abs(lo)) * 1e-6 + 1e-12);
-    m_plot->yAxis2->setRange(lo - pad, hi + pad);
+    // Prices and open interest are never negative: the room below them stops at zero.
+    m_plot->yAxis2->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+}
+
+bool ChartPane::isShowingEmptyNote() const
+{
+    return m_emptyNote->visible();
+}
+
+void ChartPane::updateEmptyState()
+{
+    const bool empty = !hasPaneData();
+    const bool noView = !m_sync->visibleRange().isValid();
+    if (empty) {
+        const Instrument &i = window().instrument;
+        m_emptyNote->setText(!i.isValid() ? tr("No data yet: pick a source, or import files (File → Import…)")
+                             : noView     ? tr("No data for %1 in this database").arg(i.key())
+                                          : tr("%1 for %2 in this range").arg(emptyText(), i.key()));
+    }
+    m_emptyNote->setVisible(empty);
+    m_plot->yAxis2->setTickLabels(!empty);
+    m_plot->yAxis2->grid()->setVisible(!empty);
+    m_plot->xAxis->setTickLabels(!noView);
+    m_plot->xAxis->grid()->setVisible(!noView);
 }
 
 void ChartPane::onWindowChanged()
 {
     refill(window());
+    updateEmptyState();
     fitValueAxis();
     updateHeader();
     viewChanged();

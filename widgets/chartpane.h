@@ -34,6 +34,8 @@ public:
     ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *model, QWidget *parent = nullptr);
 
     QString title() const { return m_title; }
+    // True while the pane shows its "no data" note instead of a value axis.
+    bool isShowingEmptyNote() const;
     QSize sizeHint() const override { return {1100, 260}; }
     QCustomPlot *plot() const { return m_plot; }
     ReadoutBar *header() const { return m_header; }
@@ -73,6 +75,11 @@ protected:
     virtual void fitExtraAxes(const QCPRange &keys) { Q_UNUSED(keys); }
     // Text on the cursor's value tag for a value-axis coordinate.
     virtual QString valueLabel(double value) const;
+    // Whether the window holds anything this pane draws; without it the pane says so
+    // (emptyText) instead of showing an invented value axis.
+    virtual bool hasPaneData() const = 0;
+    // "No funding data": the series, for the empty-pane message.
+    virtual QString emptyText() const = 0;
 
     const MarketWindow &window() const;
     static double key(qint64 ms) { return ms / 1000.0; }
@@ -139,6 +146,7 @@ private:
     void keyPressEvent(QKeyEvent *event) override;
     void applyThemeToItems();
     void applyBaseTheme();
+    void updateEmptyState();
 
     QString m_title;
     TimeSync *m_sync;
@@ -150,6 +158,7 @@ private:
     QCPItemStraightLine *m_crossLine;
     QCPItemText *m_timeTag;
     QCPItemText *m_valueTag;
+    QCPItemText *m_emptyNote;
     std::optional<int> m_hoverY;
     QCPItemRect *m_selectionRect;
     QCPItemStraightLine *m_selectionEdges[2];
