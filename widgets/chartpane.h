@@ -36,6 +36,10 @@ public:
     QString title() const { return m_title; }
     // True while the pane shows its "no data" note instead of a value axis.
     bool isShowingEmptyNote() const;
+    // The cursor's tags as drawn (empty when hidden): the value at the mouse's height on the
+    // value axis, and the time on the time axis.
+    QString cursorValueText() const;
+    QString cursorTimeText() const;
     QSize sizeHint() const override { return {1100, 260}; }
     QCustomPlot *plot() const { return m_plot; }
     ReadoutBar *header() const { return m_header; }
@@ -147,6 +151,7 @@ private:
     void applyThemeToItems();
     void applyBaseTheme();
     void updateEmptyState();
+    void followMouse();
 
     QString m_title;
     TimeSync *m_sync;
@@ -159,7 +164,7 @@ private:
     QCPItemText *m_timeTag;
     QCPItemText *m_valueTag;
     QCPItemText *m_emptyNote;
-    std::optional<int> m_hoverY;
+    std::optional<QPoint> m_hover; // the mouse, while it is over the plot area
     QCPItemRect *m_selectionRect;
     QCPItemStraightLine *m_selectionEdges[2];
     bool m_rangeTool = false;
