@@ -71,12 +71,6 @@ private slots:
             qInfo().noquote() << what;
             QVERIFY2(rho >= baseRho + 0.10, qPrintable(what));
             QVERIFY2(emd < baseEmd, qPrintable(what));
-            // Since the simulator was calibrated to the real market (issue 12), most open
-            // interest runs at low effective leverage and RLH-1's default 5-100x mix puts too
-            // much near price: on the crash run its hot zones (F1 0.32) no longer beat the
-            // baseline's (0.34). Re-tuning the model on this market is issue 19.
-            if (run.preset == QLatin1String("crash"))
-                QEXPECT_FAIL("", "RLH-1 defaults not yet re-tuned to the calibrated simulator (issue 19)", Continue);
             QVERIFY2(m.value(QLatin1String("hot_f1")).toDouble() > b.value(QLatin1String("hot_f1")).toDouble(), qPrintable(what));
             emdRatio += emd / baseEmd / m_runs.size();
             rhoGain += (rho - baseRho) / m_runs.size();
