@@ -25,6 +25,7 @@ class SourceController;
 class StatusPanel;
 class TimeSync;
 struct Instrument;
+struct TimeRange;
 
 // The workspace, assembled from its parts: dockable chart panes on one TimeSync, the
 // liquidation tape, Range analysis and Compare; the source (SourceController), imports
@@ -109,6 +110,7 @@ private:
     void onInstrumentPicked(int index);
     void onTimeframePicked(int index);
     void onAppended();
+    void showImported(const Instrument &instrument, TimeRange span);
     void updateTitle();
     void updatePlotWidth();
     void applyDefaultSizes();

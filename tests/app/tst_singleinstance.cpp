@@ -182,7 +182,10 @@ private slots:
         const QString db = path(QStringLiteral("garbage.db"));
         auto first = startGui(guiArgs(db));
         QTRY_VERIFY_WITH_TIMEOUT(ownsALock(*first), 30000);
-        const QStringList before = QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files);
+        // The primary listens a moment after it locks (longer on a loaded machine).
+        const auto sockets = [this] { return QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files); };
+        QTRY_VERIFY_WITH_TIMEOUT(!sockets().isEmpty(), 30000);
+        const QStringList before = sockets();
 
         // Whatever socket the primary listens on: send each one something that is not a
         // hand-over (the other primaries of this test are gone, so only ours answers).

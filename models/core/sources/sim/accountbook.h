@@ -78,6 +78,22 @@ public:
     qint64 settleFunding(double rate, double mark);
 
     qint64 openInterestLots() const { return m_oiLots; }
+
+    // Ground truth of who traded (speculators only; the market maker, the arbitrageurs and
+    // the liquidation engine provide liquidity): cumulative lots per side of the position
+    // ([0] longs, [1] shorts) opened, closed by choice, and forced out (liquidation, ADL),
+    // and what is open now. Labelled tests read it; the market does not.
+    struct Flows
+    {
+        qint64 open[2] = {0, 0};
+        qint64 opened[2] = {0, 0};
+        qint64 closed[2] = {0, 0};
+        qint64 forced[2] = {0, 0};
+    };
+    const Flows &flows() const { return m_flows; }
+    // Fills of this account count as forced until cleared (noAccount).
+    static constexpr quint32 noAccount = 0xffffffffu;
+    void setForced(quint32 id) { m_forced = id; }
     double equity(quint32 id, double mark) const;               // USD
     double maintenance(quint32 id, double mark) const;          // USD
     PriceLadder &longLiquidations() { return m_longLiq; }
@@ -103,6 +119,7 @@ public:
 
 private:
     void setOi(qint64 before, qint64 after) { m_oiLots += std::max<qint64>(after, 0) - std::max<qint64>(before, 0); }
+    void trackFlows(quint32 id, qint64 before, qint64 after);
     void unlist(quint32 id);
 
     const MarginBrackets &m_brackets;
@@ -113,4 +130,6 @@ private:
     qint64 m_oiLots = 0;
     qint64 m_fees = 0, m_deposits = 0, m_withdrawals = 0, m_fundingResidual = 0;
     qint64 m_alive = 0;
+    Flows m_flows;
+    quint32 m_forced = noAccount;
 };

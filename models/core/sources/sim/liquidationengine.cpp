@@ -42,6 +42,13 @@ int LiquidationEngine::sweep(double mark, qint64 now, qint64 ms)
 
 void LiquidationEngine::liquidate(quint32 id, double mark, qint64 now, qint64 ms)
 {
+    // Whatever this account loses from here on is forced (ground truth for labelled tests).
+    struct Forced
+    {
+        AccountBook &book;
+        ~Forced() { book.setForced(AccountBook::noAccount); }
+    } forced{m_accounts};
+    m_accounts.setForced(id);
     AccountBook::Account &a = m_accounts[id];
     if (!a.alive || a.lots == 0)
         return;
@@ -150,7 +157,9 @@ void LiquidationEngine::deleverage(double mark)
             break;
         const qint64 lots = std::min(left, qAbs(m_accounts[id].lots));
         const qint64 quote = std::llround(price * double(lots));
+        m_accounts.setForced(id); // auto-deleveraged: closed by the exchange, not by choice
         m_accounts.applyFill(id, side * lots, quote, 0.0);
+        m_accounts.setForced(AccountBook::noAccount);
         m_accounts.applyFill(m_engine, -side * lots, quote, 0.0);
         m_accounts.refreshLiquidation(id);
         ++m_stats.adlAccounts;

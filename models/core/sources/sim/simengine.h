@@ -69,6 +69,7 @@ public:
     AccountBook::Audit audit() const { return m_accounts.audit(); }
     const Stats &stats() const;
     const AccountBook &accounts() const { return m_accounts; }
+    const AccountBook::Flows &flows() const { return m_accounts.flows(); }
     double lastPrice() const { return m_matcher->lastPrice(); }
     double indexPrice() const { return m_index.index(); }
     double markPrice() const { return m_mark; }
