@@ -171,14 +171,18 @@ VerdictThresholds VerdictThresholds::trailing(StoreReader &reader, const Instrum
 
     // Funding: the distribution of the rate in force (the running estimate where the source
     // has one, else the settlements).
+    // Only where covered: hourly values of the estimate, or the settlements.
     QVector<double> rates;
-    if (reader.coverageSummary(instrument, DataKind::PredictedFunding, read).share() > 0.5)
-        for (const LineBar &b : reader.lineBars(instrument, LineSeries::PredictedFunding, Timeframe::H1, read))
+    const CoverageSummary predicted = reader.coverageSummary(instrument, DataKind::PredictedFunding, read);
+    for (const LineBar &b : reader.lineBars(instrument, LineSeries::PredictedFunding, Timeframe::H1, read))
+        if (predicted.covers(b.ts))
             rates << b.close;
-    if (rates.size() < minWindows && reader.coverageSummary(instrument, DataKind::Funding, read).share() > 0.5) {
+    if (rates.size() < minWindows) {
         rates.clear();
+        const CoverageSummary settled = reader.coverageSummary(instrument, DataKind::Funding, read);
         for (const FundingSample &f : reader.funding(instrument, read))
-            rates << f.rate * 8.0 / std::max(1, f.intervalHours);
+            if (settled.covers(f.ts))
+                rates << f.rate * 8.0 / std::max(1, f.intervalHours);
     }
     if (rates.size() >= minWindows) {
         t.fundingHigh = {std::max(percentile(rates, fundingHighPercentile), minFundingHigh), true, int(rates.size())};
