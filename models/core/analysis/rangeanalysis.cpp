@@ -215,8 +215,13 @@ void RangeAnalysis::measureOpenInterest(Result &r) const
     const Instrument &i = r.instrument;
     KindCoverage &cov = r.coverage.openInterest;
     cov = coverageOf(m_reader.coverageSummary(i, DataKind::OpenInterest, r.range));
-    if (cov.isNone())
-        return; // nothing covered: unknown, whatever rows may lie around
+    if (cov.isNone()) {
+        // Nothing covered: unknown, whatever rows may lie around; say how old the last one is.
+        if (const auto last = m_reader.openInterestAt(i, r.range.from))
+            cov.startAgeMs = r.range.from - last->ts;
+        cov.startStale = cov.endStale = true;
+        return;
+    }
     const qint64 stale = staleAfter(cov, defaultOiStepMs);
     // The edges: the last sample at or before each edge, unless it is stale; at the start, a
     // sample shortly after it stands in.

@@ -135,7 +135,10 @@ void openInterestReason(Result &r, const Reading &x)
     const auto &c = r.coverage.openInterest;
     if (!r.oiChangePct) {
         if (c.isNone())
-            r.reasons << QStringLiteral("no open-interest data covers this range: whether leverage cleared cannot be told");
+            r.reasons << (c.startAgeMs ? QStringLiteral("no open-interest data covers this range (the last sample before it is %1 old): whether "
+                                                        "leverage cleared cannot be told")
+                                             .arg(duration(*c.startAgeMs))
+                                       : QStringLiteral("no open-interest data covers this range: whether leverage cleared cannot be told"));
         else if (c.startStale)
             r.reasons << (c.startAgeMs ? QStringLiteral("the last open-interest sample before the start is %1 old: stale, not used")
                                               .arg(duration(*c.startAgeMs))
