@@ -45,6 +45,8 @@ QString resolution(qint64 ms)
     for (Timeframe tf : Timeframes::all)
         if (Timeframes::ms(tf) == ms)
             return Timeframes::name(tf);
+    if (ms % 3'600'000 == 0)
+        return QStringLiteral("%1h").arg(ms / 3'600'000);
     return length(ms);
 }
 
@@ -96,7 +98,7 @@ void printTable(QTextStream &out, const Instrument &instrument, const QVector<Ki
     out << instrument.key() << '\n';
     const auto row = [&out](const QString &kind, const QString &span, const QString &quality, const QString &finest, const QString &share,
                             const QString &holes) {
-        out << "  " << kind.leftJustified(18) << span.leftJustified(36) << quality.leftJustified(17) << finest.leftJustified(13)
+        out << "  " << kind.leftJustified(18) << span.leftJustified(38) << quality.leftJustified(17) << finest.leftJustified(13)
             << share.rightJustified(8) << "  " << holes << '\n';
     };
     row(QStringLiteral("kind"), QStringLiteral("span (UTC)"), QStringLiteral("quality"), QStringLiteral("finest"), QStringLiteral("covered"),

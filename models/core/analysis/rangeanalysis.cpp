@@ -135,6 +135,7 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
     const Instrument &i = r.instrument;
     bool any = false;
     double buy = 0, volume = 0, cvdUsd = 0;
+    Timeframe highTf = Timeframe::M1, lowTf = Timeframe::M1;
     for (const Segment &s : segments(minutes)) {
         for (const Candle &c : m_reader.candles(i, s.tf, s.range)) {
             if (!any) {
@@ -142,15 +143,18 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
                 r.high = c.high;
                 r.low = c.low;
                 r.highTime = r.lowTime = c.ts;
+                highTf = lowTf = s.tf;
                 any = true;
             }
             if (c.high > r.high) {
                 r.high = c.high;
                 r.highTime = c.ts;
+                highTf = s.tf;
             }
             if (c.low < r.low) {
                 r.low = c.low;
                 r.lowTime = c.ts;
+                lowTf = s.tf;
             }
             r.priceClose = c.close;
             buy += c.takerBuyVolume;
@@ -167,6 +171,20 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
                         .toStdString());
     }
     r.priceChangePct = (r.priceClose / r.priceOpen - 1.0) * 100.0;
+    // When the extremes happened: down the tiers inside the coarse bar that held each one
+    // (a few reads of a few bars), so the path can be told at minute resolution.
+    const auto pinpoint = [&](qint64 &ts, Timeframe tf, bool high) {
+        for (auto child = Timeframes::child(tf); child; child = Timeframes::child(tf)) {
+            const auto bars = m_reader.candles(i, *child, {ts, ts + Timeframes::ms(tf)});
+            const auto hit = std::find_if(bars.cbegin(), bars.cend(), [&](const Candle &c) { return high ? c.high >= r.high : c.low <= r.low; });
+            if (hit == bars.cend())
+                return; // held only at this resolution
+            ts = hit->ts;
+            tf = *child;
+        }
+    };
+    pinpoint(r.highTime, highTf, true);
+    pinpoint(r.lowTime, lowTf, false);
     r.coverage.candles = coverageOf(m_reader.coverageSummary(i, DataKind::Candles, r.range));
     // Taker flow: known where the bars carry taker-buy volume (a source without it leaves 0).
     if (volume > 0 && buy > 0) {
@@ -197,8 +215,13 @@ void RangeAnalysis::measureOpenInterest(Result &r) const
     const Instrument &i = r.instrument;
     KindCoverage &cov = r.coverage.openInterest;
     cov = coverageOf(m_reader.coverageSummary(i, DataKind::OpenInterest, r.range));
-    if (cov.isNone())
-        return; // nothing covered: unknown, whatever rows may lie around
+    if (cov.isNone()) {
+        // Nothing covered: unknown, whatever rows may lie around; say how old the last one is.
+        if (const auto last = m_reader.openInterestAt(i, r.range.from))
+            cov.startAgeMs = r.range.from - last->ts;
+        cov.startStale = cov.endStale = true;
+        return;
+    }
     const qint64 stale = staleAfter(cov, defaultOiStepMs);
     // The edges: the last sample at or before each edge, unless it is stale; at the start, a
     // sample shortly after it stands in.

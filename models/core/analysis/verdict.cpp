@@ -54,7 +54,7 @@ struct Reading
     double move = 0;
     bool up = false, down = false;
     bool oiKnown = false;
-    double oiEnd = 0, fall = 0, rise = 0;
+    double oiEnd = 0, fall = 0, rise = 0, forcedClearing = 0;
     bool cleared = false, partlyCleared = false, built = false, flat = false, aligned = false;
     bool liqCovered = false, liqSome = false;
     double sideShare = 0, totalShare = 0;
@@ -75,7 +75,7 @@ Reading read(const Result &r)
         x.oiEnd = *r.oiChangePct / 100.0;
         x.fall = *r.oiPeakToTroughPct / 100.0;
         x.rise = r.oiTroughToPeakPct.value_or(0) / 100.0;
-        x.cleared = x.fall <= t.oiCleared.value || x.oiEnd <= t.oiCleared.value;
+        x.cleared = std::min(x.fall, x.oiEnd) <= t.oiCleared.value;
         x.partlyCleared = x.fall <= t.oiCleared.value * VerdictRules::partialClearing;
         x.built = x.oiEnd >= t.oiBuilt.value;
         x.flat = std::abs(x.oiEnd) < VerdictRules::flatBand * std::min(-t.oiCleared.value, t.oiBuilt.value) && !x.partlyCleared;
@@ -99,13 +99,20 @@ Reading read(const Result &r)
     x.fundingKnown = r.fundingEnd.has_value();
     if (x.fundingKnown) {
         const double end = *r.fundingEnd;
-        x.elevatedLongs = end > 0 && end >= t.fundingHigh.value;
-        x.elevatedShorts = end < 0 && end <= t.fundingLow.value;
-        const double start = r.fundingStart.value_or(end);
-        // Cooled: the paying side of the move stopped paying up.
-        x.cooled = x.down ? !x.elevatedLongs && (end <= start || end <= t.fundingMedian)
-                 : x.up   ? !x.elevatedShorts && (end >= start || end >= t.fundingMedian)
-                          : !x.elevatedLongs && !x.elevatedShorts;
+        // Strictly beyond: where funding sits at a baseline most of the time, the baseline itself
+        // is the 90th percentile and not elevated.
+        x.elevatedLongs = end > 0 && end > t.fundingHigh.value;
+        x.elevatedShorts = end < 0 && end < t.fundingLow.value;
+        // Cooled: the side that paid up to hold the losing positions no longer does.
+        x.cooled = x.down ? !x.elevatedLongs : x.up ? !x.elevatedShorts : !x.elevatedLongs && !x.elevatedShorts;
+    }
+    // Positions forced out are cleared leverage even where open interest hides it (the market
+    // maker that takes the other side of a liquidation holds an unleveraged inventory): the
+    // losing side's liquidations, as a share of open interest, count as clearing too.
+    if (x.oiKnown && x.liqSome && (x.up || x.down)) {
+        x.forcedClearing = -x.sideShare;
+        x.cleared = x.cleared || x.forcedClearing <= t.oiCleared.value;
+        x.partlyCleared = x.partlyCleared || x.forcedClearing <= t.oiCleared.value * VerdictRules::partialClearing;
     }
     if (r.cvdCoins && (x.up || x.down))
         x.takersLead = (*r.cvdCoins > 0) == x.up;
@@ -128,7 +135,10 @@ void openInterestReason(Result &r, const Reading &x)
     const auto &c = r.coverage.openInterest;
     if (!r.oiChangePct) {
         if (c.isNone())
-            r.reasons << QStringLiteral("no open-interest data covers this range: whether leverage cleared cannot be told");
+            r.reasons << (c.startAgeMs ? QStringLiteral("no open-interest data covers this range (the last sample before it is %1 old): whether "
+                                                        "leverage cleared cannot be told")
+                                             .arg(duration(*c.startAgeMs))
+                                       : QStringLiteral("no open-interest data covers this range: whether leverage cleared cannot be told"));
         else if (c.startStale)
             r.reasons << (c.startAgeMs ? QStringLiteral("the last open-interest sample before the start is %1 old: stale, not used")
                                               .arg(duration(*c.startAgeMs))
@@ -226,6 +236,14 @@ Verdict decide(const Reading &x, QString *why)
         *why = QStringLiteral("no directional move and no meaningful change of open interest");
         return Verdict::Quiet;
     }
+    if (x.built) {
+        // Built by the end, whatever cleared on the way: the leverage is back.
+        *why = x.cleared ? QStringLiteral("open interest cleared inside the range but was rebuilt above where it started: leverage is back")
+             : x.down    ? QStringLiteral("open interest grew into the drop: new positions (shorts pressing, longs catching it) were added, "
+                                          "leverage was not cleared")
+                         : QStringLiteral("open interest grew with the rally: leverage was built, not cleared");
+        return Verdict::StillLoaded;
+    }
     if (x.cleared && x.aligned) {
         if (x.cooled && (x.heavy || !x.liqSome)) {
             *why = x.liqSome ? QStringLiteral("open interest cleared with the move, heavy %1 liquidations, funding cooled").arg(side)
@@ -241,22 +259,13 @@ Verdict decide(const Reading &x, QString *why)
         *why = x.cleared ? QStringLiteral("open interest cleared, but away from the move") : QStringLiteral("some open interest cleared with the move");
         return Verdict::PartialFlush;
     }
-    if (x.built) {
-        *why = x.down ? QStringLiteral("open interest grew into the drop: new positions (shorts pressing, longs catching it) were added, "
-                                       "leverage was not cleared")
-                      : QStringLiteral("open interest grew with the rally: leverage was built, not cleared");
-        return Verdict::StillLoaded;
-    }
-    if (x.elevatedLongs || x.elevatedShorts) {
-        *why = QStringLiteral("open interest held and funding is elevated: the leveraged positions are still there");
-        return Verdict::StillLoaded;
-    }
     if (x.flat && (x.footprintNone || !x.liqCovered)) {
         *why = x.liqCovered ? QStringLiteral("a move with flat open interest and no liquidation footprint: led by spot or by taker flow")
                             : QStringLiteral("a move with flat open interest (liquidations not covered): led by spot or by taker flow");
         return Verdict::SpotLed;
     }
-    *why = QStringLiteral("price moved while open interest held: leverage was not cleared");
+    *why = x.elevatedLongs || x.elevatedShorts ? QStringLiteral("price moved while open interest held and funding is elevated: the leveraged positions are still there")
+                                               : QStringLiteral("price moved while open interest held: leverage was not cleared");
     return Verdict::StillLoaded;
 }
 
@@ -285,8 +294,8 @@ Confidence confidence(const Result &r, const Reading &x, Verdict v)
         close = close || near(x.oiEnd, t.oiBuilt.value);
     if (close)
         lower(c);
-    if (v == Verdict::SpotLed && x.takersLead == false)
-        lower(c); // perp takers leaned against the move: spot (or something else) must have driven it
+    if (v == Verdict::SpotLed && (x.takersLead == false || x.elevatedLongs || x.elevatedShorts))
+        lower(c); // perp takers leaned against the move, or one side still pays up: less clear-cut
     return c;
 }
 
