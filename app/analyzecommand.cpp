@@ -37,7 +37,7 @@ int AnalyzeCommand::run(const QStringList &args)
         usage(QStringLiteral("--preset: '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
 
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openReadOnly(path).reader();
         const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
         HeatmapService heatmap(path);
         RangeAnalysis analysis(*reader);

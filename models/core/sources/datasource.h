@@ -46,6 +46,12 @@ public slots:
     virtual void start() = 0;
     // After stop() the source emits no more batches; it emits finished() once it is idle.
     virtual void stop() = 0;
+    // The store took no batch for a while (disk full, read-only) and the ingest worker had to
+    // drop some it could not keep; it has caught up again. since: per instrument, the newest
+    // row time committed before the first dropped batch. A source that can fetch history
+    // again (an exchange over REST) fetches from there, so what it had already counted as
+    // delivered comes back. Batches the worker kept are committed in order, not dropped.
+    virtual void storeRecovered(const QHash<Instrument, qint64> &since) { Q_UNUSED(since); }
 
 signals:
     void batchReady(const MarketBatch &batch);

@@ -5,6 +5,7 @@
 #include "coarsetiers.h"
 #include "coveragewriter.h"
 #include "storeerror.h"
+#include "domain/plausibility.h"
 
 #include <QDateTime>
 
@@ -47,6 +48,11 @@ QString checkCandles(const QVector<Candle> &bars, const char *what, Timeframe tf
                 .arg(c.high);
         if (c.volume < 0 || c.takerBuyVolume < 0 || c.quoteVolume < 0)
             return QStringLiteral("%1 bar at %2 has a negative volume").arg(QLatin1String(what), iso(c.ts));
+        // Beyond any market (domain/plausibility.h): stored, such values become Inf in the tiers.
+        if (!Plausibility::price(c.open) || !Plausibility::price(c.high) || !Plausibility::price(c.low) || !Plausibility::price(c.close))
+            return QStringLiteral("%1 bar at %2 has a price outside %3 ... %4").arg(QLatin1String(what), iso(c.ts)).arg(Plausibility::minPrice).arg(Plausibility::maxPrice);
+        if (!Plausibility::size(c.volume) || !Plausibility::size(c.takerBuyVolume) || !Plausibility::notional(c.quoteVolume))
+            return QStringLiteral("%1 bar at %2 has a volume beyond any market").arg(QLatin1String(what), iso(c.ts));
     }
     return {};
 }
@@ -114,13 +120,13 @@ QString StoreWriter::validate(const MarketBatch &batch)
             return e;
     for (const auto *series : {&batch.funding, &batch.predictedFunding})
         for (const FundingSample &f : *series)
-            if (!isFiniteValue(f.rate) || f.intervalHours <= 0)
+            if (!Plausibility::fundingRate(f.rate) || f.intervalHours <= 0 || f.intervalHours > Plausibility::maxFundingIntervalHours)
                 return QStringLiteral("funding sample at %1 is invalid").arg(iso(f.ts));
     for (const OpenInterestSample &o : batch.openInterest)
-        if (!isFiniteValue(o.openInterest) || !isFiniteValue(o.openInterestUsd) || o.openInterest < 0)
+        if (!Plausibility::size(o.openInterest) || !Plausibility::notional(o.openInterestUsd))
             return QStringLiteral("open interest at %1 is invalid").arg(iso(o.ts));
     for (const Liquidation &l : batch.liquidations)
-        if (!isFiniteValue(l.price) || !isFiniteValue(l.qty) || l.price <= 0 || l.qty <= 0)
+        if (!Plausibility::price(l.price) || !Plausibility::positiveSize(l.qty))
             return QStringLiteral("liquidation at %1 has a non-positive price or quantity").arg(iso(l.ts));
     for (const GroundTruthCell &g : batch.groundTruth)
         if (!isFiniteValue(g.notional))
@@ -307,7 +313,8 @@ TimeRange spanOf(const QVector<T> &rows)
 QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
 {
     if (const QString err = validate(batch); !err.isEmpty())
-        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err));
+        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err),
+                         StoreError::Kind::Rejected);
     QVector<Span> spans;
     if (batch.isEmpty())
         return spans;

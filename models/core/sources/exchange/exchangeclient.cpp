@@ -5,6 +5,8 @@
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -82,6 +84,16 @@ void ExchangeClient::start()
     });
     connect(m_rest, &RestClient::waiting, this, [this](qint64 ms, const QString &why) {
         setStatus(QStringLiteral("waiting %1 s: %2").arg(std::max<qint64>(1, (ms + 500) / 1000)).arg(why));
+    });
+    connect(m_rest, &RestClient::offline, this, [this](qint64 retryAt, const QString &why) {
+        const qint64 in = std::max<qint64>(1, (retryAt - QDateTime::currentMSecsSinceEpoch() + 500) / 1000);
+        setStatus(QStringLiteral("offline: %1; retrying in %2 s, at %3 UTC")
+                      .arg(why)
+                      .arg(in)
+                      .arg(QDateTime::fromMSecsSinceEpoch(retryAt, Qt::UTC).toString(QStringLiteral("HH:mm:ss"))));
+    });
+    connect(m_rest, &RestClient::online, this, [this] {
+        setStatus(m_stream && m_stream->isConnected() ? QStringLiteral("connected; filling the gap") : QStringLiteral("online again"));
     });
     setStatus(QStringLiteral("connecting to %1").arg(m_adapter->venueName()));
     RestRequest time = m_adapter->serverTime();
@@ -322,9 +334,11 @@ void ExchangeClient::onStreamMessage(const QByteArray &message)
     QList<StreamUpdate> updates;
     QString error;
     if (!m_adapter->parseStream(message, &updates, &error)) {
-        ++m_malformed; // one bad message is skipped; the stream goes on
+        ++m_malformed; // one bad message is skipped; a run of them replaces the socket
+        m_stream->reportMalformed(error);
         return;
     }
+    m_stream->reportValid();
     for (const StreamUpdate &u : updates)
         if (m_listeningFrom >= 0)
             m_lastMessageMs = std::max(m_lastMessageMs, u.eventTime); // the venue's clock: what its events are stamped with
@@ -332,6 +346,35 @@ void ExchangeClient::onStreamMessage(const QByteArray &message)
         if (InstrumentFeed *f = feed(u.instrument))
             for (const InstrumentFeed::Fetch &x : f->apply(u))
                 request(x.series, f->instrument(), x.from, x.to, Job::Gap);
+}
+
+void ExchangeClient::storeRecovered(const QHash<Instrument, qint64> &since)
+{
+    if (!m_running || !m_rest)
+        return;
+    // What the store could not keep comes again over REST, from the first row it dropped
+    // (liquidations excepted: no venue serves their history).
+    const qint64 now = m_rest->serverNow();
+    for (auto it = since.cbegin(); it != since.cend(); ++it) {
+        InstrumentFeed *f = feed(it.key());
+        if (!f)
+            continue;
+        const qint64 from = Timeframes::floor(Timeframe::M1, it.value());
+        const qint64 to = std::max(now, f->lastClosedCandle() + Timeframes::minuteMs); // as far as the feed has seen bars close
+        for (RestSeries series : {RestSeries::Candles, RestSeries::MarkCandles, RestSeries::Funding, RestSeries::OpenInterestHistory})
+            request(series, f->instrument(), series == RestSeries::Funding ? from - 8 * 3'600'000LL : from, to, Job::Gap);
+    }
+}
+
+QString ExchangeClient::loadCaFile(const QString &path, QList<QSslCertificate> *out)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("ca_file %1: cannot read it (%2)").arg(path, f.errorString());
+    *out = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
+    if (out->isEmpty())
+        return QStringLiteral("ca_file %1: holds no PEM certificate").arg(path);
+    return {};
 }
 
 void ExchangeClient::pollOpenInterest()

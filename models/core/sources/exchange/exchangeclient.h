@@ -19,6 +19,12 @@ class QTimer;
 // 3. live (when asked): the market stream, batched every batchMs into MarketBatches; gaps
 //    the stream leaves (drops, reconnects, a minute that never closed) are fetched over REST,
 //    open interest is polled. Status texts are meant for the GUI's status bar.
+// A live client never gives up on the network: REST and the stream retry with capped
+// backoff for as long as it runs, the status says when the next attempt is ("offline: ...;
+// retrying in 8 s, at 14:02:31 UTC"), and once back the gap is fetched over REST. A stream
+// that delivers only garbage is reconnected after malformedLimit bad messages in a row
+// (only good messages keep its watchdog quiet). When the store had to drop batches during
+// an outage (storeRecovered), the client fetches again from the first dropped row.
 class ExchangeClient : public DataSource
 {
     Q_OBJECT
@@ -47,10 +53,13 @@ public:
     const QString &status() const { return m_status; }
     int streamConnections() const { return m_stream ? m_stream->connectionCount() : 0; }
     qint64 malformedMessages() const { return m_malformed; }
+    // A CA certificate file (PEM) for the settings' caCertificates, or an error sentence.
+    static QString loadCaFile(const QString &path, QList<QSslCertificate> *out);
 
 public slots:
     void start() override;
     void stop() override;
+    void storeRecovered(const QHash<Instrument, qint64> &since) override;
 
 private:
     enum class Job { Handshake = 1, Backfill = 2, Gap = 3, Poll = 4 };

@@ -47,7 +47,7 @@ QString ImportSummary::File::line() const
     if (rejected)
         s += QStringLiteral(", %1 rows rejected").arg(count(rejected));
     if (duplicates)
-        s += QStringLiteral(", %1 duplicates skipped").arg(count(duplicates));
+        s += QStringLiteral(", %1 identical duplicates skipped").arg(count(duplicates));
     if (empty)
         s += QStringLiteral(", %1 empty rows skipped").arg(count(empty));
     if (!ok())
