@@ -4,9 +4,12 @@
 #include "sources/datathread.h"
 #include "sources/import/fileimportsource.h"
 
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QUrl>
 
 ImportController::ImportController(const QString &dbPath, QWidget *dialogParent, QObject *parent)
@@ -42,6 +45,18 @@ void ImportController::import(const QStringList &paths)
         startNext();
 }
 
+void ImportController::chooseFiles()
+{
+    QSettings settings;
+    const QString folder = settings.value(QStringLiteral("import/folder"), QStandardPaths::writableLocation(QStandardPaths::DownloadLocation)).toString();
+    const QStringList files = QFileDialog::getOpenFileNames(m_dialogParent, tr("Import market data"), folder,
+                                                            tr("Market data (*.csv *.zip);;All files (*)"));
+    if (files.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("import/folder"), QFileInfo(files.front()).absolutePath());
+    import(files);
+}
+
 void ImportController::startNext()
 {
     if (m_queue.isEmpty()) {
@@ -53,6 +68,13 @@ void ImportController::startNext()
     if (!m_thread) {
         m_thread = new DataThread(m_dbPath, this);
         connect(m_thread, &DataThread::appended, this, &ImportController::appended);
+        connect(m_thread, &DataThread::appended, this, [this](const Instrument &i, DataKind kind, qint64 from, qint64 to) {
+            auto &[instrument, arrived] = m_arrived[i.key()];
+            instrument = i;
+            arrived.span = arrived.span.isValid() ? TimeRange{std::min(arrived.span.from, from), std::max(arrived.span.to, to)} : TimeRange{from, to};
+            if (kind == DataKind::Candles)
+                arrived.candleMinutes += (to - from) / 60'000;
+        });
         connect(m_thread, &DataThread::progress, this, &ImportController::progress);
         connect(m_thread, &DataThread::storeError, this, [this](const QString &e) { emit message(e); });
     }
@@ -61,6 +83,15 @@ void ImportController::startNext()
         const bool ok = summary.totalRows() > 0;
         emit message(summary.headline());
         emit finished(summary.text(), ok);
+        if (!m_arrived.isEmpty()) {
+            auto best = m_arrived.cbegin();
+            for (auto it = m_arrived.cbegin(); it != m_arrived.cend(); ++it)
+                if (it->second.candleMinutes > best->second.candleMinutes)
+                    best = it;
+            const auto [instrument, arrived] = *best;
+            m_arrived.clear();
+            emit dataImported(instrument, arrived.span);
+        }
         if (m_showDialogs && m_dialogParent) {
             auto *box = new QMessageBox(ok ? QMessageBox::Information : QMessageBox::Warning, tr("Import"), summary.headline(),
                                         QMessageBox::Ok, m_dialogParent);

@@ -2,7 +2,9 @@
 
 #include "domain/datakind.h"
 #include "domain/instrument.h"
+#include "domain/timerange.h"
 
+#include <QMap>
 #include <QObject>
 #include <QStringList>
 
@@ -24,6 +26,8 @@ public:
     static QStringList localFiles(const QMimeData *mime);
 
     void import(const QStringList &paths);
+    // File → Import…: asks for files (in the folder used last) and imports them.
+    void chooseFiles();
     bool isBusy() const { return m_busy; }
 
 signals:
@@ -31,6 +35,9 @@ signals:
     void progress(qint64 done, qint64 total, const QString &what);
     void message(const QString &text);           // one line for the status bar
     void finished(const QString &summary, bool ok); // the whole report
+    // After an import that stored rows: the instrument it brought the most candles for (or
+    // anything, when no candles) and the span they cover, so the window can show them.
+    void dataImported(const Instrument &instrument, TimeRange span);
 
 private:
     void startNext();
@@ -39,6 +46,13 @@ private:
     QWidget *m_dialogParent;
     DataThread *m_thread = nullptr;
     QList<QStringList> m_queue;
+    struct Arrived
+    {
+        TimeRange span;
+        qint64 candleMinutes = 0;
+    };
+    QMap<QString, std::pair<Instrument, Arrived>> m_arrived; // by instrument key, this import
+
     bool m_busy = false;
     bool m_showDialogs = true;
 };

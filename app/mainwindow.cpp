@@ -36,6 +36,8 @@
 #include <QTabBar>
 #include <QToolBar>
 
+#include <algorithm>
+
 namespace {
 constexpr int layoutVersion = 2;
 const QString settingMarkPrice = QStringLiteral("view/markPrice");
@@ -275,6 +277,13 @@ void MainWindow::buildMenus()
         view->addAction(d->toggleViewAction());
 
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
+    QAction *import = file->addAction(tr("&Import…"), this, [this] { m_import->chooseFiles(); });
+    import->setObjectName(QStringLiteral("action.import"));
+    import->setShortcut(QKeySequence::Open);
+    import->setToolTip(tr("Import Binance dumps (klines, mark price klines, aggTrades, fundingRate, metrics; zipped or plain) "
+                          "or Perpscope CSV exports"));
+    addAction(import);
+    file->addSeparator();
     ExportActions::Workspace w;
     w.window = this;
     w.dbPath = m_options.dbPath;
@@ -412,6 +421,21 @@ void MainWindow::setupImport()
         m_status->hideProgress();
         m_model->requestInstruments();
     });
+    connect(m_import, &ImportController::dataImported, this, &MainWindow::showImported);
+}
+
+void MainWindow::showImported(const Instrument &instrument, TimeRange span)
+{
+    // What was just imported is what the user wants to see: its instrument, over its span.
+    if (instrument != m_model->instrument()) {
+        m_sync->reset();
+        m_model->setInstrument(instrument);
+    }
+    if (span.isValid()) {
+        m_sync->setFollowLatest(false);
+        m_sync->setVisibleRange(span.padded(0.02), this);
+    }
+    updateTitle();
 }
 
 void MainWindow::setRangeTool(bool on)
@@ -470,7 +494,21 @@ QString MainWindow::sourceDisplayName() const
 
 void MainWindow::onInstruments(const QList<Instrument> &instruments)
 {
-    const Instrument current = m_model->instrument();
+    Instrument current = m_model->instrument();
+    const QList<Instrument> &produced = m_sources->instruments();
+    // An instrument the database does not hold and no source is producing (settings from
+    // another database, a mistyped --instrument) would open an empty workspace: show one
+    // that is there instead, and say so.
+    if (current.isValid() && !instruments.contains(current) && !produced.contains(current)) {
+        QList<Instrument> candidates = produced + instruments;
+        std::stable_partition(candidates.begin(), candidates.end(), [&](const Instrument &i) { return i.exchange == current.exchange; });
+        if (!candidates.isEmpty()) {
+            m_status->showMessage(tr("%1 is not in this database: showing %2").arg(current.key(), candidates.front().key()), 15000);
+            m_sync->reset();
+            current = candidates.front();
+            m_model->setInstrument(current);
+        }
+    }
     m_instrumentBox->clear();
     for (const Instrument &i : instruments)
         m_instrumentBox->addItem(i.isSimulated() ? i.symbol + tr(" (simulated)") : i.key(), i.key());

@@ -26,6 +26,7 @@ class SourceController;
 class StatusPanel;
 class TimeSync;
 struct Instrument;
+struct TimeRange;
 
 // The workspace, assembled from its parts: dockable chart panes on one TimeSync, the
 // liquidation tape, Range analysis and Compare; the source (SourceController), imports
@@ -111,6 +112,7 @@ private:
     void onInstrumentPicked(int index);
     void onTimeframePicked(int index);
     void onAppended();
+    void showImported(const Instrument &instrument, TimeRange span);
     void updateTitle();
     void updatePlotWidth();
     void applyDefaultSizes();

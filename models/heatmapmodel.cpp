@@ -67,7 +67,8 @@ void HeatmapModel::setEnabled(bool on)
 
 void HeatmapModel::requestGrid(const GridRequest &request)
 {
-    if (!m_enabled || request.columns <= 0 || request.rows <= 0 || !(request.priceHigh > request.priceLow) || !request.range.isValid())
+    if (!m_enabled || request.columns <= 0 || request.rows <= 0 || !(request.priceLow > 0) || !(request.priceHigh > request.priceLow)
+        || !request.range.isValid())
         return;
     if (request == m_wantedGrid && (m_grid || m_gridRunning))
         return;

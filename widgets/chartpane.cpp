@@ -24,9 +24,9 @@ const QString &ChartPane::cursorLayerName()
 
 std::optional<double> ChartPane::hoverValue() const
 {
-    if (!m_hoverY)
+    if (!m_hover)
         return std::nullopt;
-    return m_plot->yAxis2->pixelToCoord(*m_hoverY);
+    return m_plot->yAxis2->pixelToCoord(m_hover->y());
 }
 
 ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *model, QWidget *parent)
@@ -96,6 +96,15 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_valueTag->position->setAxes(m_plot->xAxis, m_plot->yAxis2);
     m_valueTag->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_valueTag->setPadding(QMargins(4, 2, 4, 2));
+
+    // Said in the middle of an empty pane, in place of a value axis that would be invented.
+    m_emptyNote = new QCPItemText(m_plot);
+    m_emptyNote->setLayer(QStringLiteral("overlay"));
+    m_emptyNote->setClipToAxisRect(false);
+    m_emptyNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_emptyNote->position->setCoords(0.5, 0.5);
+    m_emptyNote->setPositionAlignment(Qt::AlignCenter);
+    m_emptyNote->setVisible(false);
 
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
@@ -182,6 +191,7 @@ void ChartPane::applyThemeToItems()
     const QPen cursorPen(m_theme.cursor, 1, Qt::DashLine);
     m_cursorLine->setPen(cursorPen);
     m_crossLine->setPen(cursorPen);
+    m_emptyNote->setColor(m_theme.mutedText);
     for (QCPItemText *tag : {m_timeTag, m_valueTag}) {
         tag->setColor(m_theme.background);
         tag->setBrush(m_theme.cursor);
@@ -195,11 +205,23 @@ void ChartPane::applyVisibleRange()
     if (!r.isValid())
         return;
     m_plot->xAxis->setRange(key(r.from), key(r.to));
+    updateEmptyState();
     fitValueAxis();
     if (!m_sync->cursor())
         updateHeader();
     viewChanged();
+    followMouse();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ChartPane::followMouse()
+{
+    // The mouse did not move but the axes did (wheel, keys, new data): the cursor is at the
+    // time under the mouse now, and the value tag shows the value at its height.
+    if (!m_hover)
+        return;
+    m_sync->setCursor(timeAt(m_hover->x()), this);
+    onCursorChanged(m_sync->cursor(), this);
 }
 
 void ChartPane::fitValueAxis()
@@ -210,21 +232,56 @@ void ChartPane::fitValueAxis()
         return;
     double lo = range.lower, hi = range.upper;
     const double pad = std::max((hi - lo) * 0.08, std::max(std::abs(hi), std::abs(lo)) * 1e-6 + 1e-12);
-    m_plot->yAxis2->setRange(lo - pad, hi + pad);
+    // Prices and open interest are never negative: the room below them stops at zero.
+    m_plot->yAxis2->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+}
+
+QString ChartPane::cursorValueText() const
+{
+    return m_valueTag->visible() ? m_valueTag->text() : QString();
+}
+
+QString ChartPane::cursorTimeText() const
+{
+    return m_timeTag->visible() ? m_timeTag->text() : QString();
+}
+
+bool ChartPane::isShowingEmptyNote() const
+{
+    return m_emptyNote->visible();
+}
+
+void ChartPane::updateEmptyState()
+{
+    const bool empty = !hasPaneData();
+    const bool noView = !m_sync->visibleRange().isValid();
+    if (empty) {
+        const Instrument &i = window().instrument;
+        m_emptyNote->setText(!i.isValid() ? tr("No data yet: pick a source, or import files (File → Import…)")
+                             : noView     ? tr("No data for %1 in this database").arg(i.key())
+                                          : tr("%1 for %2 in this range").arg(emptyText(), i.key()));
+    }
+    m_emptyNote->setVisible(empty);
+    m_plot->yAxis2->setTickLabels(!empty);
+    m_plot->yAxis2->grid()->setVisible(!empty);
+    m_plot->xAxis->setTickLabels(!noView);
+    m_plot->xAxis->grid()->setVisible(!noView);
 }
 
 void ChartPane::onWindowChanged()
 {
     refill(window());
+    updateEmptyState();
     fitValueAxis();
     updateHeader();
     viewChanged();
+    followMouse();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void ChartPane::onCursorChanged(std::optional<qint64> t, const QObject *origin)
 {
-    const bool here = origin == this && m_hoverY.has_value();
+    const bool here = origin == this && m_hover.has_value();
     m_cursorLine->setVisible(t.has_value());
     m_timeTag->setVisible(t.has_value() && here);
     m_crossLine->setVisible(here);
@@ -237,9 +294,9 @@ void ChartPane::onCursorChanged(std::optional<qint64> t, const QObject *origin)
         m_timeTag->setText(QDateTime::fromMSecsSinceEpoch(*t, Qt::UTC).toString(QStringLiteral("ddd d MMM yy  HH:mm")));
     }
     if (here) {
-        const double v = m_plot->yAxis2->pixelToCoord(*m_hoverY);
-        m_crossLine->point1->setPixelPosition(QPointF(0, *m_hoverY));
-        m_crossLine->point2->setPixelPosition(QPointF(1, *m_hoverY));
+        const double v = m_plot->yAxis2->pixelToCoord(m_hover->y());
+        m_crossLine->point1->setPixelPosition(QPointF(0, m_hover->y()));
+        m_crossLine->point2->setPixelPosition(QPointF(1, m_hover->y()));
         m_valueTag->position->setCoords(1.0, v);
         m_valueTag->setText(valueLabel(v));
     }
@@ -330,12 +387,12 @@ bool ChartPane::eventFilter(QObject *watched, QEvent *event)
             break;
         }
         if (rect.contains(p)) {
-            m_hoverY = p.y();
+            m_hover = p;
             m_sync->setCursor(t, this);
             // setCursor returns early when the time did not change: keep the crosshair moving.
             onCursorChanged(m_sync->cursor(), this);
-        } else if (m_hoverY) {
-            m_hoverY.reset();
+        } else if (m_hover) {
+            m_hover.reset();
             m_sync->clearCursor(this);
         }
         return m_drag != Drag::None;
@@ -352,7 +409,7 @@ bool ChartPane::eventFilter(QObject *watched, QEvent *event)
         }
         break;
     case QEvent::Leave:
-        m_hoverY.reset();
+        m_hover.reset();
         m_sync->clearCursor(this);
         break;
     default:

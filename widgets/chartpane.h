@@ -34,6 +34,12 @@ public:
     ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *model, QWidget *parent = nullptr);
 
     QString title() const { return m_title; }
+    // True while the pane shows its "no data" note instead of a value axis.
+    bool isShowingEmptyNote() const;
+    // The cursor's tags as drawn (empty when hidden): the value at the mouse's height on the
+    // value axis, and the time on the time axis.
+    QString cursorValueText() const;
+    QString cursorTimeText() const;
     QSize sizeHint() const override { return {1100, 260}; }
     QCustomPlot *plot() const { return m_plot; }
     ReadoutBar *header() const { return m_header; }
@@ -73,6 +79,11 @@ protected:
     virtual void fitExtraAxes(const QCPRange &keys) { Q_UNUSED(keys); }
     // Text on the cursor's value tag for a value-axis coordinate.
     virtual QString valueLabel(double value) const;
+    // Whether the window holds anything this pane draws; without it the pane says so
+    // (emptyText) instead of showing an invented value axis.
+    virtual bool hasPaneData() const = 0;
+    // "No funding data": the series, for the empty-pane message.
+    virtual QString emptyText() const = 0;
 
     const MarketWindow &window() const;
     static double key(qint64 ms) { return ms / 1000.0; }
@@ -139,6 +150,8 @@ private:
     void keyPressEvent(QKeyEvent *event) override;
     void applyThemeToItems();
     void applyBaseTheme();
+    void updateEmptyState();
+    void followMouse();
 
     QString m_title;
     TimeSync *m_sync;
@@ -150,7 +163,8 @@ private:
     QCPItemStraightLine *m_crossLine;
     QCPItemText *m_timeTag;
     QCPItemText *m_valueTag;
-    std::optional<int> m_hoverY;
+    QCPItemText *m_emptyNote;
+    std::optional<QPoint> m_hover; // the mouse, while it is over the plot area
     QCPItemRect *m_selectionRect;
     QCPItemStraightLine *m_selectionEdges[2];
     bool m_rangeTool = false;

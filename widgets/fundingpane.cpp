@@ -92,3 +92,13 @@ void FundingPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) co
     if (const LineBar *p = rowAt(w.predictedFunding, t, Timeframes::ms(w.timeframe)))
         field(out, tr("Predicted"), DisplayFormat::rate(p->close), th.accent2);
 }
+
+bool FundingPane::hasPaneData() const
+{
+    return !window().funding.isEmpty() || !window().predictedFunding.isEmpty();
+}
+
+QString FundingPane::emptyText() const
+{
+    return tr("No funding data");
+}

@@ -19,6 +19,8 @@ protected:
     QCPRange valueRange(const QCPRange &keys) const override;
     void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
+    bool hasPaneData() const override;
+    QString emptyText() const override;
     void themeChanged() override;
 
 private:

@@ -73,7 +73,13 @@ void LiquidationsPane::requestHeatmap()
     if (!m_heatmapModel || !m_showHeatmap || !window().instrument.isValid())
         return;
     const TimeRange view = sync()->visibleRange();
-    const QCPRange prices = plot()->yAxis2->range();
+    if (window().candles.isEmpty() || !view.isValid())
+        return; // no prices in view: the axis is a placeholder, there is nothing to map
+    QCPRange prices = plot()->yAxis2->range();
+    // The price grid is logarithmic: it starts above zero even when the axis reaches it.
+    prices.lower = std::max(prices.lower, prices.upper * 1e-3);
+    if (!(prices.upper > prices.lower))
+        return;
     // About one cell per two pixels: finer adds nothing the eye can see.
     const int columns = std::clamp(plotWidth() / 2, 50, 1000);
     const int rows = std::clamp(plot()->axisRect()->height() / 2, 40, 400);
@@ -116,6 +122,9 @@ void LiquidationsPane::themeChanged()
 
 void LiquidationsPane::refill(const MarketWindow &w)
 {
+    if (m_heat->hasData() && (w.candles.isEmpty() || w.instrument != m_heatInstrument))
+        m_heat->setGrid(nullptr); // another instrument, or nothing to map
+    m_heatInstrument = w.instrument;
     const double step = Timeframes::ms(w.timeframe) / 1000.0;
     QVector<QCPGraphData> path;
     path.reserve(w.candles.size());
@@ -179,7 +188,7 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
         field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
         field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, 14);
     }
-    if (m_showHeatmap && m_heat->hasData()) {
+    if (m_showHeatmap && m_heat->hasData() && !w.candles.isEmpty() && m_heat->legendHighUsd() > 0) {
         const auto hover = hoverValue();
         const auto cell = t && hover ? m_heat->cellAt(*t, *hover) : std::nullopt;
         if (cell)
@@ -192,4 +201,14 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
         text(out, tr("· exchange feed: at most 1 print/s, a lower bound"), th.mutedText);
     else if (w.liquidationFeed == QLatin1String("full"))
         text(out, w.instrument.isSimulated() ? tr("· full tape (simulated)") : tr("· full tape"), th.mutedText);
+}
+
+bool LiquidationsPane::hasPaneData() const
+{
+    return !window().candles.isEmpty() || !window().liquidations.isEmpty();
+}
+
+QString LiquidationsPane::emptyText() const
+{
+    return tr("No price or liquidation data");
 }

@@ -37,6 +37,8 @@ protected:
     QCPRange valueRange(const QCPRange &keys) const override;
     void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
+    bool hasPaneData() const override;
+    QString emptyText() const override;
     void themeChanged() override;
     void viewChanged() override;
     void cursorMoved(std::optional<qint64> t) override;
@@ -54,4 +56,5 @@ private:
     bool m_showHeatmap = true;
     bool m_showMap = true;
     QTimer m_heatDebounce;
+    Instrument m_heatInstrument; // whose prices the grid shown was computed for
 };

@@ -120,3 +120,13 @@ void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
     if (base > 0)
         text(out, QStringLiteral("(") + DisplayFormat::percent(delta / base, 2, true) + QStringLiteral(")"), c);
 }
+
+bool OpenInterestPane::hasPaneData() const
+{
+    return !series().isEmpty();
+}
+
+QString OpenInterestPane::emptyText() const
+{
+    return tr("No open-interest data");
+}

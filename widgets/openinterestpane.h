@@ -22,6 +22,8 @@ protected:
     void fitExtraAxes(const QCPRange &keys) override;
     void readout(std::optional<qint64> t, ReadoutBar::Segments &out) const override;
     QString valueLabel(double value) const override;
+    bool hasPaneData() const override;
+    QString emptyText() const override;
     void themeChanged() override;
 
 private:

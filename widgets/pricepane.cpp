@@ -148,3 +148,13 @@ void PricePane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) cons
         if (const Candle *m = rowAt(w.markCandles, t, Timeframes::ms(w.timeframe)))
             field(out, tr("Mark"), DisplayFormat::price(m->close), th.accent2);
 }
+
+bool PricePane::hasPaneData() const
+{
+    return !window().candles.isEmpty();
+}
+
+QString PricePane::emptyText() const
+{
+    return tr("No price data");
+}

@@ -187,6 +187,26 @@ private slots:
         QVERIFY(!w->timeSync()->cursor().has_value());
     }
 
+    void keysZoomAndPanAndTheCursorStaysUnderTheMouse()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(waitForData(w.get()));
+        ChartPane *price = w->pane(QStringLiteral("dock.price"));
+        const QPoint mouse = plotCenter(price) + QPoint(-120, -30);
+        QTest::mouseMove(price->plot(), mouse);
+        for (const int key : {int(Qt::Key_Plus), int(Qt::Key_Minus), int(Qt::Key_Left), int(Qt::Key_Right)}) {
+            const TimeRange before = w->timeSync()->visibleRange();
+            QTest::keyClick(w.get(), Qt::Key(key));
+            QVERIFY2(w->timeSync()->visibleRange() != before, qPrintable(QString::number(key)));
+            QApplication::processEvents();
+            const qint64 under = qint64(std::llround(price->timeAxis()->pixelToCoord(mouse.x()) * 1000.0));
+            QVERIFY(w->timeSync()->cursor().has_value());
+            QVERIFY2(std::abs(*w->timeSync()->cursor() - under) <= 1, qPrintable(QString::number(key)));
+            QCOMPARE(price->cursorValueText(), DisplayFormat::price(price->valueAxis()->pixelToCoord(mouse.y())));
+        }
+    }
+
     void paneCreatedLaterAdoptsTheRange()
     {
         auto w = openWindow();

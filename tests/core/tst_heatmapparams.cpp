@@ -120,7 +120,7 @@ private slots:
     void aboutTextSaysWhatTheModelAssumes()
     {
         const QString all = HeatmapParams().aboutText();
-        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15 %", "10x 30 %", "100x 10 %", "0.1 %", "taker", "mark",
+        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15%", "10x 30%", "100x 10%", "0.1%", "taker", "mark",
                                    "relative", "leverage mix is assumed", "net number", "Stop-losses", "No feedback", "168 hours",
                                    "volume traded at each price", "random-walk prior", "warming up", "drawn faded"})
             QVERIFY2(all.contains(QLatin1String(phrase)), phrase);
@@ -130,8 +130,8 @@ private slots:
         p.fundingErosion = false;
         const QString high = p.aboutText();
         QVERIFY(high.contains(QLatin1String("high_leverage")));
-        QVERIFY(high.contains(QLatin1String("25x 45.45 %")));
-        QVERIFY(!high.contains(QLatin1String("5x 15 %")));
+        QVERIFY(high.contains(QLatin1String("25x 45.45%")));
+        QVERIFY(!high.contains(QLatin1String("5x 15%")));
         QVERIFY(high.contains(QLatin1String("half-life of 48 hours")));
         QVERIFY(!high.contains(QLatin1String("Funding payments")));
     }

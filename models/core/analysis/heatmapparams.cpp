@@ -1,5 +1,7 @@
 #include "heatmapparams.h"
 
+#include "domain/displayformat.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,7 +36,7 @@ QString fmt(double v)
 
 QString percent(double fraction)
 {
-    return QString::number(fraction * 100, 'g', 4) + QStringLiteral(" %");
+    return DisplayFormat::percentShort(fraction);
 }
 
 // Reads one JSON member with type checking; a missing member leaves the default.

@@ -557,6 +557,7 @@ void FileImport::setCandleTimeframe(Timeframe tf)
     m_candleTf = tf;
     m_pending.candleTimeframe = tf;
     m_intervalMs = Timeframes::ms(tf);
+    m_report.timeframe = tf;
     // Rows read before the timeframe was known were checked for holes at 1m: check again.
     m_holes = HoleTracker();
     m_holes.setPeriod(m_format.name.period);

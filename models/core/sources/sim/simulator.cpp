@@ -2,6 +2,7 @@
 
 #include "domain/numbers.h"
 #include "domain/timeformat.h"
+#include "marketrecorder.h"
 #include "simengine.h"
 #include "sources/sourcecoverage.h"
 
@@ -42,6 +43,7 @@ QHash<QString, QString> Simulator::metadata() const
     meta.insert(QStringLiteral("sim.warmup_seconds"), QString::number(m_options.warmupSeconds));
     meta.insert(QStringLiteral("sim.truth_grid_step"), QString::fromLatin1(Numbers::format(LogPriceGrid::defaultStep)));
     meta.insert(QStringLiteral("sim.truth_value"), QStringLiteral("notional USD at the liquidation price of open positions"));
+    meta.insert(QStringLiteral("sim.truth_band"), QString::fromLatin1(Numbers::format(MarketRecorder::truthBand)));
     return meta;
 }
 

@@ -29,7 +29,7 @@ public:
         qint64 endMs = 0;   // backfill ends here; live continues from it
         bool live = false;
         double speed = 1.0;
-        qint64 warmupSeconds = 86400;
+        qint64 warmupSeconds = SimScenario::warmupSeconds;
         int auditEveryMinutes = 0; // > 0: SimEngine audits OI and the ledger (tests)
     };
 
