@@ -82,7 +82,7 @@ private slots:
         ws.setDown(true);
         QTest::qWait(6'000); // far longer than the 6 attempts (~2.5 s at these timings) it used to give up after
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
-        QVERIFY2(any(statuses, QStringLiteral("offline: ")) && any(statuses, QStringLiteral("; retrying in ")) && any(statuses, QStringLiteral(" UTC")),
+        QVERIFY2(any(statuses, QStringLiteral("offline, retrying at ")) && any(statuses, QStringLiteral(" UTC (in ")) && any(statuses, QStringLiteral(" UTC")),
                  qPrintable(statuses.join(QLatin1Char('\n'))));
 
         rest.setDown(false); // plugged back: the minutes 06:04 ... 06:09 passed unseen
@@ -92,6 +92,34 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(stored(db, first + 11 * minute), expected(first + 11 * minute), 30'000);
         QCOMPARE(MarketStore::openExisting(db).reader()->count(m_instrument, DataKind::Candles), expected(first + 11 * minute).size());
         QVERIFY(failed.isEmpty());
+        data.stopSource();
+        data.sync();
+    }
+
+    // 14.3 as reported: no network from the start ("stopped: gave up on GET /fapi/v1/time
+    // after 6 attempts" after ~25 s). It keeps trying, then backfills once the network is up.
+    void noNetworkAtStartKeepsTrying()
+    {
+        FakeBinance::RestServer rest(now, 2400, 60'000);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        FakeBinance::StreamServer ws;
+        rest.setDown(true);
+        ws.setDown(true);
+        const QString db = freshDb();
+        DataThread data(db);
+        QStringList statuses;
+        connect(&data, &DataThread::sourceStatus, this, [&](const QString &s) { statuses << s; });
+        QSignalSpy failed(&data, &DataThread::sourceFailed);
+        data.setSource(client(rest.url(), ws.url(), days, true));
+        QTest::qWait(4'000);
+        const int offline = int(std::count_if(statuses.begin(), statuses.end(), [](const QString &s) { return s.startsWith(QLatin1String("offline, retrying at ")); }));
+        QVERIFY2(offline >= 5, qPrintable(statuses.join(QLatin1Char('\n')))); // attempt after attempt, each saying when the next is
+        QVERIFY(failed.isEmpty());
+        rest.setDown(false);
+        ws.setDown(false);
+        QTRY_VERIFY2_WITH_TIMEOUT(ws.liveConnections() == 1, qPrintable(statuses.join(QLatin1Char('\n'))), 30'000);
+        stream(ws, first);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(db, first + minute), expected(first + minute), 20'000);
         data.stopSource();
         data.sync();
     }

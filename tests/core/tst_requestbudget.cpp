@@ -60,6 +60,32 @@ private slots:
         QCOMPARE(b.delayFor(weighing(0), 49'999), 1);
     }
 
+    // Before the first serverTime answer the venue's clock is the local one; a backoff noted
+    // then must move with the estimate (a venue clock years behind once blocked for 24 h).
+    void whatWasNotedMovesWithTheClock()
+    {
+        RequestBudget b;
+        b.setWeightLimit(100, 60'000, 0.8);
+        b.addBucket(QStringLiteral("funding"), 2, 300'000);
+        const qint64 local = 1'800'000'000'000;
+        const qint64 delta = -120'000'000'000; // the venue's clock, found years behind
+        b.blockUntil(local + 800);
+        b.sent(weighing(70), local);
+        b.sent(weighing(1, QStringLiteral("funding")), local);
+        b.sent(weighing(1, QStringLiteral("funding")), local);
+        b.shiftClock(delta);
+        const qint64 venue = local + delta;
+        QCOMPARE(b.blockedUntil(), venue + 800);
+        QCOMPARE(b.delayFor(weighing(1), venue + 100), 700);
+        QCOMPARE(b.delayFor(weighing(1), venue + 800), 0);
+        QCOMPARE(b.usedInWindow(venue + 800), 72);          // the weight already spent still counts
+        QVERIFY(b.delayFor(weighing(10), venue + 800) > 0); // 72 + 10 > 80
+        const qint64 funding = b.delayFor(weighing(1, QStringLiteral("funding")), venue + 1000);
+        QVERIFY2(funding > 298'000 && funding < 301'000, qPrintable(QString::number(funding)));
+        b.shiftClock(0);
+        QCOMPARE(b.blockedUntil(), venue + 800);
+    }
+
     void backoffGrowsToItsCapWithJitter()
     {
         Backoff b(100, 1000, 7);

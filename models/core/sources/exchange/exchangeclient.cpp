@@ -87,10 +87,11 @@ void ExchangeClient::start()
     });
     connect(m_rest, &RestClient::offline, this, [this](qint64 retryAt, const QString &why) {
         const qint64 in = std::max<qint64>(1, (retryAt - QDateTime::currentMSecsSinceEpoch() + 500) / 1000);
-        setStatus(QStringLiteral("offline: %1; retrying in %2 s, at %3 UTC")
-                      .arg(why)
+        // When first: a narrow status bar elides the end of the line.
+        setStatus(QStringLiteral("offline, retrying at %1 UTC (in %2 s): %3")
+                      .arg(QDateTime::fromMSecsSinceEpoch(retryAt, Qt::UTC).toString(QStringLiteral("HH:mm:ss")))
                       .arg(in)
-                      .arg(QDateTime::fromMSecsSinceEpoch(retryAt, Qt::UTC).toString(QStringLiteral("HH:mm:ss"))));
+                      .arg(why));
     });
     connect(m_rest, &RestClient::online, this, [this] {
         setStatus(m_stream && m_stream->isConnected() ? QStringLiteral("connected; filling the gap") : QStringLiteral("online again"));

@@ -20,8 +20,8 @@ class QTimer;
 //    the stream leaves (drops, reconnects, a minute that never closed) are fetched over REST,
 //    open interest is polled. Status texts are meant for the GUI's status bar.
 // A live client never gives up on the network: REST and the stream retry with capped
-// backoff for as long as it runs, the status says when the next attempt is ("offline: ...;
-// retrying in 8 s, at 14:02:31 UTC"), and once back the gap is fetched over REST. A stream
+// backoff for as long as it runs, the status says when the next attempt is ("offline, retrying
+// at 14:02:31 UTC (in 8 s): ..."), and once back the gap is fetched over REST. A stream
 // that delivers only garbage is reconnected after malformedLimit bad messages in a row
 // (only good messages keep its watchdog quiet). When the store had to drop batches during
 // an outage (storeRecovered), the client fetches again from the first dropped row.

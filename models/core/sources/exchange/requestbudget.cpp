@@ -48,6 +48,7 @@ qint64 RequestBudget::delayFor(const RestRequest &r, qint64 now) const
 
 void RequestBudget::sent(const RestRequest &r, qint64 now)
 {
+    m_lastNoted = now;
     if (window(now) != m_currentWindow) {
         m_currentWindow = window(now);
         m_used = 0;
@@ -59,10 +60,28 @@ void RequestBudget::sent(const RestRequest &r, qint64 now)
 
 void RequestBudget::observed(int usedWeight, qint64 now)
 {
+    m_lastNoted = now;
     if (window(now) != m_currentWindow) {
         m_currentWindow = window(now);
         m_used = 0;
     }
     // The venue's count includes other programs on this IP: never below it.
     m_used = std::max(m_used, usedWeight);
+}
+
+void RequestBudget::shiftClock(qint64 deltaMs)
+{
+    if (deltaMs == 0)
+        return;
+    if (m_blockedUntil > 0)
+        m_blockedUntil += deltaMs;
+    for (Bucket &b : m_buckets)
+        for (qint64 &t : b.sent)
+            t += deltaMs;
+    // The weight counted so far stays with the window of the last request in the new clock
+    // (a little early or late at a window's edge, never forgotten).
+    if (m_currentWindow >= 0) {
+        m_lastNoted += deltaMs;
+        m_currentWindow = window(m_lastNoted);
+    }
 }

@@ -27,6 +27,10 @@ public:
     // No request before this time (429 Retry-After, 418 ban, backoff).
     void blockUntil(qint64 when) { m_blockedUntil = std::max(m_blockedUntil, when); }
     qint64 blockedUntil() const { return m_blockedUntil; }
+    // The estimate of the venue's clock moved by delta (the first serverTime answer): what
+    // was noted in the old estimate moves with it. (A backoff noted before the first answer,
+    // against a venue clock years off the local one, once blocked every request for 24 h.)
+    void shiftClock(qint64 deltaMs);
     int usedInWindow(qint64 now) const;
 
 private:
@@ -44,6 +48,7 @@ private:
     double m_safety = 0.8;
     qint64 m_currentWindow = -1;
     int m_used = 0;
+    qint64 m_lastNoted = 0; // the time of the last sent() or observed()
     qint64 m_blockedUntil = 0;
     mutable QHash<QString, Bucket> m_buckets;
 };

@@ -15,8 +15,8 @@ RestClient::RestClient(const ExchangeAdapter &adapter, const Settings &settings,
     , m_settings(settings)
     , m_nam(new QNetworkAccessManager(this))
     , m_timer(new QTimer(this))
-    , m_backoff(settings.backoffBaseMs, settings.backoffCapMs)
     , m_deadline(new QTimer(this))
+    , m_backoff(settings.backoffBaseMs, settings.backoffCapMs)
 {
     m_deadline->setSingleShot(true);
     connect(m_deadline, &QTimer::timeout, this, [this] {
@@ -179,7 +179,9 @@ void RestClient::finished(QNetworkReply *reply)
             // Offset = server time at the middle of the round trip.
             if (m_adapter.parse(request, body, &parsed, &error)) {
                 const qint64 local = QDateTime::currentMSecsSinceEpoch();
-                m_offset = parsed.serverTime - (m_sentLocal + local) / 2;
+                const qint64 offset = parsed.serverTime - (m_sentLocal + local) / 2;
+                m_budget.shiftClock(offset - m_offset);
+                m_offset = offset;
             }
         } else {
             m_adapter.parse(request, body, &parsed, &error);
