@@ -1,5 +1,6 @@
 #include "rangemime.h"
 
+#include "domain/plausibility.h"
 #include "domain/timeformat.h"
 
 #include <QDataStream>
@@ -33,7 +34,10 @@ std::optional<Payload> decode(const QMimeData *mime)
     quint8 version = 0;
     Payload p;
     in >> version >> p.dbPath >> p.instrument.exchange >> p.instrument.symbol >> p.range.from >> p.range.to;
-    if (version != 1 || in.status() != QDataStream::Ok || !p.range.isValid())
+    // Times no market has (a fuzzer's -8.7e18 .. 6e18 overflowed span()) and a nameless
+    // instrument are not a range of ours.
+    if (version != 1 || in.status() != QDataStream::Ok || !p.range.isValid() || !Plausibility::time(p.range.from)
+        || !Plausibility::time(p.range.to - 1) || !p.instrument.isValid())
         return std::nullopt;
     return p;
 }

@@ -205,7 +205,7 @@ void rangeMime(const uint8_t *d, size_t n)
     QMimeData mime;
     mime.setData(QString::fromLatin1(RangeMime::type), QByteArray(reinterpret_cast<const char *>(d), qsizetype(n)));
     if (const auto p = RangeMime::decode(&mime)) {
-        check(p->range.isValid(), "a decoded range is not empty");
+        check(p->range.isValid() && Plausibility::time(p->range.from) && Plausibility::time(p->range.to - 1), "a decoded range lies in market time");
         RangeMime::label(*p);
         RangeMime::suggestedFileName(*p);
     }
