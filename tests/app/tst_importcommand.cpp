@@ -77,6 +77,18 @@ private slots:
         QCOMPARE(second.readAll(), exported.readAll());
     }
 
+    // 15.10: when every row failed, the per-row diagnostics vanished behind the one error.
+    void everyRowFailingStillSaysWhy()
+    {
+        const QString bad = write(QStringLiteral("LINKUSDT-1m-2023-02-03.csv"),
+                                  "1675382400000,6.9,abc,6.8,6.85,10,1675382459999,68.5,1,5,34,0\n"
+                                  "1675382460000,6.9,6.95,6.8,6.85,-10,1675382519999,68.5,1,5,34,0\n");
+        const auto r = TestUtil::runPerpscope({QStringLiteral("import"), QStringLiteral("--db"), m_dir.filePath(QStringLiteral("e.db")), bad});
+        expectOneLineFailure(r, 1, QStringLiteral("none of its 2 rows could be read"));
+        QVERIFY2(r.err.contains(QLatin1String("LINKUSDT-1m-2023-02-03.csv:1:high: expected a positive decimal number, got 'abc'")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("LINKUSDT-1m-2023-02-03.csv:2:volume: expected a decimal number >= 0, got '-10'")), qPrintable(r.err));
+    }
+
     void wrongFilesGetOneClearLine()
     {
         const QString db = m_dir.filePath(QStringLiteral("b.db"));
