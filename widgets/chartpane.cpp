@@ -57,6 +57,10 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin, 0));
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHint(QCP::phCacheLabels, true);
+    // Lines as separate segments: Qt strokes a long antialiased polyline wider than 1 px as
+    // one path with joins, about 6x slower than the segments (measured: 1,826 points at
+    // 1.3 px, 11 ms against 2 ms); at these widths the joins are not visible.
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
 
     // Two paint buffers only: everything else shares one, the cursor layer (on top) has its
     // own, so a cursor move redraws a few items and blits two pixmaps.

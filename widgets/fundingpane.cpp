@@ -1,6 +1,7 @@
 #include "fundingpane.h"
 
 #include "displayformat.h"
+#include "fastbars.h"
 #include "percentaxisticker.h"
 
 #include <qcustomplot.h>
@@ -10,12 +11,8 @@ FundingPane::FundingPane(TimeSync *sync, MarketWindowModel *model, QWidget *pare
 {
     QCustomPlot *p = plot();
     p->yAxis2->setTicker(QSharedPointer<PercentAxisTicker>::create());
-    m_positive = new QCPBars(p->xAxis, p->yAxis2);
-    m_negative = new QCPBars(p->xAxis, p->yAxis2);
-    for (QCPBars *b : {m_positive, m_negative}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-    }
+    m_positive = new FastBars(p->xAxis, p->yAxis2);
+    m_negative = new FastBars(p->xAxis, p->yAxis2);
     m_predicted = new QCPGraph(p->xAxis, p->yAxis2);
     m_predicted->setLineStyle(QCPGraph::lsStepLeft);
     themeChanged();

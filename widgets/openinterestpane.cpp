@@ -1,6 +1,7 @@
 #include "openinterestpane.h"
 
 #include "displayformat.h"
+#include "fastbars.h"
 
 #include <qcustomplot.h>
 
@@ -8,13 +9,8 @@ OpenInterestPane::OpenInterestPane(TimeSync *sync, MarketWindowModel *model, QWi
     : ChartPane(tr("Open interest"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    m_up = new QCPBars(p->xAxis, p->yAxis);
-    m_down = new QCPBars(p->xAxis, p->yAxis);
-    for (QCPBars *b : {m_up, m_down}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-        b->setPen(Qt::NoPen);
-    }
+    m_up = new FastBars(p->xAxis, p->yAxis);
+    m_down = new FastBars(p->xAxis, p->yAxis);
     m_line = new QCPGraph(p->xAxis, p->yAxis2);
     themeChanged();
 }

@@ -1,6 +1,8 @@
 #include "pricepane.h"
 
+#include "candleplottable.h"
 #include "displayformat.h"
+#include "fastbars.h"
 
 #include <qcustomplot.h>
 
@@ -9,17 +11,10 @@ PricePane::PricePane(TimeSync *sync, MarketWindowModel *model, QWidget *parent)
 {
     QCustomPlot *p = plot();
     // Volume on the hidden left axis, scaled so bars fill the bottom fifth.
-    m_volumeUp = new QCPBars(p->xAxis, p->yAxis);
-    m_volumeDown = new QCPBars(p->xAxis, p->yAxis);
-    for (QCPBars *b : {m_volumeUp, m_volumeDown}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-        b->setAntialiasedFill(false);
-    }
-    m_candles = new QCPFinancial(p->xAxis, p->yAxis2);
-    m_candles->setChartStyle(QCPFinancial::csCandlestick);
+    m_volumeUp = new FastBars(p->xAxis, p->yAxis);
+    m_volumeDown = new FastBars(p->xAxis, p->yAxis);
+    m_candles = new CandlePlottable(p->xAxis, p->yAxis2);
     m_candles->setWidthType(QCPFinancial::wtPlotCoords);
-    m_candles->setTwoColored(true);
     m_candles->setAntialiased(false); // axis-aligned: AA only costs time
     m_mark = new QCPGraph(p->xAxis, p->yAxis2);
     m_mark->setVisible(false);

@@ -182,10 +182,21 @@ private slots:
         const QString db = path(QStringLiteral("garbage.db"));
         auto first = startGui(guiArgs(db));
         QTRY_VERIFY_WITH_TIMEOUT(ownsALock(*first), 30000);
-        // The primary listens a moment after it locks (longer on a loaded machine).
-        const auto sockets = [this] { return QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files); };
-        QTRY_VERIFY_WITH_TIMEOUT(!sockets().isEmpty(), 30000);
-        const QStringList before = sockets();
+        // The primary listens a moment after it locks (longer on a loaded machine); sockets
+        // of killed primaries from earlier cases may lie beside its own.
+        const auto listening = [this] {
+            for (const QString &name : QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files)) {
+                QLocalSocket probe;
+                probe.connectToServer(QDir(runtimeDir()).filePath(name));
+                if (probe.waitForConnected(500)) {
+                    probe.disconnectFromServer();
+                    return true;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listening(), 30000);
+        const QStringList before = QDir(runtimeDir()).entryList({QStringLiteral("perpscope-*.socket")}, QDir::System | QDir::Files);
 
         // Whatever socket the primary listens on: send each one something that is not a
         // hand-over (the other primaries of this test are gone, so only ours answers).
