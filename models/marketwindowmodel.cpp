@@ -171,12 +171,15 @@ void MarketWindowModel::onLoaded(const MarketWindow &window)
     if (window.generation != m_generation)
         return; // overtaken by a newer request
     m_window = window;
-    if (window.extent.isValid())
-        m_sync->setDataExtent(window.extent);
+    // No view yet (first start, another instrument): open on the last days of the data. Set
+    // before the extent, which would otherwise make the view all of it.
     if (!m_sync->visibleRange().isValid() && window.extent.isValid()) {
         m_sync->setVisibleRange(defaultView(window.extent), this);
+        m_sync->setDataExtent(window.extent);
         return; // the range change loads the real window
     }
+    if (window.extent.isValid())
+        m_sync->setDataExtent(window.extent);
     if (m_window.range.span() < std::numeric_limits<qint64>::max() / 4)
         m_cache.insert(window);
     emit windowChanged();

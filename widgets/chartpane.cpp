@@ -5,6 +5,7 @@
 #include "rangemime.h"
 #include "timeaxisticker.h"
 #include "timesync.h"
+#include "valueaxisticker.h"
 
 #include <QMimeData>
 #include <QVBoxLayout>
@@ -50,6 +51,8 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->yAxis->setVisible(false);
     m_plot->yAxis2->setVisible(true);
     m_plot->yAxis2->setTickLabels(true);
+    m_valueTicker = QSharedPointer<ValueAxisTicker>::create(ValueAxisTicker::Kind::Quantity);
+    m_plot->yAxis2->setTicker(m_valueTicker);
     m_plot->yAxis2->setPadding(4);
     m_plot->xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     m_plot->xAxis->setPadding(2);
@@ -486,9 +489,19 @@ void ChartPane::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
 }
 
+void ChartPane::fitTickCounts()
+{
+    // As many labels as fit without touching: about one per 40 px of height on the value axis
+    // and one per 130 px of width on the time axis ("28 Nov12:00" in a narrow pane otherwise).
+    const int plotHeight = std::max(0, m_plot->height() - 30);
+    m_valueTicker->setTickCount(std::clamp(plotHeight / 40, 2, 8));
+    m_plot->xAxis->ticker()->setTickCount(std::clamp(plotWidth() / 130, 2, 12));
+}
+
 void ChartPane::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
+    fitTickCounts();
     emit plotWidthChanged(plotWidth());
     viewChanged();
 }

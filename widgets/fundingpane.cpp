@@ -2,7 +2,7 @@
 
 #include "displayformat.h"
 #include "fastbars.h"
-#include "percentaxisticker.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -10,7 +10,7 @@ FundingPane::FundingPane(TimeSync *sync, MarketWindowModel *model, QWidget *pare
     : ChartPane(tr("Funding"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    p->yAxis2->setTicker(QSharedPointer<PercentAxisTicker>::create());
+    valueTicker()->setKind(ValueAxisTicker::Kind::Percent);
     m_positive = new FastBars(p->xAxis, p->yAxis2);
     m_negative = new FastBars(p->xAxis, p->yAxis2);
     m_predicted = new QCPGraph(p->xAxis, p->yAxis2);

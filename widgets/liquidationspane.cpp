@@ -7,6 +7,7 @@
 #include "liquidationmapoverlay.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -16,10 +17,12 @@ LiquidationsPane::LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWi
     : ChartPane(tr("Liquidations"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    // Drawing order: heatmap, then the price path, then the prints on top.
+    valueTicker()->setKind(ValueAxisTicker::Kind::Price);
+    // Drawing order: heatmap, then the prints, then the price path over them, so the
+    // bubbles of a heavy session never hide where price went.
     m_heat = std::make_unique<HeatmapLayer>(p->xAxis, p->yAxis2);
-    m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_bubbles = new BubblePlottable(p->xAxis, p->yAxis2);
+    m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_mapOverlay = new LiquidationMapOverlay(p, p->yAxis2, cursorLayerName());
     // Views change in bursts (wheel, drag): ask for a new heatmap once they settle.
     m_heatDebounce.setSingleShot(true);
@@ -147,7 +150,7 @@ void LiquidationsPane::rebuildBubbles()
     // coarse views show where the liquidations were instead of a string of beads.
     const double pxPerBar = view.isValid() ? plotWidth() * double(barMs) / double(view.span()) : minBubbleSpacingPx;
     const int group = std::max(1, int(std::ceil(minBubbleSpacingPx / std::max(pxPerBar, 1e-9))));
-    const std::pair<quint64, int> drawn{w.generation, group};
+    const std::tuple<quint64, int, int> drawn{w.generation, group, plot()->axisRect()->height()};
     if (drawn == m_bubbleKey)
         return;
     m_bubbleKey = drawn;
@@ -176,11 +179,12 @@ void LiquidationsPane::rebuildBubbles()
     for (const auto &[start, sides] : clusters)
         maxUsd = std::max({maxUsd, sides[0].usd, sides[1].usd});
     // Area proportional to notional, relative to the biggest bubble in the window.
-    const double maxRadius = 26, minRadius = 2.5;
+    // The largest bubble spans at most a quarter of the pane's height.
+    const double maxRadius = std::clamp(plot()->axisRect()->height() * 0.125, 8.0, 26.0), minRadius = 2.5;
     const double floorUsd = group > 1 ? maxUsd * minClusterShare : 0;
     QColor colors[2] = {theme().longLiq, theme().shortLiq};
     for (QColor &c : colors)
-        c.setAlpha(190);
+        c.setAlpha(170);
     QVector<BubblePlottable::Bubble> bubbles;
     for (const auto &[start, sides] : clusters)
         for (int side = 0; side < 2; ++side) {

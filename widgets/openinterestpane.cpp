@@ -2,6 +2,7 @@
 
 #include "displayformat.h"
 #include "fastbars.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -12,6 +13,7 @@ OpenInterestPane::OpenInterestPane(TimeSync *sync, MarketWindowModel *model, QWi
     m_up = new FastBars(p->xAxis, p->yAxis);
     m_down = new FastBars(p->xAxis, p->yAxis);
     m_line = new QCPGraph(p->xAxis, p->yAxis2);
+    valueTicker()->setKind(ValueAxisTicker::Kind::Quantity);
     themeChanged();
 }
 
@@ -20,6 +22,7 @@ void OpenInterestPane::setShowUsd(bool usd)
     if (usd == m_usd)
         return;
     m_usd = usd;
+    valueTicker()->setKind(usd ? ValueAxisTicker::Kind::Usd : ValueAxisTicker::Kind::Quantity);
     refill(window());
     plot()->yAxis2->setRange(valueRange(visibleKeys()));
     plot()->replot(QCustomPlot::rpQueuedReplot);
