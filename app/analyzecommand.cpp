@@ -3,6 +3,8 @@
 #include "analysis/heatmapparams.h"
 #include "analysis/heatmapservice.h"
 #include "analysis/rangeanalysis.h"
+#include "analysis/rangefigures.h"
+#include "domain/timeformat.h"
 #include "clisupport.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
@@ -35,7 +37,7 @@ int AnalyzeCommand::run(const QStringList &args)
         usage(QStringLiteral("--preset: '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
 
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openReadOnly(path).reader();
         const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
         HeatmapService heatmap(path);
         RangeAnalysis analysis(*reader);
@@ -48,30 +50,23 @@ int AnalyzeCommand::run(const QStringList &args)
         }
         const auto line = [&out](const QString &name, const QString &value) { out << name.leftJustified(22) << value << '\n'; };
         line(QStringLiteral("instrument"), instrument.key());
-        line(QStringLiteral("range"), r.toJson().value(QStringLiteral("from")).toString() + QStringLiteral(" .. ") +
-                                          r.toJson().value(QStringLiteral("to")).toString());
-        line(QStringLiteral("price"), QStringLiteral("%1 -> %2 (%3%)").arg(r.priceOpen).arg(r.priceClose).arg(r.priceChangePct, 0, 'f', 2));
-        line(QStringLiteral("high / low"), QStringLiteral("%1 / %2").arg(r.high).arg(r.low));
-        line(QStringLiteral("realized vol"), QStringLiteral("%1% annualised").arg(r.realizedVolPct, 0, 'f', 1));
-        line(QStringLiteral("open interest"), QStringLiteral("%1 -> %2 (%3, %4%)")
-                                                  .arg(r.oiStart, 0, 'f', 2)
-                                                  .arg(r.oiEnd, 0, 'f', 2)
-                                                  .arg(r.oiChange, 0, 'f', 2)
-                                                  .arg(r.oiChangePct, 0, 'f', 2));
-        line(QStringLiteral("funding"), QStringLiteral("mean %1%, peak %2%, paid $%3 over %4 settlements")
-                                            .arg(r.fundingMean * 100, 0, 'f', 4)
-                                            .arg(r.fundingPeak * 100, 0, 'f', 4)
-                                            .arg(r.fundingPaidUsd, 0, 'f', 0)
-                                            .arg(r.fundingSettlements));
-        line(QStringLiteral("liquidations"), QStringLiteral("longs $%1 (%2), shorts $%3 (%4), largest $%5")
-                                                 .arg(r.longLiqUsd, 0, 'f', 0)
-                                                 .arg(r.longLiqCount)
-                                                 .arg(r.shortLiqUsd, 0, 'f', 0)
-                                                 .arg(r.shortLiqCount)
-                                                 .arg(r.largestLiqUsd, 0, 'f', 0));
-        line(QStringLiteral("zones consumed"), r.zonesConsumed ? QStringLiteral("%1 ($%2)").arg(*r.zonesConsumed).arg(r.zonesConsumedUsd, 0, 'f', 0)
-                                                               : QStringLiteral("n/a (no heatmap)"));
-        line(QStringLiteral("verdict"), RangeAnalysis::verdictName(r.verdict));
+        line(QStringLiteral("range"), TimeFormat::iso(r.range.from) + QStringLiteral(" .. ") + TimeFormat::iso(r.range.to));
+        line(QStringLiteral("verdict"), QStringLiteral("%1 (confidence %2)").arg(RangeAnalysis::verdictName(r.verdict), RangeAnalysis::confidenceName(r.confidence)));
+        line(QStringLiteral("price"), RangeFigures::price(r));
+        line(QStringLiteral("high / low"), RangeFigures::highLow(r));
+        line(QStringLiteral("realized vol"), RangeFigures::realizedVol(r));
+        line(QStringLiteral("open interest"), RangeFigures::openInterest(r));
+        line(QStringLiteral("oi change"), RangeFigures::oiChange(r));
+        line(QStringLiteral("oi path"), RangeFigures::oiPath(r));
+        line(QStringLiteral("taker flow"), RangeFigures::takerFlow(r));
+        line(QStringLiteral("funding"), RangeFigures::funding(r));
+        line(QStringLiteral("funding mean / peak"), RangeFigures::fundingMeanPeak(r));
+        line(QStringLiteral("funding paid"), RangeFigures::fundingPaid(r));
+        line(QStringLiteral("long liquidations"), RangeFigures::longLiquidations(r));
+        line(QStringLiteral("short liquidations"), RangeFigures::shortLiquidations(r));
+        line(QStringLiteral("largest print"), RangeFigures::largestPrint(r));
+        line(QStringLiteral("zones consumed"), RangeFigures::zonesConsumed(r));
+        line(QStringLiteral("coverage"), RangeFigures::coverage(r));
         for (const QString &reason : r.reasons)
             out << "  - " << reason << '\n';
     } catch (const StoreError &e) {

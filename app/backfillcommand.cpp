@@ -1,6 +1,7 @@
 #include "backfillcommand.h"
 
 #include "clisupport.h"
+#include "domain/plausibility.h"
 #include "domain/timeformat.h"
 #include "sources/datasource.h"
 #include "sources/datathread.h"
@@ -42,14 +43,18 @@ int BackfillCommand::run(const QStringList &args)
     if (!ok)
         usage(QStringLiteral("--seed: '%1' is not a non-negative integer").arg(p.value(QStringLiteral("seed"))));
     o.days = numberValue(QStringLiteral("days"), p.value(QStringLiteral("days")));
-    if (o.days <= 0)
-        usage(QStringLiteral("--days must be positive (got %1)").arg(p.value(QStringLiteral("days"))));
+    if (o.days <= 0 || o.days > SourceOptions::maxDays) // 1e300 days once overflowed into a run that did nothing
+        usage(QStringLiteral("--days must be above 0 and at most %1 (got %2)").arg(SourceOptions::maxDays).arg(p.value(QStringLiteral("days"))));
     if (p.isSet(QStringLiteral("instrument")))
-        o.instrument = Instrument::parse(p.value(QStringLiteral("instrument")),
-                                         o.source == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
+        o.instrument = instrumentValue(QStringLiteral("instrument"), p.value(QStringLiteral("instrument")),
+                                       o.source == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
     o.preset = p.value(QStringLiteral("preset"));
-    if (p.isSet(QStringLiteral("end")))
+    if (p.isSet(QStringLiteral("end"))) {
+        // 0 used to mean "the default end", so --end 0 was silently ignored.
         o.endMs = timeValue(QStringLiteral("end"), p.value(QStringLiteral("end")));
+        if (!Plausibility::time(o.endMs))
+            usage(QStringLiteral("--end: %1 is outside 2009 ... 2100, where market data can be").arg(TimeFormat::iso(o.endMs)));
+    }
     for (const QString &kv : p.values(QStringLiteral("param"))) {
         const qsizetype eq = kv.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -97,7 +102,15 @@ int BackfillCommand::run(const QStringList &args)
         failure = reason;
         loop.quit();
     });
-    QObject::connect(&thread, &DataThread::storeError, &loop, [&](const QString &message) {
+    // A commit the store cannot take is retried a few times (a lock held for long, a disk
+    // freed meanwhile); then the command fails with what the store said. Rejected batches
+    // end the run too: a backfill must not complete with a hole.
+    thread.setCommitPolicy(CliSupport::commitPolicy());
+    QObject::connect(&thread, &DataThread::storeFailed, &loop, [&](const QString &message) {
+        failure = message;
+        loop.quit();
+    });
+    QObject::connect(&thread, &DataThread::batchRejected, &loop, [&](const QString &message) {
         failure = message;
         loop.quit();
     });

@@ -4,8 +4,10 @@
 #include "storage/storereader.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTextStream>
 
+#include <cmath>
 #include <cstdio>
 #include <unistd.h>
 
@@ -38,6 +40,17 @@ QString dbPath(const QCommandLineParser &parser)
     return requireValue(parser, QStringLiteral("db"));
 }
 
+void checkOutputFile(const QString &option, const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return;
+    if (info.isDir())
+        usage(QStringLiteral("--%1 %2 is a folder; name a file").arg(option, path));
+    if (!info.isFile())
+        usage(QStringLiteral("--%1 %2 is not a regular file (a device, FIFO or socket); refusing to replace it").arg(option, path));
+}
+
 qint64 timeValue(const QString &option, const QString &text)
 {
     const auto t = TimeFormat::parse(text);
@@ -51,9 +64,19 @@ double numberValue(const QString &option, const QString &text)
 {
     bool ok = false;
     const double v = text.toDouble(&ok);
-    if (!ok)
-        usage(QStringLiteral("--%1: '%2' is not a number").arg(option, text));
+    if (!ok || !std::isfinite(v)) // "nan" and "inf" read as numbers, and compare false with every bound
+        usage(QStringLiteral("--%1: '%2' is not a finite number").arg(option, text));
     return v;
+}
+
+Instrument instrumentValue(const QString &option, const QString &text, const QString &defaultExchange)
+{
+    const Instrument i = Instrument::parse(text, defaultExchange);
+    if (i.symbol.isEmpty())
+        usage(QStringLiteral("--%1: '%2' is not an instrument (like BTCUSDT or BINANCE:BTCUSDT: letters, digits, '-', '_' or '.', "
+                             "at most one ':')")
+                  .arg(option, text));
+    return i;
 }
 
 Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath)
@@ -97,6 +120,15 @@ TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent)
     if (parser.isSet(QStringLiteral("from")) && parser.isSet(QStringLiteral("to")) && r.from >= r.to)
         usage(QStringLiteral("--from (%1) must be before --to (%2)").arg(TimeFormat::iso(r.from), TimeFormat::iso(r.to)));
     return r;
+}
+
+IngestWorker::CommitPolicy commitPolicy()
+{
+    IngestWorker::CommitPolicy p;
+    p.firstRetryMs = 300;
+    p.maxRetryMs = 2'000;
+    p.maxAttempts = 4;
+    return p;
 }
 
 void printError(const QString &message)

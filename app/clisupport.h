@@ -2,6 +2,7 @@
 
 #include "domain/instrument.h"
 #include "domain/timerange.h"
+#include "sources/ingestworker.h"
 
 #include <QString>
 #include <QStringList>
@@ -38,12 +39,22 @@ private:
 void parse(QCommandLineParser &parser, const QStringList &args, int maxPositionals = 0);
 QString requireValue(const QCommandLineParser &parser, const QString &name);
 QString dbPath(const QCommandLineParser &parser); // --db is required for headless commands
+// --out FILE: a new file, or a regular file to replace. A device, FIFO, socket or folder is
+// refused (QSaveFile would rename a regular file over /dev/full, or block on a FIFO).
+void checkOutputFile(const QString &option, const QString &path);
 qint64 timeValue(const QString &option, const QString &text);
-double numberValue(const QString &option, const QString &text);
+double numberValue(const QString &option, const QString &text); // finite numbers only
+// --instrument text: VENUE:SYMBOL or SYMBOL (then defaultExchange, which may be empty for a
+// source that picks its own venue), or a usage error.
+Instrument instrumentValue(const QString &option, const QString &text, const QString &defaultExchange);
 // --instrument as given, or the store's only instrument when the option is absent.
 Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath);
 // --from/--to, defaulting to the series' extent.
 TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent);
+
+// Commit retries for the headless commands: a few attempts within seconds, then the
+// command fails (the GUI retries for as long as its source runs).
+IngestWorker::CommitPolicy commitPolicy();
 
 void printError(const QString &message);
 void printProgress(const QString &line); // stderr, overwriting the line on a terminal

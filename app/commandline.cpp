@@ -3,6 +3,7 @@
 #include "analyzecommand.h"
 #include "backfillcommand.h"
 #include "clisupport.h"
+#include "coveragecommand.h"
 #include "exportcsvcommand.h"
 #include "exportimagecommand.h"
 #include "importcommand.h"
@@ -38,6 +39,7 @@ const std::map<QString, Runner> &commands()
         {QStringLiteral("analyze"), AnalyzeCommand::run},
         {QStringLiteral("import"), ImportCommand::run},
         {QStringLiteral("heatmap-score"), HeatmapScoreCommand::run},
+        {QStringLiteral("coverage"), CoverageCommand::run},
     };
     return table;
 }
@@ -84,11 +86,12 @@ QString CommandLine::helpText()
 {
     return QStringLiteral(
         "Usage: perpscope [--db PATH] [--source sim|binance|synthetic|none] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
+        "                 [--source-option KEY=VALUE]...\n"
         "       perpscope --version | --help\n"
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
         "                          [--param key=value]...   (simulator scenario parameters)\n"
-        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url)\n"
+        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url, ca_file, ...)\n"
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
@@ -99,6 +102,8 @@ QString CommandLine::helpText()
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--preset NAME] [--json]\n"
         "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
+        "       perpscope coverage --db PATH [--instrument I] [--json]\n"
+        "                          (what the store covered per kind: span, quality, resolution, holes)\n"
         "\n"
         "GUI options: --theme dark|light, --size WxH, --from T --to T, --select FROM/TO,\n"
         "             --screenshot FILE [--screenshot-after S]\n"

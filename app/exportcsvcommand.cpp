@@ -12,6 +12,8 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+#include <unistd.h>
+
 using namespace CliSupport;
 
 namespace {
@@ -62,10 +64,12 @@ int ExportCsvCommand::run(const QStringList &args)
         usage(QStringLiteral("--preset: unknown heatmap preset '%1' (expected one of: %2)")
                   .arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
     const QString outPath = requireValue(p, QStringLiteral("out"));
+    if (outPath != QLatin1String("-"))
+        checkOutputFile(QStringLiteral("out"), outPath);
     const QString path = dbPath(p);
 
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openReadOnly(path).reader();
         spec.instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
         TimeRange extent = reader->extent(spec.instrument, extentKind(spec.kind));
         spec.range = resolveRange(p, extent);
@@ -75,15 +79,28 @@ int ExportCsvCommand::run(const QStringList &args)
         exporter.setHeatmapParams(*preset);
         qint64 rows = 0;
         if (outPath == QLatin1String("-")) {
+            // Straight to the descriptor (no stdio buffer hiding a failed write), and the
+            // flush checked: a full disk or a closed pipe is an error, not "exported N rows".
             QFile out;
-            if (!out.open(stdout, QIODevice::WriteOnly))
+            if (!out.open(STDOUT_FILENO, QIODevice::WriteOnly, QFileDevice::DontCloseHandle))
                 throw Error(QStringLiteral("cannot write to stdout"));
-            rows = exporter.write(spec, out);
+            try {
+                rows = exporter.write(spec, out);
+            } catch (const std::runtime_error &) {
+                throw Error(QStringLiteral("--out -: cannot write to stdout (%1); the export is incomplete").arg(out.errorString()));
+            }
+            if (!out.flush() || out.error() != QFileDevice::NoError)
+                throw Error(QStringLiteral("--out -: cannot write to stdout (%1); the export is incomplete").arg(out.errorString()));
         } else {
             QSaveFile out(outPath);
             if (!out.open(QIODevice::WriteOnly))
                 throw Error(QStringLiteral("--out %1: cannot write (%2)").arg(outPath, out.errorString()));
-            rows = exporter.write(spec, out);
+            try {
+                rows = exporter.write(spec, out);
+            } catch (const std::runtime_error &) {
+                out.cancelWriting();
+                throw Error(QStringLiteral("--out %1: cannot write (%2); nothing was written").arg(outPath, out.errorString()));
+            }
             if (!out.commit())
                 throw Error(QStringLiteral("--out %1: cannot write (%2)").arg(outPath, out.errorString()));
         }

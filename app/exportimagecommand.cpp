@@ -90,15 +90,16 @@ int ExportImageCommand::run(const QStringList &args)
     if (theme != QLatin1String("dark") && theme != QLatin1String("light"))
         usage(QStringLiteral("--theme: '%1' is not dark or light").arg(theme));
     const QSize size = parseSize(p.value(QStringLiteral("size")));
-    const double scale = numberValue(QStringLiteral("scale"), p.value(QStringLiteral("scale")));
+    const double scale = numberValue(QStringLiteral("scale"), p.value(QStringLiteral("scale"))); // finite: nan passed the bounds below
     if (scale <= 0 || scale > 8)
         usage(QStringLiteral("--scale must be above 0 and at most 8 (got %1)").arg(scale));
     const QString out = requireValue(p, QStringLiteral("out"));
+    checkOutputFile(QStringLiteral("out"), out);
 
     Instrument instrument;
     TimeRange view;
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openReadOnly(path).reader();
         instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
         const TimeRange extent = reader->extent(instrument, DataKind::Candles);
         if (!extent.isValid())

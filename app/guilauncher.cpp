@@ -32,9 +32,11 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
         {QStringLiteral("from"), QStringLiteral("Open the view at this time (with --to)."), QStringLiteral("time")},
         {QStringLiteral("to"), QStringLiteral("End of the opening view."), QStringLiteral("time")},
         {QStringLiteral("select"), QStringLiteral("Select a time range FROM/TO (ISO-8601 interval) and analyse it."), QStringLiteral("interval")},
+        {QStringLiteral("source-option"), QStringLiteral("Setting KEY=VALUE of the source (repeatable), as for backfill."), QStringLiteral("key=value")},
     });
     p.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Files to import (the desktop's \"Open with\")."));
     QStringList files;
+    QMap<QString, QString> sourceOptions;
     TimeRange view, selection;
     try {
         CliSupport::parse(p, args, std::numeric_limits<int>::max());
@@ -49,6 +51,12 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
             selection = {CliSupport::timeValue(QStringLiteral("select"), ends[0]), CliSupport::timeValue(QStringLiteral("select"), ends[1])};
             if (!selection.isValid())
                 CliSupport::usage(QStringLiteral("--select: FROM must be before TO"));
+        }
+        for (const QString &kv : p.values(QStringLiteral("source-option"))) {
+            const qsizetype eq = kv.indexOf(QLatin1Char('='));
+            if (eq <= 0)
+                CliSupport::usage(QStringLiteral("--source-option: '%1' is not KEY=VALUE").arg(kv));
+            sourceOptions.insert(kv.left(eq), kv.mid(eq + 1));
         }
         for (const QString &f : p.positionalArguments()) {
             if (!QFileInfo::exists(f))
@@ -86,6 +94,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     options.source = p.value(QStringLiteral("source"));
     options.instrument = p.value(QStringLiteral("instrument"));
     options.theme = p.value(QStringLiteral("theme"));
+    options.sourceOptions = sourceOptions;
     MainWindow window(options);
     if (p.isSet(QStringLiteral("size"))) {
         const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));

@@ -77,7 +77,7 @@ int HeatmapScoreCommand::run(const QStringList &args)
 
     std::optional<HeatmapScorer::Report> report;
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openReadOnly(path).reader();
         const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
         HeatmapJob job;
         job.progress = [](double f, const QString &what) { printProgress(QStringLiteral("%1 %2 %").arg(what).arg(int(f * 100))); };

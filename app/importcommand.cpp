@@ -33,11 +33,8 @@ int ImportCommand::run(const QStringList &args)
         usage(QStringLiteral("name at least one file or folder to import"));
 
     FileImportSource::Options o;
-    if (p.isSet(QStringLiteral("instrument"))) {
-        o.instrument = Instrument::parse(p.value(QStringLiteral("instrument")), QStringLiteral("BINANCE"));
-        if (!o.instrument.isValid())
-            usage(QStringLiteral("--instrument: '%1' is not an instrument (like BTCUSDT or BINANCE:BTCUSDT)").arg(p.value(QStringLiteral("instrument"))));
-    }
+    if (p.isSet(QStringLiteral("instrument")))
+        o.instrument = instrumentValue(QStringLiteral("instrument"), p.value(QStringLiteral("instrument")), QStringLiteral("BINANCE"));
     if (p.isSet(QStringLiteral("kind"))) {
         o.kind = DataKinds::parse(p.value(QStringLiteral("kind")));
         if (!o.kind || *o.kind == DataKind::GroundTruth)
@@ -65,7 +62,12 @@ int ImportCommand::run(const QStringList &args)
         sinceLast.restart();
         printProgress(total > 0 ? QStringLiteral("%1: %2 %").arg(what).arg(100.0 * done / total, 0, 'f', 1) : what);
     });
-    QObject::connect(&thread, &DataThread::storeError, &loop, [&](const QString &message) { storeErrors << message; });
+    thread.setCommitPolicy(CliSupport::commitPolicy());
+    QObject::connect(&thread, &DataThread::batchRejected, &loop, [&](const QString &message) { storeErrors << message; });
+    QObject::connect(&thread, &DataThread::storeFailed, &loop, [&](const QString &message) {
+        storeErrors.prepend(message);
+        loop.quit();
+    });
     QObject::connect(&thread, &DataThread::sourceFinished, &loop, &QEventLoop::quit);
     thread.setSource(source);
     loop.exec();
@@ -77,8 +79,15 @@ int ImportCommand::run(const QStringList &args)
     if (!storeErrors.isEmpty())
         throw Error(storeErrors.front() + (storeErrors.size() > 1 ? QStringLiteral(" (and %1 more batches)").arg(storeErrors.size() - 1) : QString()));
     const auto &files = summary.files();
-    if (files.size() == 1 && summary.totalRows() == 0 && !files.front().ok())
+    if (files.size() == 1 && summary.totalRows() == 0 && !files.front().ok()) {
+        // The per-row diagnostics say why every row failed: they go first, the one-line
+        // error last (they once vanished when no row could be read).
+        QTextStream err(stderr);
+        for (const QString &m : files.front().messages)
+            err << m << '\n';
+        err.flush();
         throw Error(QStringLiteral("%1: %2").arg(files.front().name(), files.front().error));
+    }
     QTextStream(stdout) << summary.text() << Qt::endl;
     if (const int failed = summary.failedFiles())
         throw Error(QStringLiteral("%1 of %2 files could not be imported completely (see the messages above)").arg(failed).arg(files.size()));

@@ -77,10 +77,18 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     else
         applyOptionsOnly();
     m_model->requestInstruments();
-    if (m_options.startSource)
-        m_sources->start(m_options.source.isEmpty() && m_options.persistSettings
-                             ? QSettings().value(QStringLiteral("view/source"), QStringLiteral("sim")).toString()
-                             : m_options.source);
+    if (m_options.startSource) {
+        const QString first = m_options.source.isEmpty() && m_options.persistSettings
+                                ? QSettings().value(QStringLiteral("view/source"), QStringLiteral("sim")).toString()
+                                : m_options.source;
+        if (!m_options.sourceOptions.isEmpty()) { // test servers, a testnet: before the first start
+            SourceOptions o = m_sources->options(first);
+            for (auto it = m_options.sourceOptions.cbegin(); it != m_options.sourceOptions.cend(); ++it)
+                o.extra.insert(it.key(), it.value());
+            m_sources->setOptions(o);
+        }
+        m_sources->start(first);
+    }
 }
 
 MainWindow::~MainWindow() = default;

@@ -4,6 +4,7 @@
 #include "snapshotrenderer.h"
 
 #include <QMainWindow>
+#include <QMap>
 
 class ChartPane;
 class ComparePanel;
@@ -44,6 +45,7 @@ public:
         QString theme;      // empty = last used, else dark
         bool startSource = true;
         bool persistSettings = true; // off for headless exports: never touch the user's layout
+        QMap<QString, QString> sourceOptions; // --source-option KEY=VALUE for the source started first
     };
 
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);

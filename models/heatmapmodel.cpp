@@ -130,7 +130,8 @@ void HeatmapModel::startMap()
     m_mapPending = false;
     m_mapRunning = true;
     const auto service = m_service;
-    const auto [instrument, t] = m_wantedMap;
+    const auto instrument = m_wantedMap.first; // not a structured binding: clang 14 cannot capture those
+    const auto t = m_wantedMap.second;
     const HeatmapParams params = m_params;
     m_mapWatcher.setFuture(WorkPool::run([service, instrument, t, params]() -> std::optional<LiquidationMap> {
         try {

@@ -6,7 +6,8 @@ set -eu
 PACKAGES="cmake g++ make pkgconf libsqlite3-dev zlib1g-dev \
 qt6-base-dev qt6-svg-dev qt6-websockets-dev libqcustomplot-dev libgl-dev \
 libqt6sql6-sqlite qt6-qpa-plugins fonts-dejavu-core \
-xvfb xauth desktop-file-utils appstream lintian file librsvg2-bin dpkg-dev"
+xvfb xauth desktop-file-utils appstream lintian file librsvg2-bin dpkg-dev \
+clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

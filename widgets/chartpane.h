@@ -100,7 +100,7 @@ protected:
         const qint64 hi = qint64(keys.upper * 1000.0);
         auto b = std::lower_bound(rows.cbegin(), rows.cend(), lo, [](const T &r, qint64 v) { return r.ts <= v; });
         auto e = std::upper_bound(b, rows.cend(), hi, [](qint64 v, const T &r) { return v < r.ts; });
-        return std::span<const T>(&*rows.cbegin() + (b - rows.cbegin()), size_t(e - b));
+        return std::span<const T>(rows.constData() + (b - rows.cbegin()), size_t(e - b)); // no *begin() of an empty vector (UBSan)
     }
     // The row under the cursor, or the newest row in view when there is no cursor.
     template<typename T>

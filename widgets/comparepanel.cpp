@@ -1,5 +1,6 @@
 #include "comparepanel.h"
 
+#include "analysis/rangefigures.h"
 #include "comparemodel.h"
 #include "displayformat.h"
 #include "rangeanalysispanel.h"
@@ -13,11 +14,13 @@
 #include <QVBoxLayout>
 
 namespace {
-const QStringList rows = {QStringLiteral("Verdict"),      QStringLiteral("From"),          QStringLiteral("To"),
-                          QStringLiteral("Price change"), QStringLiteral("High / low"),    QStringLiteral("Realized vol"),
-                          QStringLiteral("OI change"),    QStringLiteral("Funding mean"),  QStringLiteral("Funding paid"),
-                          QStringLiteral("Long liq."),    QStringLiteral("Short liq."),    QStringLiteral("Liq. count"),
-                          QStringLiteral("Largest print"), QStringLiteral("Zones consumed")};
+const QStringList rows = {QStringLiteral("Verdict"),       QStringLiteral("Confidence"),   QStringLiteral("From"),
+                          QStringLiteral("To"),            QStringLiteral("Price change"), QStringLiteral("High / low"),
+                          QStringLiteral("Realized vol"),  QStringLiteral("OI change"),    QStringLiteral("OI path"),
+                          QStringLiteral("Taker flow"),    QStringLiteral("Funding"),      QStringLiteral("Funding mean"),
+                          QStringLiteral("Funding paid"),  QStringLiteral("Long liq."),    QStringLiteral("Short liq."),
+                          QStringLiteral("Liq. count"),    QStringLiteral("Largest print"), QStringLiteral("Zones consumed"),
+                          QStringLiteral("Coverage")};
 }
 
 ComparePanel::ComparePanel(QWidget *parent)
@@ -99,19 +102,24 @@ void ComparePanel::fill(int column, const RangeAnalysis::Result &r)
     using namespace DisplayFormat;
     const QStringList values = {
         RangeAnalysis::verdictTitle(r.verdict),
+        r.verdict == RangeAnalysis::Verdict::InsufficientData ? tr("–") : RangeAnalysis::confidenceName(r.confidence),
         QDateTime::fromMSecsSinceEpoch(r.range.from, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
         QDateTime::fromMSecsSinceEpoch(r.range.to, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
         percent(r.priceChangePct / 100, 2, true),
-        price(r.high) + QStringLiteral(" / ") + price(r.low),
-        percent(r.realizedVolPct / 100, 1),
-        percent(r.oiChangePct / 100, 2, true),
-        r.fundingSettlements ? rate(r.fundingMean) : tr("–"),
-        usd(r.fundingPaidUsd),
-        usd(r.longLiqUsd),
-        usd(r.shortLiqUsd),
-        QString::number(r.liqCount()),
-        usd(r.largestLiqUsd),
+        RangeFigures::highLow(r),
+        r.realizedVolPct ? percent(*r.realizedVolPct / 100, 1) : RangeFigures::noData,
+        RangeFigures::oiChangeShort(r),
+        RangeFigures::oiPath(r),
+        RangeFigures::takerFlow(r),
+        RangeFigures::funding(r),
+        RangeFigures::fundingMean(r),
+        RangeFigures::fundingPaid(r),
+        RangeFigures::longLiquidations(r),
+        RangeFigures::shortLiquidations(r),
+        RangeFigures::liquidationCount(r),
+        RangeFigures::largestPrint(r),
         r.zonesConsumed ? QString::number(*r.zonesConsumed) : tr("n/a"),
+        RangeFigures::coverage(r),
     };
     for (int row = 0; row < values.size(); ++row) {
         auto *item = new QTableWidgetItem(values[row]);

@@ -1,6 +1,6 @@
 #include "rangeanalysispanel.h"
 
-#include "displayformat.h"
+#include "analysis/rangefigures.h"
 #include "marketwindowmodel.h"
 #include "rangeanalysismodel.h"
 #include "rangechip.h"
@@ -13,10 +13,11 @@
 #include <QVBoxLayout>
 
 namespace {
-const QStringList figureNames = {QStringLiteral("Price"),      QStringLiteral("High / low"),   QStringLiteral("Realized vol"),
-                                 QStringLiteral("Open interest"), QStringLiteral("OI change"), QStringLiteral("Funding mean / peak"),
-                                 QStringLiteral("Funding paid"), QStringLiteral("Long liquidations"), QStringLiteral("Short liquidations"),
-                                 QStringLiteral("Largest print"), QStringLiteral("Zones consumed")};
+const QStringList figureNames = {QStringLiteral("Price"),         QStringLiteral("High / low"),         QStringLiteral("Realized vol"),
+                                 QStringLiteral("Open interest"), QStringLiteral("OI change"),          QStringLiteral("OI path"),
+                                 QStringLiteral("Taker flow"),    QStringLiteral("Funding"),            QStringLiteral("Funding mean / peak"),
+                                 QStringLiteral("Funding paid"),  QStringLiteral("Long liquidations"),  QStringLiteral("Short liquidations"),
+                                 QStringLiteral("Largest print"), QStringLiteral("Zones consumed"),     QStringLiteral("Coverage")};
 }
 
 RangeAnalysisPanel::RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, MarketWindowModel *market, QWidget *parent)
@@ -88,6 +89,9 @@ QColor RangeAnalysisPanel::verdictColor(RangeAnalysis::Verdict v)
     case RangeAnalysis::Verdict::StillLoaded: return QColor(0xe5, 0x39, 0x35);
     case RangeAnalysis::Verdict::SpotLed: return QColor(0x1e, 0x88, 0xe5);
     case RangeAnalysis::Verdict::Quiet: return QColor(0x75, 0x75, 0x75);
+    case RangeAnalysis::Verdict::Squeeze: return QColor(0x00, 0x97, 0xa7);
+    case RangeAnalysis::Verdict::Deleveraging: return QColor(0x8e, 0x24, 0xaa);
+    case RangeAnalysis::Verdict::InsufficientData: return QColor(0x54, 0x5b, 0x66);
     }
     return Qt::gray;
 }
@@ -118,28 +122,36 @@ void RangeAnalysisPanel::onSelection(TimeRange range)
 void RangeAnalysisPanel::show(const RangeAnalysis::Result &r)
 {
     const QColor c = verdictColor(r.verdict);
-    m_verdict->setText(RangeAnalysis::verdictTitle(r.verdict));
+    m_verdict->setText(RangeFigures::verdict(r));
     m_verdict->setStyleSheet(QStringLiteral("QLabel{background:%1;color:white;font-weight:bold;border-radius:4px;padding:4px;}").arg(c.name()));
     QString reasons;
     for (const QString &reason : r.reasons)
         reasons += QStringLiteral("• ") + reason.toHtmlEscaped() + QStringLiteral("<br>");
     m_reasons->setText(reasons);
     fitReasons();
-    using namespace DisplayFormat;
-    m_figures[QStringLiteral("Price")]->setText(QStringLiteral("%1 → %2  (%3)").arg(price(r.priceOpen), price(r.priceClose), percent(r.priceChangePct / 100, 2, true)));
-    m_figures[QStringLiteral("High / low")]->setText(price(r.high) + QStringLiteral(" / ") + price(r.low));
-    m_figures[QStringLiteral("Realized vol")]->setText(tr("%1 annualised").arg(percent(r.realizedVolPct / 100, 1)));
-    m_figures[QStringLiteral("Open interest")]->setText(QStringLiteral("%1 → %2").arg(quantity(r.oiStart), quantity(r.oiEnd)));
-    m_figures[QStringLiteral("OI change")]->setText(QStringLiteral("%1  (%2)").arg(signedNumber(r.oiChange, 0), percent(r.oiChangePct / 100, 2, true)));
-    m_figures[QStringLiteral("Funding mean / peak")]->setText(r.fundingSettlements ? QStringLiteral("%1 / %2").arg(rate(r.fundingMean), rate(r.fundingPeak))
-                                                                                   : tr("no settlement in range"));
-    m_figures[QStringLiteral("Funding paid")]->setText(tr("%1 %2").arg(usd(std::abs(r.fundingPaidUsd)),
-                                                                       r.fundingPaidUsd >= 0 ? tr("longs → shorts") : tr("shorts → longs")));
-    m_figures[QStringLiteral("Long liquidations")]->setText(QStringLiteral("%1  (%2)").arg(usd(r.longLiqUsd)).arg(r.longLiqCount));
-    m_figures[QStringLiteral("Short liquidations")]->setText(QStringLiteral("%1  (%2)").arg(usd(r.shortLiqUsd)).arg(r.shortLiqCount));
-    m_figures[QStringLiteral("Largest print")]->setText(usd(r.largestLiqUsd));
-    m_figures[QStringLiteral("Zones consumed")]->setText(r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd))
-                                                                         : tr("n/a (no heatmap)"));
+    const auto set = [this](const char *name, const QString &text) { m_figures[QLatin1String(name)]->setText(text); };
+    set("Price", RangeFigures::price(r));
+    set("High / low", RangeFigures::highLow(r));
+    set("Realized vol", RangeFigures::realizedVol(r));
+    set("Open interest", RangeFigures::openInterest(r));
+    set("OI change", RangeFigures::oiChange(r));
+    set("OI path", RangeFigures::oiPath(r));
+    set("Taker flow", RangeFigures::takerFlow(r));
+    set("Funding", RangeFigures::funding(r));
+    set("Funding mean / peak", RangeFigures::fundingMeanPeak(r));
+    set("Funding paid", RangeFigures::fundingPaid(r));
+    set("Long liquidations", RangeFigures::longLiquidations(r));
+    set("Short liquidations", RangeFigures::shortLiquidations(r));
+    set("Largest print", RangeFigures::largestPrint(r));
+    set("Zones consumed", RangeFigures::zonesConsumed(r));
+    set("Coverage", RangeFigures::coverage(r));
+    // Figures not fully known are greyed: "no data", "sampled" and "covered" say why.
+    for (QLabel *l : std::as_const(m_figures)) {
+        const QString t = l->text();
+        const bool partial = t.startsWith(RangeFigures::noData) || t.startsWith(QLatin1String("stale")) || t.contains(QLatin1String("sampled"))
+            || t.contains(QLatin1String("covered"));
+        l->setStyleSheet(partial && l != m_figures[QStringLiteral("Coverage")] ? QStringLiteral("QLabel{color:%1;}").arg(m_theme.mutedText.name()) : QString());
+    }
 }
 
 void RangeAnalysisPanel::fitReasons()

@@ -125,7 +125,23 @@ private slots:
         QTest::newRow("missing db") << QStringList{QStringLiteral("backfill"), QStringLiteral("--source"), QStringLiteral("synthetic")} << 2
                                     << QStringLiteral("--db is required");
         QTest::newRow("negative days") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--days"), QStringLiteral("-3")}
-                                       << 2 << QStringLiteral("--days must be positive");
+                                       << 2 << QStringLiteral("--days must be above 0");
+        // 15.10: these overflowed the millisecond arithmetic (rc 0 having done nothing), or
+        // were silently ignored, or became another instrument.
+        for (const char *days : {"nan", "inf", "-inf", "1e300"})
+            QTest::newRow(qPrintable(QStringLiteral("days %1").arg(QLatin1String(days))))
+                << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("synthetic"),
+                               QStringLiteral("--days"), QLatin1String(days)}
+                << 2 << QStringLiteral("--days");
+        QTest::newRow("end 0") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("synthetic"),
+                                              QStringLiteral("--end"), QStringLiteral("0")}
+                               << 2 << QStringLiteral("--end: 1970-01-01T00:00:00Z is outside 2009 ... 2100");
+        QTest::newRow("instrument A:B:C") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--instrument"),
+                                                         QStringLiteral("A:B:C")}
+                                          << 2 << QStringLiteral("--instrument: 'A:B:C' is not an instrument");
+        QTest::newRow("import instrument with a space") << QStringList{QStringLiteral("import"), QStringLiteral("--db"), db, QStringLiteral("--instrument"),
+                                                                       QStringLiteral("BTC USDT"), QStringLiteral("x.csv")}
+                                                        << 2 << QStringLiteral("--instrument: 'BTC USDT' is not an instrument");
         QTest::newRow("unknown source") << QStringList{QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("ftx")}
                                         << 2 << QStringLiteral("unknown source 'ftx'");
         QTest::newRow("bad kind") << QStringList{QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),

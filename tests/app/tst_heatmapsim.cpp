@@ -59,7 +59,15 @@ private slots:
             const QJsonObject m = o.value(QLatin1String("model")).toObject(), b = o.value(QLatin1String("baseline_scores")).toObject();
             const double rho = m.value(QLatin1String("spearman")).toDouble(), baseRho = b.value(QLatin1String("spearman")).toDouble();
             const double emd = m.value(QLatin1String("emd_pct")).toDouble(), baseEmd = b.value(QLatin1String("emd_pct")).toDouble();
-            const QString what = QStringLiteral("%1 seed %2: rho %3 vs %4, EMD %5 vs %6 %").arg(run.preset).arg(run.seed).arg(rho).arg(baseRho).arg(emd).arg(baseEmd);
+            const QString what = QStringLiteral("%1 seed %2: rho %3 vs %4, EMD %5 vs %6 %, hot-zone F1 %7 vs %8")
+                                     .arg(run.preset)
+                                     .arg(run.seed)
+                                     .arg(rho)
+                                     .arg(baseRho)
+                                     .arg(emd)
+                                     .arg(baseEmd)
+                                     .arg(m.value(QLatin1String("hot_f1")).toDouble())
+                                     .arg(b.value(QLatin1String("hot_f1")).toDouble());
             qInfo().noquote() << what;
             QVERIFY2(rho >= baseRho + 0.10, qPrintable(what));
             QVERIFY2(emd < baseEmd, qPrintable(what));

@@ -131,9 +131,9 @@ private slots:
         }
         QCOMPARE(r.high, high);
         QCOMPARE(r.low, low);
-        QCOMPARE(r.longLiqCount, count);
-        QVERIFY(std::abs(r.longLiqUsd - longUsd) <= 1e-9 * (1 + longUsd));
-        QCOMPARE(r.oiStart, reader->openInterestAt(m_i, sel.from)->openInterest);
+        QCOMPARE(*r.longLiqCount, count);
+        QVERIFY(std::abs(*r.longLiqUsd - longUsd) <= 1e-9 * (1 + longUsd));
+        QCOMPARE(*r.oiStart, reader->openInterestAt(m_i, sel.from)->openInterest);
         QVERIFY(!panel->verdictText().isEmpty());
         QVERIFY(panel->figure(QStringLiteral("Long liquidations")).contains(QStringLiteral("(%1)").arg(count)));
         m_w->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("selection.png")));

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         std::printf("run %d: end to end %.2f s, simulator alone %.2f s, store alone %.2f s\n", run + 1, e2e.back(), sim.back(), store.back());
     }
     const double e = median(e2e), s = median(sim), w = median(store);
-    std::printf("\n30 simulated days (%lld ticks + 1 day of warm-up), preset treadmill, seed 42; %lld rows stored\n", ticks, rows);
+    std::printf("\n30 simulated days (%lld ticks + a week of warm-up), preset treadmill, seed 42; %lld rows stored\n", ticks, rows);
     std::printf("end to end into the store: %.2f s = %.0f ticks/s (goal <= 15 s)\n", e, ticks / e);
     std::printf("baseline simulator alone:  %.2f s = %.0f ticks/s   (end to end / this = %.2f)\n", s, ticks / s, e / s);
     std::printf("baseline StoreWriter alone, same batches: %.2f s = %.0f rows/s   (end to end / this = %.2f)\n", w, rows / w, e / w);

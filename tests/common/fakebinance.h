@@ -2,8 +2,10 @@
 
 // Loopback servers that speak Binance USDⓈ-M's exact formats (research/data-formats.md
 // §1-3) for tests and benchmarks: an HTTP/1.1 REST server on QTcpServer with request-weight
-// accounting and scripted faults, and a market stream on QWebSocketServer. Header-only and
-// without Q_OBJECT, so any test can include it.
+// accounting and scripted faults, and a market stream on QWebSocketServer. Either can speak
+// TLS with a given certificate (tests/data/tls) and can be taken down and brought back on
+// the same port (the network dropped and restored). Header-only and without Q_OBJECT, so
+// any test can include it.
 
 #include "domain/candle.h"
 #include "domain/numbers.h"
@@ -17,6 +19,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -24,8 +30,12 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <QThread>
+
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 
 namespace FakeBinance {
 
@@ -57,6 +67,26 @@ struct Fault
     QList<QPair<QByteArray, QByteArray>> headers;
     int delayMs = 0;                // answer late (a slow server)
     bool truncate = false;          // a 200 whose JSON body stops halfway
+    int dripMs = 0;                 // send the answer a byte at a time, this far apart (a slow drip)
+};
+
+// A server certificate and its key (PEM files), for a TLS server.
+struct Tls
+{
+    QString certificate;
+    QString key;
+
+    QSslConfiguration configuration() const
+    {
+        QFile c(certificate), k(key);
+        c.open(QIODevice::ReadOnly);
+        k.open(QIODevice::ReadOnly);
+        QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+        conf.setLocalCertificate(QSslCertificate(&c, QSsl::Pem));
+        conf.setPrivateKey(QSslKey(&k, QSsl::Rsa, QSsl::Pem));
+        conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+        return conf;
+    }
 };
 
 struct Logged
@@ -72,28 +102,62 @@ class RestServer
 {
 public:
     // virtualNow: the server's clock at construction; it then runs at real speed.
-    RestServer(qint64 virtualNow, int weightLimit, qint64 windowMs)
+    RestServer(qint64 virtualNow, int weightLimit, qint64 windowMs, const std::optional<Tls> &tls = {})
         : m_offset(virtualNow - QDateTime::currentMSecsSinceEpoch())
         , m_limit(weightLimit)
         , m_windowMs(windowMs)
+        , m_tls(tls.has_value())
     {
         QFile info(QStringLiteral(PERPSCOPE_TEST_DATA "/binance/fapi-exchangeInfo-2021-07-21-slice.json"));
         info.open(QIODevice::ReadOnly);
         m_exchangeInfo = QJsonDocument::fromJson(info.readAll()).object();
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+        if (tls) {
+            auto server = std::make_unique<QSslServer>();
+            server->setSslConfiguration(tls->configuration());
+            QObject::connect(server.get(), &QSslServer::errorOccurred, server.get(), [this](QSslSocket *, QAbstractSocket::SocketError) { ++handshakeFailures; });
+            m_server = std::move(server);
+        } else {
+            m_server = std::make_unique<QTcpServer>();
+        }
+        // pendingConnectionAvailable: a QSslServer queues a connection once its handshake is done.
+        QObject::connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, m_server.get(), [this] {
+            while (QTcpSocket *s = m_server->nextPendingConnection()) {
+                m_sockets << s;
                 QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] { onData(s); });
                 QObject::connect(s, &QTcpSocket::disconnected, s, [this, s] {
                     m_buffers.remove(s);
+                    m_sockets.removeAll(s);
                     s->deleteLater();
                 });
+                if (s->bytesAvailable() > 0) // TLS: the request may have come with the end of the handshake
+                    onData(s);
             }
         });
-        m_server.listen(QHostAddress::LocalHost);
+        m_server->listen(QHostAddress::LocalHost);
+        m_port = m_server->serverPort();
     }
 
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    QString url() const { return QStringLiteral("%1://127.0.0.1:%2").arg(m_tls ? "https" : "http").arg(m_port); }
+    int handshakeFailures = 0; // TLS: connections whose handshake failed (the client refused us)
+
+    // The network goes away: no listener, every connection cut. And back on the same port.
+    void setDown(bool down)
+    {
+        if (down) {
+            m_server->close();
+            const auto open = m_sockets;
+            for (QTcpSocket *s : open)
+                s->abort();
+        } else if (!m_server->isListening()) {
+            for (int i = 0; i < 200 && !m_server->listen(QHostAddress::LocalHost, m_port); ++i)
+                QThread::msleep(10); // the port may linger a moment
+        }
+    }
+    bool isDown() const { return !m_server->isListening(); }
     qint64 now() const { return QDateTime::currentMSecsSinceEpoch() + m_offset; }
+    // Moves the server's clock (it runs on at real speed from there), e.g. to keep it just
+    // after the minutes a test streams faster than real time.
+    void setNow(qint64 virtualNow) { m_offset = virtualNow - QDateTime::currentMSecsSinceEpoch(); }
     std::map<QString, Dataset> data; // by symbol
     QList<Fault> faults;
     QList<Logged> log;
@@ -120,7 +184,10 @@ private:
     qint64 m_window = -1;
     int m_used = 0;
     QJsonObject m_exchangeInfo;
-    QTcpServer m_server; // last: destroyed first, while what its sockets' handlers use still lives
+    bool m_tls = false;
+    quint16 m_port = 0;
+    QList<QTcpSocket *> m_sockets;
+    std::unique_ptr<QTcpServer> m_server; // last: destroyed first, while what its sockets' handlers use still lives
 
     void onData(QTcpSocket *s)
     {
@@ -138,7 +205,7 @@ private:
         }
     }
 
-    void reply(QTcpSocket *s, int status, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers, int delayMs)
+    void reply(QTcpSocket *s, int status, const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers, int delayMs, int dripMs = 0)
     {
         QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Error") + "\r\n";
         out += "Content-Type: application/json;charset=UTF-8\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
@@ -146,7 +213,17 @@ private:
             out += h.first + ": " + h.second + "\r\n";
         out += "\r\n" + body;
         QPointer<QTcpSocket> guard(s);
-        if (delayMs > 0)
+        if (dripMs > 0) { // the headers, then the body a byte at a time: never silent long enough for an inactivity timeout
+            s->write(out.left(out.size() - body.size()));
+            auto *timer = new QTimer(s);
+            auto sent = std::make_shared<qsizetype>(0);
+            QObject::connect(timer, &QTimer::timeout, s, [guard, body, sent, timer] {
+                if (!guard || *sent >= body.size())
+                    return timer->stop();
+                guard->write(body.mid((*sent)++, 1));
+            });
+            timer->start(dripMs);
+        } else if (delayMs > 0)
             QTimer::singleShot(delayMs, s, [guard, out] {
                 if (guard)
                     guard->write(out);
@@ -182,7 +259,7 @@ private:
                 body.truncate(body.size() / 2);
             entry.status = f.status;
             log << entry;
-            reply(s, f.status, body, f.headers, f.delayMs);
+            reply(s, f.status, body, f.headers, f.delayMs, f.dripMs);
             return;
         }
         // Weight per calendar window of the server clock, as Binance counts it.
@@ -301,9 +378,12 @@ private:
 class StreamServer
 {
 public:
-    StreamServer()
-        : m_server(QStringLiteral("fake-fstream"), QWebSocketServer::NonSecureMode)
+    explicit StreamServer(const std::optional<Tls> &tls = {})
+        : m_server(QStringLiteral("fake-fstream"), tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode)
+        , m_tls(tls.has_value())
     {
+        if (tls)
+            m_server.setSslConfiguration(tls->configuration());
         QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] {
             while (QWebSocket *s = m_server.nextPendingConnection()) {
                 urls << s->requestUrl();
@@ -318,9 +398,20 @@ public:
             }
         });
         m_server.listen(QHostAddress::LocalHost);
+        m_port = m_server.serverPort();
     }
 
-    QString url() const { return QStringLiteral("ws://127.0.0.1:%1").arg(m_server.serverPort()); }
+    QString url() const { return QStringLiteral("%1://127.0.0.1:%2").arg(m_tls ? "wss" : "ws").arg(m_port); }
+    void setDown(bool down)
+    {
+        if (down) {
+            m_server.close();
+            dropAll();
+        } else if (!m_server.isListening()) {
+            for (int i = 0; i < 200 && !m_server.listen(QHostAddress::LocalHost, m_port); ++i)
+                QThread::msleep(10);
+        }
+    }
     int connections() const { return int(urls.size()); }
     int liveConnections() const { return int(m_live.size()); }
     QList<QUrl> urls;
@@ -363,7 +454,9 @@ public:
 
 private:
     QList<QWebSocket *> m_live;
-    QWebSocketServer m_server; // last: destroyed first, while m_live still lives
+    QWebSocketServer m_server; // destroyed before m_live, which its handlers use
+    bool m_tls = false;
+    quint16 m_port = 0;
 };
 
 } // namespace FakeBinance

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -295,6 +296,138 @@ double roundNumberContrast(const QVector<GroundTruthCell> &cells, const std::fun
         }
     }
     return beside > 0 ? inside / beside : 0;
+}
+
+// The figures of research/real-market.md §5 (what a 30-day treadmill run must look like),
+// computed from stored series: 1m closes, OI every minute, the full liquidation tape and the
+// settled funding. Daily liquidations are a share of that day's mean OI in USD; the OI drop
+// is the worst change over any 12 h window of 5-minute samples, in coins (as measured on
+// Binance's 5-minute OI history).
+struct Realism
+{
+    double sdBp = 0, kurtosis = 0, absAcf = 0, acf1 = 0;
+    double liqMedianPct = 0, liqP99Pct = 0, liqMaxPct = 0;
+    double worstOiDrop12hPct = 0;
+    double fundingPositive = 0, fundingAtBaseline = 0;
+    double top1pct30m = 0;
+};
+
+inline double percentile(std::vector<double> v, double q)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double pos = q * double(v.size() - 1);
+    const size_t i = size_t(std::floor(pos));
+    const double f = pos - double(i);
+    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+
+inline std::vector<double> dailyLiquidationShare(const Series &s)
+{
+    const qint64 day = 86'400'000;
+    const auto liq = liquidationNotional(s.liquidations, s.start, s.end(), day);
+    std::vector<double> oiSum(liq.size(), 0.0);
+    std::vector<int> n(liq.size(), 0);
+    for (const OpenInterestSample &o : s.oi) {
+        const qint64 d = (o.ts - s.start) / day;
+        if (d >= 0 && d < qint64(liq.size())) {
+            oiSum[size_t(d)] += o.openInterestUsd;
+            ++n[size_t(d)];
+        }
+    }
+    std::vector<double> out;
+    for (size_t d = 0; d < liq.size(); ++d)
+        if (n[d] > 0 && oiSum[d] > 0)
+            out.push_back(liq[d] / (oiSum[d] / n[d]));
+    return out;
+}
+
+inline double worstOiChange(const Series &s, qint64 windowMs, qint64 sampleMs = 300'000)
+{
+    const auto oi = openInterestAt(s.oi, s.start, s.end(), sampleMs);
+    const size_t w = size_t(windowMs / sampleMs);
+    double worst = 0;
+    for (size_t i = 0; i + w < oi.size(); ++i)
+        if (oi[i] > 0)
+            worst = std::min(worst, oi[i + w] / oi[i] - 1);
+    return worst;
+}
+
+inline Realism realism(const Series &s, const QVector<FundingSample> &settled)
+{
+    Realism r;
+    const std::vector<double> ret = logReturns(s.bars);
+    double m = mean(ret), v = 0;
+    for (double x : ret)
+        v += (x - m) * (x - m);
+    r.sdBp = std::sqrt(v / double(ret.size())) * 1e4;
+    r.kurtosis = excessKurtosis(ret);
+    const std::vector<double> a = absolute(ret);
+    for (size_t lag = 1; lag <= 10; ++lag)
+        r.absAcf += autocorrelation(a, lag) / 10;
+    r.acf1 = autocorrelation(ret, 1);
+    const auto daily = dailyLiquidationShare(s);
+    r.liqMedianPct = percentile(daily, 0.5) * 100;
+    r.liqP99Pct = percentile(daily, 0.99) * 100;
+    r.liqMaxPct = daily.empty() ? 0 : *std::max_element(daily.begin(), daily.end()) * 100;
+    r.worstOiDrop12hPct = -worstOiChange(s, 12 * 3'600'000LL) * 100;
+    qsizetype positive = 0, baseline = 0;
+    for (const FundingSample &f : settled) {
+        positive += f.rate > 0 ? 1 : 0;
+        baseline += std::abs(f.rate - 0.0001 * f.intervalHours / 8.0) < 1e-12 ? 1 : 0;
+    }
+    r.fundingPositive = settled.isEmpty() ? 0 : double(positive) / double(settled.size());
+    r.fundingAtBaseline = settled.isEmpty() ? 0 : double(baseline) / double(settled.size());
+    r.top1pct30m = topShare(liquidationNotional(s.liquidations, s.start, s.end(), 1'800'000), 0.01);
+    return r;
+}
+
+// One row of the §5 table: the measured figure and its two-sided target.
+struct Target
+{
+    const char *name;
+    double value;
+    double lo, hi;
+    const char *unit;
+    bool ok() const { return value >= lo && value <= hi; }
+};
+
+// The treadmill targets of research/real-market.md §5 (both bounds; "< 0.05" and "≤ 5 %"
+// have their natural lower bound).
+inline std::vector<Target> treadmillTargets(const Realism &r)
+{
+    return {
+        {"1m return s.d.", r.sdBp, 4, 12, "bp"},
+        {"1m excess kurtosis", r.kurtosis, 5, 60, ""},
+        {"mean ACF |r|, lags 1-10", r.absAcf, 0.15, 0.35, ""},
+        {"|ACF r, lag 1|", std::abs(r.acf1), 0, 0.05, ""},
+        {"daily liquidations / OI, median", r.liqMedianPct, 0.1, 1, "%"},
+        {"daily liquidations / OI, p99", r.liqP99Pct, 0, 5, "%"},
+        {"worst 12 h OI drop", r.worstOiDrop12hPct, 3, 20, "%"},
+        {"funding > 0, share of settlements", r.fundingPositive * 100, 70, 90, "%"},
+        {"funding at the 0.01 % baseline", r.fundingAtBaseline * 100, 0, 50, "%"},
+        {"top 1 % of 30 min buckets, share of liq.", r.top1pct30m * 100, 20, 40, "%"},
+    };
+}
+
+// Real figures beside the targets (research/real-market.md §1-§4, BTCUSDT unless noted).
+inline const char *realFigure(const char *name)
+{
+    static const std::map<std::string, const char *> real = {
+        {"1m return s.d.", "5.3 (BTC), 10-12 (ETH, alts)"},
+        {"1m excess kurtosis", "6.7 (BTC), 10-56 (alts)"},
+        {"mean ACF |r|, lags 1-10", "0.20-0.25"},
+        {"|ACF r, lag 1|", "0.002-0.017"},
+        {"daily liquidations / OI, median", "0.23"},
+        {"daily liquidations / OI, p99", "1.6 (max 2.1)"},
+        {"worst 12 h OI drop", "5.3 (June 2026); worst day 16"},
+        {"funding > 0, share of settlements", "72-84 (up to 100)"},
+        {"funding at the 0.01 % baseline", "about 33"},
+        {"top 1 % of 30 min buckets, share of liq.", "27 (20-33)"},
+    };
+    auto it = real.find(name);
+    return it == real.end() ? "" : it->second;
 }
 
 } // namespace MarketStats

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/heatmapbar.h"
+#include "analysis/heatmapengine.h"
 #include "analysis/heatmapparams.h"
 #include "analysis/liquidationprice.h"
 #include "analysis/logpricegrid.h"
@@ -59,7 +60,7 @@ public:
             const bool hit = c.side == 0 ? c.price >= lo : c.price <= hi;
             if (hit) {
                 consumedQty += c.qty;
-                if (out)
+                if (out && m_hasOi)
                     out->push_back({bar.ts, c.side == 0 ? Liquidation::Side::Long : Liquidation::Side::Short, c.price, c.qty,
                                     m_kinds[c.kind].leverage});
                 continue;
@@ -76,8 +77,7 @@ public:
             else
                 wl = bar.close > bar.open ? 1 : bar.close < bar.open ? 0 : 0.5;
             if (!m_hasOi) {
-                if (m_p.seedInitialOpenInterest)
-                    open(bar, bar.openInterest, 0.5);
+                seed(bar, wl);
                 m_hasOi = true;
             } else {
                 const double change = bar.openInterest - m_prevOi;
@@ -90,6 +90,10 @@ public:
                     close(-v, wl);
             }
             m_prevOi = bar.openInterest;
+        } else if (!m_hasOi && m_p.initialPrior == HeatmapParams::InitialPrior::VolumeProfile && bar.volume > 0) {
+            const double wl = std::clamp(bar.takerBuyVolume / bar.volume, 0.0, 1.0);
+            open(bar, bar.volume, wl);
+            m_hasPrior = true;
         }
         if (bar.hasFunding && m_p.fundingErosion && bar.fundingRate != 0) {
             const double mark = bar.hasMark() && bar.markOpen > 0 ? bar.markOpen : bar.open;
@@ -172,6 +176,47 @@ private:
             }
         }
     }
+    void addAt(int side, double e, double qty, qint32 epoch)
+    {
+        for (int k = 0; k < m_active; ++k) {
+            const auto &kind = m_kinds[k];
+            const auto r = side == 0 ? LiquidationPrice::forLong(e, kind.leverage, kind.notional, LiquidationPrice::binanceBtcUsdt(), m_p.feeBuffer)
+                                     : LiquidationPrice::forShort(e, kind.leverage, kind.notional, LiquidationPrice::binanceBtcUsdt(), m_p.feeBuffer);
+            const double q = qty * kind.weight;
+            if (q > 0 && r.price > 0)
+                cohorts.push_back({side, r.price, q, epoch, k, bars, side == 0 ? 1e300 : 0});
+        }
+    }
+    // The initial open interest (HeatmapParams::InitialPrior), written out plainly.
+    void seed(const HeatmapBar &bar, double)
+    {
+        const double oi = bar.openInterest;
+        if (m_p.initialPrior == HeatmapParams::InitialPrior::None)
+            return;
+        if (m_p.initialPrior == HeatmapParams::InitialPrior::FirstBar) {
+            open(bar, oi, 0.5);
+            return;
+        }
+        if (m_hasPrior && !cohorts.isEmpty()) {
+            open(bar, bar.volume, bar.volume > 0 ? std::clamp(bar.takerBuyVolume / bar.volume, 0.0, 1.0) : 0.5);
+        } else {
+            const qint64 firstHour = floorDiv(bar.end(), 3'600'000);
+            for (const auto &e : HeatmapEngine::randomWalkPrior(m_p))
+                for (int side = 0; side < 2; ++side)
+                    addAt(side, bar.close * std::exp(e.logOffset), e.share * 0.5, qint32(firstHour - qint64(std::ceil(e.ageHours)) + 1));
+        }
+        const bool onMark = m_p.consumeOnMark && bar.hasMark();
+        const double lo = std::min(onMark ? bar.markLow : bar.low, bar.close), hi = std::max(onMark ? bar.markHigh : bar.high, bar.close);
+        cohorts.erase(std::remove_if(cohorts.begin(), cohorts.end(), [&](const Cohort &c) { return c.side == 0 ? c.price >= lo : c.price <= hi; }),
+                      cohorts.end());
+        double have = 0;
+        for (const Cohort &c : std::as_const(cohorts))
+            have += c.qty;
+        for (Cohort &c : cohorts)
+            c.qty *= have > 0 ? oi / have : 0;
+        if (!(have > 0 && oi > 0))
+            cohorts.clear();
+    }
     void open(const HeatmapBar &bar, double qty, double wl)
     {
         addSide(0, bar, qty * wl, 0, m_active);
@@ -204,6 +249,7 @@ private:
     QVector<Kind> m_kinds;
     int m_active = 0;
     bool m_hasOi = false;
+    bool m_hasPrior = false;
     double m_prevOi = 0;
     qint64 m_time = 0;
     double m_price = 0;

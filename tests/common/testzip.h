@@ -16,6 +16,8 @@ struct Options
     bool deflate = true;
     bool dataDescriptor = false; // local header sizes zero, sizes after the data
     bool zip64 = false;          // 0xFFFFFFFF sizes + Zip64 extra field in the central directory
+    quint64 zip64Compressed = 0; // with zip64: a lying compressed size in the extra field (0 = the true one)
+    qsizetype cutDeflate = 0;    // keep only this many bytes of the deflate stream (sizes say so: a cut stream)
 };
 
 inline void put16(QByteArray &b, quint32 v)
@@ -51,7 +53,7 @@ inline QByteArray rawDeflate(const QByteArray &data)
 inline QByteArray make(const QString &entryName, const QByteArray &content, const Options &o = {})
 {
     const QByteArray name = entryName.toUtf8();
-    const QByteArray body = o.deflate ? rawDeflate(content) : content;
+    const QByteArray body = o.deflate ? (o.cutDeflate > 0 ? rawDeflate(content).left(o.cutDeflate) : rawDeflate(content)) : content;
     const quint32 crc = quint32(crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef *>(content.constData()), uInt(content.size())));
     const quint16 method = o.deflate ? 8 : 0;
     const quint16 flags = o.dataDescriptor ? 0x0008 : 0;
@@ -81,7 +83,7 @@ inline QByteArray make(const QString &entryName, const QByteArray &content, cons
         put16(extra, 0x0001);
         put16(extra, 16);
         put64(extra, quint64(content.size()));
-        put64(extra, quint64(body.size()));
+        put64(extra, o.zip64Compressed ? o.zip64Compressed : quint64(body.size()));
     }
     put32(zip, 0x02014b50);
     put16(zip, 0x031e);

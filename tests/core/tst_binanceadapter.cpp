@@ -186,7 +186,7 @@ private slots:
         QCOMPARE(u.front().liquidation.side, Liquidation::Side::Short);
         QCOMPARE(u.front().liquidation.price, 100.0); // no average price yet: the order price
         QCOMPARE(u.front().liquidation.qty, 2.0);
-        QCOMPARE(m_a.liquidationFeed(), QStringLiteral("throttled"));
+        QCOMPARE(m_a.liquidationCoverage(), CoverageQuality::Sampled);
     }
 
     void markPriceAndAcks()

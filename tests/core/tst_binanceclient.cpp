@@ -1,4 +1,5 @@
 #include "fakebinance.h"
+#include "domain/timeformat.h"
 #include "sources/datasource.h"
 #include "storage/candleaggregator.h"
 #include "sources/datathread.h"
@@ -212,6 +213,22 @@ private slots:
             QVERIFY(o.openInterestUsd > o.openInterest * 6 && o.openInterestUsd < o.openInterest * 8);
         }
         QVERIFY(reader->count(m_instrument, DataKind::PredictedFunding) >= 10);
+
+        // Coverage: what REST fetched and the stream closed, complete; liquidations sampled
+        // (one print per second) over what the stream listened to, and nothing before it.
+        // (the server's history starts on 1 February: before it is a hole)
+        const auto candleCov = reader->coverageSummary(m_instrument, DataKind::Candles, {start, end}, minute);
+        QCOMPARE(candleCov.holes, (QVector<TimeRange>{{start, feb1}}));
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::MarkCandles, {feb1, first}, minute).isFull());
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::Funding, {start, settlement + 1}).isFull());
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::OpenInterest, {history.front().ts, history.back().ts}).isFull());
+        const auto liqCov = reader->coverageSummary(m_instrument, DataKind::Liquidations, {start, end});
+        QCOMPARE(liqCov.quality, std::optional(CoverageQuality::Sampled));
+        QCOMPARE(liqCov.finestResolutionMs, std::optional<qint64>(1000));
+        QVERIFY(liqCov.covers(liqs[0].ts) && liqCov.covers(liqs[1].ts));
+        QVERIFY(!liqCov.covers(start + 3'600'000)); // the backfill cannot see past liquidations
+        for (const CoverageSpan &s : reader->coverage(m_instrument))
+            QVERIFY2(s.origin.startsWith(QLatin1String("binance ")), qPrintable(s.origin));
 
         // Never above the advertised weight; Retry-After waited out; retries happened.
         QCOMPARE(rest.overLimit, 0);

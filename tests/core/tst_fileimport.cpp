@@ -7,7 +7,10 @@
 #include "storage/storereader.h"
 #include "storage/storewriter.h"
 #include "testutil.h"
+#include "importfixtures.h"
 #include "testzip.h"
+
+using namespace ImportFixtures;
 
 #include <QBuffer>
 
@@ -26,11 +29,8 @@ private:
     int m_dbCount = 0;
 
     static QString zipDir() { return TestUtil::dataFile(QStringLiteral("binance/futures")); }
-    static QString zipFile()
-    {
-        return TestUtil::dataFile(QStringLiteral("binance/futures/um/monthly/klines/LINKUSDT/1m/LINKUSDT-1m-2023-02.zip"));
-    }
-    static QString dayFile() { return TestUtil::dataFile(QStringLiteral("binance/LINKUSDT-1m-2023-02-01.csv")); }
+    static QString zipFile() { return ImportFixtures::zipFile(); }
+    static QString dayFile() { return ImportFixtures::dayFile(); }
 
     QString freshDb()
     {
@@ -39,31 +39,7 @@ private:
         return path;
     }
 
-    QString write(const QString &relative, const QByteArray &content)
-    {
-        const QString path = m_dir.filePath(relative);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(path));
-        f.write(content);
-        return path;
-    }
-
-    static ImportSummary importInto(const QString &db, const QStringList &paths, const ImportFormat::Hints &hints = {}, qint64 flushRows = 0)
-    {
-        StoreWriter writer(db);
-        ImportSummary summary;
-        QStringList notes;
-        for (const QString &p : FileImportSource::expand(paths, &notes)) {
-            FileImport f(p, hints, [&writer](const MarketBatch &b) { writer.commit(b); });
-            if (flushRows)
-                f.setFlushRows(flushRows);
-            f.run();
-            summary.add(f.report());
-        }
-        return summary;
-    }
+    QString write(const QString &relative, const QByteArray &content) { return ImportFixtures::write(m_dir, relative, content); }
 
     static QVector<Candle> monthBars()
     {
@@ -85,42 +61,6 @@ private:
                            f[7].toDouble(), f[9].toDouble()});
         }
         return out;
-    }
-
-    static QByteArray exportCsv(const QString &db, const QString &kind, const Instrument &i, Timeframe tf = Timeframe::M1)
-    {
-        auto r = MarketStore::openExisting(db).reader();
-        QBuffer buf;
-        buf.open(QIODevice::WriteOnly);
-        CsvExporter(*r).write({kind, i, {1'670'000'000'000, 1'680'000'000'000}, tf}, buf); // Dec 2022 - Mar 2023
-        return buf.data();
-    }
-
-    // Everything the store holds for an instrument, every tier: equal dumps = equal stores.
-    static QByteArray dumpAll(const QString &db, const Instrument &i)
-    {
-        QByteArray all;
-        for (const QString &kind : {QStringLiteral("candles"), QStringLiteral("mark")})
-            for (Timeframe tf : Timeframes::all)
-                all += exportCsv(db, kind, i, tf);
-        for (const QString &kind : {QStringLiteral("funding"), QStringLiteral("predicted_funding"), QStringLiteral("oi"),
-                                    QStringLiteral("liquidations")})
-            all += exportCsv(db, kind, i);
-        return all;
-    }
-
-    static QByteArray readFile(const QString &path)
-    {
-        QFile f(path);
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    }
-
-    static bool hasMessage(const ImportSummary &s, const QString &needle)
-    {
-        for (const QString &m : s.messages())
-            if (m.contains(needle))
-                return true;
-        return false;
     }
 
 private slots:
@@ -298,6 +238,11 @@ private slots:
         const auto stored = MarketStore::openExisting(db).reader()->funding(m_link, {0, 4'000'000'000'000});
         QCOMPARE(stored, expected);
         QVERIFY2(hasMessage(s, QStringLiteral("no data from")), qPrintable(s.text()));
+        // The missing settlement is a hole in the coverage too.
+        const auto cov = MarketStore::openExisting(db).reader()->coverageSummary(m_link, DataKind::Funding, {feb, feb + 28LL * 86'400'000});
+        QCOMPARE(cov.holes.size(), 1);
+        QVERIFY(cov.holes[0].contains(expected[39].ts + 8 * 3'600'000LL));
+        QCOMPARE(cov.finestResolutionMs, std::optional<qint64>(8 * 3'600'000LL));
     }
 
     void metricsGiveOpenInterestEveryFiveMinutes()
@@ -331,6 +276,10 @@ private slots:
         QCOMPARE(stored.size(), expected.size());
         QCOMPARE(stored, expected);
         QVERIFY2(hasMessage(s, QStringLiteral("no data from 2023-02-01T08:20:00Z")), qPrintable(s.text()));
+        // One missing sample is no hole in the coverage (samples stand for a few intervals).
+        const auto cov = MarketStore::openExisting(db).reader()->coverageSummary(m_link, DataKind::OpenInterest, {day, day + 86'400'000});
+        QVERIFY(cov.isFull());
+        QCOMPARE(cov.finestResolutionMs, std::optional<qint64>(300'000));
     }
 
     void aggTradesBecomeOneMinuteCandles_data()
@@ -347,7 +296,8 @@ private slots:
         QFETCH(bool, header);
         QFETCH(bool, micro);
         QFETCH(bool, zipped);
-        // Hand-made aggTrades across a day boundary, with a repeated block (as in BTCUSDT 2022-09).
+        // Hand-made aggTrades across a day boundary (so a monthly file), with a repeated block
+        // (as in BTCUSDT 2022-09).
         std::mt19937_64 rng(5);
         std::uniform_real_distribution<double> u(0, 1);
         QList<QByteArray> rows;
@@ -383,7 +333,7 @@ private slots:
         withRepeats += rows.mid(2500);
         QByteArray content = header ? "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n" : "";
         content += withRepeats.join('\n') + '\n';
-        const QString name = QStringLiteral("LINKUSDT-aggTrades-2023-02-01");
+        const QString name = QStringLiteral("LINKUSDT-aggTrades-2023-02");
         const QString dir = QStringLiteral("agg-%1%2%3/").arg(header).arg(micro).arg(zipped);
         const QString path = zipped ? write(dir + name + QStringLiteral(".zip"), TestZip::make(name + QStringLiteral(".csv"), content))
                                     : write(dir + name + QStringLiteral(".csv"), content);
@@ -402,17 +352,58 @@ private slots:
         QVERIFY(stored.front().ts < 1'675'296'000'000 && stored.back().ts >= 1'675'296'000'000); // both days
     }
 
-    void coarserKlinesAreRefusedWithAReason()
+    void coarserKlinesImportIntoTheirTier()
     {
-        QByteArray hourly = "1675209600000,6.949,6.99,6.9,6.95,100,1675213199999,700,10,50,350,0\n";
-        const QString named = write(QStringLiteral("hourly/LINKUSDT-1h-2023-02.csv"), hourly);
-        const QString renamed = write(QStringLiteral("hourly/my-bars.csv"), hourly);
+        // 1h klines (a day, one hour missing): the 1h tier and the tiers above; coverage at 1h.
+        QByteArray hourly;
+        const qint64 feb = 1'675'209'600'000;
+        for (int h = 0; h < 24; ++h)
+            if (h != 7)
+                hourly += QByteArray::number(feb + h * 3'600'000LL) + ",6.949,6.99,6.9,6.95,100," + QByteArray::number(feb + (h + 1) * 3'600'000LL - 1)
+                    + ",695,10,50,350,0\n";
+        const QString named = write(QStringLiteral("hourly/klines/LINKUSDT/1h/LINKUSDT-1h-2023-02-01.csv"), hourly);
         const QString db = freshDb();
         ImportSummary s = importInto(db, {named});
-        QVERIFY2(s.files().front().error.contains(QLatin1String("1h klines")), qPrintable(s.text()));
-        s = importInto(db, {renamed}, {m_link, {}});
-        QVERIFY2(s.files().front().error.contains(QLatin1String("3600 s")), qPrintable(s.text()));
-        QCOMPARE(MarketStore::openExisting(db).reader()->instruments().size(), 0);
+        QVERIFY2(s.failedFiles() == 0 && s.rejected() == 0, qPrintable(s.text()));
+        QVERIFY2(hasMessage(s, QStringLiteral("no data from 2023-02-01T07:00:00Z")), qPrintable(s.text()));
+        auto r = MarketStore::openExisting(db).reader();
+        QVERIFY(r->candles(m_link, Timeframe::M1, {0, 4'000'000'000'000}).isEmpty());
+        QCOMPARE(r->candles(m_link, Timeframe::H1, {0, 4'000'000'000'000}).size(), 23);
+        const auto day = r->candles(m_link, Timeframe::D1, {0, 4'000'000'000'000});
+        QCOMPARE(day.size(), 1);
+        QCOMPARE(day[0].volume, 2300.0);
+        const auto atMinute = r->coverageSummary(m_link, DataKind::Candles, {feb, feb + 86'400'000}, 60'000);
+        QVERIFY(atMinute.covered.isEmpty());
+        QCOMPARE(atMinute.coarser, (QVector<TimeRange>{{feb, feb + 7 * 3'600'000LL}, {feb + 8 * 3'600'000LL, feb + 86'400'000}}));
+        QCOMPARE(atMinute.holes, (QVector<TimeRange>{{feb + 7 * 3'600'000LL, feb + 8 * 3'600'000LL}}));
+        QCOMPARE(atMinute.finestResolutionMs, std::optional<qint64>(3'600'000));
+        QCOMPARE(r->extent(m_link, DataKind::Candles), (TimeRange{feb, feb + 86'400'000}));
+
+        // Bars of a length that is no tier are refused with a reason.
+        const QString three = write(QStringLiteral("three/LINKUSDT-3m-2023-02-01.csv"),
+                                    "1675209600000,6.949,6.99,6.9,6.95,100,1675209779999,695,10,50,350,0\n");
+        s = importInto(freshDb(), {three});
+        QVERIFY2(s.files().front().error.contains(QLatin1String("3m klines")), qPrintable(s.text()));
+        const QString renamed = write(QStringLiteral("three/my-bars.csv"), "1675209600000,6.949,6.99,6.9,6.95,100,1675209779999,695,10,50,350,0\n");
+        s = importInto(freshDb(), {renamed}, {m_link, {}});
+        QVERIFY2(s.files().front().error.contains(QLatin1String("3 min long")), qPrintable(s.text()));
+    }
+
+    void importsRecordWhatEachFileCovered()
+    {
+        const QString db = freshDb();
+        const ImportSummary s = importInto(db, {zipFile()});
+        QVERIFY2(s.failedFiles() == 0, qPrintable(s.text()));
+        auto r = MarketStore::openExisting(db).reader();
+        const qint64 feb = 1'675'209'600'000, mar = 1'677'628'800'000;
+        const QVector<CoverageSpan> spans = r->coverage(m_link);
+        QCOMPARE(spans.size(), 1); // klines say nothing about funding, open interest or liquidations
+        QCOMPARE(spans[0].kind, DataKind::Candles);
+        QCOMPARE(spans[0].range, (TimeRange{feb, mar}));
+        QCOMPARE(spans[0].quality, CoverageQuality::Complete);
+        QCOMPARE(spans[0].resolutionMs, 60'000);
+        QCOMPARE(spans[0].origin, QStringLiteral("import"));
+        QVERIFY(r->coverageSummary(m_link, DataKind::Liquidations, {feb, mar}).isNone());
     }
 
     void checksumMismatchImportsNothing()

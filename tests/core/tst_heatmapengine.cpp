@@ -20,6 +20,7 @@ HeatmapParams crafted(QVector<HeatmapParams::Tier> tiers = {{50, 1}})
     p.levelResolution = 0;
     p.feeBuffer = 0;
     p.fundingErosion = false;
+    p.initialPrior = HeatmapParams::InitialPrior::FirstBar; // the first OI sample placed at its bar: exact levels to check
     return p;
 }
 
@@ -135,6 +136,91 @@ private slots:
         }
         QCOMPARE(e.time(), t0 + minute);
         QCOMPARE(e.price(), 100'000.0);
+    }
+
+    void volumeProfilePriorSpreadsTheFirstSample()
+    {
+        // Two days of klines before the first OI sample: a day around 100k (volume 30/bar),
+        // then a day around 104k (volume 10/bar). The OI that exists at the first sample is
+        // spread over where volume traded, 3:1, and scaled to exactly that OI.
+        HeatmapParams p = crafted({{10, 0.5}, {50, 0.5}});
+        p.initialPrior = HeatmapParams::InitialPrior::VolumeProfile;
+        HeatmapEngine e(p);
+        QVector<PredictedLiquidation> events;
+        for (int i = 0; i < 2880; ++i) {
+            HeatmapBar b = flatBar(i, i < 1440 ? 100'000 : 104'000, 0);
+            b.hasOpenInterest = false;
+            b.volume = i < 1440 ? 30 : 10;
+            b.takerBuyVolume = b.volume / 2;
+            e.step(b, &events);
+        }
+        QCOMPARE(e.firstOpenInterestTime(), qint64(0));
+        QVERIFY(e.isWarmingUp(e.time()));
+        HeatmapBar first = flatBar(2880, 104'000, 5'000);
+        e.step(first, &events);
+        QVERIFY(events.isEmpty()); // the prior's own consumption is nobody's liquidation
+        QCOMPARE(e.firstOpenInterestTime(), first.end());
+        QCOMPARE(e.warmUntil(), first.end() + 168 * 3'600'000LL);
+        QVERIFY(e.isWarmingUp(first.end() + 167 * 3'600'000LL));
+        QVERIFY(!e.isWarmingUp(first.end() + 168 * 3'600'000LL));
+        QVERIFY(std::abs(totalQty(e) - 5'000) < 1e-6);
+        for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short})
+            QVERIFY(std::abs(e.book(side).quantity() - e.ledger(side).expectedLive()) < 1e-9);
+        // Entries from the levels: a 10x long at 100k entry sits at LP(100k); by entry price.
+        double at100 = 0, at104 = 0;
+        const double lp100 = LiquidationPrice::forLong(100'000, 10, 10'000).price, lp104 = LiquidationPrice::forLong(104'000, 10, 10'000).price;
+        e.book(Liquidation::Side::Long).forEachCohort([&](double price, double q, qint32, quint16) {
+            if (std::abs(price - lp100) < 1)
+                at100 += q;
+            if (std::abs(price - lp104) < 1)
+                at104 += q;
+        });
+        QVERIFY2(std::abs(at100 / at104 - 3.0) < 0.01, qPrintable(QString::number(at100 / at104)));
+        // The 50x shorts opened at 100k (LP ≈ 101.6k) were squeezed by the move to 104k: gone.
+        e.book(Liquidation::Side::Short).forEachCohort([](double price, double, qint32, quint16) { QVERIFY(price > 104'000); });
+        e.book(Liquidation::Side::Long).forEachCohort([](double price, double, qint32, quint16) { QVERIFY(price < 104'000); });
+    }
+
+    void priorOlderThanTheLookBackIsForgotten()
+    {
+        HeatmapParams p = crafted({{10, 1}});
+        p.initialPrior = HeatmapParams::InitialPrior::VolumeProfile;
+        p.lookbackHours = 24;
+        HeatmapEngine e(p);
+        for (int i = 0; i < 3 * 1440; ++i) {
+            HeatmapBar b = flatBar(i, i < 1440 ? 80'000 : 100'000, 0); // the 80k day is two days old at the sample
+            b.hasOpenInterest = false;
+            e.step(b);
+        }
+        e.step(flatBar(3 * 1440, 100'000, 100));
+        QVERIFY(std::abs(totalQty(e) - 100) < 1e-9);
+        e.book(Liquidation::Side::Long).forEachCohort([](double price, double, qint32, quint16) { QVERIFY(price > 85'000); });
+    }
+
+    void randomWalkPriorWithoutPriceHistory()
+    {
+        // OI from the first bar (the simulator, an import whose metrics start with the klines):
+        // the documented prior spreads it, no 0.1 % bin holds more than 3 % of it, nothing sits
+        // beyond the price, and it ages out over the look-back instead of all at once.
+        HeatmapParams p;
+        p.fundingErosion = false;
+        HeatmapEngine e(p);
+        QVector<PredictedLiquidation> events;
+        e.step(flatBar(0, 100'000, 10'000), &events);
+        QVERIFY(events.isEmpty());
+        QVERIFY(std::abs(totalQty(e) - 10'000) < 1e-6);
+        for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short}) {
+            const auto bins = engineBins(e, side);
+            for (auto it = bins.begin(); it != bins.end(); ++it)
+                QVERIFY2(it.value() / (10'000 * 100'000.0) < 0.03, qPrintable(QStringLiteral("bin %1: %2").arg(it.key()).arg(it.value())));
+            QVERIFY(bins.size() > 100);
+        }
+        e.book(Liquidation::Side::Long).forEachCohort([](double price, double, qint32, quint16) { QVERIFY(price < 100'000); });
+        e.book(Liquidation::Side::Short).forEachCohort([](double price, double, qint32, quint16) { QVERIFY(price > 100'000); });
+        for (int i = 1; i <= 84 * 60; ++i) // half the look-back of flat bars, OI unchanged
+            e.step(flatBar(i, 100'000, 10'000));
+        const double left = totalQty(e) / 10'000;
+        QVERIFY2(left > 0.4 && left < 0.6, qPrintable(QString::number(left)));
     }
 
     void levelIsConsumedExactlyWhenTheMarkCrossesIt()
@@ -459,6 +545,7 @@ private slots:
         std::uniform_real_distribution<double> u(0, 1);
         HeatmapParams p;
         p.fundingErosion = false;
+        p.initialPrior = HeatmapParams::InitialPrior::FirstBar; // no level within reach of the calm path
         HeatmapEngine e(p);
         double oi = 10'000;
         for (int i = 0; i < 3000; ++i) {

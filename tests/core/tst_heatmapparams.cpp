@@ -56,7 +56,8 @@ private slots:
         custom.passiveShare = 0.2;
         custom.passiveLeverage = 2;
         custom.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model;
-        custom.seedInitialOpenInterest = false;
+        custom.initialPrior = HeatmapParams::InitialPrior::FirstBar;
+        custom.priorDailyVolatility = 0.05;
         QVERIFY(custom.validate().isEmpty());
         const QByteArray json = custom.toJson();
         QVERIFY(!json.contains('\n')); // one line: fits a QSettings value
@@ -71,6 +72,14 @@ private slots:
         expected.name = QStringLiteral("wide");
         expected.binStep = 0.005;
         QCOMPARE(*p, expected);
+    }
+
+    void presetsSavedBeforeThePriorStillLoad()
+    {
+        // Older user presets carry only "seedInitialOpenInterest".
+        QCOMPARE(HeatmapParams::fromJson(R"({"seedInitialOpenInterest":false})")->initialPrior, HeatmapParams::InitialPrior::None);
+        QCOMPARE(HeatmapParams::fromJson(R"({"seedInitialOpenInterest":true})")->initialPrior, HeatmapParams::InitialPrior::VolumeProfile);
+        QCOMPARE(HeatmapParams::fromJson(R"({"initialPrior":"first_bar"})")->initialPrior, HeatmapParams::InitialPrior::FirstBar);
     }
 
     void badJsonIsExplained_data()
@@ -93,6 +102,8 @@ private slots:
         QTest::newRow("bin step") << QByteArray(R"({"binStep":0.5})") << QStringLiteral("binStep must be in [0.0001, 0.05]");
         QTest::newRow("look-back") << QByteArray(R"({"lookbackHours":0})") << QStringLiteral("lookbackHours must be in [1, 43920]");
         QTest::newRow("resolution") << QByteArray(R"({"levelResolution":0.01})") << QStringLiteral("levelResolution must be in [0, binStep]");
+        QTest::newRow("prior") << QByteArray(R"({"initialPrior":"flat"})") << QStringLiteral("\"initialPrior\" must be \"volume_profile\"");
+        QTest::newRow("prior volatility") << QByteArray(R"({"priorDailyVolatility":0})") << QStringLiteral("priorDailyVolatility must be in (0, 0.5]");
         QTest::newRow("empty name") << QByteArray(R"({"name":" "})") << QStringLiteral("name must not be empty");
     }
 
@@ -109,8 +120,9 @@ private slots:
     void aboutTextSaysWhatTheModelAssumes()
     {
         const QString all = HeatmapParams().aboutText();
-        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15 %", "10x 30 %", "100x 10 %", "0.1 %", "taker", "mark",
-                                   "relative", "leverage mix is assumed", "net number", "Stop-losses", "No feedback", "168 hours"})
+        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15%", "10x 30%", "100x 10%", "0.1%", "taker", "mark",
+                                   "relative", "leverage mix is assumed", "net number", "Stop-losses", "No feedback", "168 hours",
+                                   "volume traded at each price", "random-walk prior", "warming up", "drawn faded"})
             QVERIFY2(all.contains(QLatin1String(phrase)), phrase);
         QVERIFY(!all.contains(QLatin1String("half-life")));
         HeatmapParams p = *HeatmapParams::preset(QStringLiteral("high_leverage"));
@@ -118,8 +130,8 @@ private slots:
         p.fundingErosion = false;
         const QString high = p.aboutText();
         QVERIFY(high.contains(QLatin1String("high_leverage")));
-        QVERIFY(high.contains(QLatin1String("25x 45.45 %")));
-        QVERIFY(!high.contains(QLatin1String("5x 15 %")));
+        QVERIFY(high.contains(QLatin1String("25x 45.45%")));
+        QVERIFY(!high.contains(QLatin1String("5x 15%")));
         QVERIFY(high.contains(QLatin1String("half-life of 48 hours")));
         QVERIFY(!high.contains(QLatin1String("Funding payments")));
     }

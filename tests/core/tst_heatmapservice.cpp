@@ -189,29 +189,47 @@ private slots:
         QVERIFY(map->shorts.front().priceHigh > map->price * 0.99);
     }
 
-    void zonesConsumedDuringAFlush()
+    void consumptionCountsWhatThePathCrossedAfterTheWarmUp()
     {
+        HeatmapParams day = m_params;
+        day.lookbackHours = 24; // warm for the last three of the four days
         HeatmapService service(m_path);
-        const TimeRange range{t0 + 1440 * minute, t0 + 4 * 1440 * minute};
-        const auto zones = service.zonesConsumed(synth, range, m_params);
-        QVERIFY(zones);
-        QVERIFY(!zones->isEmpty());
-        double total = 0;
-        HeatmapService other(m_path);
-        const auto g = other.grid(synth, range, 10, 1, 1e7, 10, m_params);
-        for (const auto &c : g->predicted)
-            total += c.longUsd + c.shortUsd;
+        const TimeRange range{t0 + 12 * hour, t0 + 4 * 1440 * minute};
+        const auto c = service.consumption(synth, range, day);
+        QVERIFY(c);
+        QVERIFY(c->hasOpenInterest);
+        QCOMPARE(c->warmUntil, t0 + minute + 24 * hour); // the first OI sample closes the first bar
+        QVERIFY(c->isKnown() && c->isPartial());
+        QCOMPARE(c->counted, (TimeRange{c->warmUntil, range.to}));
+        QVERIFY(!c->zones.isEmpty());
+        // The consumed notional is every predicted liquidation of the counted part, per side.
+        const auto g = HeatmapService(m_path).grid(synth, c->counted, 10, 1, 1e7, 10, day);
+        double longs = 0, shorts = 0;
+        for (const auto &cell : g->predicted) {
+            longs += cell.longUsd;
+            shorts += cell.shortUsd;
+        }
+        QVERIFY(close(c->longUsd, longs) && close(c->shortUsd, shorts));
+        QVERIFY(c->longUsd > 0 && c->shortUsd > 0);
         double zoneSum = 0;
-        for (qsizetype i = 0; i < zones->size(); ++i) {
-            const HeatmapZone &z = zones->at(i);
+        for (qsizetype i = 0; i < c->zones.size(); ++i) {
+            const HeatmapZone &z = c->zones.at(i);
             QVERIFY(z.priceLow < z.priceHigh);
             QVERIFY(z.notionalUsd > 0);
-            QVERIFY(range.contains(z.firstTs) && range.contains(z.lastTs) && z.firstTs <= z.lastTs);
+            QVERIFY(c->counted.contains(z.firstTs) && c->counted.contains(z.lastTs) && z.firstTs <= z.lastTs);
             if (i > 0)
-                QVERIFY(zones->at(i - 1).notionalUsd >= z.notionalUsd);
+                QVERIFY(c->zones.at(i - 1).notionalUsd >= z.notionalUsd);
             zoneSum += z.notionalUsd;
         }
-        QVERIFY(zoneSum <= total * (1 + 1e-6));
+        QVERIFY(zoneSum <= c->totalUsd() * (1 + 1e-6));
+        // Inside the warm-up nothing is known, and the JSON says why instead of "$0".
+        const auto early = service.consumption(synth, {t0, t0 + 6 * hour}, day);
+        QVERIFY(early && !early->isKnown());
+        const QJsonObject o = early->toJson(1e6, 1e6);
+        QVERIFY(o.value(QLatin1String("long_usd")).isNull());
+        QVERIFY(o.value(QLatin1String("ratio_long")).isNull());
+        QVERIFY(o.value(QLatin1String("unknown_because")).toString().contains(QLatin1String("warming up")));
+        QCOMPARE(o.value(QLatin1String("warming_up_until")).toString(), QStringLiteral("2026-01-02T00:01:00Z"));
     }
 
     void extendingAndRewindingMatchAFreshBuild()

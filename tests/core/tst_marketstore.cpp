@@ -7,6 +7,10 @@
 #include "testutil.h"
 
 #include <QFile>
+#include <QFileInfo>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 class TestMarketStore : public QObject
 {
@@ -37,8 +41,119 @@ private:
         QCOMPARE(readAll(path), before);
     }
 
+    // Header bytes 18-19: 1,1 for a rollback journal, 2,2 once a file is WAL.
+    static QByteArray journalBytes(const QString &path) { return readAll(path).mid(18, 2); }
+
+    void expectReadOnlyRefused(const QString &path, const QString &reason)
+    {
+        const QByteArray before = readAll(path);
+        try {
+            MarketStore::openReadOnly(path);
+            QFAIL("the file was accepted");
+        } catch (const StoreError &e) {
+            QVERIFY2(e.message().contains(reason), qPrintable(e.message()));
+        }
+        QCOMPARE(readAll(path), before);
+    }
+
+    // Runs f as user nobody when running as root (root ignores folder permissions, so a
+    // read-only folder is only read-only to someone else).
+    template<typename F>
+    static void asUnprivileged(F f)
+    {
+        const bool root = ::geteuid() == 0;
+        if (root && ::seteuid(65534) != 0)
+            QFAIL("cannot switch to user nobody");
+        f();
+        if (root && ::seteuid(0) != 0)
+            qFatal("cannot switch back to root");
+    }
+
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    // 15.5: "left untouched" while PRAGMA journal_mode=WAL had already rewritten the header.
+    void foreignAndNewerFilesKeepTheirJournalMode()
+    {
+        const QString foreign = m_dir.filePath(QStringLiteral("rollback-foreign.db"));
+        {
+            SqliteConnection db(foreign, SqliteConnection::Mode::ReadWriteCreate);
+            db.exec("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES('ann')");
+        }
+        QCOMPARE(journalBytes(foreign), QByteArray("\x01\x01", 2));
+        expectRejected(foreign, QStringLiteral("not a Perpscope database"));
+        expectReadOnlyRefused(foreign, QStringLiteral("not a Perpscope database"));
+        QCOMPARE(journalBytes(foreign), QByteArray("\x01\x01", 2));
+
+        const QString newer = m_dir.filePath(QStringLiteral("rollback-newer.db"));
+        {
+            SqliteConnection db(newer, SqliteConnection::Mode::ReadWriteCreate);
+            Schema::migrate(db);
+            db.exec("PRAGMA user_version=99");
+        }
+        QCOMPARE(journalBytes(newer), QByteArray("\x01\x01", 2));
+        expectRejected(newer, QStringLiteral("schema version 99 is newer"));
+        expectReadOnlyRefused(newer, QStringLiteral("schema version 99 is newer"));
+        QCOMPARE(journalBytes(newer), QByteArray("\x01\x01", 2));
+    }
+
+    // Read-only commands migrated an older schema and initialised a 0-byte file.
+    void readOnlyNeverMigratesOrInitialises()
+    {
+        const QString v1 = m_dir.filePath(QStringLiteral("ro-v1.db"));
+        {
+            SqliteConnection db(v1, SqliteConnection::Mode::ReadWriteCreate);
+            Schema::migrate(db, 1);
+            db.enableWal();
+        }
+        expectReadOnlyRefused(v1, QStringLiteral("schema version 1 is older"));
+        QCOMPARE(SqliteConnection(v1, SqliteConnection::Mode::ReadOnly).scalar("PRAGMA user_version"), 1);
+
+        const QString empty = m_dir.filePath(QStringLiteral("ro-empty.db"));
+        QFile f(empty);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        expectReadOnlyRefused(empty, QStringLiteral("the file is empty"));
+        QCOMPARE(QFileInfo(empty).size(), 0);
+        QVERIFY_THROWS_EXCEPTION(StoreError, MarketStore::openReadOnly(m_dir.filePath(QStringLiteral("ro-missing.db"))));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("ro-missing.db"))));
+    }
+
+    // A database in a folder nobody may write to: SQLite cannot make the -shm file a WAL
+    // database needs; reading still works, and nothing appears in the folder.
+    void readOnlyWorksInAReadOnlyFolder()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("ro-folder"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString path = folder + QStringLiteral("/history.db");
+        const Instrument i{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+        {
+            MarketBatch b;
+            b.instrument = i;
+            b.funding = {{1'700'000'000'000, 0.0001, 8}, {1'700'028'800'000, 0.0002, 8}};
+            MarketStore::open(path).writer()->commit(b);
+        }
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal"))); // closed cleanly: checkpointed and removed
+        QCOMPARE(::chmod(QFile::encodeName(m_dir.path()).constData(), 0755), 0);
+        QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0444), 0);
+        QCOMPARE(::chmod(QFile::encodeName(folder).constData(), 0555), 0);
+        const QStringList before = QDir(folder).entryList(QDir::Files);
+        qint64 count = -1;
+        QString error;
+        asUnprivileged([&] {
+            try {
+                const MarketStore store = MarketStore::openReadOnly(path);
+                count = store.reader()->count(i, DataKind::Funding);
+                QVERIFY_THROWS_EXCEPTION(StoreError, store.writer());
+            } catch (const StoreError &e) {
+                error = e.message();
+            }
+        });
+        QCOMPARE(::chmod(QFile::encodeName(folder).constData(), 0755), 0);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(count, 2);
+        QCOMPARE(QDir(folder).entryList(QDir::Files), before); // no -shm, no -wal
+    }
 
     void createsAndReopens()
     {

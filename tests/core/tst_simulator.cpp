@@ -1,6 +1,7 @@
 #include "analysis/logpricegrid.h"
 #include "domain/timeformat.h"
 #include "marketstats.h"
+#include "simrun.h"
 #include "sources/datathread.h"
 #include "sources/sim/simengine.h"
 #include "sources/sim/simulator.h"
@@ -85,6 +86,30 @@ private:
         return all;
     }
 
+    // The §5 table (research/real-market.md: what a 30-day treadmill must look like) for one
+    // run, printed with the real figures beside it; returns the rows outside their target.
+    static QStringList realismTable(const QString &title, const Realism &r)
+    {
+        qInfo("%s", qPrintable(title));
+        qInfo("  %-42s %10s  %-13s  %s", "figure", "measured", "target", "real market");
+        QStringList misses;
+        for (const Target &t : treadmillTargets(r)) {
+            qInfo("  %-42s %10.3f  %5.2f - %-5.2f %s %s", t.name, t.value, t.lo, t.hi, t.ok() ? "  " : "!!", realFigure(t.name));
+            if (!t.ok())
+                misses << QStringLiteral("%1 = %2 (target %3 - %4)").arg(QLatin1String(t.name)).arg(t.value).arg(t.lo).arg(t.hi);
+        }
+        return misses;
+    }
+
+    static SimScenario scenario(const QString &preset)
+    {
+        QString error;
+        const auto s = SimScenario::build(preset, {}, &error);
+        if (!s)
+            qFatal("%s", qPrintable(error));
+        return *s;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -144,6 +169,56 @@ private slots:
         QCOMPARE(r->liquidationFeed(m_instrument), QStringLiteral("full"));
     }
 
+    // research/real-market.md §5, every target with both bounds, on the stored 30-day run
+    // (seed 42, the one the presets were tuned on) ...
+    void treadmillMeetsTheRealMarketTargets()
+    {
+        const QStringList misses = realismTable(QStringLiteral("treadmill, seed 42, 30 days, from the stored rows"), realism(m_series, m_funding));
+        QVERIFY2(misses.isEmpty(), qPrintable(misses.join(QStringLiteral("; "))));
+    }
+
+    // ... and on seeds the calibration never looked at (the engine's batches in memory, as
+    // the store would hold them).
+    void heldOutSeedsMeetTheTargets_data()
+    {
+        QTest::addColumn<quint64>("seed");
+        QTest::newRow("seed 77") << quint64(77);
+        QTest::newRow("seed 20260131") << quint64(20260131);
+    }
+
+    void heldOutSeedsMeetTheTargets()
+    {
+        QFETCH(quint64, seed);
+        const SimRun::Result run = SimRun::run(scenario(QStringLiteral("treadmill")), seed, 30, end30);
+        QCOMPARE(run.series.bars.size(), 30 * 1440);
+        const QStringList misses = realismTable(QStringLiteral("treadmill, seed %1, 30 days (held out)").arg(seed), realism(run.series, run.settled));
+        QVERIFY2(misses.isEmpty(), qPrintable(misses.join(QStringLiteral("; "))));
+    }
+
+    // calm stays below the treadmill (quieter, fewer liquidations, smaller deleveraging);
+    // crash goes above it but stays a plausible market: a crash day liquidates a few
+    // percent of open interest, not a third, and OI does not halve in half a day.
+    void calmIsBelowAndCrashAboveButPlausible()
+    {
+        const Realism treadmill = realism(m_series, m_funding);
+        const SimRun::Result calmRun = SimRun::run(scenario(QStringLiteral("calm")), 42, 30, end30);
+        const SimRun::Result crashRun = SimRun::run(scenario(QStringLiteral("crash")), 42, 30, end30);
+        const Realism calm = realism(calmRun.series, calmRun.settled), crash = realism(crashRun.series, crashRun.settled);
+        realismTable(QStringLiteral("calm, seed 42, 30 days (stays below the treadmill)"), calm);
+        realismTable(QStringLiteral("crash, seed 42, 30 days (above the treadmill, plausible)"), crash);
+        QVERIFY(calm.sdBp < treadmill.sdBp && treadmill.sdBp < crash.sdBp);
+        QVERIFY(calm.liqMedianPct < treadmill.liqMedianPct && treadmill.liqMedianPct < crash.liqMedianPct);
+        QVERIFY(calm.liqMaxPct < treadmill.liqMaxPct && treadmill.liqMaxPct < crash.liqMaxPct);
+        QVERIFY(calm.worstOiDrop12hPct < crash.worstOiDrop12hPct);
+        // Calm is still a market: liquidations every day, funding positive most of the time.
+        QVERIFY(calm.liqMedianPct > 0.02);
+        QVERIFY(calm.fundingPositive >= 0.6);
+        // Crash: the worst day a few percent of OI, the worst 12 h OI drop well short of half.
+        QVERIFY2(crash.liqMaxPct >= 1 && crash.liqMaxPct <= 10, qPrintable(QString::number(crash.liqMaxPct)));
+        QVERIFY2(crash.worstOiDrop12hPct <= 35, qPrintable(QString::number(crash.worstOiDrop12hPct)));
+        QVERIFY(crash.kurtosis > 5 && crash.absAcf > 0.15);
+    }
+
     void returnsAreFatTailedWithClusteredVolatility()
     {
         const std::vector<double> r = logReturns(m_series.bars);
@@ -185,7 +260,7 @@ private slots:
         qInfo("funding: %.0f %% of settlements positive; %zu flushes: predicted funding %.4f %% before, lowest after %.4f %% on average "
               "(lower after in %d)",
               positive * 100, events.size(), pre * 100, post * 100, lower);
-        QVERIFY(positive >= 0.8);
+        QVERIFY(positive >= 0.7); // §5: 70-90 % (checked with both bounds above)
         QVERIFY(events.size() >= 5);
         QVERIFY(double(lower) >= 0.6 * double(events.size()));
         QVERIFY(post < 0.5 * pre); // resets towards (or below) zero
@@ -218,9 +293,11 @@ private slots:
             if (a.bounce() < 0.01)
                 continue;
             ++bounces;
-            rebuilt += a.rebuild() > 0.03 ? 1 : 0;
+            // Real BTC OI moves about +1.3 % in 4 h at the 95th percentile (real-market.md §3):
+            // a 1 % rebuild within a day of the low is leverage coming back.
+            rebuilt += a.rebuild() > 0.01 ? 1 : 0;
         }
-        qInfo("bounces of 1 %% or more after a flush: %d, with OI rebuilding by 3 %% or more: %d", bounces, rebuilt);
+        qInfo("bounces of 1 %% or more after a flush: %d, with OI rebuilding by 1 %% or more: %d", bounces, rebuilt);
         QVERIFY(bounces >= 4);
         QVERIFY(double(rebuilt) >= 0.6 * bounces);
     }

@@ -3,11 +3,15 @@
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
+#include "storage/sqliteconnection.h"
 #include "storage/storewriter.h"
 #include "testutil.h"
 
 #include <QBuffer>
 #include <QMap>
+
+#include <atomic>
+#include <thread>
 
 class TestStoreWriter : public QObject
 {
@@ -34,6 +38,77 @@ private:
                           {t0 + 1234, 1, Liquidation::Side::Short, 90'100, 1.5, false},
                           {t0 + 5000, 0, Liquidation::Side::Long, 89'000, 3, true}};
         b.groundTruth = {{t0, Liquidation::Side::Long, 11'400, 1.5e6}, {t0, Liquidation::Side::Short, 11'420, 2.5e5}};
+        return b;
+    }
+
+
+    // Everything a reader can ask about one instrument: every kind, every tier, the
+    // derived summaries, ground truth, coverage and the per-instrument facts.
+    struct Everything
+    {
+        QVector<QVector<Candle>> candles, marks;
+        QVector<FundingSample> funding, predicted;
+        QVector<OpenInterestSample> oi;
+        QVector<Liquidation> liquidations;
+        QVector<GroundTruthCell> truth;
+        QVector<QVector<LineBar>> lines;
+        QVector<QVector<LiquidationBar>> liqBars;
+        QVector<CoverageSpan> coverage;
+        QMap<DataKind, qint64> counts;
+        friend bool operator==(const Everything &, const Everything &) = default;
+        qsizetype rows() const
+        {
+            qsizetype n = funding.size() + predicted.size() + oi.size() + liquidations.size() + truth.size() + coverage.size();
+            for (const auto &v : candles)
+                n += v.size();
+            for (const auto &v : marks)
+                n += v.size();
+            for (const auto &v : lines)
+                n += v.size();
+            for (const auto &v : liqBars)
+                n += v.size();
+            return n;
+        }
+    };
+    static constexpr DataKind allKinds[] = {DataKind::Candles,      DataKind::MarkCandles,  DataKind::Funding,    DataKind::PredictedFunding,
+                                            DataKind::OpenInterest, DataKind::Liquidations, DataKind::GroundTruth};
+
+    Everything everything(StoreReader &r, const Instrument &i)
+    {
+        Everything e;
+        const TimeRange all{0, t0 * 2};
+        for (Timeframe tf : Timeframes::all) {
+            e.candles.push_back(r.candles(i, tf, all));
+            e.marks.push_back(r.markCandles(i, tf, all));
+            for (LineSeries series : {LineSeries::OpenInterest, LineSeries::OpenInterestUsd, LineSeries::PredictedFunding})
+                e.lines.push_back(r.lineBars(i, series, tf, all));
+            e.liqBars.push_back(r.liquidationBars(i, tf, all));
+        }
+        e.funding = r.funding(i, all);
+        e.predicted = r.predictedFunding(i, all);
+        e.oi = r.openInterest(i, all);
+        e.liquidations = r.liquidations(i, all);
+        e.truth = r.groundTruth(i, all);
+        e.coverage = r.coverage(i);
+        for (DataKind kind : allKinds)
+            e.counts[kind] = r.count(i, kind);
+        return e;
+    }
+
+    // A second history of the same instrument, different everywhere, inside the first day.
+    MarketBatch otherBatch()
+    {
+        std::mt19937_64 rng(11);
+        MarketBatch b;
+        b.instrument = m_btc;
+        b.candles = TestUtil::randomBars(rng, t0 + 7 * 60'000, 50, 70'000);
+        b.markCandles = TestUtil::randomBars(rng, t0 + 7 * 60'000, 50, 70'005);
+        b.funding = {{t0 + 8 * 3600'000, 0.00004, 8}};
+        b.predictedFunding = {{t0 + 9 * 60'000, -0.00002, 8}};
+        b.openInterest = {{t0 + 9 * 60'000, 50'000, 3.5e9}};
+        b.liquidations = {{t0 + 9 * 60'000 + 17, 0, Liquidation::Side::Short, 70'100, 0.5, true}};
+        b.groundTruth = {{t0 + 3600'000, Liquidation::Side::Long, 11'100, 7.5e5}};
+        b.cover(DataKind::Candles, {t0 + 7 * 60'000, t0 + 57 * 60'000}, CoverageQuality::Complete, 60'000, QStringLiteral("sim"));
         return b;
     }
 
@@ -311,6 +386,162 @@ private slots:
         QCOMPARE(r->candles(b.instrument, Timeframe::M1, {t0, t0 + 60'000}).value(0), b.candles[0]);
         w->commit(a); // and it fills again as before
         QCOMPARE(r->count(m_btc, DataKind::Candles), 300);
+    }
+
+    void clearSeriesRemovesEveryTableKeyedByInstrument()
+    {
+        const QString path = freshDb(QStringLiteral("clearall.db"));
+        auto w = MarketStore::open(path).writer();
+        MarketBatch a = fullBatch();
+        a.cover(DataKind::Candles, {t0, t0 + 300 * 60'000}, CoverageQuality::Complete, 60'000, QStringLiteral("sim"));
+        MarketBatch b = a;
+        b.instrument = {QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")};
+        b.coverage.clear();
+        b.cover(DataKind::Candles, {t0, t0 + 300 * 60'000}, CoverageQuality::Complete, 60'000, QStringLiteral("import"));
+        w->commit(a);
+        w->commit(b);
+        // A table a later migration might add: clearSeries finds it in the schema.
+        {
+            SqliteConnection raw(path, SqliteConnection::Mode::ReadWrite);
+            raw.exec("CREATE TABLE future_series(instrument INTEGER NOT NULL, ts INTEGER NOT NULL, v REAL, PRIMARY KEY(instrument, ts));"
+                     "INSERT INTO future_series SELECT id, 1, 2.5 FROM instruments;");
+        }
+        auto r = MarketStore::openExisting(path).reader();
+        const Everything before = everything(*r, b.instrument);
+        QVERIFY(everything(*r, m_btc).rows() > 500);
+        w->clearSeries(m_btc);
+        const Everything cleared = everything(*r, m_btc);
+        QCOMPARE(cleared.rows(), 0);
+        for (DataKind kind : allKinds)
+            QCOMPARE(cleared.counts.value(kind), 0);
+        QVERIFY(r->hasInstrument(m_btc)); // the id stays, so readers that know it still find it
+        QCOMPARE(everything(*r, b.instrument), before);
+        SqliteConnection raw(path, SqliteConnection::Mode::ReadOnly);
+        QCOMPARE(raw.scalar("SELECT count(*) FROM future_series"), 1);
+        QCOMPARE(raw.scalar("SELECT count(*) FROM line_bars l JOIN instruments i ON i.id = l.instrument WHERE i.exchange = 'SIM'"), 0);
+        QCOMPARE(raw.scalar("SELECT count(*) FROM liq_bars l JOIN instruments i ON i.id = l.instrument WHERE i.exchange = 'SIM'"), 0);
+    }
+
+    void refillAfterClearIsWhatAFreshStoreHolds()
+    {
+        // The writer remembered the newest day's bars (its tail): after a clear, a refill
+        // that touches part of that day must build the tiers from the new bars alone.
+        const QString path = freshDb(QStringLiteral("refill.db")), fresh = freshDb(QStringLiteral("refill-fresh.db"));
+        auto w = MarketStore::open(path).writer();
+        w->commit(fullBatch());
+        w->clearSeries(m_btc);
+        w->commit(otherBatch());
+        MarketStore::open(fresh).writer()->commit(otherBatch());
+        auto r = MarketStore::openExisting(path).reader();
+        const Everything got = everything(*r, m_btc), expected = everything(*MarketStore::openExisting(fresh).reader(), m_btc);
+        QVERIFY(expected.rows() > 100);
+        for (qsizetype t = 0; t < got.candles.size(); ++t) {
+            QCOMPARE(got.candles[t], expected.candles[t]);
+            QCOMPARE(got.marks[t], expected.marks[t]);
+            QCOMPARE(got.lines[t * 3], expected.lines[t * 3]);
+            QCOMPARE(got.liqBars[t], expected.liqBars[t]);
+        }
+        QVERIFY(got == expected);
+        QCOMPARE(exportAll(path), exportAll(fresh));
+    }
+
+    void aReplacementIsAtomicForReaders()
+    {
+        // Issue 15 item 9: while one history replaces another, a reader in another thread
+        // sees the old one whole or the new one whole, never an empty or half-written store.
+        const QString path = freshDb(QStringLiteral("replace.db"));
+        auto w = MarketStore::open(path).writer();
+        w->setMeta(QStringLiteral("sim.seed"), QStringLiteral("1"));
+        w->commit(fullBatch());
+        const qint64 oldCount = MarketStore::openExisting(path).reader()->count(m_btc, DataKind::Candles);
+        std::mt19937_64 rng(3);
+        const QVector<Candle> bars = TestUtil::randomBars(rng, t0, 2000, 50'000);
+
+        std::atomic<bool> done{false};
+        std::atomic<int> reads{0}, oldSeen{0}, newSeen{0}, bad{0};
+        QString badWhat;
+        std::thread reader([&] {
+            // One read transaction per look, so the count, the meta row and the first bar
+            // come from the same snapshot.
+            SqliteConnection db(path, SqliteConnection::Mode::ReadOnly);
+            while (!done.load()) {
+                db.exec("BEGIN");
+                const qint64 n = db.scalar("SELECT count(*) FROM candles WHERE tf = 1");
+                const qint64 seed = db.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sim.seed'");
+                const qint64 high = db.scalar("SELECT CAST(high * 1000 AS INTEGER) FROM candles WHERE tf = 1 ORDER BY ts LIMIT 1");
+                db.exec("COMMIT");
+                const bool isOld = n == oldCount && seed == 1;
+                const bool isNew = n == bars.size() && seed == 2 && high == qint64(bars[0].high * 1000);
+                if (isOld)
+                    ++oldSeen;
+                else if (isNew)
+                    ++newSeen;
+                else if (bad++ == 0)
+                    badWhat = QStringLiteral("%1 candles, seed %2").arg(n).arg(seed);
+                ++reads;
+            }
+        });
+        w->beginReplacement({m_btc});
+        QVERIFY(w->isReplacing());
+        w->setMeta(QStringLiteral("sim.seed"), QStringLiteral("2"));
+        for (qsizetype i = 0; i < bars.size(); i += 100) {
+            MarketBatch b;
+            b.instrument = m_btc;
+            b.candles = bars.mid(i, 100);
+            w->commit(b);
+            QTest::qWait(5); // give the reader time to look at every stage
+        }
+        // A rejected batch inside the replacement leaves the rest of it.
+        MarketBatch broken;
+        broken.instrument = m_btc;
+        broken.openInterest = {{t0, -1, 0}};
+        QVERIFY_THROWS_EXCEPTION(StoreError, w->commit(broken));
+        QTest::qWait(20);
+        w->finishReplacement();
+        QVERIFY(!w->isReplacing());
+        QTRY_VERIFY(newSeen.load() > 0);
+        done = true;
+        reader.join();
+        qInfo("%d reads: %d saw the old history, %d the new one, %d anything else", reads.load(), oldSeen.load(), newSeen.load(), bad.load());
+        QVERIFY2(bad.load() == 0, qPrintable(badWhat));
+        QVERIFY(oldSeen.load() > 10);
+        QCOMPARE(MarketStore::openExisting(path).reader()->count(m_btc, DataKind::Candles), bars.size());
+    }
+
+    void anAbortedReplacementLeavesTheOldHistory()
+    {
+        const QString path = freshDb(QStringLiteral("abort.db"));
+        auto r = MarketStore::open(path).reader();
+        {
+            auto w = MarketStore::openExisting(path).writer();
+            w->setMeta(QStringLiteral("sim.seed"), QStringLiteral("1"));
+            w->commit(fullBatch());
+        }
+        const Everything before = everything(*r, m_btc);
+        {
+            auto w = MarketStore::openExisting(path).writer();
+            w->beginReplacement({m_btc});
+            w->setMeta(QStringLiteral("sim.seed"), QStringLiteral("2"));
+            w->commit(otherBatch());
+            w->abortReplacement();
+            QCOMPARE(everything(*r, m_btc), before);
+            w->commit(otherBatch()); // the writer goes on as a plain writer (an upsert now)
+            QVERIFY(!(everything(*r, m_btc) == before));
+        }
+        {
+            auto w = MarketStore::openExisting(path).writer();
+            w->clearSeries(m_btc);
+            w->commit(fullBatch());
+        }
+        const Everything again = everything(*r, m_btc);
+        {
+            // Destroyed mid-replacement (a source stopped, the program quitting): rolled back.
+            auto w = MarketStore::openExisting(path).writer();
+            w->beginReplacement({m_btc});
+            w->commit(otherBatch());
+        }
+        QCOMPARE(everything(*r, m_btc), again);
+        QCOMPARE(r->meta(QStringLiteral("sim.seed")), QStringLiteral("1"));
     }
 };
 

@@ -3,7 +3,10 @@
 #include "testutil.h"
 #include "testzip.h"
 
+#include <QBuffer>
 #include <QCryptographicHash>
+
+#include <future>
 
 // The zip reader on archives shaped like the real ones (and broken ones): every byte comes
 // out exactly, and damage is an error, never short data.
@@ -131,6 +134,69 @@ private slots:
         QString error;
         readAll(path, &error);
         QVERIFY2(error.contains(needle, Qt::CaseInsensitive), qPrintable(error));
+    }
+
+    // Issue 15.1: a Zip64 compressed size of 2^64-1 wrapped to -1 in signed arithmetic,
+    // passed the truncation check and left the reader spinning for ever. Sizes that do not
+    // fit the file are an error at open; the read runs on a thread so a hang fails the test.
+    void lyingZip64SizesAreRefusedNotSpun_data()
+    {
+        QTest::addColumn<quint64>("compressed");
+        QTest::newRow("2^64-1") << ~quint64(0);
+        QTest::newRow("2^63") << (quint64(1) << 63);
+        QTest::newRow("2^63-1") << quint64(std::numeric_limits<qint64>::max());
+        QTest::newRow("one byte past the file") << quint64(0); // set below
+    }
+    void lyingZip64SizesAreRefusedNotSpun()
+    {
+        QFETCH(quint64, compressed);
+        const QByteArray content = sample(5'000);
+        const QByteArray honest = TestZip::make(QStringLiteral("X-1m-2024-01.csv"), content, {true, false, true});
+        if (compressed == 0)
+            compressed = quint64(honest.size()); // larger than what follows the local header
+        const QString path = m_dir.filePath(QStringLiteral("z64-%1.zip").arg(compressed));
+        QVERIFY(TestZip::write(path, TestZip::make(QStringLiteral("X-1m-2024-01.csv"), content, {true, false, true, compressed})));
+        auto done = std::async(std::launch::async, [this, path] {
+            QString error;
+            const QByteArray out = readAll(path, &error);
+            return std::make_pair(out.size(), error);
+        });
+        if (done.wait_for(std::chrono::seconds(20)) != std::future_status::ready)
+            qFatal("ZipEntryDevice hangs on a Zip64 compressed size of %llu", compressed);
+        const auto [bytes, error] = done.get();
+        QCOMPARE(bytes, 0);
+        QVERIFY2(error.contains(QLatin1String("truncated or corrupt")), qPrintable(error));
+    }
+
+    void overlongInflationIsAnError()
+    {
+        // The directory promises fewer bytes than the data inflates to.
+        QByteArray zip = TestZip::make(QStringLiteral("a.csv"), sample(3'000));
+        const qsizetype cd = zip.lastIndexOf(QByteArray("PK\x01\x02", 4));
+        // Uncompressed size in the central directory (offset 24) and local header (offset 22).
+        for (qsizetype at : {cd + 24, qsizetype(22)}) {
+            zip[at] = char(0x10);
+            zip[at + 1] = char(0x00);
+            zip[at + 2] = char(0x00);
+            zip[at + 3] = char(0x00);
+        }
+        const QString path = m_dir.filePath(QStringLiteral("overlong.zip"));
+        QVERIFY(TestZip::write(path, zip));
+        QString error;
+        const QByteArray out = readAll(path, &error);
+        QVERIFY2(error.contains(QLatin1String("more than the 16 bytes")), qPrintable(error));
+        QVERIFY(out.size() < 300'000);
+    }
+
+    void readsFromAnyRandomAccessDevice()
+    {
+        const QByteArray content = sample(2'000);
+        auto buffer = std::make_unique<QBuffer>();
+        buffer->setData(TestZip::make(QStringLiteral("a.csv"), content));
+        ZipEntryDevice dev(std::move(buffer));
+        QVERIFY(dev.open(QIODevice::ReadOnly));
+        QCOMPARE(dev.readAll(), content);
+        QVERIFY(dev.verified());
     }
 
     void twoEntriesAreRefused()

@@ -282,6 +282,15 @@ double HeatmapBook::scale(double factor)
     return before - quantity();
 }
 
+void HeatmapBook::rescale(double factor)
+{
+    if (!(factor > 0) || factor == 1)
+        return;
+    m_scale *= factor;
+    if (m_scale < 1e-150 || m_scale > 1e150)
+        renormalise();
+}
+
 double HeatmapBook::shift(const QVector<double> &shiftOfKind)
 {
     m_recentEpoch = noEpoch; // keys change: forget where this hour's levels were

@@ -51,6 +51,8 @@ public:
 
     // Scales every cohort by factor (0 <= factor <= 1); returns the quantity removed.
     double scale(double factor);
+    // Scales every cohort by any factor > 0 (the prior brought to the first OI sample).
+    void rescale(double factor);
     // Adds shiftOfKind[kind] to each cohort's price (funding erosion). Returns the quantity
     // dropped because its price fell to zero or below.
     double shift(const QVector<double> &shiftOfKind);

@@ -3,6 +3,7 @@
 #include "heatmapbar.h"
 #include "heatmapbook.h"
 #include "heatmapparams.h"
+#include "liquidationprice.h"
 #include "predictedliquidation.h"
 
 #include <QVector>
@@ -14,6 +15,13 @@
 // classes, liquidation price from the exchange formula with the MMR bracket, (4) remove a
 // decrease proportionally, side-weighted by taker flow, (5) funding erosion, (6) decay, and
 // at each hour boundary the look-back expiry and the distance cut.
+//
+// Warm-up: bars before the first open-interest sample lay down a prior in proportion to
+// their traded volume (HeatmapParams::InitialPrior); at the first sample the prior that
+// survived the path is scaled to that open interest (or, with no bars before it, the
+// documented random-walk prior is placed). Until one look-back has passed after that
+// sample the state is "warming up" (warmUntil()); nothing consumed before the first sample
+// is reported, and the ledger starts at the first sample.
 //
 // The engine is a value: copying it is a checkpoint. step() costs O(consumed + new cohorts),
 // independent of how many levels are alive.
@@ -28,7 +36,19 @@ public:
         double expectedLive() const { return opened - closed - liquidated - expired - decayed - outside; }
     };
 
-    explicit HeatmapEngine(const HeatmapParams &params = HeatmapParams());
+    // brackets: the venue's maintenance-margin tiers for this instrument (Binance BTCUSDT's by default).
+    // The documented prior without price history: entries (age, offset from the first price in
+    // log units, share of the open interest); each share goes half long, half short.
+    struct PriorEntry
+    {
+        double ageHours = 0;
+        double logOffset = 0;
+        double share = 0;
+    };
+    static QVector<PriorEntry> randomWalkPrior(const HeatmapParams &params);
+
+    explicit HeatmapEngine(const HeatmapParams &params = HeatmapParams(),
+                           const QVector<LiquidationPrice::Bracket> &brackets = LiquidationPrice::binanceBtcUsdt());
 
     const HeatmapParams &params() const { return m_params; }
 
@@ -41,6 +61,11 @@ public:
     const HeatmapBook &book(Liquidation::Side side) const { return side == Liquidation::Side::Long ? m_longs : m_shorts; }
     const Ledger &ledger(Liquidation::Side side) const { return m_ledger[side == Liquidation::Side::Long ? 0 : 1]; }
     double leverageOfKind(int kind) const { return m_leverageOfKind.value(kind); }
+    // Time of the first open-interest sample (0 = none yet) and the end of the warm-up (one
+    // look-back later; max() while no sample has been seen: all of it is warming up).
+    qint64 firstOpenInterestTime() const { return m_firstOiTime; }
+    qint64 warmUntil() const;
+    bool isWarmingUp(qint64 t) const { return t < warmUntil(); }
     qsizetype memoryBytes() const { return m_longs.memoryBytes() + m_shorts.memoryBytes(); }
 
 private:
@@ -54,6 +79,9 @@ private:
     };
 
     void open(const HeatmapBar &bar, double qty, double longShare);
+    void seed(const HeatmapBar &bar);
+    void seedRandomWalk(const HeatmapBar &bar);
+    void addEntry(int side, double entry, double qty, qint32 epoch, int firstKind, int endKind);
     void close(double qty, double longShare);
     void addSide(int side, const HeatmapBar &bar, double qty, int firstKind, int endKind);
 
@@ -65,6 +93,8 @@ private:
     HeatmapBook m_shorts;
     Ledger m_ledger[2];
     bool m_hasOpenInterest = false;
+    bool m_hasPrior = false; // bars before the first OI sample laid down a volume prior
+    qint64 m_firstOiTime = 0;
     double m_previousOpenInterest = 0;
     qint64 m_time = 0;
     double m_price = 0;

@@ -17,7 +17,8 @@ qint64 writeColumn(const HeatmapEngine &e, qint64 ts, QIODevice &out)
     QVector<std::pair<int, double>> longs, shorts;
     for (auto [side, list] : {std::pair{Liquidation::Side::Long, &longs}, std::pair{Liquidation::Side::Short, &shorts}}) {
         const auto [low, high] = e.book(side).binRange();
-        e.book(side).forEachBin(low, high, [list](int bin, double usd) { list->push_back({bin, usd}); });
+        auto *column = list; // clang 14 cannot capture a structured binding
+        e.book(side).forEachBin(low, high, [column](int bin, double usd) { column->push_back({bin, usd}); });
     }
     const LogPriceGrid &grid = e.book(Liquidation::Side::Long).grid();
     const QByteArray time = QByteArray::number(ts) + ',';

@@ -1,5 +1,6 @@
 #include "heatmapfeed.h"
 
+#include "domain/plausibility.h"
 #include "storage/storereader.h"
 
 #include <algorithm>
@@ -17,6 +18,7 @@ HeatmapFeed::HeatmapFeed(StoreReader &reader, const Instrument &instrument)
     const TimeRange candleExtent = reader.extent(instrument, DataKind::Candles);
     const TimeRange oiExtent = reader.extent(instrument, DataKind::OpenInterest);
     m_hasOpenInterest = oiExtent.isValid();
+    m_oiExtent = oiExtent;
     const QString feed = reader.liquidationFeed(instrument);
     m_hasTape = feed == QLatin1String("full") || feed == QLatin1String("throttled") || reader.extent(instrument, DataKind::Liquidations).isValid();
 
@@ -76,6 +78,11 @@ void HeatmapFeed::join(const QVector<Candle> &candles, const QVector<Candle> &ma
     qsizetype mi = 0, oi_i = 0, fi = 0, li = 0;
     out.reserve(out.size() + candles.size());
     for (const Candle &c : candles) {
+        // A store written before values were bounded may hold damage (1.7e308): such a bar
+        // would overflow the log-price bins, so the model steps over it.
+        if (!Plausibility::price(c.low) || !Plausibility::price(c.high) || !Plausibility::price(c.open) || !Plausibility::price(c.close)
+            || !Plausibility::size(c.volume))
+            continue;
         HeatmapBar b;
         b.ts = c.ts;
         b.durationMs = barMs;

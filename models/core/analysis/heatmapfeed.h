@@ -34,6 +34,7 @@ public:
     // [first bar, end of last bar), invalid when there are no candles.
     TimeRange extent() const { return m_extent; }
     bool hasOpenInterest() const { return m_hasOpenInterest; }
+    TimeRange openInterestExtent() const { return m_oiExtent; }
     bool hasLiquidationTape() const { return m_hasTape; }
 
     // Bars whose open time lies in range, ascending. Reads the store in slices of a week.
@@ -51,6 +52,7 @@ private:
     Instrument m_instrument;
     Timeframe m_tf = Timeframe::M1;
     TimeRange m_extent;
+    TimeRange m_oiExtent;
     bool m_hasOpenInterest = false;
     bool m_hasTape = false;
 };

@@ -1,5 +1,7 @@
 #include "heatmapparams.h"
 
+#include "domain/displayformat.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +19,16 @@ const char *adjustName(HeatmapParams::LiquidationAdjust a)
     return "auto";
 }
 
+const char *priorName(HeatmapParams::InitialPrior p)
+{
+    switch (p) {
+    case HeatmapParams::InitialPrior::FirstBar: return "first_bar";
+    case HeatmapParams::InitialPrior::None: return "none";
+    case HeatmapParams::InitialPrior::VolumeProfile: break;
+    }
+    return "volume_profile";
+}
+
 QString fmt(double v)
 {
     return QString::number(v, 'g', 6);
@@ -24,7 +36,7 @@ QString fmt(double v)
 
 QString percent(double fraction)
 {
-    return QString::number(fraction * 100, 'g', 4) + QStringLiteral(" %");
+    return DisplayFormat::percentShort(fraction);
 }
 
 // Reads one JSON member with type checking; a missing member leaves the default.
@@ -161,6 +173,8 @@ QString HeatmapParams::validate() const
         return QStringLiteral("passiveShare must be in [0, 1], got %1").arg(fmt(passiveShare));
     if (!(passiveLeverage > 1 && passiveLeverage <= 1000))
         return QStringLiteral("passiveLeverage must be in (1, 1000], got %1").arg(fmt(passiveLeverage));
+    if (!(priorDailyVolatility > 0 && priorDailyVolatility <= 0.5))
+        return QStringLiteral("priorDailyVolatility must be in (0, 0.5], got %1").arg(fmt(priorDailyVolatility));
     return {};
 }
 
@@ -188,7 +202,8 @@ QByteArray HeatmapParams::toJson() const
         {QStringLiteral("passiveShare"), passiveShare},
         {QStringLiteral("passiveLeverage"), passiveLeverage},
         {QStringLiteral("liquidationAdjust"), QLatin1String(adjustName(liquidationAdjust))},
-        {QStringLiteral("seedInitialOpenInterest"), seedInitialOpenInterest},
+        {QStringLiteral("initialPrior"), QLatin1String(priorName(initialPrior))},
+        {QStringLiteral("priorDailyVolatility"), priorDailyVolatility},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -230,7 +245,12 @@ std::optional<HeatmapParams> HeatmapParams::fromJson(const QByteArray &json, QSt
     r.number("passiveLeverage", p.passiveLeverage);
     QString adjust = QLatin1String(adjustName(p.liquidationAdjust));
     r.string("liquidationAdjust", adjust);
-    r.boolean("seedInitialOpenInterest", p.seedInitialOpenInterest);
+    // Presets saved before the prior existed say only whether to seed at all.
+    bool legacySeed = true;
+    r.boolean("seedInitialOpenInterest", legacySeed);
+    QString prior = QLatin1String(priorName(legacySeed ? p.initialPrior : InitialPrior::None));
+    r.string("initialPrior", prior);
+    r.number("priorDailyVolatility", p.priorDailyVolatility);
     if (!r.error.isEmpty())
         return fail(QStringLiteral("heatmap parameters: ") + r.error);
 
@@ -244,6 +264,15 @@ std::optional<HeatmapParams> HeatmapParams::fromJson(const QByteArray &json, QSt
         p.liquidationAdjust = LiquidationAdjust::Model;
     else
         return fail(QStringLiteral("heatmap parameters: \"liquidationAdjust\" must be \"auto\" or \"model\", got \"%1\"").arg(adjust));
+
+    if (prior == QLatin1String("volume_profile"))
+        p.initialPrior = InitialPrior::VolumeProfile;
+    else if (prior == QLatin1String("first_bar"))
+        p.initialPrior = InitialPrior::FirstBar;
+    else if (prior == QLatin1String("none"))
+        p.initialPrior = InitialPrior::None;
+    else
+        return fail(QStringLiteral("heatmap parameters: \"initialPrior\" must be \"volume_profile\", \"first_bar\" or \"none\", got \"%1\"").arg(prior));
 
     if (const QString problem = p.validate(); !problem.isEmpty())
         return fail(QStringLiteral("heatmap parameters: ") + problem);
@@ -277,6 +306,33 @@ std::optional<HeatmapParams> HeatmapParams::preset(const QString &name)
     return std::nullopt;
 }
 
+QString HeatmapParams::priorText() const
+{
+    const QString warm = QStringLiteral(" Until one look-back (%1 hours) has passed since the first open-interest sample the map is marked as "
+                                        "warming up: it is drawn faded and left out of zones consumed and of scoring.")
+                             .arg(fmt(lookbackHours));
+    switch (initialPrior) {
+    case InitialPrior::VolumeProfile:
+        return QStringLiteral(" Open interest that already exists at the first open-interest sample was opened before the data starts, at "
+                              "prices the model can only estimate: it is spread over the volume traded at each price during the look-back "
+                              "before that sample (split long/short by taker flow, and only as far as those positions would have survived "
+                              "the price path since). Where no price history precedes the first sample, it is spread over a random-walk "
+                              "prior instead: entries opened evenly over the look-back, at prices that wandered with a daily volatility of "
+                              "%1, half long and half short, without the levels the price has already crossed.")
+                   .arg(percent(priorDailyVolatility))
+            + warm;
+    case InitialPrior::FirstBar:
+        return QStringLiteral(" Open interest that already exists when the history starts is assumed to have been opened at the first bar's "
+                              "prices, half long and half short.")
+            + warm;
+    case InitialPrior::None:
+        break;
+    }
+    return QStringLiteral(" Open interest that already exists when the history starts is left out: the map shows only positions opened "
+                          "after the first open-interest sample.")
+        + warm;
+}
+
 QString HeatmapParams::aboutText() const
 {
     double total = 0;
@@ -307,9 +363,7 @@ QString HeatmapParams::aboutText() const
                      decayHalfLifeHours > 0 ? QStringLiteral(" Older positions fade with a half-life of %1 hours.").arg(fmt(decayHalfLifeHours))
                                             : QString(),
                      QStringLiteral("%1 hours").arg(fmt(lookbackHours)), percent(maxDistance))
-                .arg(seedInitialOpenInterest ? QStringLiteral(" Open interest that already exists when the history starts is assumed to have "
-                                                              "been opened at the first bar's prices, half long and half short.")
-                                             : QString());
+                .arg(priorText());
     text += QStringLiteral(
         "Read it as relative intensity: where positions are likely stacked, not how many dollars exactly.\n\n"
         "What it cannot know:\n"

@@ -28,6 +28,17 @@ struct HeatmapParams
     // How forced closes are added back to the OI change: Auto uses the stored liquidation tape
     // when the store has one (else the model's own consumption), Model always uses the model's.
     enum class LiquidationAdjust { Auto, Model };
+    // Where the open interest that already exists at the first OI sample is placed (it was
+    // opened before the data starts, at prices we can only estimate):
+    // - VolumeProfile: over the traded volume of the look-back before the first OI sample
+    //   (volume-at-price of the klines, side by taker share), as far as those positions
+    //   would have survived the path since; without klines before the first sample, over
+    //   the documented random-walk prior (entries spread by priorDailyVolatility over the
+    //   look-back, ages uniform, already-crossed levels dropped);
+    // - FirstBar: all of it at the first bar's prices, half long, half short (the old
+    //   behaviour: bright artificial bands);
+    // - None: ignored; the map shows only positions opened after the first sample.
+    enum class InitialPrior { VolumeProfile, FirstBar, None };
 
     QString name = QStringLiteral("all_leverage");
     QVector<Tier> tiers = {{5, 0.15}, {10, 0.30}, {25, 0.25}, {50, 0.20}, {100, 0.10}};
@@ -44,7 +55,8 @@ struct HeatmapParams
     double passiveShare = 0;          // κ_passive: passive opposite side at passiveLeverage
     double passiveLeverage = 3;
     LiquidationAdjust liquidationAdjust = LiquidationAdjust::Auto;
-    bool seedInitialOpenInterest = true; // open interest before the first bar is placed at its price
+    InitialPrior initialPrior = InitialPrior::VolumeProfile;
+    double priorDailyVolatility = 0.03; // σ of daily log returns assumed by the prior without klines
 
     friend bool operator==(const HeatmapParams &, const HeatmapParams &) = default;
 
@@ -61,5 +73,7 @@ struct HeatmapParams
     // Plain-language "About this model" text for the UI: how the map is computed with these
     // parameters, what it assumes, and what it cannot know (models.md §1.7).
     QString aboutText() const;
+    // The paragraph of aboutText() on the initial open interest and the warm-up.
+    QString priorText() const;
 };
 Q_DECLARE_METATYPE(HeatmapParams)

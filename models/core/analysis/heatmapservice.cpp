@@ -1,11 +1,13 @@
 #include "heatmapservice.h"
 
 #include "heatmapfeed.h"
+#include "heatmapraster.h"
 #include "storage/storereader.h"
 
 #include <algorithm>
-#include <future>
 #include <cmath>
+#include <future>
+#include <limits>
 #include <stdexcept>
 
 namespace {
@@ -15,6 +17,7 @@ constexpr qint64 dayMs = 24 * hourMs;
 constexpr qint64 chunkMs = 7 * dayMs;       // bars read per store query while building
 constexpr qint64 maxSnapshots = 4096;       // zoomed-out views read these
 constexpr qint64 maxCheckpoints = 32;       // zoomed-in views step from these
+constexpr qint64 noRewind = std::numeric_limits<qint64>::max();
 constexpr double hotBand = 0.15;            // cells within ±15 % of price decide "hot"
 constexpr double hotQuantile = 0.9;         // top decile
 constexpr int zoneGapBins = 2;              // ±0.2 % at the default bin width
@@ -24,78 +27,10 @@ qint64 roundUp(qint64 v, qint64 unit)
     return std::max<qint64>(unit, (v + unit - 1) / unit * unit);
 }
 
-// Spreads model bins over the grid's rows by overlap.
-class Raster
+qint64 floorTo(qint64 v, qint64 unit)
 {
-public:
-    Raster(HeatmapGrid &grid, double binStep)
-        : m_grid(grid)
-        , m_logGrid(binStep)
-        , m_binLow(m_logGrid.binOf(grid.priceLow))
-        , m_binHigh(m_logGrid.binOf(grid.priceHigh))
-    {
-        for (int b = m_binLow; b <= m_binHigh + 1; ++b)
-            m_edges.push_back(position(m_logGrid.lowerEdge(b)));
-        m_long.resize(m_binHigh - m_binLow + 1);
-        m_short.resize(m_binHigh - m_binLow + 1);
-    }
-
-    int binLow() const { return m_binLow; }
-    int binHigh() const { return m_binHigh; }
-
-    void add(int column, int bin, double longUsd, double shortUsd)
-    {
-        if (bin < m_binLow || bin > m_binHigh)
-            return;
-        const double ra = m_edges[bin - m_binLow], rh = m_edges[bin - m_binLow + 1];
-        const double a = std::max(ra, 0.0), h = std::min(rh, double(m_grid.rows));
-        if (!(h > a))
-            return;
-        const double width = rh - ra;
-        const int r0 = int(a), r1 = std::min(m_grid.rows - 1, int(std::ceil(h)) - 1);
-        float *longs = m_grid.longUsd.data() + m_grid.index(column, 0);
-        float *shorts = m_grid.shortUsd.data() + m_grid.index(column, 0);
-        for (int r = r0; r <= r1; ++r) {
-            const double share = (std::min(h, r + 1.0) - std::max(a, double(r))) / width;
-            longs[r] += float(longUsd * share);
-            shorts[r] += float(shortUsd * share);
-        }
-    }
-
-    void addEngine(int column, const HeatmapEngine &engine)
-    {
-        m_long.fill(0);
-        m_short.fill(0);
-        engine.book(Liquidation::Side::Long).addBins(m_binLow, m_binHigh, m_long.data());
-        engine.book(Liquidation::Side::Short).addBins(m_binLow, m_binHigh, m_short.data());
-        for (int b = m_binLow; b <= m_binHigh; ++b)
-            if (m_long[b - m_binLow] > 0 || m_short[b - m_binLow] > 0)
-                add(column, b, m_long[b - m_binLow], m_short[b - m_binLow]);
-    }
-
-    void addSnapshot(int column, const HeatmapHistory &history, const HeatmapHistory::Snapshot &s)
-    {
-        const HeatmapHistory::Cell *begin = history.cells(s), *end = begin + s.cellCount;
-        const auto *it = std::lower_bound(begin, end, m_binLow, [](const HeatmapHistory::Cell &c, int b) { return c.bin < b; });
-        for (; it != end && it->bin <= m_binHigh; ++it)
-            add(column, it->bin, it->longUsd, it->shortUsd);
-    }
-
-private:
-    double position(double price) const
-    {
-        if (m_grid.rowScale == HeatmapGrid::RowScale::Log)
-            return std::log(price / m_grid.priceLow) / std::log(m_grid.priceHigh / m_grid.priceLow) * m_grid.rows;
-        return (price - m_grid.priceLow) / (m_grid.priceHigh - m_grid.priceLow) * m_grid.rows;
-    }
-
-    HeatmapGrid &m_grid;
-    LogPriceGrid m_logGrid;
-    int m_binLow;
-    int m_binHigh;
-    QVector<double> m_edges;
-    QVector<double> m_long, m_short; // one column's bins
-};
+    return v / unit * unit - ((v % unit != 0 && v < 0) ? unit : 0);
+}
 
 double quantile(QVector<double> values, double q)
 {
@@ -108,14 +43,63 @@ double quantile(QVector<double> values, double q)
 
 } // namespace
 
-HeatmapService::HeatmapService(const QString &dbPath)
+struct HeatmapService::Entry
+{
+    std::mutex mutex; // guards history
+    std::unique_ptr<HeatmapHistory> history;
+    std::atomic<qint64> rewindTo{noRewind}; // earliest pending invalidation (data time)
+    std::atomic<qsizetype> bytes{0};
+    // Guarded by the service's table mutex:
+    quint64 lastUsed = 0;
+    int users = 0;
+};
+
+// A query's hold on an entry: while any exists the budget never drops that history.
+class HeatmapService::Use
+{
+public:
+    Use(HeatmapService *service, std::shared_ptr<Entry> e)
+        : m_service(service)
+        , m_entry(std::move(e))
+    {
+    }
+    Use(Use &&o) noexcept
+        : m_service(o.m_service)
+        , m_entry(std::move(o.m_entry))
+    {
+    }
+    Use(const Use &) = delete;
+    Use &operator=(const Use &) = delete;
+    ~Use()
+    {
+        if (m_entry) {
+            std::lock_guard lock(m_service->m_mutex);
+            --m_entry->users;
+        }
+    }
+    Entry &operator*() const { return *m_entry; }
+    Entry *operator->() const { return m_entry.get(); }
+
+private:
+    HeatmapService *m_service;
+    std::shared_ptr<Entry> m_entry;
+};
+
+HeatmapService::HeatmapService(const QString &dbPath, qsizetype memoryBudget)
     : m_path(dbPath)
+    , m_budget(memoryBudget)
 {
 }
 
 HeatmapService::~HeatmapService() = default;
 
-std::shared_ptr<HeatmapService::Entry> HeatmapService::entry(const Instrument &instrument, const HeatmapParams &params)
+void HeatmapService::setMemoryBudget(qsizetype bytes)
+{
+    m_budget = bytes;
+    enforceBudget(nullptr);
+}
+
+HeatmapService::Use HeatmapService::entry(const Instrument &instrument, const HeatmapParams &params)
 {
     if (const QString problem = params.validate(); !problem.isEmpty())
         throw std::invalid_argument(("heatmap parameters: " + problem).toStdString());
@@ -123,21 +107,77 @@ std::shared_ptr<HeatmapService::Entry> HeatmapService::entry(const Instrument &i
     auto &e = m_entries[{instrument.key(), params.toJson()}];
     if (!e)
         e = std::make_shared<Entry>();
-    return e;
+    e->lastUsed = ++m_clock;
+    ++e->users;
+    return Use(this, e);
+}
+
+void HeatmapService::applyPendingRewind(Entry &e)
+{
+    const qint64 t = e.rewindTo.exchange(noRewind);
+    if (t == noRewind || !e.history)
+        return;
+    // An OI sample stamped t closes the bar before t: that bar must be re-stepped too. Data
+    // from the tentative bar on is re-read by the next extend anyway.
+    const qint64 from = t - e.history->barMs();
+    if (from < e.history->resumeFrom())
+        e.history->rewind(from);
+}
+
+void HeatmapService::noteMemory(Entry &e)
+{
+    e.bytes = e.history ? e.history->memoryBytes() : 0;
+}
+
+void HeatmapService::enforceBudget(const Entry *keep)
+{
+    std::vector<std::unique_ptr<HeatmapHistory>> dropped; // freed after the table lock
+    {
+        std::lock_guard lock(m_mutex);
+        qsizetype total = 0;
+        for (const auto &[key, e] : m_entries)
+            total += e->bytes;
+        if (total <= m_budget)
+            return;
+        std::vector<decltype(m_entries)::iterator> order;
+        for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
+            order.push_back(it);
+        std::sort(order.begin(), order.end(), [](auto a, auto b) { return a->second->lastUsed < b->second->lastUsed; });
+        for (auto it : order) {
+            if (total <= m_budget)
+                break;
+            Entry &e = *it->second;
+            if (&e == keep || e.users > 0)
+                continue;
+            std::unique_lock entryLock(e.mutex, std::try_to_lock);
+            if (!entryLock.owns_lock())
+                continue;
+            total -= e.bytes;
+            dropped.push_back(std::move(e.history));
+            entryLock.unlock();
+            m_entries.erase(it);
+        }
+    }
 }
 
 bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrument &instrument, const HeatmapParams &params, const Job &job)
 {
+    applyPendingRewind(e);
     HeatmapFeed feed(reader, instrument);
     const TimeRange extent = feed.extent();
     if (!extent.isValid()) {
         e.history.reset();
+        noteMemory(e);
         return true;
     }
-    if (!e.history || e.history->startMs() > extent.from || e.history->barMs() != feed.barMs()) {
+    // Bars more than one look-back before the first OI sample cannot reach the map.
+    qint64 start = extent.from;
+    if (feed.hasOpenInterest())
+        start = std::max(start, floorTo(feed.openInterestExtent().from - qint64(params.lookbackHours * hourMs), feed.barMs()));
+    if (!e.history || e.history->startMs() != start || e.history->barMs() != feed.barMs()) {
         // History was added before the start (or the OI granularity changed): rebuild.
-        const qint64 span = extent.span();
-        e.history = std::make_unique<HeatmapHistory>(params, extent.from, feed.barMs(), roundUp(span / maxSnapshots, hourMs),
+        const qint64 span = extent.to - start;
+        e.history = std::make_unique<HeatmapHistory>(params, start, feed.barMs(), roundUp(span / maxSnapshots, hourMs),
                                                      roundUp(span / maxCheckpoints, dayMs));
     }
     HeatmapHistory &h = *e.history;
@@ -161,9 +201,21 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
         if (job.cancelled()) {
             if (next.valid())
                 next.wait();
+            noteMemory(e);
             return false;
         }
+        if (e.rewindTo.load() != noRewind) {
+            // Data already built on changed meanwhile: go back and continue from there.
+            if (next.valid())
+                next.wait();
+            applyPendingRewind(e);
+            from = h.resumeFrom();
+            current = feed.bars({from, std::min(extent.to, from + chunkMs)});
+            continue;
+        }
         h.extend(current);
+        noteMemory(e);
+        enforceBudget(&e);
         if (job.progress)
             job.progress(double(to - h.startMs()) / double(total), QStringLiteral("heatmap %1").arg(params.name));
         if (!next.valid())
@@ -175,10 +227,13 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
 
 bool HeatmapService::update(const Instrument &instrument, const HeatmapParams &params, const Job &job)
 {
-    auto e = entry(instrument, params);
+    Use e = entry(instrument, params);
     StoreReader reader(m_path);
-    std::lock_guard lock(e->mutex);
-    return updateLocked(*e, reader, instrument, params, job);
+    std::unique_lock lock(e->mutex);
+    const bool done = updateLocked(*e, reader, instrument, params, job);
+    lock.unlock();
+    enforceBudget(&*e);
+    return done;
 }
 
 std::optional<HeatmapEngine> HeatmapService::stateAt(Entry &e, StoreReader &reader, const Instrument &instrument, qint64 t, const Job &job)
@@ -213,7 +268,7 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
         throw std::invalid_argument("heatmap grid: columns and rows must be positive (at most 50 million cells)");
     if (!(priceLow > 0) || !(priceHigh > priceLow))
         throw std::invalid_argument("heatmap grid: need 0 < priceLow < priceHigh");
-    auto e = entry(instrument, params);
+    Use e = entry(instrument, params);
     StoreReader reader(m_path);
 
     HeatmapGrid g;
@@ -226,9 +281,10 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
     g.binStep = params.binStep;
     g.longUsd.fill(0, qsizetype(columns) * rows);
     g.shortUsd.fill(0, qsizetype(columns) * rows);
+    g.columnPrice.fill(0, columns);
     for (int c = 0; c < columns; ++c)
         g.columnTimes.push_back(range.from + range.span() / columns * c + range.span() % columns * c / columns);
-    Raster raster(g, params.binStep);
+    HeatmapRaster raster(g, params.binStep);
 
     std::unique_lock lock(e->mutex);
     if (!updateLocked(*e, reader, instrument, params, job))
@@ -237,6 +293,8 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
         return g; // nothing stored yet
     const HeatmapHistory &h = *e->history;
     g.predicted = h.consumed(range);
+    g.hasOpenInterest = h.engine().firstOpenInterestTime() != 0;
+    g.warmUntil = h.engine().warmUntil();
     const qint64 columnMs = range.span() / columns;
 
     if (columnMs >= h.snapshotEveryMs()) {
@@ -249,6 +307,8 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
                 raster.addSnapshot(c, h, h.snapshots()[i]);
             }
         }
+        lock.unlock();
+        enforceBudget(&*e);
         return g;
     }
 
@@ -257,6 +317,7 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
     const qint64 from = h.checkpointTime(engine);
     const qint64 dataEnd = h.time();
     lock.unlock();
+    enforceBudget(&*e);
     HeatmapFeed feed(reader, instrument);
     int c = 0;
     for (qint64 chunk = from; chunk < std::min(range.to, dataEnd) && c < columns; chunk += chunkMs) {
@@ -276,19 +337,22 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
 std::optional<LiquidationMap> HeatmapService::liquidationMap(const Instrument &instrument, qint64 t, const HeatmapParams &params,
                                                              const Job &job)
 {
-    auto e = entry(instrument, params);
+    Use e = entry(instrument, params);
     StoreReader reader(m_path);
     {
         std::lock_guard lock(e->mutex);
         if (!updateLocked(*e, reader, instrument, params, job))
             return std::nullopt;
     }
+    enforceBudget(&*e);
     LiquidationMap map;
     map.time = t;
     const auto engine = stateAt(*e, reader, instrument, t, job);
     if (!engine)
         return job.cancelled() ? std::nullopt : std::optional(map);
     map.price = engine->price();
+    map.hasOpenInterest = engine->firstOpenInterestTime() != 0;
+    map.warmingUp = engine->isWarmingUp(t);
     const LogPriceGrid grid(params.binStep);
     const auto levels = [&grid](const HeatmapBook &book, bool descending) {
         QVector<LiquidationMap::Level> out;
@@ -306,23 +370,37 @@ std::optional<LiquidationMap> HeatmapService::liquidationMap(const Instrument &i
     return map;
 }
 
-std::optional<QVector<HeatmapZone>> HeatmapService::zonesConsumed(const Instrument &instrument, TimeRange range,
-                                                                  const HeatmapParams &params, const Job &job)
+std::optional<HeatmapConsumption> HeatmapService::consumption(const Instrument &instrument, TimeRange range, const HeatmapParams &params,
+                                                              const Job &job)
 {
     if (!range.isValid())
-        throw std::invalid_argument("heatmap zones: the time range is empty");
-    auto e = entry(instrument, params);
+        throw std::invalid_argument("heatmap consumption: the time range is empty");
+    Use e = entry(instrument, params);
     StoreReader reader(m_path);
+    HeatmapConsumption result;
+    result.range = range;
     QVector<HeatmapHistory::ConsumedCell> consumed;
     {
         std::lock_guard lock(e->mutex);
         if (!updateLocked(*e, reader, instrument, params, job))
             return std::nullopt;
         if (!e->history)
-            return QVector<HeatmapZone>();
-        consumed = e->history->consumed(range);
+            return result;
+        result.hasOpenInterest = e->history->engine().firstOpenInterestTime() != 0;
+        result.warmUntil = e->history->engine().warmUntil();
+        if (result.hasOpenInterest && result.warmUntil < range.to) {
+            result.counted = {std::max(range.from, result.warmUntil), range.to};
+            consumed = e->history->consumed(result.counted);
+        }
     }
-    const auto start = stateAt(*e, reader, instrument, range.from, job);
+    enforceBudget(&*e);
+    if (!result.isKnown())
+        return result;
+    for (const auto &c : std::as_const(consumed)) {
+        result.longUsd += c.longUsd;
+        result.shortUsd += c.shortUsd;
+    }
+    const auto start = stateAt(*e, reader, instrument, result.counted.from, job);
     if (!start)
         return std::nullopt;
 
@@ -361,58 +439,58 @@ std::optional<QVector<HeatmapZone>> HeatmapService::zonesConsumed(const Instrume
             cells.push_back(z.notionalUsd);
     const double threshold = quantile(cells, hotQuantile);
 
-    QVector<HeatmapZone> zones;
     int lastSide = -1, lastBin = 0;
     for (const auto &[key, z] : perBin) {
         if (z.notionalUsd < threshold || !(z.notionalUsd > 0))
             continue;
         if (key.first == lastSide && key.second - lastBin <= zoneGapBins + 1) {
-            HeatmapZone &cur = zones.back();
+            HeatmapZone &cur = result.zones.back();
             cur.priceHigh = z.priceHigh;
             cur.notionalUsd += z.notionalUsd;
             cur.firstTs = std::min(cur.firstTs, z.firstTs);
             cur.lastTs = std::max(cur.lastTs, z.lastTs);
         } else {
-            zones.push_back(z);
+            result.zones.push_back(z);
         }
         lastSide = key.first;
         lastBin = key.second;
     }
-    std::sort(zones.begin(), zones.end(), [](const HeatmapZone &a, const HeatmapZone &b) { return a.notionalUsd > b.notionalUsd; });
-    return zones;
+    std::sort(result.zones.begin(), result.zones.end(), [](const HeatmapZone &a, const HeatmapZone &b) { return a.notionalUsd > b.notionalUsd; });
+    return result;
 }
 
 void HeatmapService::invalidate(const Instrument &instrument, qint64 fromMs)
 {
-    std::vector<std::shared_ptr<Entry>> matching;
-    {
-        std::lock_guard lock(m_mutex);
-        for (const auto &[key, e] : m_entries)
-            if (key.first == instrument.key())
-                matching.push_back(e);
-    }
-    for (const auto &e : matching) {
-        std::lock_guard lock(e->mutex);
-        // An OI sample stamped t closes the bar before t: that bar must be re-stepped too.
-        if (e->history)
-            e->history->rewind(fromMs - e->history->barMs());
+    std::lock_guard lock(m_mutex);
+    for (const auto &[key, e] : m_entries) {
+        if (key.first != instrument.key())
+            continue;
+        qint64 seen = e->rewindTo.load();
+        while (fromMs < seen && !e->rewindTo.compare_exchange_weak(seen, fromMs)) {
+        }
     }
 }
 
 void HeatmapService::clear()
 {
-    std::lock_guard lock(m_mutex);
-    m_entries.clear(); // entries in use by a running query stay alive through their shared_ptr
+    decltype(m_entries) gone;
+    {
+        std::lock_guard lock(m_mutex);
+        gone.swap(m_entries); // entries in use by a running query stay alive through their Use
+    }
 }
 
 qsizetype HeatmapService::memoryBytes()
 {
     std::lock_guard lock(m_mutex);
     qsizetype bytes = 0;
-    for (const auto &[key, e] : m_entries) {
-        std::lock_guard entryLock(e->mutex);
-        if (e->history)
-            bytes += e->history->memoryBytes();
-    }
+    for (const auto &[key, e] : m_entries)
+        bytes += e->bytes;
     return bytes;
+}
+
+int HeatmapService::historyCount()
+{
+    std::lock_guard lock(m_mutex);
+    return int(std::count_if(m_entries.begin(), m_entries.end(), [](const auto &kv) { return kv.second->bytes > 0; }));
 }

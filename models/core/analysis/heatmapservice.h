@@ -2,15 +2,16 @@
 
 #include "domain/instrument.h"
 #include "domain/timerange.h"
+#include "heatmapconsumption.h"
 #include "heatmapgrid.h"
 #include "heatmaphistory.h"
 #include "heatmapjob.h"
 #include "heatmapparams.h"
-#include "heatmapzone.h"
 #include "liquidationmap.h"
 
 #include <QString>
 #include <QVector>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,17 +25,33 @@ class StoreReader;
 // so a view of a year reads snapshots instead of recomputing, and a zoomed-in view steps at
 // most one checkpoint interval of bars. Each call opens its own read connection.
 //
+// A history starts one look-back before the first open-interest sample (or at the first
+// candle, if later): those bars only lay down the warm-up prior (HeatmapEngine).
+//
+// Memory: histories are kept within a budget (defaultMemoryBudget, setMemoryBudget); when the
+// total exceeds it, the least recently used histories that no query is using are dropped
+// (they are rebuilt on their next use), so switching presets back and forth never grows
+// without bound. The history being built or queried is never dropped.
+//
+// invalidate(), clear() and memoryBytes() never wait for a build: they take only the short
+// table lock, so the GUI thread may call them at any time.
+//
 // Calls return std::nullopt when cancelled, throw StoreError on a database error and
 // std::invalid_argument (message for the user) on unusable arguments.
 class HeatmapService
 {
 public:
     using Job = HeatmapJob;
+    // About one five-year history of 1m bars or five one-year ones (bench_heatmap prints the
+    // memory per year).
+    static constexpr qsizetype defaultMemoryBudget = qsizetype(320) << 20;
 
-    explicit HeatmapService(const QString &dbPath);
+    explicit HeatmapService(const QString &dbPath, qsizetype memoryBudget = defaultMemoryBudget);
     ~HeatmapService();
 
     const QString &path() const { return m_path; }
+    void setMemoryBudget(qsizetype bytes);
+    qsizetype memoryBudget() const { return m_budget; }
 
     // Brings the history up to date with the store; false when cancelled (the part built so
     // far is kept and the next call continues from it).
@@ -44,29 +61,37 @@ public:
                                     int rows, const HeatmapParams &params, HeatmapGrid::RowScale scale = HeatmapGrid::RowScale::Linear,
                                     const Job &job = {});
     std::optional<LiquidationMap> liquidationMap(const Instrument &instrument, qint64 t, const HeatmapParams &params, const Job &job = {});
-    std::optional<QVector<HeatmapZone>> zonesConsumed(const Instrument &instrument, TimeRange range, const HeatmapParams &params,
-                                                      const Job &job = {});
+    // What the range's price path consumed of the map (HeatmapConsumption), warm-up excluded.
+    std::optional<HeatmapConsumption> consumption(const Instrument &instrument, TimeRange range, const HeatmapParams &params,
+                                                  const Job &job = {});
 
     // Stored data at or after fromMs changed (a gap was filled, OI arrived late): later states
-    // are recomputed on the next query. Call it for appended() spans that start before the end
-    // of what was already computed.
+    // are recomputed on the next query (a build in progress restarts from there at its next
+    // week of bars). Call it for appended() spans that start before the end of what was
+    // already computed. Never blocks on a running build.
     void invalidate(const Instrument &instrument, qint64 fromMs);
-    // Forgets every history (another database, or to free memory).
+    // Forgets every history (another database, or to free memory); histories in use by a
+    // running query are freed when it ends.
     void clear();
+    // Memory held by the histories (as of their last completed step of work).
     qsizetype memoryBytes();
+    // Number of histories held (for tests of the budget).
+    int historyCount();
 
 private:
-    struct Entry
-    {
-        std::mutex mutex;
-        std::unique_ptr<HeatmapHistory> history;
-    };
-    std::shared_ptr<Entry> entry(const Instrument &instrument, const HeatmapParams &params);
+    struct Entry;
+    class Use;
+    Use entry(const Instrument &instrument, const HeatmapParams &params);
     bool updateLocked(Entry &e, StoreReader &reader, const Instrument &instrument, const HeatmapParams &params, const Job &job);
+    void applyPendingRewind(Entry &e);
+    void noteMemory(Entry &e);
+    void enforceBudget(const Entry *keep);
     // The exact engine state at t (stepping from the nearest checkpoint), or nullopt if cancelled.
     std::optional<HeatmapEngine> stateAt(Entry &e, StoreReader &reader, const Instrument &instrument, qint64 t, const Job &job);
 
     QString m_path;
-    std::mutex m_mutex;
+    std::atomic<qsizetype> m_budget;
+    std::atomic<quint64> m_clock{0};
+    std::mutex m_mutex; // the table only; never held while waiting for an entry
     std::map<std::pair<QString, QByteArray>, std::shared_ptr<Entry>> m_entries;
 };

@@ -19,6 +19,8 @@ struct LiquidationMap
 
     qint64 time = 0;
     double price = 0;
+    bool warmingUp = true;        // still inside the model's warm-up at `time`
+    bool hasOpenInterest = false; // false: no OI stored, so no map at all
     QVector<Level> longs;  // descending prices
     QVector<Level> shorts; // ascending prices
 };

@@ -1,16 +1,21 @@
 #include "rangeanalysis.h"
 
 #include "analysis/heatmapservice.h"
+#include "analysis/verdict.h"
+#include "domain/displayformat.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "storage/storereader.h"
 
-#include <QJsonArray>
-#include <QLocale>
-
 #include <cmath>
 
 namespace {
+
+constexpr qint64 minuteMs = Timeframes::minuteMs;
+constexpr int staleIntervals = 3;         // an edge sample older than this many intervals is stale
+constexpr qint64 minStaleMs = 3 * minuteMs;
+constexpr qint64 defaultOiStepMs = 5 * minuteMs;
+constexpr int pathBuckets = 600;          // the OI path is read at about this many buckets
 
 struct Segment
 {
@@ -43,39 +48,37 @@ void decompose(TimeRange r, int maxTier, QVector<Segment> &out)
     }
 }
 
-QString money(double usd)
+QVector<Segment> segments(TimeRange minutes)
 {
-    const QLocale c = QLocale::c();
-    const double a = std::abs(usd);
-    if (a >= 1e9)
-        return QStringLiteral("$%1B").arg(c.toString(usd / 1e9, 'f', 2));
-    if (a >= 1e6)
-        return QStringLiteral("$%1M").arg(c.toString(usd / 1e6, 'f', 1));
-    if (a >= 1e3)
-        return QStringLiteral("$%1K").arg(c.toString(usd / 1e3, 'f', 0));
-    return QStringLiteral("$%1").arg(c.toString(usd, 'f', 0));
+    QVector<Segment> out;
+    decompose(minutes, int(Timeframes::all.size()) - 1, out);
+    return out;
 }
 
-QString pct(double fraction, int decimals = 1)
+// Bars are counted by their open time, at minute resolution.
+TimeRange toMinutes(TimeRange r)
 {
-    return QStringLiteral("%1%2%").arg(fraction > 0 ? QStringLiteral("+") : QString()).arg(fraction * 100, 0, 'f', decimals);
+    return {Timeframes::floor(Timeframe::M1, r.from + minuteMs - 1), Timeframes::floor(Timeframe::M1, r.to + minuteMs - 1)};
 }
 
-QString rate(double r)
+RangeAnalysis::KindCoverage coverageOf(const CoverageSummary &s)
 {
-    return QStringLiteral("%1%").arg(r * 100, 0, 'f', 4);
+    RangeAnalysis::KindCoverage k;
+    k.share = s.share();
+    k.quality = s.quality;
+    k.resolutionMs = s.finestResolutionMs;
+    return k;
+}
+
+qint64 staleAfter(const RangeAnalysis::KindCoverage &c, qint64 fallbackStep)
+{
+    return std::max(minStaleMs, staleIntervals * std::max<qint64>(1, c.resolutionMs.value_or(fallbackStep)));
 }
 
 } // namespace
 
 RangeAnalysis::RangeAnalysis(StoreReader &reader)
-    : RangeAnalysis(reader, Rules())
-{
-}
-
-RangeAnalysis::RangeAnalysis(StoreReader &reader, Rules rules)
     : m_reader(reader)
-    , m_rules(rules)
 {
 }
 
@@ -83,30 +86,6 @@ void RangeAnalysis::setHeatmap(HeatmapService *service, const HeatmapParams *par
 {
     m_heatmap = service;
     m_heatmapParams = params;
-}
-
-QString RangeAnalysis::verdictName(Verdict v)
-{
-    switch (v) {
-    case Verdict::Quiet: return QStringLiteral("quiet");
-    case Verdict::Flush: return QStringLiteral("flush");
-    case Verdict::PartialFlush: return QStringLiteral("partial_flush");
-    case Verdict::StillLoaded: return QStringLiteral("still_loaded");
-    case Verdict::SpotLed: return QStringLiteral("spot_led");
-    }
-    return {};
-}
-
-QString RangeAnalysis::verdictTitle(Verdict v)
-{
-    switch (v) {
-    case Verdict::Quiet: return QStringLiteral("Quiet");
-    case Verdict::Flush: return QStringLiteral("Leverage flush");
-    case Verdict::PartialFlush: return QStringLiteral("Partial flush");
-    case Verdict::StillLoaded: return QStringLiteral("Still loaded");
-    case Verdict::SpotLed: return QStringLiteral("Spot-led move");
-    }
-    return {};
 }
 
 RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeRange range) const
@@ -118,52 +97,110 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
     Result r;
     r.instrument = instrument;
     r.range = range;
-    // Bars are counted by their open time, at minute resolution.
-    const TimeRange minutes{Timeframes::floor(Timeframe::M1, range.from + Timeframes::minuteMs - 1),
-                            Timeframes::floor(Timeframe::M1, range.to + Timeframes::minuteMs - 1)};
-    QVector<Segment> segments;
-    decompose(minutes, int(Timeframes::all.size()) - 1, segments);
+    const TimeRange minutes = toMinutes(range);
+    measurePrice(r, minutes);
+    measureOpenInterest(r);
+    measureFunding(r);
+    measureLiquidations(r, minutes);
+    r.liquidationTapeComplete = r.coverage.liquidations.isKnown() && r.coverage.liquidations.quality == CoverageQuality::Complete;
+    if (m_heatmap && m_heatmapParams) {
+        if (auto c = m_heatmap->consumption(instrument, range, *m_heatmapParams); c && c->hasOpenInterest) {
+            r.consumption = std::move(c);
+            if (r.consumption->isKnown()) {
+                r.zonesConsumed = int(r.consumption->zones.size());
+                for (const HeatmapZone &z : std::as_const(r.consumption->zones))
+                    r.zonesConsumedUsd += z.notionalUsd;
+            }
+        }
+    }
+    r.thresholds = m_trailing ? VerdictThresholds::trailing(m_reader, instrument, range) : VerdictThresholds::fixed(range.span());
+    VerdictRules::judge(r);
+    if (r.consumption && r.consumption->isKnown()) {
+        const HeatmapConsumption &c = *r.consumption;
+        QString reason = QStringLiteral("predicted liquidations consumed by the path: %1 longs, %2 shorts")
+                             .arg(DisplayFormat::usd(c.longUsd), DisplayFormat::usd(c.shortUsd));
+        if (r.liquidationTapeComplete)
+            reason += QStringLiteral(" (realized %1 / %2)").arg(DisplayFormat::usd(*r.longLiqUsd), DisplayFormat::usd(*r.shortLiqUsd));
+        if (c.isPartial())
+            reason += QStringLiteral(", counted from %1 (heatmap warming up before)").arg(TimeFormat::iso(c.counted.from));
+        r.reasons << reason;
+    } else if (r.consumption) {
+        r.reasons << QStringLiteral("predicted heatmap still warming up (until %1): consumption not counted").arg(TimeFormat::iso(r.consumption->warmUntil));
+    }
+    return r;
+}
 
+void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
+{
+    const Instrument &i = r.instrument;
     bool any = false;
-    for (const Segment &s : segments) {
-        const auto bars = m_reader.candles(instrument, s.tf, s.range);
-        for (const Candle &c : bars) {
+    double buy = 0, volume = 0, cvdUsd = 0;
+    Timeframe highTf = Timeframe::M1, lowTf = Timeframe::M1;
+    for (const Segment &s : segments(minutes)) {
+        for (const Candle &c : m_reader.candles(i, s.tf, s.range)) {
             if (!any) {
                 r.priceOpen = c.open;
                 r.high = c.high;
                 r.low = c.low;
+                r.highTime = r.lowTime = c.ts;
+                highTf = lowTf = s.tf;
                 any = true;
             }
-            r.high = std::max(r.high, c.high);
-            r.low = std::min(r.low, c.low);
+            if (c.high > r.high) {
+                r.high = c.high;
+                r.highTime = c.ts;
+                highTf = s.tf;
+            }
+            if (c.low < r.low) {
+                r.low = c.low;
+                r.lowTime = c.ts;
+                lowTf = s.tf;
+            }
             r.priceClose = c.close;
-        }
-        for (const LiquidationBar &b : m_reader.liquidationBars(instrument, s.tf, s.range)) {
-            r.longLiqUsd += b.longUsd;
-            r.shortLiqUsd += b.shortUsd;
-            r.longLiqCount += b.longCount;
-            r.shortLiqCount += b.shortCount;
-            r.largestLiqUsd = std::max(r.largestLiqUsd, b.largestUsd);
+            buy += c.takerBuyVolume;
+            volume += c.volume;
+            cvdUsd += (2 * c.takerBuyVolume - c.volume) * c.vwap();
         }
     }
     if (!any) {
-        const TimeRange extent = m_reader.extent(instrument, DataKind::Candles);
+        const TimeRange extent = m_reader.extent(i, DataKind::Candles);
         throw Error((extent.isValid() ? QStringLiteral("no price data between %1 and %2 for %3 (its data covers %4 to %5)")
-                                            .arg(TimeFormat::iso(range.from), TimeFormat::iso(range.to), instrument.key(),
-                                                 TimeFormat::iso(extent.from), TimeFormat::iso(extent.to))
-                                      : QStringLiteral("no price data for %1").arg(instrument.key()))
+                                            .arg(TimeFormat::iso(r.range.from), TimeFormat::iso(r.range.to), i.key(), TimeFormat::iso(extent.from),
+                                                 TimeFormat::iso(extent.to))
+                                      : QStringLiteral("no price data for %1").arg(i.key()))
                         .toStdString());
     }
     r.priceChangePct = (r.priceClose / r.priceOpen - 1.0) * 100.0;
+    // When the extremes happened: down the tiers inside the coarse bar that held each one
+    // (a few reads of a few bars), so the path can be told at minute resolution.
+    const auto pinpoint = [&](qint64 &ts, Timeframe tf, bool high) {
+        for (auto child = Timeframes::child(tf); child; child = Timeframes::child(tf)) {
+            const auto bars = m_reader.candles(i, *child, {ts, ts + Timeframes::ms(tf)});
+            const auto hit = std::find_if(bars.cbegin(), bars.cend(), [&](const Candle &c) { return high ? c.high >= r.high : c.low <= r.low; });
+            if (hit == bars.cend())
+                return; // held only at this resolution
+            ts = hit->ts;
+            tf = *child;
+        }
+    };
+    pinpoint(r.highTime, highTf, true);
+    pinpoint(r.lowTime, lowTf, false);
+    r.coverage.candles = coverageOf(m_reader.coverageSummary(i, DataKind::Candles, r.range));
+    // Taker flow: known where the bars carry taker-buy volume (a source without it leaves 0).
+    if (volume > 0 && buy > 0) {
+        r.cvdCoins = 2 * buy - volume;
+        r.cvdUsd = cvdUsd;
+        r.takerBuyShare = buy / volume;
+    }
 
     // Realized volatility from about a few thousand bars of the range, annualised.
-    const Timeframe volTf = Timeframes::fitting(minutes.span(), 3000);
-    const auto volBars = m_reader.candles(instrument, volTf, minutes);
+    const Timeframe volTf = std::max(Timeframes::fitting(minutes.span(), 3000), Timeframes::fitting(r.coverage.candles.resolutionMs.value_or(minuteMs), 1));
+    const auto volBars = m_reader.candles(i, volTf, minutes);
     if (volBars.size() > 2) {
         double sum = 0, sumSq = 0;
         int n = 0;
-        for (qsizetype i = 1; i < volBars.size(); ++i) {
-            const double lr = std::log(volBars[i].close / volBars[i - 1].close);
+        for (qsizetype k = 1; k < volBars.size(); ++k) {
+            const double lr = std::log(volBars[k].close / volBars[k - 1].close);
             sum += lr;
             sumSq += lr * lr;
             ++n;
@@ -171,159 +208,185 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
         const double var = std::max(0.0, (sumSq - sum * sum / n) / std::max(1, n - 1));
         r.realizedVolPct = std::sqrt(var * (365.0 * 1440.0 / Timeframes::minutes(volTf))) * 100.0;
     }
-
-    // Open interest at both ends (the last sample at or before each end).
-    const auto oiStart = m_reader.openInterestAt(instrument, range.from);
-    const auto oiEnd = m_reader.openInterestAt(instrument, range.to - 1);
-    const auto firstInRange = m_reader.openInterest(instrument, {range.from, std::min(range.to, range.from + 86'400'000)});
-    const std::optional<OpenInterestSample> start = oiStart ? oiStart : (firstInRange.isEmpty() ? std::nullopt : std::optional(firstInRange.front()));
-    if (start && oiEnd) {
-        r.oiStart = start->openInterest;
-        r.oiStartUsd = start->openInterestUsd;
-        r.oiEnd = oiEnd->openInterest;
-        r.oiChange = r.oiEnd - r.oiStart;
-        r.oiChangePct = r.oiStart > 0 ? r.oiChange / r.oiStart * 100.0 : 0;
-    }
-
-    // Funding: settlements inside the range, and the rate in force at each end (the running
-    // prediction where the source has one, else the last settlement).
-    const auto settlements = m_reader.funding(instrument, range);
-    for (const FundingSample &f : settlements) {
-        r.fundingMean += f.rate;
-        if (std::abs(f.rate) > std::abs(r.fundingPeak))
-            r.fundingPeak = f.rate;
-        if (const auto oi = m_reader.openInterestAt(instrument, f.ts))
-            r.fundingPaidUsd += f.rate * oi->openInterestUsd;
-    }
-    r.fundingSettlements = int(settlements.size());
-    if (!settlements.isEmpty())
-        r.fundingMean /= settlements.size();
-    const auto fundingIn = [&](qint64 t) {
-        if (const auto p = m_reader.predictedFundingAt(instrument, t); p && p->ts > t - 3 * 3600'000)
-            return p->rate;
-        if (const auto f = m_reader.fundingAt(instrument, t))
-            return f->rate;
-        return 0.0;
-    };
-    r.fundingStart = fundingIn(range.from);
-    r.fundingEnd = fundingIn(range.to - 1);
-
-    if (m_heatmap && m_heatmapParams) {
-        if (const auto zones = m_heatmap->zonesConsumed(instrument, range, *m_heatmapParams)) {
-            r.zonesConsumed = int(zones->size());
-            for (const HeatmapZone &z : *zones)
-                r.zonesConsumedUsd += z.notionalUsd;
-        }
-    }
-    judge(r, m_rules);
-    if (r.zonesConsumed && *r.zonesConsumed > 0)
-        r.reasons << QStringLiteral("%1 predicted hot zone%2 consumed (%3 of predicted liquidations)")
-                         .arg(*r.zonesConsumed)
-                         .arg(*r.zonesConsumed == 1 ? QString() : QStringLiteral("s"))
-                         .arg(money(r.zonesConsumedUsd));
-    return r;
 }
 
-void RangeAnalysis::judge(Result &r, const Rules &rules)
+void RangeAnalysis::measureOpenInterest(Result &r) const
 {
-    r.reasons.clear();
-    const double move = r.priceChangePct / 100.0;
-    const double oi = r.oiChangePct / 100.0;
-    const bool down = move <= -rules.move;
-    const bool up = move >= rules.move;
-    const double oiUsd = r.oiStartUsd > 0 ? r.oiStartUsd : 0;
-    const double sideLiq = down ? r.longLiqUsd : up ? r.shortLiqUsd : r.longLiqUsd + r.shortLiqUsd;
-    const double liqShare = oiUsd > 0 ? sideLiq / oiUsd : 0;
-    const double allLiqShare = oiUsd > 0 ? (r.longLiqUsd + r.shortLiqUsd) / oiUsd : 0;
-    const QString side = down ? QStringLiteral("long") : up ? QStringLiteral("short") : QStringLiteral("total");
-
-    r.reasons << QStringLiteral("price %1 (%2 to %3)").arg(pct(move)).arg(r.priceOpen, 0, 'f', 2).arg(r.priceClose, 0, 'f', 2);
-    if (oiUsd > 0) {
-        r.reasons << QStringLiteral("open interest %1%2").arg(pct(oi), oi <= rules.oiCollapse ? QStringLiteral(": positions were closed")
-                                                                     : oi > rules.oiHolding ? QStringLiteral(": positions still open")
-                                                                                            : QString());
-        r.reasons << QStringLiteral("%1 liquidations %2 = %3 of open interest").arg(side, money(sideLiq)).arg(pct(liqShare, 2).remove(QLatin1Char('+')));
-    } else {
-        r.reasons << QStringLiteral("no open interest data: the verdict rests on price alone");
+    const Instrument &i = r.instrument;
+    KindCoverage &cov = r.coverage.openInterest;
+    cov = coverageOf(m_reader.coverageSummary(i, DataKind::OpenInterest, r.range));
+    if (cov.isNone()) {
+        // Nothing covered: unknown, whatever rows may lie around; say how old the last one is.
+        if (const auto last = m_reader.openInterestAt(i, r.range.from))
+            cov.startAgeMs = r.range.from - last->ts;
+        cov.startStale = cov.endStale = true;
+        return;
     }
-
-    if (!down && !up) {
-        if (oiUsd > 0 && oi <= rules.oiCollapse && allLiqShare >= rules.liqSignificant) {
-            r.verdict = Verdict::Flush;
-            r.reasons << QStringLiteral("price ended flat, but both sides were flushed (whipsaw)");
+    const qint64 stale = staleAfter(cov, defaultOiStepMs);
+    // The edges: the last sample at or before each edge, unless it is stale; at the start, a
+    // sample shortly after it stands in.
+    std::optional<OpenInterestSample> start = m_reader.openInterestAt(i, r.range.from);
+    if (start)
+        cov.startAgeMs = r.range.from - start->ts;
+    if (!start || r.range.from - start->ts > stale) {
+        const auto after = m_reader.openInterest(i, {r.range.from, std::min(r.range.to, r.range.from + stale + 1)});
+        if (!after.isEmpty()) {
+            start = after.front();
+            cov.startAgeMs = r.range.from - start->ts;
         } else {
-            r.verdict = Verdict::Quiet;
-            r.reasons << QStringLiteral("price moved less than %1").arg(pct(rules.move).remove(QLatin1Char('+')));
+            start.reset();
+            cov.startStale = true;
         }
-        return;
     }
-    if (oiUsd <= 0) {
-        r.verdict = Verdict::SpotLed;
+    const auto end = m_reader.openInterestAt(i, r.range.to - 1);
+    if (end)
+        cov.endAgeMs = r.range.to - 1 - end->ts;
+    if (!end || r.range.to - 1 - end->ts > stale || (start && end->ts < start->ts))
+        cov.endStale = true;
+    if (!start || cov.endStale)
         return;
-    }
-    // Funding "reset" means the side that was paying stopped paying: for a down move, longs
-    // (funding falls to about zero or below); for an up move, shorts (funding back up to >= 0).
-    // "Elevated" means the losing side still pays to keep its positions.
-    const bool fundingReset = down ? r.fundingEnd <= rules.fundingReset : (r.fundingStart < 0 && r.fundingEnd >= 0);
-    const bool fundingElevated = down ? r.fundingEnd >= rules.fundingElevated : r.fundingEnd < 0;
-    const bool fell = std::abs(r.fundingEnd - r.fundingStart) > 1e-6;
-    const QString fundingNote = fundingReset ? (fell ? QStringLiteral(" (reset)") : down ? QStringLiteral(" (at the baseline: longs are not paying up)")
-                                                                                         : QStringLiteral(" (shorts no longer paid)"))
-                              : fundingElevated ? QStringLiteral(" (still elevated)")
-                                                : QString();
-    r.reasons << (fell ? QStringLiteral("funding %1 → %2%3").arg(rate(r.fundingStart), rate(r.fundingEnd), fundingNote)
-                       : QStringLiteral("funding %1%2").arg(rate(r.fundingEnd), fundingNote));
+    r.oiStart = start->openInterest;
+    r.oiStartUsd = start->openInterestUsd;
+    r.oiEnd = end->openInterest;
+    r.oiEndUsd = end->openInterestUsd;
+    r.oiChange = *r.oiEnd - *r.oiStart;
+    r.oiChangePct = *r.oiStart > 0 ? std::optional(*r.oiChange / *r.oiStart * 100.0) : std::nullopt;
+    r.oiChangeUsd = *r.oiEndUsd - *r.oiStartUsd;
+    r.oiChangeUsdPct = *r.oiStartUsd > 0 ? std::optional(*r.oiChangeUsd / *r.oiStartUsd * 100.0) : std::nullopt;
 
-    const bool oiHeld = oi > rules.oiHolding;
-    const bool noFootprint = std::abs(oi) < rules.oiFootprint && liqShare < rules.liqFootprint;
-    if (oi <= rules.oiCollapse && liqShare >= rules.liqSignificant && fundingReset) {
-        r.verdict = Verdict::Flush;
-        r.reasons << QStringLiteral("collapsing open interest, heavy %1 liquidations and a funding reset").arg(side);
-    } else if (oiHeld && (fundingElevated || oi >= rules.oiFootprint)) {
-        r.verdict = Verdict::StillLoaded;
-        r.reasons << QStringLiteral("open interest held and funding is still elevated: the leveraged positions are still there");
-    } else if (noFootprint || (oiHeld && liqShare < rules.liqSignificant)) {
-        r.verdict = Verdict::SpotLed;
-        r.reasons << QStringLiteral("the move left no leverage footprint: open interest and liquidations barely changed");
-    } else {
-        r.verdict = Verdict::PartialFlush;
-        r.reasons << (fundingReset ? QStringLiteral("some leverage was cleared, but open interest fell less than %1").arg(pct(-rules.oiCollapse).remove(QLatin1Char('+')))
-                                   : QStringLiteral("leverage was cleared, but funding has not reset"));
+    // The path: the largest fall from a running peak and rise from a running trough (coins),
+    // at about pathBuckets buckets. A bucket's own high and low are not paired with each
+    // other (their order inside the bucket is unknown).
+    const Timeframe tf = Timeframes::fitting(r.range.span(), pathBuckets);
+    const auto bars = m_reader.lineBars(i, LineSeries::OpenInterest, tf, {Timeframes::floor(tf, r.range.from), r.range.to});
+    double peak = *r.oiStart, trough = *r.oiStart, fall = 0, rise = 0;
+    qint64 peakTs = start->ts, fallPeakTs = start->ts, fallTroughTs = start->ts;
+    for (const LineBar &b : bars) {
+        if (b.ts + Timeframes::ms(tf) <= r.range.from)
+            continue;
+        if (peak > 0 && b.low / peak - 1 < fall) {
+            fall = b.low / peak - 1;
+            fallPeakTs = peakTs;
+            fallTroughTs = b.ts;
+        }
+        if (trough > 0 && b.high / trough - 1 > rise)
+            rise = b.high / trough - 1;
+        if (b.high > peak) {
+            peak = b.high;
+            peakTs = b.ts;
+        }
+        trough = std::min(trough, b.low);
     }
+    if (peak > 0 && *r.oiEnd / peak - 1 < fall) {
+        fall = *r.oiEnd / peak - 1;
+        fallPeakTs = peakTs;
+        fallTroughTs = end->ts;
+    }
+    r.oiPeakToTroughPct = fall * 100.0;
+    r.oiTroughToPeakPct = std::max(rise, trough > 0 ? *r.oiEnd / trough - 1 : 0.0) * 100.0;
+    r.oiPeakTime = fallPeakTs;
+    r.oiTroughTime = fallTroughTs;
 }
 
-QJsonObject RangeAnalysis::Result::toJson() const
+void RangeAnalysis::measureFunding(Result &r) const
 {
-    QJsonObject o;
-    o[QStringLiteral("instrument")] = instrument.key();
-    o[QStringLiteral("from")] = TimeFormat::iso(range.from);
-    o[QStringLiteral("to")] = TimeFormat::iso(range.to);
-    o[QStringLiteral("price_open")] = priceOpen;
-    o[QStringLiteral("price_close")] = priceClose;
-    o[QStringLiteral("price_change_pct")] = priceChangePct;
-    o[QStringLiteral("high")] = high;
-    o[QStringLiteral("low")] = low;
-    o[QStringLiteral("realized_vol_pct")] = realizedVolPct;
-    o[QStringLiteral("oi_start")] = oiStart;
-    o[QStringLiteral("oi_end")] = oiEnd;
-    o[QStringLiteral("oi_change")] = oiChange;
-    o[QStringLiteral("oi_change_pct")] = oiChangePct;
-    o[QStringLiteral("oi_start_usd")] = oiStartUsd;
-    o[QStringLiteral("funding_mean")] = fundingMean;
-    o[QStringLiteral("funding_peak")] = fundingPeak;
-    o[QStringLiteral("funding_paid_usd")] = fundingPaidUsd;
-    o[QStringLiteral("funding_settlements")] = fundingSettlements;
-    o[QStringLiteral("funding_start")] = fundingStart;
-    o[QStringLiteral("funding_end")] = fundingEnd;
-    o[QStringLiteral("long_liq_usd")] = longLiqUsd;
-    o[QStringLiteral("short_liq_usd")] = shortLiqUsd;
-    o[QStringLiteral("long_liq_count")] = longLiqCount;
-    o[QStringLiteral("short_liq_count")] = shortLiqCount;
-    o[QStringLiteral("liq_count")] = liqCount();
-    o[QStringLiteral("largest_liq_usd")] = largestLiqUsd;
-    o[QStringLiteral("zones_consumed")] = zonesConsumed ? QJsonValue(*zonesConsumed) : QJsonValue();
-    o[QStringLiteral("zones_consumed_usd")] = zonesConsumedUsd;
-    o[QStringLiteral("verdict")] = verdictName(verdict);
-    o[QStringLiteral("reasons")] = QJsonArray::fromStringList(reasons);
-    return o;
+    const Instrument &i = r.instrument;
+    r.coverage.funding = coverageOf(m_reader.coverageSummary(i, DataKind::Funding, r.range));
+    r.coverage.predictedFunding = coverageOf(m_reader.coverageSummary(i, DataKind::PredictedFunding, r.range));
+    const KindCoverage &settled = r.coverage.funding;
+    const KindCoverage &predicted = r.coverage.predictedFunding;
+    if (!settled.isNone()) {
+        const auto settlements = m_reader.funding(i, r.range);
+        double sum = 0, peak = 0, paid = 0;
+        bool paidKnown = r.oiStart.has_value();
+        for (const FundingSample &f : settlements) {
+            sum += f.rate;
+            if (std::abs(f.rate) > std::abs(peak))
+                peak = f.rate;
+            if (paidKnown) {
+                if (const auto oi = m_reader.openInterestAt(i, f.ts))
+                    paid += f.rate * oi->openInterestUsd;
+                else
+                    paidKnown = false;
+            }
+        }
+        r.fundingSettlements = int(settlements.size());
+        if (!settlements.isEmpty()) {
+            r.fundingMean = sum / double(settlements.size());
+            r.fundingPeak = peak;
+        }
+        if (paidKnown)
+            r.fundingPaidUsd = paid;
+    }
+    // The rate in force at an edge: the running estimate where it is fresh, else the last
+    // settlement of the interval that was running (when that is not older than an interval
+    // and a half).
+    const qint64 predictedStale = staleAfter(predicted, minuteMs);
+    const auto inForce = [&](qint64 t, std::optional<qint64> *age) -> std::optional<double> {
+        if (!predicted.isNone())
+            if (const auto p = m_reader.predictedFundingAt(i, t); p && t - p->ts <= predictedStale) {
+                *age = t - p->ts;
+                return p->rate * 8.0 / std::max(1, p->intervalHours);
+            }
+        if (!settled.isNone())
+            if (const auto f = m_reader.fundingAt(i, t); f && t - f->ts <= qint64(1.5 * f->intervalHours * 3'600'000)) {
+                *age = t - f->ts;
+                return f->rate * 8.0 / std::max(1, f->intervalHours);
+            }
+        return std::nullopt;
+    };
+    std::optional<qint64> startAge, endAge;
+    r.fundingStart = inForce(r.range.from, &startAge);
+    r.fundingEnd = inForce(r.range.to - 1, &endAge);
+    KindCoverage &edges = predicted.isNone() ? r.coverage.funding : r.coverage.predictedFunding;
+    edges.startAgeMs = startAge;
+    edges.endAgeMs = endAge;
+    edges.startStale = !r.fundingStart;
+    edges.endStale = !r.fundingEnd;
+    // Extremes of the rate in force: the running estimate's range, else the settlements'.
+    if (!predicted.isNone()) {
+        const Timeframe tf = Timeframes::fitting(r.range.span(), pathBuckets);
+        for (const LineBar &b : m_reader.lineBars(i, LineSeries::PredictedFunding, tf, {Timeframes::floor(tf, r.range.from), r.range.to})) {
+            r.fundingMin = std::min(r.fundingMin.value_or(b.low), b.low);
+            r.fundingMax = std::max(r.fundingMax.value_or(b.high), b.high);
+        }
+    }
+    for (const auto &edge : {r.fundingStart, r.fundingEnd})
+        if (edge) {
+            r.fundingMin = std::min(r.fundingMin.value_or(*edge), *edge);
+            r.fundingMax = std::max(r.fundingMax.value_or(*edge), *edge);
+        }
+}
+
+void RangeAnalysis::measureLiquidations(Result &r, TimeRange minutes) const
+{
+    const Instrument &i = r.instrument;
+    const CoverageSummary s = m_reader.coverageSummary(i, DataKind::Liquidations, r.range);
+    r.coverage.liquidations = coverageOf(s);
+    if (s.isNone())
+        return; // not zero: unknown
+    double longUsd = 0, shortUsd = 0, largest = 0;
+    int longN = 0, shortN = 0;
+    // Only what the covered spans hold (a print outside them was not recorded as part of a
+    // covered stretch, so it says nothing about the rest).
+    for (const TimeRange &covered : s.covered) {
+        const TimeRange part = toMinutes(TimeRange{std::max(covered.from, minutes.from), std::min(covered.to, minutes.to)});
+        for (const Segment &seg : segments(part))
+            for (const LiquidationBar &b : m_reader.liquidationBars(i, seg.tf, seg.range)) {
+                longUsd += b.longUsd;
+                shortUsd += b.shortUsd;
+                longN += b.longCount;
+                shortN += b.shortCount;
+                largest = std::max(largest, b.largestUsd);
+            }
+    }
+    r.longLiqUsd = longUsd;
+    r.shortLiqUsd = shortUsd;
+    r.longLiqCount = longN;
+    r.shortLiqCount = shortN;
+    r.largestLiqUsd = largest;
+    if (r.oiStartUsd && *r.oiStartUsd > 0) {
+        r.longLiqShare = longUsd / *r.oiStartUsd;
+        r.shortLiqShare = shortUsd / *r.oiStartUsd;
+    }
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "analysis/heatmapconsumption.h"
+#include "analysis/verdictthresholds.h"
+#include "domain/coverage.h"
 #include "domain/instrument.h"
 #include "domain/timerange.h"
 
@@ -13,47 +16,74 @@ class HeatmapService;
 struct HeatmapParams;
 class StoreReader;
 
-// What happened in a time range, in the terms a perp trader reads a move: price, realized
-// volatility, open interest, funding, liquidations by side, and a verdict. Reads the store's
-// tiers (a range of years touches a few thousand rows), so it is fast enough to run on every
-// selection change off the GUI thread and from the command line alike.
+// What happened in a time range, in the terms a perp trader reads a move: price and its
+// path, open interest (in coins and in USD) and its path, taker flow, funding, liquidations
+// by side, and a verdict with its confidence and reasons. Every figure is known, partial
+// (with the covered share) or unknown (nullopt, null in the JSON): unknown is never zero.
+// Reads the store's tiers (a range of years touches a few thousand rows), so it runs on
+// every selection change off the GUI thread and from the command line alike.
 class RangeAnalysis
 {
 public:
-    enum class Verdict { Quiet, Flush, PartialFlush, StillLoaded, SpotLed };
+    enum class Verdict { Quiet, Flush, Squeeze, PartialFlush, StillLoaded, Deleveraging, SpotLed, InsufficientData };
+    enum class Confidence { Low, Medium, High };
 
-    // The thresholds behind the verdict, in one place so they can be named in the UI and
-    // the docs. Fractions: 0.015 = 1.5 %.
-    struct Rules
+    // How one kind of data covered the range, and how old the samples used at its edges were
+    // (an edge older than a few sampling intervals is stale and not used as that edge).
+    struct KindCoverage
     {
-        double move = 0.015;              // |price change| at least this is a directional move
-        double oiCollapse = -0.05;        // OI change at most this: positions were closed
-        double oiHolding = -0.02;         // OI change above this: positions are still there
-        double liqSignificant = 0.005;    // liquidations of the move's side, share of OI (USD)
-        double liqFootprint = 0.0015;     // below this share of OI: no liquidation footprint
-        double oiFootprint = 0.02;        // |OI change| below this: no OI footprint
-        double fundingReset = 0.000101;    // funding back at (or below) the 0.01 %/8h baseline: longs no longer pay up
-        double fundingElevated = 0.00012;  // funding above the 0.01 % baseline: longs still pay to stay
+        double share = 0; // covered share of the range
+        std::optional<CoverageQuality> quality;
+        std::optional<qint64> resolutionMs;
+        std::optional<qint64> startAgeMs, endAgeMs; // >= 0: before the edge; < 0: first sample after it
+        bool startStale = false, endStale = false;
+        bool isKnown() const { return share >= 0.99; }
+        bool isNone() const { return share <= 0; }
+        QJsonObject toJson() const;
     };
 
     struct Result
     {
         Instrument instrument;
         TimeRange range;
+        // Price: a Result exists only where there is price data (coverage.candles says how much).
         double priceOpen = 0, priceClose = 0, priceChangePct = 0, high = 0, low = 0;
-        double realizedVolPct = 0; // annualised, from the bars of the range
-        double oiStart = 0, oiEnd = 0, oiChange = 0, oiChangePct = 0, oiStartUsd = 0;
-        double fundingMean = 0, fundingPeak = 0, fundingPaidUsd = 0; // settlements inside the range
-        double fundingStart = 0, fundingEnd = 0;                     // rate in force at each end
+        qint64 highTime = 0, lowTime = 0;
+        std::optional<double> realizedVolPct; // annualised, from the bars of the range
+        // Open interest at the edges (coins and USD) and its path inside the range.
+        std::optional<double> oiStart, oiEnd, oiChange, oiChangePct;
+        std::optional<double> oiStartUsd, oiEndUsd, oiChangeUsd, oiChangeUsdPct;
+        std::optional<double> oiPeakToTroughPct; // largest fall from a running peak, coins (<= 0)
+        std::optional<double> oiTroughToPeakPct; // largest rise from a running trough, coins (>= 0)
+        qint64 oiPeakTime = 0, oiTroughTime = 0;  // of the largest fall
+        // Taker flow (perp CVD): taker buys minus taker sells, coins and USD (at each bar's VWAP).
+        std::optional<double> cvdCoins, cvdUsd, takerBuyShare;
+        // Funding: settlements inside the range; the rate in force at the edges; extremes.
+        std::optional<double> fundingMean, fundingPeak, fundingPaidUsd;
+        std::optional<double> fundingStart, fundingEnd, fundingMin, fundingMax;
         int fundingSettlements = 0;
-        double longLiqUsd = 0, shortLiqUsd = 0, largestLiqUsd = 0;
-        int longLiqCount = 0, shortLiqCount = 0;
-        std::optional<int> zonesConsumed;       // predicted hot zones crossed (needs the heatmap)
+        // Liquidations where covered (coverage.liquidations says how much and how completely).
+        std::optional<double> longLiqUsd, shortLiqUsd, largestLiqUsd;
+        std::optional<int> longLiqCount, shortLiqCount;
+        std::optional<double> longLiqShare, shortLiqShare; // of OI in USD at the start
+        std::optional<int> zonesConsumed; // predicted hot zones crossed (needs the heatmap, after its warm-up)
         double zonesConsumedUsd = 0;
+        // Predicted liquidation notional the range's path consumed, per side (needs the heatmap).
+        std::optional<HeatmapConsumption> consumption;
+        bool liquidationTapeComplete = false; // the realized figures are the full tape, not a sample
+        struct
+        {
+            KindCoverage candles, openInterest, funding, predictedFunding, liquidations;
+        } coverage;
+        VerdictThresholds thresholds;
         Verdict verdict = Verdict::Quiet;
+        Confidence confidence = Confidence::Low;
         QStringList reasons;
 
-        int liqCount() const { return longLiqCount + shortLiqCount; }
+        std::optional<int> liqCount() const
+        {
+            return longLiqCount && shortLiqCount ? std::optional(*longLiqCount + *shortLiqCount) : std::nullopt;
+        }
         QJsonObject toJson() const;
     };
 
@@ -65,20 +95,25 @@ public:
     };
 
     explicit RangeAnalysis(StoreReader &reader);
-    RangeAnalysis(StoreReader &reader, Rules rules);
     // With a heatmap, the result also says which predicted hot zones the range consumed.
     void setHeatmap(HeatmapService *service, const HeatmapParams *params);
+    // Thresholds from the trailing history (default) or the fixed fallbacks only (tests).
+    void setTrailingThresholds(bool on) { m_trailing = on; }
     Result analyze(const Instrument &instrument, TimeRange range) const;
 
-    static QString verdictName(Verdict v); // flush, partial_flush, still_loaded, spot_led, quiet
+    static QString verdictName(Verdict v);  // flush, squeeze, ..., insufficient_data
     static QString verdictTitle(Verdict v); // "Leverage flush", ...
-    const Rules &rules() const { return m_rules; }
-    // Applies the rules to the measured figures (public for crafted-case tests).
-    static void judge(Result &r, const Rules &rules);
+    static QString confidenceName(Confidence c); // high, medium, low
+    static std::optional<Verdict> parseVerdict(const QString &name);
 
 private:
+    void measurePrice(Result &r, TimeRange minutes) const;
+    void measureOpenInterest(Result &r) const;
+    void measureFunding(Result &r) const;
+    void measureLiquidations(Result &r, TimeRange minutes) const;
+
     StoreReader &m_reader;
-    Rules m_rules;
     HeatmapService *m_heatmap = nullptr;
     const HeatmapParams *m_heatmapParams = nullptr;
+    bool m_trailing = true;
 };

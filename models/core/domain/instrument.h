@@ -13,7 +13,9 @@ struct Instrument
 
     bool isValid() const { return !exchange.isEmpty() && !symbol.isEmpty(); }
     bool isSimulated() const { return exchange == QLatin1String("SIM"); }
-    // "BINANCE:BTCUSDT"; parse() accepts it, or a bare symbol with a default exchange.
+    // "BINANCE:BTCUSDT"; parse() accepts it, or a bare symbol with a default exchange, and
+    // returns an empty instrument (no symbol) for anything else: two colons, spaces, symbols
+    // with characters no venue uses.
     QString key() const { return exchange + QLatin1Char(':') + symbol; }
     static Instrument parse(const QString &text, const QString &defaultExchange);
 

@@ -20,8 +20,17 @@ public:
     virtual QString displayName() const = 0; // "Simulator · treadmill · seed 42"
     virtual QList<Instrument> instruments() const = 0;
     virtual bool isSimulated() const { return false; }
-    // "full" when every liquidation is delivered, "throttled" for exchange snapshot feeds.
-    virtual QString liquidationFeed() const { return QStringLiteral("unknown"); }
+    // How completely this source sees liquidations where it covers them: Complete when every
+    // liquidation is delivered (the simulator, Bybit), Sampled for a venue's snapshot feed
+    // (Binance, OKX: at most one print per second), nullopt when it sees none (file imports).
+    // The source records it in the coverage spans of its batches.
+    virtual std::optional<CoverageQuality> liquidationCoverage() const { return std::nullopt; }
+    // The same as the label the store keeps per instrument: "full", "throttled" or "unknown".
+    QString liquidationFeed() const
+    {
+        const auto q = liquidationCoverage();
+        return !q ? QStringLiteral("unknown") : *q == CoverageQuality::Complete ? QStringLiteral("full") : QStringLiteral("throttled");
+    }
     // Facts to keep in the store's meta table (e.g. the simulator's seed and preset).
     virtual QHash<QString, QString> metadata() const { return {}; }
     // True for a source whose history is one self-contained run (the simulator): what the
@@ -37,6 +46,12 @@ public slots:
     virtual void start() = 0;
     // After stop() the source emits no more batches; it emits finished() once it is idle.
     virtual void stop() = 0;
+    // The store took no batch for a while (disk full, read-only) and the ingest worker had to
+    // drop some it could not keep; it has caught up again. since: per instrument, the newest
+    // row time committed before the first dropped batch. A source that can fetch history
+    // again (an exchange over REST) fetches from there, so what it had already counted as
+    // delivered comes back. Batches the worker kept are committed in order, not dropped.
+    virtual void storeRecovered(const QHash<Instrument, qint64> &since) { Q_UNUSED(since); }
 
 signals:
     void batchReady(const MarketBatch &batch);

@@ -21,6 +21,9 @@ DataThread::DataThread(const QString &dbPath, QObject *parent)
     connect(m_worker, &IngestWorker::sourceFailed, this, &DataThread::sourceFailed);
     connect(m_worker, &IngestWorker::sourceFinished, this, &DataThread::sourceFinished);
     connect(m_worker, &IngestWorker::storeError, this, &DataThread::storeError);
+    connect(m_worker, &IngestWorker::batchRejected, this, &DataThread::batchRejected);
+    connect(m_worker, &IngestWorker::storeFailed, this, &DataThread::storeFailed);
+    connect(m_worker, &IngestWorker::storeRecovered, this, &DataThread::storeRecovered);
     m_thread.start();
 }
 
@@ -39,6 +42,12 @@ void DataThread::setSource(DataSource *source)
     }
     IngestWorker *worker = m_worker;
     QMetaObject::invokeMethod(worker, [worker, source] { worker->setSource(source); }, Qt::QueuedConnection);
+}
+
+void DataThread::setCommitPolicy(const IngestWorker::CommitPolicy &policy)
+{
+    IngestWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, policy] { worker->setCommitPolicy(policy); }, Qt::QueuedConnection);
 }
 
 void DataThread::sync()

@@ -2,12 +2,12 @@
 
 #include "domain/datakind.h"
 #include "domain/instrument.h"
+#include "ingestworker.h"
 
 #include <QObject>
 #include <QThread>
 
 class DataSource;
-class IngestWorker;
 
 // The background data thread: runs the active DataSource and the store's writer. Lives in
 // (and is used from) the GUI or main thread; its signals arrive there queued, after the
@@ -26,6 +26,8 @@ public:
     void stopSource() { setSource(nullptr); }
     // Blocks until the data thread has processed everything queued so far.
     void sync();
+    // How failed commits are retried (default: for as long as the source runs).
+    void setCommitPolicy(const IngestWorker::CommitPolicy &policy);
 
 signals:
     void appended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs);
@@ -35,6 +37,9 @@ signals:
     void sourceFailed(const QString &reason);
     void sourceFinished();
     void storeError(const QString &message);
+    void batchRejected(const QString &message);
+    void storeFailed(const QString &message); // gave up: the source stopped
+    void storeRecovered();
 
 private:
     QString m_dbPath;

@@ -18,12 +18,19 @@ qint64 defaultEnd(const SourceOptions &o)
     return o.endMs ? o.endMs : Timeframes::floor(Timeframe::D1, QDateTime::currentMSecsSinceEpoch());
 }
 
+// NaN, infinities and 1e300 days overflow the millisecond arithmetic below (signed overflow).
+bool daysOk(double days, bool mayBeZero, QString *error)
+{
+    if (std::isfinite(days) && (days > 0 || (mayBeZero && days == 0)) && days <= SourceOptions::maxDays)
+        return true;
+    *error = QStringLiteral("--days must be above 0 and at most %1 (got %2)").arg(SourceOptions::maxDays).arg(days);
+    return false;
+}
+
 DataSource *createSimulator(const SourceOptions &o, QString *error)
 {
-    if (!(o.days > 0)) {
-        *error = QStringLiteral("--days must be positive (got %1)").arg(o.days);
+    if (!daysOk(o.days, false, error))
         return nullptr;
-    }
     if (o.live && !(o.speed > 0)) {
         *error = QStringLiteral("simulator speed must be positive (got %1)").arg(o.speed);
         return nullptr;
@@ -50,10 +57,8 @@ DataSource *createSimulator(const SourceOptions &o, QString *error)
 
 DataSource *createSynthetic(const SourceOptions &o, QString *error)
 {
-    if (o.days <= 0) {
-        *error = QStringLiteral("--days must be positive (got %1)").arg(o.days);
+    if (!daysOk(o.days, false, error))
         return nullptr;
-    }
     SyntheticSource::Params p;
     if (o.instrument.isValid())
         p.instrument = o.instrument;
@@ -65,14 +70,14 @@ DataSource *createSynthetic(const SourceOptions &o, QString *error)
 }
 
 // Binance USDⓈ-M. extra: rest_url, ws_url (tests, testnet), and timings in ms: oi_poll_ms,
-// batch_ms, timeout_ms, backoff_ms, backoff_cap_ms, silence_ms, max_age_ms, reconnect_ms,
-// reconnect_cap_ms; max_attempts; weight_safety (0.1 ... 1).
+// batch_ms, timeout_ms, deadline_ms, backoff_ms, backoff_cap_ms, silence_ms, max_age_ms,
+// reconnect_ms, reconnect_cap_ms; max_attempts (0 = for ever, the default when live);
+// max_body_bytes, max_message_bytes, malformed_limit; ca_file (PEM CAs to trust besides the
+// system's); weight_safety (0.1 ... 1).
 DataSource *createBinance(const SourceOptions &o, QString *error)
 {
-    if (o.days <= 0 && !o.live) {
-        *error = QStringLiteral("--days must be positive (got %1)").arg(o.days);
+    if (!daysOk(std::max(0.0, o.days), o.live, error))
         return nullptr;
-    }
     BinanceAdapter::Urls urls;
     const auto url = [&](const char *key, QUrl *out, QStringList schemes) {
         const QString text = o.extra.value(QLatin1String(key));
@@ -115,7 +120,19 @@ DataSource *createBinance(const SourceOptions &o, QString *error)
     s.oiPollMs = ms("oi_poll_ms", s.oiPollMs);
     s.batchMs = ms("batch_ms", s.batchMs);
     s.rest.timeoutMs = int(ms("timeout_ms", s.rest.timeoutMs));
-    s.rest.maxAttempts = int(ms("max_attempts", s.rest.maxAttempts));
+    s.rest.deadlineMs = int(ms("deadline_ms", s.rest.deadlineMs));
+    s.rest.maxBodyBytes = ms("max_body_bytes", s.rest.maxBodyBytes);
+    // Live: never give up on the network (issue 14.3); a backfill gives up after a few tries.
+    s.rest.maxAttempts = int(ms("max_attempts", o.live ? 0 : s.rest.maxAttempts));
+    s.stream.malformedLimit = int(ms("malformed_limit", s.stream.malformedLimit));
+    s.stream.maxMessageBytes = ms("max_message_bytes", s.stream.maxMessageBytes);
+    if (const QString ca = o.extra.value(QStringLiteral("ca_file")); !ca.isEmpty()) {
+        if (const QString why = ExchangeClient::loadCaFile(ca, &s.rest.caCertificates); !why.isEmpty()) {
+            *error = why;
+            return nullptr;
+        }
+        s.stream.caCertificates = s.rest.caCertificates;
+    }
     s.rest.backoffBaseMs = ms("backoff_ms", s.rest.backoffBaseMs);
     s.rest.backoffCapMs = ms("backoff_cap_ms", s.rest.backoffCapMs);
     s.stream.silenceMs = ms("silence_ms", s.stream.silenceMs);

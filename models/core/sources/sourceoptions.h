@@ -13,6 +13,7 @@ struct SourceOptions
     Instrument instrument;                  // invalid = the source's default
     quint64 seed = 42;
     QString preset;        // simulator scenario
+    static constexpr double maxDays = 36'500; // a century: beyond, day counts overflow ms arithmetic
     double days = 30;      // history to backfill
     qint64 endMs = 0;      // backfill ends here (0 = source default)
     bool live = false;     // keep streaming after the backfill

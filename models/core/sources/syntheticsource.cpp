@@ -1,6 +1,7 @@
 #include "syntheticsource.h"
 
 #include "domain/timeframe.h"
+#include "sourcecoverage.h"
 
 #include <QTimer>
 
@@ -28,6 +29,10 @@ MarketBatch SyntheticSource::generate(qint64 bars)
     batch.candles.reserve(bars);
     batch.openInterest.reserve(bars);
     const qint64 end = std::min(m_params.minutes, m_done + bars);
+    SourceCoverage::Resolutions res;
+    res.predictedFunding = 5 * Timeframes::minuteMs;
+    SourceCoverage::coverAll(batch, {m_params.startMs + m_done * Timeframes::minuteMs, m_params.startMs + end * Timeframes::minuteMs}, res,
+                             QStringLiteral("synthetic"));
     for (; m_done < end; ++m_done) {
         const qint64 ts = m_params.startMs + m_done * Timeframes::minuteMs;
         // Volatility clusters (GARCH(1,1)-like) and fat tails (Student-t-ish mixture).

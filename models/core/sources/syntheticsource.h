@@ -26,7 +26,7 @@ public:
 
     QString displayName() const override;
     QList<Instrument> instruments() const override { return {m_params.instrument}; }
-    QString liquidationFeed() const override { return QStringLiteral("full"); }
+    std::optional<CoverageQuality> liquidationCoverage() const override { return CoverageQuality::Complete; }
 
     // Generates the next `bars` minutes without a thread or store (benchmarks, tests).
     MarketBatch generate(qint64 bars);

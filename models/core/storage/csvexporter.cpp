@@ -21,6 +21,14 @@ QByteArray integer(qint64 v)
     return QByteArray::number(v);
 }
 
+// A write the device refuses (a full disk, a closed pipe) ends the export at once: going on
+// would only report a complete export of a file that is not.
+void put(QIODevice &out, const QByteArray &bytes)
+{
+    if (out.write(bytes) != bytes.size())
+        throw std::runtime_error(QStringLiteral("cannot write the CSV (%1)").arg(out.errorString()).toStdString());
+}
+
 void writeLine(QIODevice &out, std::initializer_list<QByteArray> fields)
 {
     QByteArray line;
@@ -30,7 +38,7 @@ void writeLine(QIODevice &out, std::initializer_list<QByteArray> fields)
         line += f;
     }
     line += '\n';
-    out.write(line);
+    put(out, line);
 }
 
 } // namespace
@@ -71,7 +79,7 @@ qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
     if (spec.kind == QLatin1String("heatmap"))
         return HeatmapExport::write(m_reader, spec.instrument, spec.range, spec.timeframe, m_heatmap, out);
 
-    out.write(header(spec.kind).toUtf8() + '\n');
+    put(out, header(spec.kind).toUtf8() + '\n');
     qint64 rows = 0;
     for (qint64 from = spec.range.from; from < spec.range.to; from += sliceMs) {
         const TimeRange slice{from, std::min(spec.range.to, from + sliceMs)};

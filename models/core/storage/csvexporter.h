@@ -33,7 +33,7 @@ public:
     void setHeatmapParams(const HeatmapParams &params) { m_heatmap = params; }
     // Returns the number of data rows written; throws StoreError on a database error,
     // std::invalid_argument (message for the user) on an unusable spec and std::runtime_error
-    // when the data cannot feed the heatmap model.
+    // when the data cannot feed the heatmap model or the device refuses a write.
     qint64 write(const Spec &spec, QIODevice &out);
 
 private:

@@ -15,16 +15,21 @@
 
 namespace {
 
-void checkHeader(const QString &path)
+// False for an empty file (an empty database to a writer, nothing to a reader).
+bool checkHeader(const QString &path)
 {
+    const QFileInfo info(path);
+    if (!info.isFile())
+        throw StoreError(QStringLiteral("database %1: not a regular file (a device, FIFO or socket)").arg(path));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw StoreError(QStringLiteral("database %1: cannot read the file (%2)").arg(path, f.errorString()));
     const QByteArray head = f.read(16);
     if (head.isEmpty())
-        return; // an empty file is an empty database
+        return false;
     if (head != QByteArray("SQLite format 3\0", 16))
         throw StoreError(QStringLiteral("database %1: not a Perpscope database (the file is not SQLite)").arg(path));
+    return true;
 }
 
 QStringList tableNames(SqliteConnection &db)
@@ -61,38 +66,50 @@ void rebuildDerivedTiersIfNeeded(SqliteConnection &db)
 
 } // namespace
 
-MarketStore::MarketStore(QString path, int version)
+MarketStore::MarketStore(QString path, int version, Access access)
     : m_path(std::move(path))
     , m_version(version)
+    , m_access(access)
 {
 }
 
 MarketStore MarketStore::open(const QString &path)
 {
-    return openImpl(path, true);
+    return openImpl(path, true, Access::ReadWrite);
 }
 
 MarketStore MarketStore::openExisting(const QString &path)
 {
-    return openImpl(path, false);
+    return openImpl(path, false, Access::ReadWrite);
 }
 
-MarketStore MarketStore::openImpl(const QString &path, bool mayCreate)
+MarketStore MarketStore::openReadOnly(const QString &path)
+{
+    return openImpl(path, false, Access::ReadOnly);
+}
+
+MarketStore MarketStore::openImpl(const QString &path, bool mayCreate, Access access)
 {
     if (path.isEmpty())
         throw StoreError(QStringLiteral("no database path given"));
     const QFileInfo info(path);
+    const bool readOnly = access == Access::ReadOnly;
     if (info.exists()) {
         if (info.isDir())
             throw StoreError(QStringLiteral("database %1: is a folder, not a file").arg(path));
-        checkHeader(path);
+        if (!checkHeader(path) && readOnly)
+            throw StoreError(QStringLiteral("database %1: the file is empty, not a Perpscope database yet (import or backfill "
+                                            "into it first); it was left untouched")
+                                 .arg(path));
     } else if (!mayCreate) {
         throw StoreError(QStringLiteral("database %1: no such file").arg(path));
     } else if (!QDir().mkpath(info.absolutePath())) {
         throw StoreError(QStringLiteral("database %1: cannot create folder %2").arg(path, info.absolutePath()));
     }
 
-    SqliteConnection db(path, info.exists() ? SqliteConnection::Mode::ReadWrite : SqliteConnection::Mode::ReadWriteCreate);
+    SqliteConnection db(path, readOnly        ? SqliteConnection::Mode::ReadOnly
+                              : info.exists() ? SqliteConnection::Mode::ReadWrite
+                                              : SqliteConnection::Mode::ReadWriteCreate);
     const qint64 appId = db.scalar("PRAGMA application_id");
     const int version = int(db.scalar("PRAGMA user_version"));
     if (appId != Schema::applicationId) {
@@ -108,13 +125,27 @@ MarketStore MarketStore::openImpl(const QString &path, bool mayCreate)
                              .arg(path)
                              .arg(version)
                              .arg(Schema::latestVersion()));
+    if (readOnly) {
+        if (version < Schema::latestVersion() || db.scalar("SELECT COUNT(*) FROM meta WHERE key='store.rebuild_derived_tiers'") > 0)
+            throw StoreError(QStringLiteral("database %1: schema version %2 is older than this Perpscope's (%3); a command that only "
+                                            "reads does not upgrade it: run perpscope import or backfill on it, or open it in "
+                                            "Perpscope, once. The file was left untouched")
+                                 .arg(path)
+                                 .arg(version)
+                                 .arg(Schema::latestVersion()));
+        return MarketStore(path, version, access);
+    }
+    // Only now, with the file known to be ours, may it change: WAL first, then migrations.
+    db.enableWal();
     Schema::migrate(db);
     rebuildDerivedTiersIfNeeded(db);
-    return MarketStore(path, Schema::latestVersion());
+    return MarketStore(path, Schema::latestVersion(), access);
 }
 
 std::unique_ptr<StoreWriter> MarketStore::writer() const
 {
+    if (m_access == Access::ReadOnly)
+        throw StoreError(QStringLiteral("database %1: opened read-only").arg(m_path));
     return std::make_unique<StoreWriter>(m_path);
 }
 
@@ -125,7 +156,7 @@ std::unique_ptr<StoreReader> MarketStore::reader() const
 
 QString MarketStore::integrityCheck() const
 {
-    SqliteConnection db(m_path, SqliteConnection::Mode::ReadWrite);
+    SqliteConnection db(m_path, m_access == Access::ReadOnly ? SqliteConnection::Mode::ReadOnly : SqliteConnection::Mode::ReadWrite);
     SqliteStatement st = db.prepare("PRAGMA integrity_check");
     QStringList problems;
     while (st.step())

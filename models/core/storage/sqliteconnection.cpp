@@ -4,8 +4,16 @@
 
 #include <sqlite3.h>
 
+#include <QFile>
+#include <QFileInfo>
+#include <QUrl>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 SqliteConnection::SqliteConnection(const QString &path, Mode mode)
     : m_path(path)
+    , m_readOnly(mode == Mode::ReadOnly)
 {
     int flags = SQLITE_OPEN_NOMUTEX; // one connection per thread, never shared
     switch (mode) {
@@ -13,19 +21,41 @@ SqliteConnection::SqliteConnection(const QString &path, Mode mode)
     case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
     }
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags, nullptr);
+    open(path.toUtf8(), flags);
+    if (mode == Mode::ReadOnly) {
+        // Reading a WAL database needs its -shm file; in a read-only folder it cannot be
+        // made. The first read says so; then read the file as immutable instead. (Any other
+        // failure is left for the caller's first query to report.)
+        const int rc = sqlite3_exec(m_db, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+        const QFileInfo info(path);
+        const bool folderWritable = ::faccessat(AT_FDCWD, QFile::encodeName(info.absolutePath()).constData(), W_OK, AT_EACCESS) == 0;
+        if (rc != SQLITE_OK && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) && !folderWritable) {
+            sqlite3_close_v2(m_db);
+            m_db = nullptr;
+            open(QUrl::fromLocalFile(info.absoluteFilePath()).toEncoded() + "?immutable=1", flags | SQLITE_OPEN_URI);
+        }
+    }
+    configure();
+}
+
+void SqliteConnection::open(const QByteArray &name, int flags)
+{
+    const int rc = sqlite3_open_v2(name.constData(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const QString msg = describe(m_db, rc, path, QStringLiteral("open"));
+        const StoreError e = error(m_db, rc, m_path, QStringLiteral("open"));
         sqlite3_close_v2(m_db);
         m_db = nullptr;
-        throw StoreError(msg);
+        throw e;
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
+}
+
+void SqliteConnection::configure()
+{
     try {
-        if (mode != Mode::ReadOnly)
-            exec("PRAGMA journal_mode=WAL");
-        exec("PRAGMA synchronous=NORMAL");
+        if (!m_readOnly) // a reader has nothing to sync (and may not even set it)
+            exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA temp_store=MEMORY");
         exec("PRAGMA cache_size=-32768");
     } catch (...) {
@@ -33,6 +63,11 @@ SqliteConnection::SqliteConnection(const QString &path, Mode mode)
         m_db = nullptr;
         throw;
     }
+}
+
+void SqliteConnection::enableWal()
+{
+    exec("PRAGMA journal_mode=WAL");
 }
 
 SqliteConnection::~SqliteConnection()
@@ -55,7 +90,7 @@ void SqliteConnection::exec(const char *sql)
     const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
     sqlite3_free(err);
     if (rc != SQLITE_OK)
-        throw StoreError(describe(m_db, rc, m_path, QString::fromUtf8(sql).section(QLatin1Char(' '), 0, 2)));
+        throw error(m_db, rc, m_path, QString::fromUtf8(sql).section(QLatin1Char(' '), 0, 2));
 }
 
 SqliteStatement SqliteConnection::prepare(const char *sql, bool persistent)
@@ -69,6 +104,21 @@ qint64 SqliteConnection::scalar(const char *sql)
     return st.step() ? st.int64(0) : 0;
 }
 
+StoreError SqliteConnection::error(sqlite3 *db, int rc, const QString &path, const QString &what)
+{
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOMEM: return StoreError(describe(db, rc, path, what), StoreError::Kind::Unavailable);
+    default: return StoreError(describe(db, rc, path, what));
+    }
+}
+
 QString SqliteConnection::describe(sqlite3 *db, int rc, const QString &path, const QString &what)
 {
     QString reason;
@@ -78,6 +128,7 @@ QString SqliteConnection::describe(sqlite3 *db, int rc, const QString &path, con
     case SQLITE_CANTOPEN: reason = QStringLiteral("cannot open the file (missing folder or no permission)"); break;
     case SQLITE_READONLY: reason = QStringLiteral("the database is read-only"); break;
     case SQLITE_FULL: reason = QStringLiteral("the disk is full"); break;
+    case SQLITE_IOERR: reason = QStringLiteral("a disk read or write failed"); break;
     case SQLITE_BUSY: reason = QStringLiteral("the database is locked by another writer"); break;
     default: break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sqlitestatement.h"
+#include "storeerror.h"
 
 #include <QString>
 #include <memory>
@@ -9,8 +10,15 @@
 struct sqlite3;
 
 // One SQLite connection (RAII), used by exactly one thread. Every connection gets the same
-// pragmas: WAL, synchronous=NORMAL (Debian's build defaults WAL to FULL), a busy timeout, and
-// an in-memory temp store.
+// pragmas: synchronous=NORMAL (Debian's build defaults WAL to FULL), a busy timeout, and an
+// in-memory temp store. Opening never changes the file: the switch to WAL (which rewrites
+// header bytes 18-19) is enableWal(), called by MarketStore only once the file has passed its
+// checks, so a foreign or newer database is left byte for byte untouched.
+//
+// ReadOnly never writes. In a folder the process cannot write to, SQLite cannot create the
+// -shm file a WAL database needs even for reading; the connection then reopens the file as
+// immutable (nothing can change it while the folder is read-only: a writer would need to
+// create the -wal file there too).
 class SqliteConnection
 {
 public:
@@ -23,6 +31,10 @@ public:
 
     const QString &path() const { return m_path; }
     sqlite3 *handle() const { return m_db; }
+    bool isReadOnly() const { return m_readOnly; }
+
+    // Makes the database WAL (persistent in the file).
+    void enableWal();
 
     void exec(const char *sql);
     SqliteStatement prepare(const char *sql, bool persistent = false);
@@ -51,9 +63,15 @@ public:
 
     // "database /x/y.db: database disk image is malformed (while step)"
     static QString describe(sqlite3 *db, int rc, const QString &path, const QString &what);
+    // The StoreError for a failed call: retryable when the store is only unavailable.
+    static StoreError error(sqlite3 *db, int rc, const QString &path, const QString &what);
 
 private:
+    void open(const QByteArray &name, int flags);
+    void configure();
+
     QString m_path;
     sqlite3 *m_db = nullptr;
+    bool m_readOnly = false;
     std::unordered_map<const char *, std::unique_ptr<SqliteStatement>> m_reused;
 };

@@ -110,5 +110,5 @@ void SqliteStatement::check(int rc, const char *what) const
 {
     if (rc == SQLITE_OK)
         return;
-    throw StoreError(SqliteConnection::describe(m_db, rc, m_context, QString::fromLatin1(what)));
+    throw SqliteConnection::error(m_db, rc, m_context, QString::fromLatin1(what));
 }

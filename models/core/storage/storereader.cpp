@@ -1,9 +1,8 @@
 #include "storereader.h"
 
 StoreReader::StoreReader(const QString &path)
-    : m_db(path, SqliteConnection::Mode::ReadWrite)
+    : m_db(path, SqliteConnection::Mode::ReadOnly)
 {
-    m_db.exec("PRAGMA query_only=1");
 }
 
 std::optional<qint64> StoreReader::idOf(const Instrument &instrument)

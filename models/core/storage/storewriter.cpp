@@ -5,6 +5,7 @@
 #include "coarsetiers.h"
 #include "coveragewriter.h"
 #include "storeerror.h"
+#include "domain/plausibility.h"
 
 #include <QDateTime>
 
@@ -47,6 +48,11 @@ QString checkCandles(const QVector<Candle> &bars, const char *what, Timeframe tf
                 .arg(c.high);
         if (c.volume < 0 || c.takerBuyVolume < 0 || c.quoteVolume < 0)
             return QStringLiteral("%1 bar at %2 has a negative volume").arg(QLatin1String(what), iso(c.ts));
+        // Beyond any market (domain/plausibility.h): stored, such values become Inf in the tiers.
+        if (!Plausibility::price(c.open) || !Plausibility::price(c.high) || !Plausibility::price(c.low) || !Plausibility::price(c.close))
+            return QStringLiteral("%1 bar at %2 has a price outside %3 ... %4").arg(QLatin1String(what), iso(c.ts)).arg(Plausibility::minPrice).arg(Plausibility::maxPrice);
+        if (!Plausibility::size(c.volume) || !Plausibility::size(c.takerBuyVolume) || !Plausibility::notional(c.quoteVolume))
+            return QStringLiteral("%1 bar at %2 has a volume beyond any market").arg(QLatin1String(what), iso(c.ts));
     }
     return {};
 }
@@ -95,7 +101,10 @@ StoreWriter::StoreWriter(const QString &path)
 {
 }
 
-StoreWriter::~StoreWriter() = default;
+StoreWriter::~StoreWriter()
+{
+    abortReplacement(); // an unfinished replacement leaves the old history
+}
 
 QString StoreWriter::validate(const MarketBatch &batch)
 {
@@ -111,13 +120,13 @@ QString StoreWriter::validate(const MarketBatch &batch)
             return e;
     for (const auto *series : {&batch.funding, &batch.predictedFunding})
         for (const FundingSample &f : *series)
-            if (!isFiniteValue(f.rate) || f.intervalHours <= 0)
+            if (!Plausibility::fundingRate(f.rate) || f.intervalHours <= 0 || f.intervalHours > Plausibility::maxFundingIntervalHours)
                 return QStringLiteral("funding sample at %1 is invalid").arg(iso(f.ts));
     for (const OpenInterestSample &o : batch.openInterest)
-        if (!isFiniteValue(o.openInterest) || !isFiniteValue(o.openInterestUsd) || o.openInterest < 0)
+        if (!Plausibility::size(o.openInterest) || !Plausibility::notional(o.openInterestUsd))
             return QStringLiteral("open interest at %1 is invalid").arg(iso(o.ts));
     for (const Liquidation &l : batch.liquidations)
-        if (!isFiniteValue(l.price) || !isFiniteValue(l.qty) || l.price <= 0 || l.qty <= 0)
+        if (!Plausibility::price(l.price) || !Plausibility::positiveSize(l.qty))
             return QStringLiteral("liquidation at %1 has a non-positive price or quantity").arg(iso(l.ts));
     for (const GroundTruthCell &g : batch.groundTruth)
         if (!isFiniteValue(g.notional))
@@ -304,12 +313,14 @@ TimeRange spanOf(const QVector<T> &rows)
 QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
 {
     if (const QString err = validate(batch); !err.isEmpty())
-        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err));
+        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err),
+                         StoreError::Kind::Rejected);
     QVector<Span> spans;
     if (batch.isEmpty())
         return spans;
 
-    m_db.exec("BEGIN IMMEDIATE");
+    // Inside a replacement a batch is a savepoint: a rejected one leaves the others.
+    m_db.exec(m_replacing ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
     try {
         dropTailsIfOthersWrote();
         const qint64 id = instrumentId(batch.instrument);
@@ -374,7 +385,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
             if (candleKind && (c.resolutionMs > Timeframes::minuteMs || !m_coarse.value(key).isEmpty()))
                 m_coarse.remove(key); // reloaded with this span next time
         }
-        m_db.exec("COMMIT");
+        m_db.exec(m_replacing ? "RELEASE batch" : "COMMIT");
 
         const auto add = [&spans](DataKind kind, TimeRange r) {
             if (r.isValid())
@@ -388,10 +399,38 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         add(DataKind::Liquidations, spanOf(batch.liquidations));
         add(DataKind::GroundTruth, spanOf(batch.groundTruth));
     } catch (...) {
-        m_ids.clear(); // an instrument registered in this transaction is gone again
-        for (CandleTail &t : m_tails)
-            t.invalidate();
-        m_coarse.clear();
+        forgetCaches(); // an instrument registered in this transaction is gone again
+        try {
+            m_db.exec(m_replacing ? "ROLLBACK TO batch; RELEASE batch" : "ROLLBACK");
+        } catch (...) {
+            // the original error is the one worth reporting
+        }
+        throw;
+    }
+    return spans;
+}
+
+void StoreWriter::forgetCaches()
+{
+    m_ids.clear();
+    for (CandleTail &t : m_tails)
+        t.invalidate();
+    m_coarse.clear();
+}
+
+template<typename F>
+void StoreWriter::transaction(F &&f)
+{
+    if (m_replacing) {
+        f();
+        return;
+    }
+    m_db.exec("BEGIN IMMEDIATE");
+    try {
+        f();
+        m_db.exec("COMMIT");
+    } catch (...) {
+        forgetCaches();
         try {
             m_db.exec("ROLLBACK");
         } catch (...) {
@@ -399,7 +438,6 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         }
         throw;
     }
-    return spans;
 }
 
 void StoreWriter::setLiquidationFeed(const Instrument &instrument, const QString &feed)
@@ -417,24 +455,64 @@ void StoreWriter::setMeta(const QString &key, const QString &value)
 
 void StoreWriter::clearSeries(const Instrument &instrument)
 {
-    m_db.exec("BEGIN IMMEDIATE");
-    try {
+    transaction([&] {
         const qint64 id = instrumentId(instrument);
-        for (const char *sql : {"DELETE FROM candles WHERE instrument=?", "DELETE FROM mark_candles WHERE instrument=?",
-                                "DELETE FROM funding WHERE instrument=?", "DELETE FROM funding_predicted WHERE instrument=?",
-                                "DELETE FROM open_interest WHERE instrument=?", "DELETE FROM liquidations WHERE instrument=?",
-                                "DELETE FROM ground_truth WHERE instrument=?", "DELETE FROM coverage WHERE instrument=?"}) {
-            SqliteStatement st = m_db.prepare(sql);
+        // Every table keyed by instrument, as the schema has it now (the instruments table
+        // itself keys by id and keeps the row, so the id readers know stays valid).
+        QVector<QByteArray> tables;
+        SqliteStatement list = m_db.prepare("SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+                                            "WHERE m.type='table' AND c.name='instrument' ORDER BY m.name");
+        while (list.step())
+            tables.push_back(list.text(0).toUtf8());
+        for (const QByteArray &table : tables) {
+            const QByteArray sql = "DELETE FROM \"" + table + "\" WHERE instrument=?";
+            SqliteStatement st = m_db.prepare(sql.constData());
             st.bind(1, id).exec();
         }
+        m_tails.remove(id * 2);
+        m_tails.remove(id * 2 + 1);
+        m_coarse.remove(id * 2);
+        m_coarse.remove(id * 2 + 1);
+    });
+}
+
+void StoreWriter::beginReplacement(const QList<Instrument> &instruments)
+{
+    if (m_replacing)
+        throw StoreError(QStringLiteral("database %1: a replacement is already running").arg(m_db.path()));
+    m_db.exec("BEGIN IMMEDIATE");
+    m_replacing = true;
+    try {
+        for (const Instrument &i : instruments)
+            clearSeries(i);
+    } catch (...) {
+        abortReplacement();
+        throw;
+    }
+}
+
+void StoreWriter::finishReplacement()
+{
+    if (!m_replacing)
+        return;
+    try {
         m_db.exec("COMMIT");
     } catch (...) {
-        m_ids.clear();
-        try {
-            m_db.exec("ROLLBACK");
-        } catch (...) {
-            // the original error is the one worth reporting
-        }
+        abortReplacement();
         throw;
+    }
+    m_replacing = false;
+}
+
+void StoreWriter::abortReplacement()
+{
+    if (!m_replacing)
+        return;
+    m_replacing = false;
+    forgetCaches();
+    try {
+        m_db.exec("ROLLBACK");
+    } catch (...) {
+        // nothing more to undo: SQLite rolls back an interrupted transaction itself
     }
 }

@@ -34,9 +34,22 @@ public:
     // feed, at most one print per second).
     void setLiquidationFeed(const Instrument &instrument, const QString &feed);
     void setMeta(const QString &key, const QString &value);
-    // Deletes every stored row of the instrument's series (one transaction), for a source
-    // whose history is one self-contained run that must not mix with an earlier one.
+    // Deletes everything the store holds for the instrument: every row of every table whose
+    // schema has an `instrument` column (read from the schema, so a table a later migration
+    // adds is included: raw series, derived tiers, coverage, ground truth), and what this
+    // writer caches about it. One transaction, or part of a running replacement.
     void clearSeries(const Instrument &instrument);
+
+    // Replaces instruments' history atomically for readers: beginReplacement() opens a
+    // transaction and clears them in it; every commit(), setMeta() and setLiquidationFeed()
+    // until finishReplacement() joins it (each commit as a savepoint, so a rejected batch
+    // leaves the rest), and readers keep seeing the old history until the new one is
+    // committed whole. abortReplacement() - or a failure, or the writer's destruction - rolls
+    // it back: the old history stays as it was.
+    void beginReplacement(const QList<Instrument> &instruments);
+    void finishReplacement();
+    void abortReplacement();
+    bool isReplacing() const { return m_replacing; }
 
     // Rejects rows no source should produce (misaligned bars, NaN, negative sizes). Returns
     // an empty string when the batch is fine.
@@ -55,6 +68,10 @@ private:
     // Spans of imported candles coarser than 1m (from the coverage table).
     const QVector<CoarseSpan> &coarseSpans(qint64 id, bool mark);
     void dropTailsIfOthersWrote();
+    void forgetCaches();
+    // Runs f inside a transaction of its own, or inside the running replacement.
+    template<typename F>
+    void transaction(F &&f);
 
     SqliteConnection m_db;
     std::unique_ptr<Statements> m_st;
@@ -63,4 +80,5 @@ private:
     QHash<qint64, CandleTail> m_tails; // key: instrument id * 2 + (mark ? 1 : 0)
     QHash<qint64, QVector<CoarseSpan>> m_coarse; // same key
     qint64 m_dataVersion = -1;
+    bool m_replacing = false;
 };

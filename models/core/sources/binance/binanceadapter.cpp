@@ -1,6 +1,7 @@
 #include "binanceadapter.h"
 
 #include "domain/numbers.h"
+#include "domain/plausibility.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "sources/fundinggrid.h"
@@ -59,9 +60,10 @@ bool parseKlines(const QJsonArray &rows, QVector<Candle> *out, QString *error)
                    tb = number(r[9]);
         if (!ts || !o || !h || !l || !c || !v || !q || !tb)
             return fail(error, QStringLiteral("a kline field is not a number"));
-        if (*ts % Timeframes::minuteMs != 0 || *o <= 0 || *l <= 0 || *l > *h || *v < 0 || *q < 0 || *tb < 0)
+        const Candle bar{*ts, *o, *h, *l, *c, *v, *q, *tb};
+        if (*ts % Timeframes::minuteMs != 0 || !Plausibility::time(*ts) || !Plausibility::candle(bar))
             return fail(error, QStringLiteral("kline at %1 has impossible values").arg(TimeFormat::iso(*ts)));
-        out->push_back({*ts, *o, *h, *l, *c, *v, *q, *tb});
+        out->push_back(bar);
     }
     return true;
 }
@@ -74,6 +76,8 @@ bool parseFunding(const QJsonArray &rows, QVector<FundingSample> *out, QString *
         const auto rate = number(r.value(QLatin1String("fundingRate")));
         if (!t || !rate)
             return fail(error, QStringLiteral("a funding record lacks fundingTime or fundingRate"));
+        if (!Plausibility::time(*t) || !Plausibility::fundingRate(*rate))
+            return fail(error, QStringLiteral("a funding record has an impossible time or rate (%1)").arg(*rate));
         out->push_back({FundingGrid::snap(*t), *rate, 8});
     }
     // The interval is the spacing of settlements (8 h, 4 h, 1 h); REST does not say it.
@@ -93,7 +97,7 @@ bool parseOpenInterestHistory(const QJsonArray &rows, QVector<OpenInterestSample
         const auto t = integer(r.value(QLatin1String("timestamp")));
         const auto oi = number(r.value(QLatin1String("sumOpenInterest")));
         const auto usd = number(r.value(QLatin1String("sumOpenInterestValue")));
-        if (!t || !oi || !usd || *oi < 0 || *usd < 0)
+        if (!t || !oi || !usd || !Plausibility::time(*t) || !Plausibility::size(*oi) || !Plausibility::notional(*usd))
             return fail(error, QStringLiteral("an open interest record lacks timestamp, sumOpenInterest or sumOpenInterestValue"));
         out->push_back({*t, *oi, *usd});
     }
@@ -266,7 +270,7 @@ bool BinanceAdapter::parse(const RestRequest &request, const QByteArray &body, R
         const QJsonObject o = doc.object();
         const auto t = integer(o.value(QLatin1String("time")));
         const auto oi = number(o.value(QLatin1String("openInterest")));
-        if (!t || !oi || *oi < 0)
+        if (!t || !oi || !Plausibility::time(*t) || !Plausibility::size(*oi))
             return fail(error, QStringLiteral("%1 answered without time or openInterest").arg(request.path));
         page->openInterest.push_back({*t, *oi, 0});
         return true;
@@ -364,8 +368,8 @@ bool BinanceAdapter::parseStream(const QByteArray &message, QList<StreamUpdate> 
                        l = number(k.value(QLatin1String("l"))), c = number(k.value(QLatin1String("c"))),
                        v = number(k.value(QLatin1String("v"))), q = number(k.value(QLatin1String("q"))),
                        tb = number(k.value(QLatin1String("V")));
-            if (!t || !o || !h || !l || !c || !v || !q || !tb || *t % Timeframes::minuteMs || *o <= 0 || *l <= 0 || *l > *h || *v < 0
-                || *q < 0 || *tb < 0)
+            if (!t || !o || !h || !l || !c || !v || !q || !tb || *t % Timeframes::minuteMs || !Plausibility::time(*t)
+                || !Plausibility::candle({*t, *o, *h, *l, *c, *v, *q, *tb}))
                 return fail(error, QStringLiteral("kline message with missing or impossible fields"));
             u.type = StreamUpdate::Type::Candle;
             u.instrument = instrumentOf(d.value(QLatin1String("s")).toString());
@@ -375,7 +379,7 @@ bool BinanceAdapter::parseStream(const QByteArray &message, QList<StreamUpdate> 
             const auto p = number(d.value(QLatin1String("p")));
             const auto r = number(d.value(QLatin1String("r")));
             const auto next = integer(d.value(QLatin1String("T")));
-            if (!p || *p <= 0 || !u.eventTime)
+            if (!p || !Plausibility::price(*p) || !u.eventTime || (r && !Plausibility::fundingRate(*r)))
                 return fail(error, QStringLiteral("markPriceUpdate without a mark price or time"));
             u.type = StreamUpdate::Type::MarkPrice;
             u.instrument = instrumentOf(d.value(QLatin1String("s")).toString());
@@ -392,7 +396,8 @@ bool BinanceAdapter::parseStream(const QByteArray &message, QList<StreamUpdate> 
             if (!qty || *qty <= 0)
                 qty = number(o.value(QLatin1String("q")));
             const auto t = integer(o.value(QLatin1String("T")));
-            if ((side != QLatin1String("SELL") && side != QLatin1String("BUY")) || !price || *price <= 0 || !qty || *qty <= 0 || !t)
+            if ((side != QLatin1String("SELL") && side != QLatin1String("BUY")) || !price || !Plausibility::price(*price) || !qty
+                || !Plausibility::positiveSize(*qty) || !t || !Plausibility::time(*t))
                 return fail(error, QStringLiteral("forceOrder message with missing fields"));
             u.type = StreamUpdate::Type::Liquidation;
             u.instrument = instrumentOf(o.value(QLatin1String("s")).toString());

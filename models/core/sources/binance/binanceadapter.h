@@ -30,7 +30,7 @@ public:
 
     QUrl streamUrl(const QList<Instrument> &instruments) const override;
     bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const override;
-    QString liquidationFeed() const override { return QStringLiteral("throttled"); }
+    CoverageQuality liquidationCoverage() const override { return CoverageQuality::Sampled; }
     QString liquidationFeedNote() const override;
 
     // Kline request weight by limit (the same table for mark price klines).

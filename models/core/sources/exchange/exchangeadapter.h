@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/candle.h"
+#include "domain/coverage.h"
 #include "domain/fundingsample.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
@@ -118,7 +119,10 @@ public:
     virtual QUrl streamUrl(const QList<Instrument> &instruments) const = 0;
     // Parses one stream message; false with *error when it is not a message of this venue.
     virtual bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const = 0;
-    // What the venue's liquidation stream shows: "throttled" or "full".
-    virtual QString liquidationFeed() const = 0;
+    // What the venue's liquidation stream shows: every liquidation (Complete) or a sample
+    // (Sampled: Binance sends at most one print per symbol per second).
+    virtual CoverageQuality liquidationCoverage() const = 0;
+    // The name the venue's streams and REST pages go by in coverage spans ("binance").
+    virtual QString coverageOrigin() const { return exchange().toLower(); }
     virtual QString liquidationFeedNote() const = 0;
 };

@@ -5,6 +5,8 @@
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -17,8 +19,10 @@ ExchangeClient::ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const S
     , m_adapter(std::move(adapter))
     , m_settings(settings)
 {
-    for (const Instrument &i : m_settings.instruments)
+    for (const Instrument &i : m_settings.instruments) {
         m_feeds.push_back(std::make_unique<InstrumentFeed>(i));
+        m_feeds.back()->setCoverage(m_adapter->coverageOrigin(), m_adapter->liquidationCoverage());
+    }
 }
 
 ExchangeClient::~ExchangeClient() = default;
@@ -81,6 +85,16 @@ void ExchangeClient::start()
     connect(m_rest, &RestClient::waiting, this, [this](qint64 ms, const QString &why) {
         setStatus(QStringLiteral("waiting %1 s: %2").arg(std::max<qint64>(1, (ms + 500) / 1000)).arg(why));
     });
+    connect(m_rest, &RestClient::offline, this, [this](qint64 retryAt, const QString &why) {
+        const qint64 in = std::max<qint64>(1, (retryAt - QDateTime::currentMSecsSinceEpoch() + 500) / 1000);
+        setStatus(QStringLiteral("offline: %1; retrying in %2 s, at %3 UTC")
+                      .arg(why)
+                      .arg(in)
+                      .arg(QDateTime::fromMSecsSinceEpoch(retryAt, Qt::UTC).toString(QStringLiteral("HH:mm:ss"))));
+    });
+    connect(m_rest, &RestClient::online, this, [this] {
+        setStatus(m_stream && m_stream->isConnected() ? QStringLiteral("connected; filling the gap") : QStringLiteral("online again"));
+    });
     setStatus(QStringLiteral("connecting to %1").arg(m_adapter->venueName()));
     RestRequest time = m_adapter->serverTime();
     time.tag = int(Job::Handshake);
@@ -131,7 +145,12 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
     switch (r.series) {
     case RestSeries::Candles: f->addCandles(page.candles, false); break;
     case RestSeries::MarkCandles: f->addCandles(page.candles, true); break;
-    case RestSeries::Funding: f->addFunding(page.funding); break;
+    case RestSeries::Funding:
+        f->addFunding(page.funding);
+        // Funding history is complete: the window is known up to the last row of a full
+        // page, or to its end (no settlement since) when the page is not full.
+        f->coverFunding(r.from, r.limit > 0 && page.rows() >= r.limit ? page.lastRowTime() + 1 : r.to);
+        break;
     case RestSeries::OpenInterestHistory: f->addOpenInterest(page.openInterest); break;
     case RestSeries::OpenInterestNow:
         for (const OpenInterestSample &o : page.openInterest)
@@ -262,6 +281,7 @@ void ExchangeClient::startLive()
     m_stream = new StreamConnection(m_settings.stream, this);
     connect(m_stream, &StreamConnection::message, this, &ExchangeClient::onStreamMessage);
     connect(m_stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
+    connect(m_stream, &StreamConnection::dropped, this, [this] { stopListening(); });
     connect(m_stream, &StreamConnection::statusChanged, this, &ExchangeClient::setStatus);
     m_batchTimer = new QTimer(this);
     m_batchTimer->setTimerType(Qt::PreciseTimer);
@@ -274,8 +294,31 @@ void ExchangeClient::startLive()
     pollOpenInterest();
 }
 
+void ExchangeClient::stopListening()
+{
+    // What the stream said until its last message is covered; from here on it is a hole
+    // (liquidations missed during an outage cannot be fetched afterwards).
+    coverListening(true);
+    m_listeningFrom = -1;
+}
+
+void ExchangeClient::coverListening(bool force)
+{
+    if (m_listeningFrom < 0 || m_lastMessageMs <= m_listeningFrom)
+        return;
+    bool pending = force || m_lastMessageMs - m_listeningFrom >= 5'000;
+    for (auto &f : m_feeds)
+        pending = pending || f->hasPending();
+    if (!pending)
+        return; // no batch of its own for a few quiet seconds
+    for (auto &f : m_feeds)
+        f->listening(m_listeningFrom, m_lastMessageMs + 1);
+    m_listeningFrom = m_lastMessageMs + 1;
+}
+
 void ExchangeClient::onStreamConnected(bool)
 {
+    m_listeningFrom = std::max(m_rest->serverNow(), m_lastMessageMs + 1);
     // Whatever closed while the stream was not listening (the backfill itself takes time,
     // and a drop loses messages) comes over REST; repeats are harmless upserts.
     const qint64 now = m_rest->serverNow();
@@ -286,16 +329,52 @@ void ExchangeClient::onStreamConnected(bool)
 
 void ExchangeClient::onStreamMessage(const QByteArray &message)
 {
+    if (m_listeningFrom >= 0)
+        m_lastMessageMs = std::max(m_lastMessageMs, m_rest->serverNow());
     QList<StreamUpdate> updates;
     QString error;
     if (!m_adapter->parseStream(message, &updates, &error)) {
-        ++m_malformed; // one bad message is skipped; the stream goes on
+        ++m_malformed; // one bad message is skipped; a run of them replaces the socket
+        m_stream->reportMalformed(error);
         return;
     }
+    m_stream->reportValid();
+    for (const StreamUpdate &u : updates)
+        if (m_listeningFrom >= 0)
+            m_lastMessageMs = std::max(m_lastMessageMs, u.eventTime); // the venue's clock: what its events are stamped with
     for (const StreamUpdate &u : updates)
         if (InstrumentFeed *f = feed(u.instrument))
             for (const InstrumentFeed::Fetch &x : f->apply(u))
                 request(x.series, f->instrument(), x.from, x.to, Job::Gap);
+}
+
+void ExchangeClient::storeRecovered(const QHash<Instrument, qint64> &since)
+{
+    if (!m_running || !m_rest)
+        return;
+    // What the store could not keep comes again over REST, from the first row it dropped
+    // (liquidations excepted: no venue serves their history).
+    const qint64 now = m_rest->serverNow();
+    for (auto it = since.cbegin(); it != since.cend(); ++it) {
+        InstrumentFeed *f = feed(it.key());
+        if (!f)
+            continue;
+        const qint64 from = Timeframes::floor(Timeframe::M1, it.value());
+        const qint64 to = std::max(now, f->lastClosedCandle() + Timeframes::minuteMs); // as far as the feed has seen bars close
+        for (RestSeries series : {RestSeries::Candles, RestSeries::MarkCandles, RestSeries::Funding, RestSeries::OpenInterestHistory})
+            request(series, f->instrument(), series == RestSeries::Funding ? from - 8 * 3'600'000LL : from, to, Job::Gap);
+    }
+}
+
+QString ExchangeClient::loadCaFile(const QString &path, QList<QSslCertificate> *out)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("ca_file %1: cannot read it (%2)").arg(path, f.errorString());
+    *out = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
+    if (out->isEmpty())
+        return QStringLiteral("ca_file %1: holds no PEM certificate").arg(path);
+    return {};
 }
 
 void ExchangeClient::pollOpenInterest()
@@ -312,6 +391,7 @@ void ExchangeClient::flush()
 {
     if (!m_running)
         return;
+    coverListening(false);
     for (auto &f : m_feeds)
         if (f->hasPending())
             emit batchReady(f->take());

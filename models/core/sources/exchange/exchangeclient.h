@@ -19,6 +19,12 @@ class QTimer;
 // 3. live (when asked): the market stream, batched every batchMs into MarketBatches; gaps
 //    the stream leaves (drops, reconnects, a minute that never closed) are fetched over REST,
 //    open interest is polled. Status texts are meant for the GUI's status bar.
+// A live client never gives up on the network: REST and the stream retry with capped
+// backoff for as long as it runs, the status says when the next attempt is ("offline: ...;
+// retrying in 8 s, at 14:02:31 UTC"), and once back the gap is fetched over REST. A stream
+// that delivers only garbage is reconnected after malformedLimit bad messages in a row
+// (only good messages keep its watchdog quiet). When the store had to drop batches during
+// an outage (storeRecovered), the client fetches again from the first dropped row.
 class ExchangeClient : public DataSource
 {
     Q_OBJECT
@@ -40,17 +46,20 @@ public:
 
     QString displayName() const override; // "Binance USDⓈ-M (live)"
     QList<Instrument> instruments() const override { return m_settings.instruments; }
-    QString liquidationFeed() const override { return m_adapter->liquidationFeed(); }
+    std::optional<CoverageQuality> liquidationCoverage() const override { return m_adapter->liquidationCoverage(); }
     QHash<QString, QString> metadata() const override;
 
     const ExchangeAdapter &adapter() const { return *m_adapter; }
     const QString &status() const { return m_status; }
     int streamConnections() const { return m_stream ? m_stream->connectionCount() : 0; }
     qint64 malformedMessages() const { return m_malformed; }
+    // A CA certificate file (PEM) for the settings' caCertificates, or an error sentence.
+    static QString loadCaFile(const QString &path, QList<QSslCertificate> *out);
 
 public slots:
     void start() override;
     void stop() override;
+    void storeRecovered(const QHash<Instrument, qint64> &since) override;
 
 private:
     enum class Job { Handshake = 1, Backfill = 2, Gap = 3, Poll = 4 };
@@ -66,6 +75,8 @@ private:
     void onStreamConnected(bool resumed);
     void pollOpenInterest();
     void flush();
+    void coverListening(bool force);
+    void stopListening();
     void fail(const QString &reason, const QString &status);
     void setStatus(const QString &status);
     void shutDown();
@@ -83,5 +94,7 @@ private:
     int m_backfillTotal = 0; // estimate, for progress
     qint64 m_end = 0;
     qint64 m_malformed = 0;
+    qint64 m_listeningFrom = -1; // the stream's liquidations are covered from here (server clock)
+    qint64 m_lastMessageMs = -1;
     QString m_status;
 };

@@ -1,6 +1,9 @@
 #include "instrumentfeed.h"
 
 #include "domain/timeframe.h"
+#include "sources/coveragetracker.h"
+
+#include <algorithm>
 
 namespace {
 constexpr qint64 minute = Timeframes::minuteMs;
@@ -11,6 +14,46 @@ InstrumentFeed::InstrumentFeed(const Instrument &instrument)
 {
     m_pending.instrument = instrument;
 }
+
+void InstrumentFeed::setCoverage(const QString &venue, CoverageQuality liquidations)
+{
+    m_venue = venue;
+    m_liquidationQuality = liquidations;
+}
+
+void InstrumentFeed::coverRows(DataKind kind, const QVector<qint64> &times, qint64 step, double tolerance, bool stream)
+{
+    if (m_venue.isEmpty())
+        return;
+    const QString origin = m_venue + (stream ? QStringLiteral(" stream") : QStringLiteral(" rest"));
+    for (const TimeRange &r : CoverageTracker::runs(times, step, tolerance))
+        m_pending.cover(kind, r, CoverageQuality::Complete, step, origin);
+}
+
+void InstrumentFeed::coverFunding(qint64 from, qint64 to)
+{
+    if (!m_venue.isEmpty())
+        m_pending.cover(DataKind::Funding, {from, to}, CoverageQuality::Complete, m_intervalHours * 3'600'000LL, m_venue + QStringLiteral(" rest"));
+}
+
+void InstrumentFeed::listening(qint64 from, qint64 to)
+{
+    if (!m_venue.isEmpty())
+        m_pending.cover(DataKind::Liquidations, {from, to}, m_liquidationQuality,
+                        m_liquidationQuality == CoverageQuality::Sampled ? 1000 : 0, m_venue + QStringLiteral(" stream"));
+}
+
+namespace {
+template<typename Row>
+QVector<qint64> timesOf(const QVector<Row> &rows)
+{
+    QVector<qint64> t;
+    for (const Row &r : rows)
+        t.push_back(r.ts);
+    std::sort(t.begin(), t.end());
+    return t;
+}
+} // namespace
 
 void InstrumentFeed::upsert(QVector<Candle> &bars, const Candle &c)
 {
@@ -34,6 +77,7 @@ void InstrumentFeed::addCandles(const QVector<Candle> &bars, bool mark)
     }
     qint64 &last = mark ? m_lastMarkFinal : m_lastClosed;
     last = std::max(last, bars.back().ts);
+    coverRows(mark ? DataKind::MarkCandles : DataKind::Candles, timesOf(bars), minute, 1, false);
     if (!mark && bars.back().close > 0 && m_lastMark <= 0)
         m_lastMark = bars.back().close; // a stand-in until the mark stream speaks
 }
@@ -52,12 +96,18 @@ void InstrumentFeed::addFunding(const QVector<FundingSample> &samples)
 void InstrumentFeed::addOpenInterest(const QVector<OpenInterestSample> &samples)
 {
     m_pending.openInterest += samples;
+    coverRows(DataKind::OpenInterest, timesOf(samples), 5 * minute, 3, false);
 }
 
 void InstrumentFeed::addOpenInterestNow(OpenInterestSample sample)
 {
     sample.openInterestUsd = sample.openInterest * m_lastMark;
     m_pending.openInterest.push_back(sample);
+    // A poll stands for the time since the previous one, when that was a few minutes ago.
+    if (!m_venue.isEmpty() && m_lastOiPoll >= 0 && sample.ts > m_lastOiPoll && sample.ts - m_lastOiPoll <= 5 * minute)
+        m_pending.cover(DataKind::OpenInterest, {m_lastOiPoll, sample.ts + 1}, CoverageQuality::Complete, sample.ts - m_lastOiPoll,
+                        m_venue + QStringLiteral(" rest"));
+    m_lastOiPoll = std::max(m_lastOiPoll, sample.ts);
 }
 
 QVector<InstrumentFeed::Fetch> InstrumentFeed::apply(const StreamUpdate &u)
@@ -92,6 +142,7 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::applyCandle(const StreamUpdate &u
     }
     upsert(m_pending.candles, u.candle);
     if (u.closed) {
+        coverRows(DataKind::Candles, {t}, minute, 1, true);
         m_lastClosed = std::max(m_lastClosed, t);
         if (m_openTs == t)
             m_openTs = -1;
@@ -130,6 +181,7 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::applyMark(const StreamUpdate &u)
     // The running funding estimate, one value per minute (the latest wins).
     if (u.nextFundingTime > 0) {
         m_pending.predictedFunding.push_back({m, u.fundingRate, m_intervalHours});
+        coverRows(DataKind::PredictedFunding, {m}, minute, 1, true);
         if (m_nextFundingTime > 0 && u.nextFundingTime > m_nextFundingTime) {
             // Settled at the previous next-funding time: fetch the settled rate.
             m_awaitingSettlement = m_nextFundingTime;

@@ -24,6 +24,12 @@ public:
 
     explicit InstrumentFeed(const Instrument &instrument);
     const Instrument &instrument() const { return m_pending.instrument; }
+    // Coverage: what REST pages delivered and what the stream said is final is recorded as
+    // covered ("<venue> rest", "<venue> stream"); a stream outage stays a hole until REST
+    // fills it. Liquidations are covered while the stream listens (listening()).
+    void setCoverage(const QString &venue, CoverageQuality liquidations);
+    void coverFunding(qint64 from, qint64 to); // a funding page answered for [from, to)
+    void listening(qint64 from, qint64 to);    // the stream delivered over [from, to)
 
     // Final history (backfill or gap fill pages).
     void addCandles(const QVector<Candle> &bars, bool mark);
@@ -48,6 +54,11 @@ private:
     QVector<Fetch> applyCandle(const StreamUpdate &u);
     QVector<Fetch> applyMark(const StreamUpdate &u);
     static void upsert(QVector<Candle> &bars, const Candle &c);
+    void coverRows(DataKind kind, const QVector<qint64> &sortedTimes, qint64 stepMs, double tolerance, bool stream);
+
+    QString m_venue;
+    CoverageQuality m_liquidationQuality = CoverageQuality::Sampled;
+    qint64 m_lastOiPoll = -1;
 
     MarketBatch m_pending;
     qint64 m_lastClosed = -1;   // open time of the newest final 1m bar

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimer>
 
 RestClient::RestClient(const ExchangeAdapter &adapter, const Settings &settings, QObject *parent)
@@ -14,7 +16,12 @@ RestClient::RestClient(const ExchangeAdapter &adapter, const Settings &settings,
     , m_nam(new QNetworkAccessManager(this))
     , m_timer(new QTimer(this))
     , m_backoff(settings.backoffBaseMs, settings.backoffCapMs)
+    , m_deadline(new QTimer(this))
 {
+    m_deadline->setSingleShot(true);
+    connect(m_deadline, &QTimer::timeout, this, [this] {
+        abortCurrent(QStringLiteral("no complete answer within %1 s").arg(m_settings.deadlineMs / 1000.0));
+    });
     // Precise: a coarse timer may fire up to 5 % early, and Retry-After is a lower bound.
     m_timer->setTimerType(Qt::PreciseTimer);
     m_timer->setSingleShot(true);
@@ -76,22 +83,59 @@ void RestClient::send(RestRequest request)
     QNetworkRequest req(url);
     req.setTransferTimeout(m_settings.timeoutMs);
     req.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Perpscope/" PERPSCOPE_VERSION));
+    if (!m_settings.caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_settings.caCertificates);
+        req.setSslConfiguration(tls);
+    }
     m_budget.sent(request, serverNow());
     m_current = request;
     m_sentLocal = QDateTime::currentMSecsSinceEpoch();
-    m_inFlight = m_nam->get(req);
+    m_abortReason.clear();
+    m_tlsErrors.clear();
+    QNetworkReply *reply = m_nam->get(req);
+    m_inFlight = reply;
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        if (reply != m_inFlight)
+            return;
+        for (const QSslError &e : errors) {
+            const QSslCertificate c = e.certificate();
+            m_tlsErrors << (c.isNull() ? e.errorString()
+                                       : QStringLiteral("%1 (certificate of %2, issued by %3)")
+                                             .arg(e.errorString(), c.subjectDisplayName(), c.issuerDisplayName()));
+        }
+    });
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received, qint64 total) {
+        if (reply == m_inFlight && std::max(received, total) > m_settings.maxBodyBytes)
+            abortCurrent(QStringLiteral("the answer is larger than %1").arg(m_settings.maxBodyBytes >= (1 << 20) ? QStringLiteral("%1 MiB").arg(m_settings.maxBodyBytes >> 20)
+                                                                                                          : QStringLiteral("%1 KiB").arg(m_settings.maxBodyBytes >> 10)));
+    });
+    m_deadline->start(m_settings.deadlineMs);
 }
 
-void RestClient::retryLater(RestRequest request, qint64 delayMs, const QString &why)
+void RestClient::abortCurrent(const QString &why)
+{
+    if (!m_inFlight)
+        return;
+    m_abortReason = why;
+    m_inFlight->abort(); // finished() follows with status 0
+}
+
+void RestClient::retryLater(RestRequest request, qint64 delayMs, const QString &why, bool network)
 {
     ++request.attempt;
-    if (request.attempt >= m_settings.maxAttempts) {
+    if (m_settings.maxAttempts > 0 && request.attempt >= m_settings.maxAttempts) {
         emit failed(request, QStringLiteral("gave up on %1 after %2 attempts: %3").arg(request.describe()).arg(request.attempt).arg(why));
         pump();
         return;
     }
     m_budget.blockUntil(serverNow() + delayMs);
-    emit waiting(delayMs, why);
+    if (network) {
+        m_offline = true;
+        emit offline(QDateTime::currentMSecsSinceEpoch() + delayMs, why);
+    } else {
+        emit waiting(delayMs, why);
+    }
     m_queue.prepend(request);
     pump();
 }
@@ -102,6 +146,7 @@ void RestClient::finished(QNetworkReply *reply)
     if (reply != m_inFlight || m_stopped)
         return;
     m_inFlight = nullptr;
+    m_deadline->stop();
     const RestRequest request = m_current;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     QHash<QByteArray, QByteArray> headers;
@@ -109,11 +154,18 @@ void RestClient::finished(QNetworkReply *reply)
         headers.insert(h.first.toLower(), h.second);
     const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
 
-    if (status == 0) { // no HTTP answer: refused, reset, TLS failure, timeout
+    if (status == 0 || !m_abortReason.isEmpty()) { // no (whole) HTTP answer: refused, reset, TLS failure, timeout, cut off
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
-        const QString why = timedOut ? QStringLiteral("no answer within %1 s").arg(m_settings.timeoutMs / 1000.0) : reply->errorString();
-        retryLater(request, m_backoff.next(), QStringLiteral("%1 (%2)").arg(why, request.describe()));
+        QString why = !m_abortReason.isEmpty() ? m_abortReason
+                    : !m_tlsErrors.isEmpty()   ? QStringLiteral("TLS handshake failed: %1").arg(m_tlsErrors.join(QStringLiteral("; ")))
+                    : timedOut                 ? QStringLiteral("no answer within %1 s").arg(m_settings.timeoutMs / 1000.0)
+                                               : reply->errorString();
+        retryLater(request, m_backoff.next(), QStringLiteral("%1 (%2)").arg(why, request.describe()), true);
         return;
+    }
+    if (m_offline) {
+        m_offline = false;
+        emit online();
     }
     const qint64 now = serverNow();
     if (const auto used = m_adapter.usedWeight(headers))

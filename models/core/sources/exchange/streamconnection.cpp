@@ -1,5 +1,7 @@
 #include "streamconnection.h"
 
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -36,7 +38,43 @@ std::unique_ptr<QWebSocket> StreamConnection::makeSocket()
 {
     auto s = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
     s->setParent(nullptr);
+    s->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
+    s->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
+    if (!m_settings.caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(m_settings.caCertificates);
+        s->setSslConfiguration(tls);
+    }
+    QWebSocket *raw = s.get();
+    connect(raw, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        m_tlsErrors.clear();
+        for (const QSslError &e : errors) {
+            const QSslCertificate c = e.certificate();
+            m_tlsErrors << (c.isNull() ? e.errorString()
+                                       : QStringLiteral("%1 (certificate of %2, issued by %3)")
+                                             .arg(e.errorString(), c.subjectDisplayName(), c.issuerDisplayName()));
+        }
+    });
     return s;
+}
+
+void StreamConnection::reportValid()
+{
+    m_malformedRun = 0;
+    if (!m_gotMessage) {
+        m_gotMessage = true;
+        m_backoff.reset(); // healthy again
+    }
+    if (m_open && isConnected())
+        m_watchdog->start(int(m_settings.silenceMs));
+}
+
+void StreamConnection::reportMalformed(const QString &why)
+{
+    if (++m_malformedRun < std::max(1, m_settings.malformedLimit))
+        return;
+    m_malformedRun = 0;
+    scheduleReconnect(QStringLiteral("%1 unreadable messages in a row, the last: %2").arg(m_settings.malformedLimit).arg(why));
 }
 
 void StreamConnection::open(const QUrl &url)
@@ -107,11 +145,7 @@ void StreamConnection::onMessage(const QString &text)
     } else if (sender() != m_socket.get()) {
         return;
     }
-    if (!m_gotMessage) {
-        m_gotMessage = true;
-        m_backoff.reset(); // healthy again
-    }
-    m_watchdog->start(int(m_settings.silenceMs));
+    // The watchdog and the backoff are reset by reportValid(): garbage is not a sign of life.
     emit message(text.toUtf8());
 }
 
@@ -123,7 +157,15 @@ void StreamConnection::onDisconnected()
     }
     if (sender() != m_socket.get())
         return;
-    const QString why = m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    QString why = m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    if (!m_tlsErrors.isEmpty())
+        why = QStringLiteral("TLS handshake failed: %1").arg(m_tlsErrors.join(QStringLiteral("; ")));
+    else if (m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+        why = QStringLiteral("a message larger than %1 (%2)")
+                  .arg(m_settings.maxMessageBytes >= (1 << 20) ? QStringLiteral("%1 MiB").arg(m_settings.maxMessageBytes >> 20)
+                                                               : QStringLiteral("%1 KiB").arg(m_settings.maxMessageBytes >> 10))
+                  .arg(why);
+    m_tlsErrors.clear();
     scheduleReconnect(why.isEmpty() ? QStringLiteral("connection closed") : why);
 }
 

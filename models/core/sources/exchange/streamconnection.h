@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSslCertificate>
+#include <QStringList>
 #include <QUrl>
 #include <memory>
 
@@ -14,7 +16,13 @@ class QWebSocket;
 // jitter, reconnects when the stream stays silent (a watchdog: Binance's legacy URLs accept
 // the connection and then deliver nothing), and replaces the socket before the server's 24 h
 // cut by opening the new one first and closing the old one once the new one delivers.
-// Pings are answered by QWebSocket itself. TLS is verified (Qt's default).
+// Pings are answered by QWebSocket itself. TLS is verified (Qt's default; extra CAs can be
+// trusted) and a failed handshake is reported with the certificate's problem.
+//
+// The client says which messages were good (reportValid) and which it could not read
+// (reportMalformed): only good ones keep the watchdog quiet, and malformedLimit bad ones in
+// a row replace the socket, so a stream of garbage is a reconnect, not a silent gap. Frames
+// and messages above maxMessageBytes close the socket (Qt would buffer up to 2 GiB).
 class StreamConnection : public QObject
 {
     Q_OBJECT
@@ -25,6 +33,9 @@ public:
         qint64 maxAgeMs = 23 * 3'600'000LL + 50 * 60'000; // before Binance's 24 h cut
         qint64 backoffBaseMs = 1'000;
         qint64 backoffCapMs = 60'000;
+        int malformedLimit = 20;            // bad messages in a row before reconnecting
+        qint64 maxMessageBytes = 4LL << 20; // Binance messages are < 10 kB; snapshots of other venues < 1 MB
+        QList<QSslCertificate> caCertificates;
     };
 
     explicit StreamConnection(const Settings &settings, QObject *parent = nullptr);
@@ -34,6 +45,8 @@ public:
     void close();
     bool isConnected() const;
     int connectionCount() const { return m_connections; }
+    void reportValid();
+    void reportMalformed(const QString &why);
 
 signals:
     void message(const QByteArray &text);
@@ -63,4 +76,6 @@ private:
     bool m_resumed = false;
     bool m_gotMessage = false;
     int m_connections = 0;
+    int m_malformedRun = 0;
+    QStringList m_tlsErrors;
 };

@@ -1,18 +1,18 @@
 #include "fileimport.h"
 
 #include "csvfields.h"
+#include "domain/numbers.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "linereader.h"
 #include "zipentrydevice.h"
 
+#include <QDateTime>
 #include <QFileInfo>
-#include <QRegularExpression>
 
 namespace {
 
 constexpr int maxRowMessages = 20;
-constexpr qint64 hashSlice = 8 * 1024 * 1024;
 constexpr int shapeRows = 64;
 constexpr qint64 metricsStepMs = 5 * 60'000;
 
@@ -30,27 +30,42 @@ qint64 day(qint64 ts)
     return Timeframes::floor(Timeframe::D1, ts);
 }
 
+// The spacing of a kind's keys, so the ledger of seen keys stays a few runs long.
+qint64 keyStep(ImportKind kind)
+{
+    switch (kind) {
+    case ImportKind::Klines:
+    case ImportKind::MarkPriceKlines:
+    case ImportKind::Candles:
+    case ImportKind::MarkCandles:
+    case ImportKind::PredictedFunding: return Timeframes::minuteMs;
+    case ImportKind::FundingRate:
+    case ImportKind::Funding: return 3'600'000;
+    case ImportKind::Metrics: return metricsStepMs;
+    default: return 1;
+    }
+}
+
 } // namespace
 
 FileImport::FileImport(const QString &path, const ImportFormat::Hints &hints, Sink sink)
     : m_path(path)
     , m_hints(hints)
     , m_sink(std::move(sink))
+    , m_check(path)
 {
     m_report.path = path;
-    const QFileInfo info(path);
-    m_bytesTotal = info.size();
-    if (QFileInfo::exists(path + QStringLiteral(".CHECKSUM")))
-        m_bytesTotal *= 2;
+    m_bytesTotal = FilePrecheck::plannedBytes(path);
 }
 
 FileImport::~FileImport() = default;
 
 qint64 FileImport::bytesDone() const
 {
-    const qint64 base = m_hashed; // the checksum pass reads the file once before the import pass
+    // The checksum and zip verification passes read the file before the import pass.
+    const qint64 base = m_check.bytesDone();
     switch (m_stage) {
-    case Stage::Checksum:
+    case Stage::Check:
     case Stage::Open: return base;
     case Stage::Rows:
         if (auto *zip = dynamic_cast<ZipEntryDevice *>(m_device.get()))
@@ -73,11 +88,13 @@ void FileImport::fatal(const QString &error)
 bool FileImport::step(qint64 maxLines)
 {
     switch (m_stage) {
-    case Stage::Checksum:
-        if (!m_hash && !startChecksum())
-            return m_stage != Stage::Done;
-        if (m_hash && !hashSome())
-            return m_stage != Stage::Done;
+    case Stage::Check:
+        if (m_check.step())
+            return true;
+        m_report.messages << m_check.messages();
+        if (!m_check.ok())
+            return fatal(m_check.error()), false;
+        m_stage = Stage::Open;
         return true;
     case Stage::Open:
         if (open())
@@ -89,61 +106,6 @@ bool FileImport::step(qint64 maxLines)
     case Stage::Done: return false;
     }
     return false;
-}
-
-// Returns false when there is nothing to hash (stage moves on) or on an error.
-bool FileImport::startChecksum()
-{
-    const QString sumPath = m_path + QStringLiteral(".CHECKSUM");
-    QFile sum(sumPath);
-    if (!sum.exists()) {
-        m_stage = Stage::Open;
-        return false;
-    }
-    const QString name = QFileInfo(sumPath).fileName();
-    if (!sum.open(QIODevice::ReadOnly))
-        return fatal(QStringLiteral("cannot read %1 (%2); nothing imported").arg(name, sum.errorString())), false;
-    static const QRegularExpression line(QStringLiteral(R"(^([0-9a-fA-F]{64})\s+\*?(\S.*?)\s*$)"));
-    const auto m = line.match(QString::fromUtf8(sum.read(4096)).section(QLatin1Char('\n'), 0, 0));
-    if (!m.hasMatch())
-        return fatal(QStringLiteral("%1 does not hold a sha256 checksum line (\"<64 hex digits>  <file name>\"); nothing imported").arg(name)),
-               false;
-    m_expectedSha = m.captured(1).toLower().toLatin1();
-    if (m.captured(2) != QFileInfo(m_path).fileName())
-        m_report.messages << QStringLiteral("%1: %2 names '%3'; checked against this file anyway").arg(m_report.name(), name, m.captured(2));
-    m_hashFile.setFileName(m_path);
-    if (!m_hashFile.open(QIODevice::ReadOnly))
-        return fatal(QStringLiteral("cannot read the file (%1)").arg(m_hashFile.errorString())), false;
-    m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
-    return true;
-}
-
-bool FileImport::hashSome()
-{
-    QByteArray buf(1 << 20, Qt::Uninitialized);
-    for (qint64 done = 0; done < hashSlice;) {
-        const qint64 n = m_hashFile.read(buf.data(), buf.size());
-        if (n < 0)
-            return fatal(QStringLiteral("cannot read the file (%1)").arg(m_hashFile.errorString())), false;
-        if (n == 0) {
-            const QByteArray actual = m_hash->result().toHex();
-            m_hash.reset();
-            m_hashFile.close();
-            if (actual != m_expectedSha)
-                return fatal(QStringLiteral("sha256 %1 does not match %2.CHECKSUM (%3): the download is corrupt or Binance re-published "
-                                            "the file; download both again. Nothing was imported")
-                                 .arg(QString::fromLatin1(actual.left(16)) + QStringLiteral("..."), m_report.name(),
-                                      QString::fromLatin1(m_expectedSha.left(16)) + QStringLiteral("..."))),
-                       false;
-            m_report.messages << QStringLiteral("%1: sha256 matches %1.CHECKSUM").arg(m_report.name());
-            m_stage = Stage::Open;
-            return false;
-        }
-        m_hash->addData(QByteArrayView(buf.constData(), n));
-        m_hashed += n;
-        done += n;
-    }
-    return true;
 }
 
 bool FileImport::open()
@@ -190,6 +152,8 @@ bool FileImport::open()
     m_report.storedAs = ImportFormat::storedAs(m_format.kind);
     m_pending.instrument = m_format.instrument;
     m_holes.setPeriod(m_format.name.period);
+    m_screen = RowScreen(m_format, QDateTime::currentMSecsSinceEpoch());
+    m_keys = KeyLedger(keyStep(m_format.kind));
     if (!m_format.hasHeader)
         handle(fields, m_lines->lineNumber());
     return m_stage != Stage::Done;
@@ -221,6 +185,11 @@ void FileImport::readRows(qint64 maxLines)
 
 void FileImport::reject(qint64 line, const RowProblem &p, const CsvFields &f)
 {
+    rejectValue(line, p, p.column >= 0 && p.column < f.size() ? shown(f[p.column]) : QString());
+}
+
+void FileImport::rejectValue(qint64 line, const RowProblem &p, const QString &got)
+{
     ++m_report.rejected;
     if (m_report.rejected > maxRowMessages)
         return;
@@ -228,22 +197,70 @@ void FileImport::reject(qint64 line, const RowProblem &p, const CsvFields &f)
     if (p.column < 0)
         m_report.messages << QStringLiteral("%1:%2: expected %3").arg(m_report.name()).arg(line).arg(p.expected);
     else
-        m_report.messages << QStringLiteral("%1:%2:%3: expected %4, got '%5'")
+        m_report.messages << QStringLiteral("%1:%2:%3: expected %4, got '%5'").arg(m_report.name()).arg(line).arg(header.value(p.column)).arg(p.expected, got);
+}
+
+namespace {
+
+qint64 keyOf(const Candle &c) { return c.ts; }
+qint64 keyOf(const FundingSample &s) { return s.ts; }
+qint64 keyOf(const OpenInterestSample &o) { return o.ts; }
+qint64 keyOf(const Liquidation &l) { return l.ts * (1 << 20) + l.seq; } // seq stays far below 2^20 within one ms
+
+constexpr double priceFactor = 10;  // a price 10x off the prices around it is damage, not a market
+constexpr double oiFactor = 100;    // open interest builds fast after a listing; 100x in minutes is damage
+constexpr qsizetype recentKeys = 4096;
+
+} // namespace
+
+// Duplicates (issue 15.4): within one file the first row of a time wins. A later row of the
+// same time is skipped: counted as an identical duplicate when its values equal the first
+// row's, and rejected with a message naming the first row's line when they differ (a dump
+// that says two things about one minute is damaged; the first is kept, as a re-import of a
+// corrected file would replace it). Across files and imports the newest import wins (the
+// store upserts), so re-importing a fixed file repairs what is stored.
+template<typename Row>
+bool FileImport::firstOfItsKey(const QVector<Row> &series, const Row &row, qint64 line)
+{
+    const qint64 key = keyOf(row);
+    if (!m_keys.contains(key)) {
+        m_keys.insert(key);
+        m_recentLines.insert(key, line);
+        m_recentOrder.push_back(key);
+        if (qsizetype(m_recentOrder.size()) > recentKeys) {
+            m_recentLines.remove(m_recentOrder.front());
+            m_recentOrder.pop_front();
+        }
+        return true;
+    }
+    for (qsizetype i = series.size() - 1; i >= 0 && i >= series.size() - 64; --i)
+        if (keyOf(series[i]) == key && series[i] == row) {
+            ++m_report.duplicates;
+            return false;
+        }
+    ++m_conflicts;
+    const qint64 first = m_recentLines.value(key, 0);
+    ++m_report.rejected;
+    if (m_report.rejected <= maxRowMessages)
+        m_report.messages << QStringLiteral("%1:%2:%3: repeats %4 of %5 with different values; the first row is kept")
                                  .arg(m_report.name())
                                  .arg(line)
-                                 .arg(header.value(p.column))
-                                 .arg(p.expected, shown(f[p.column]));
+                                 .arg(ImportFormat::header(m_format.kind).value(0), TimeFormat::iso(row.ts),
+                                      first > 0 ? QStringLiteral("line %1").arg(first) : QStringLiteral("an earlier row"));
+    return false;
 }
 
 template<typename Row>
-void FileImport::accept(QVector<Row> &series, const Row &row, qint64 key, qint64 stepMs)
+void FileImport::accept(QVector<Row> &series, const Row &row, qint64 stepMs, qint64 line)
 {
-    if (m_haveKey && key == m_lastKey)
-        ++m_report.duplicates; // the later row wins, as the store's upsert would have it
-    else if (m_haveKey && key < m_lastKey)
+    if (m_stage == Stage::Done || !firstOfItsKey(series, row, line))
+        return;
+    const qint64 key = keyOf(row);
+    if (m_haveKey && key < m_lastKey)
         ++m_outOfOrder;
     if (stepMs > 0)
         m_holes.add(row.ts, stepMs);
+    trackCoverage(row.ts, stepMs);
     if (!m_haveKey || key > m_lastKey)
         m_lastKey = key;
     m_haveKey = true;
@@ -260,6 +277,25 @@ void FileImport::accept(QVector<Row> &series, const Row &row, qint64 key, qint64
         return;
 }
 
+// A bar whose prices lie more than priceFactor from the median close around it.
+void FileImport::judgedBar(const NeighbourWindow<Candle>::Entry &e, double reference)
+{
+    const Candle &c = e.row;
+    const double values[] = {c.open, c.high, c.low, c.close}; // columns 1-4 in both layouts
+    for (int i = 0; i < 4; ++i)
+        if (!m_bars.plausible(values[i], reference))
+            return rejectValue(e.line, {1 + i, nearMessage(reference, priceFactor, "close")}, QString::fromLatin1(Numbers::format(values[i])));
+    auto &series = m_format.kind == ImportKind::Klines || m_format.kind == ImportKind::Candles ? m_pending.candles : m_pending.markCandles;
+    accept(series, c, Timeframes::ms(m_candleTf), e.line);
+}
+
+QString FileImport::nearMessage(double reference, double factor, const char *what)
+{
+    return QStringLiteral("a value within %1x of the rows around it (median %2 %3)")
+        .arg(factor)
+        .arg(QString::fromLatin1(Numbers::format(reference)), QLatin1String(what));
+}
+
 void FileImport::handle(const CsvFields &f, qint64 line)
 {
     RowProblem p;
@@ -268,72 +304,102 @@ void FileImport::handle(const CsvFields &f, qint64 line)
     case ImportKind::MarkPriceKlines: {
         Candle c;
         qint64 interval = 0;
-        if (!RowParsers::kline(f, m_time, &c, &interval, &p))
+        if (!RowParsers::kline(f, m_time, &c, &interval, &p) || !m_screen.inPeriod(c.ts, 0, &p))
             return reject(line, p, f);
         if (m_intervalMs == 0) {
             m_intervalMs = interval;
-            if (interval != Timeframes::minuteMs)
-                return fatal(QStringLiteral("its bars are %1 s long (close_time - open_time); Perpscope stores 1m bars and derives "
-                                            "5m ... 1d from them, and coarser bars cannot be split into minutes: import the 1m files")
-                                 .arg(interval / 1000.0));
+            const auto tier = std::find_if(Timeframes::all.begin(), Timeframes::all.end(), [interval](Timeframe tf) { return Timeframes::ms(tf) == interval; });
+            if (tier == Timeframes::all.end())
+                return fatal(QStringLiteral("its bars are %1 long (close_time - open_time); Perpscope keeps bars of 1m, 5m, 15m, 1h, 4h "
+                                            "and 1d, and a bar of another length fits none of them: import the 1m files (or 5m ... 1d)")
+                                 .arg(ImportFormat::duration(interval)));
+            setCandleTimeframe(*tier);
         }
         if (interval != m_intervalMs)
-            return reject(line, {6, QStringLiteral("open_time + 59999 (a 1m bar)")}, f);
-        auto &series = m_format.kind == ImportKind::Klines ? m_pending.candles : m_pending.markCandles;
-        return accept(series, c, c.ts, Timeframes::minuteMs);
+            return reject(line, {6, QStringLiteral("open_time + %1 ms - 1 (a %2 bar like the rows before)")
+                                        .arg(m_intervalMs)
+                                        .arg(Timeframes::name(m_candleTf))},
+                          f);
+        return m_bars.push(c, line, [this](const auto &e, double ref) { judgedBar(e, ref); });
     }
     case ImportKind::AggTrades: {
         AggTrade t;
-        if (!RowParsers::aggTrade(f, m_time, &t, &p))
+        if (!RowParsers::aggTrade(f, m_time, &t, &p) || !m_screen.inPeriod(t.ts, 5, &p))
             return reject(line, p, f);
-        return addTrade(t);
+        return m_trades.push(t, line, [this](const auto &e, double ref) { judgedTrade(e, ref); });
     }
     case ImportKind::FundingRate:
     case ImportKind::Funding:
     case ImportKind::PredictedFunding: {
         FundingSample s;
         const bool ok = m_format.kind == ImportKind::FundingRate ? RowParsers::fundingRate(f, m_time, &s, &p) : RowParsers::ownFunding(f, &s, &p);
-        if (!ok)
+        if (!ok || !m_screen.inPeriod(s.ts, 0, &p))
             return reject(line, p, f);
         auto &series = m_format.kind == ImportKind::PredictedFunding ? m_pending.predictedFunding : m_pending.funding;
-        return accept(series, s, s.ts, m_format.kind == ImportKind::PredictedFunding ? 0 : s.intervalHours * 3'600'000LL);
+        return accept(series, s, m_format.kind == ImportKind::PredictedFunding ? 0 : s.intervalHours * 3'600'000LL, line);
     }
     case ImportKind::Metrics: {
         OpenInterestSample o;
         QByteArrayView symbol;
         bool empty = false;
-        if (!RowParsers::metrics(f, &o, &symbol, &empty, &p))
+        if (!RowParsers::metrics(f, &o, &symbol, &empty, &p) || !m_screen.inPeriod(o.ts, 0, &p) || !m_screen.ownSymbol(symbol, 1, &p))
             return reject(line, p, f);
         if (empty) {
             ++m_report.empty;
             return;
         }
-        if (symbol.compare(m_format.name.symbol.toLatin1(), Qt::CaseInsensitive) != 0 && m_format.name.isValid())
-            ++m_symbolMismatch;
-        return accept(m_pending.openInterest, o, o.ts, metricsStepMs);
+        return m_oi.push(o, line, [this](const auto &e, double ref) { judgedOpenInterest(e, ref, metricsStepMs); });
     }
     case ImportKind::Candles:
     case ImportKind::MarkCandles: {
         Candle c;
-        if (!RowParsers::ownCandle(f, &c, &p))
+        if (!RowParsers::ownCandle(f, &c, &p) || !m_screen.inPeriod(c.ts, 0, &p))
             return reject(line, p, f);
-        auto &series = m_format.kind == ImportKind::Candles ? m_pending.candles : m_pending.markCandles;
-        return accept(series, c, c.ts, Timeframes::minuteMs);
+        return m_bars.push(c, line, [this](const auto &e, double ref) { judgedBar(e, ref); });
     }
     case ImportKind::OpenInterest: {
         OpenInterestSample o;
-        if (!RowParsers::ownOpenInterest(f, &o, &p))
+        if (!RowParsers::ownOpenInterest(f, &o, &p) || !m_screen.inPeriod(o.ts, 0, &p))
             return reject(line, p, f);
-        return accept(m_pending.openInterest, o, o.ts, 0);
+        return m_oi.push(o, line, [this](const auto &e, double ref) { judgedOpenInterest(e, ref, 0); });
     }
     case ImportKind::Liquidations: {
         Liquidation l;
-        if (!RowParsers::ownLiquidation(f, &l, &p))
+        if (!RowParsers::ownLiquidation(f, &l, &p) || !m_screen.inPeriod(l.ts, 0, &p))
             return reject(line, p, f);
-        // (ts, seq) is the key; seq stays far below 2^20 within one millisecond.
-        return accept(m_pending.liquidations, l, l.ts * (1 << 20) + l.seq, 0);
+        return m_liquidations.push(l, line, [this](const auto &e, double ref) { judgedLiquidation(e, ref); });
     }
     }
+}
+
+void FileImport::judgedOpenInterest(const NeighbourWindow<OpenInterestSample>::Entry &e, double reference, qint64 stepMs)
+{
+    if (!m_oi.plausible(e.row.openInterest, reference))
+        return rejectValue(e.line, {m_format.kind == ImportKind::Metrics ? 2 : 1, nearMessage(reference, oiFactor, "open interest")},
+                           QString::fromLatin1(Numbers::format(e.row.openInterest)));
+    accept(m_pending.openInterest, e.row, stepMs, e.line);
+}
+
+void FileImport::judgedTrade(const NeighbourWindow<AggTrade>::Entry &e, double reference)
+{
+    if (!m_trades.plausible(e.row.price, reference))
+        return rejectValue(e.line, {1, nearMessage(reference, priceFactor, "price")}, QString::fromLatin1(Numbers::format(e.row.price)));
+    addTrade(e.row);
+}
+
+void FileImport::judgedLiquidation(const NeighbourWindow<Liquidation>::Entry &e, double reference)
+{
+    if (!m_liquidations.plausible(e.row.price, reference))
+        return rejectValue(e.line, {2, nearMessage(reference, priceFactor, "price")}, QString::fromLatin1(Numbers::format(e.row.price)));
+    accept(m_pending.liquidations, e.row, 0, e.line);
+}
+
+void FileImport::drainWindows()
+{
+    m_trades.drain([this](const auto &e, double ref) { judgedTrade(e, ref); });
+    m_bars.drain([this](const auto &e, double ref) { judgedBar(e, ref); });
+    m_oi.drain([this](const auto &e, double ref) { judgedOpenInterest(e, ref, m_format.kind == ImportKind::Metrics ? metricsStepMs : 0); });
+    m_liquidations.drain([this](const auto &e, double ref) { judgedLiquidation(e, ref); });
 }
 
 void FileImport::addTrade(const AggTrade &t)
@@ -375,6 +441,7 @@ void FileImport::takeBars(bool includeOpen)
             continue; // emitted before, or still open (it comes back when it closes)
         m_pending.candles.push_back(c);
         m_lastEmittedBar = c.ts;
+        trackCoverage(c.ts, Timeframes::minuteMs);
     }
 }
 
@@ -402,12 +469,12 @@ bool FileImport::checkShape()
         for (Timeframe tf : Timeframes::all) {
             if (tf == Timeframe::M1 || minGap < Timeframes::ms(tf) || minGap % Timeframes::ms(tf) != 0)
                 continue;
-            const bool aligned = std::all_of(bars.begin(), bars.end(), [tf](const Candle &c) { return c.ts % Timeframes::ms(tf) == 0; });
-            if (aligned && bars.size() >= 2 && minGap == Timeframes::ms(tf))
-                return fatal(QStringLiteral("it holds %1 bars (exported with --timeframe %1?); only 1m bars can be imported, the "
-                                            "coarser tiers are derived from them")
-                                 .arg(Timeframes::name(tf))),
-                       false;
+            const bool aligned = std::all_of(bars.begin(), bars.end(), [tf](const Candle &c) { return Timeframes::floor(tf, c.ts) == c.ts; });
+            if (aligned && bars.size() >= 2 && minGap == Timeframes::ms(tf)) {
+                // Exported with --timeframe: the bars go to their own tier.
+                setCandleTimeframe(tf);
+                break;
+            }
         }
     }
     return true;
@@ -417,6 +484,7 @@ void FileImport::flush()
 {
     if (!m_shapeChecked && !checkShape())
         return;
+    m_coverage.takeInto(m_pending);
     if (m_pending.isEmpty())
         return;
     const qint64 n = m_pending.rowCount();
@@ -424,9 +492,9 @@ void FileImport::flush()
     m_flushedAny = true;
     m_report.rows += n;
     for (const Candle &c : m_pending.candles)
-        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::minuteMs});
+        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::ms(m_candleTf)});
     for (const Candle &c : m_pending.markCandles)
-        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::minuteMs});
+        m_report.span = m_report.span.united({c.ts, c.ts + Timeframes::ms(m_candleTf)});
     for (const auto *s : {&m_pending.funding, &m_pending.predictedFunding})
         for (const FundingSample &x : *s)
             m_report.span = m_report.span.united({x.ts, x.ts + 1});
@@ -437,16 +505,19 @@ void FileImport::flush()
     const Instrument instrument = m_pending.instrument;
     m_pending = MarketBatch{};
     m_pending.instrument = instrument;
+    m_pending.candleTimeframe = m_candleTf;
 }
 
 void FileImport::finish()
 {
+    drainWindows();
+    if (m_stage == Stage::Done)
+        return; // a shape check failed
     if (m_format.kind == ImportKind::AggTrades)
         takeBars(true);
     flush();
     if (m_stage == Stage::Done)
         return; // a shape check failed
-    m_report.rows -= m_report.duplicates * (m_format.kind == ImportKind::AggTrades ? 0 : 1);
     m_report.lines = m_lines ? m_lines->lineNumber() - (m_format.hasHeader ? 1 : 0) : 0;
     const QString name = m_report.name();
     if (m_report.rejected > maxRowMessages)
@@ -459,11 +530,11 @@ void FileImport::finish()
         m_report.messages << QStringLiteral("%1: %2 trades out of time order skipped (their minute was already complete)").arg(name).arg(m_lateTrades);
     if (m_idGaps)
         m_report.messages << QStringLiteral("%1: %2 agg trade ids missing in %3 gaps").arg(name).arg(m_missingIds).arg(m_idGaps);
-    if (m_symbolMismatch)
-        m_report.messages << QStringLiteral("%1: %2 rows name another symbol than the file name; stored as %3")
+    if (m_conflicts)
+        m_report.messages << QStringLiteral("%1: %2 rows repeat the time of an earlier row with different values: the first row of each time "
+                                            "is kept")
                                  .arg(name)
-                                 .arg(m_symbolMismatch)
-                                 .arg(m_format.instrument.key());
+                                 .arg(m_conflicts);
     if (m_time.isMicroseconds())
         m_report.messages << QStringLiteral("%1: timestamps are in microseconds; stored as milliseconds").arg(name);
     switch (m_format.kind) {
@@ -479,4 +550,43 @@ void FileImport::finish()
     m_stage = Stage::Done;
     m_lines.reset();
     m_device.reset();
+}
+
+void FileImport::setCandleTimeframe(Timeframe tf)
+{
+    m_candleTf = tf;
+    m_pending.candleTimeframe = tf;
+    m_intervalMs = Timeframes::ms(tf);
+    m_report.timeframe = tf;
+    // Rows read before the timeframe was known were checked for holes at 1m: check again.
+    m_holes = HoleTracker();
+    m_holes.setPeriod(m_format.name.period);
+    for (const auto *bars : {&m_pending.candles, &m_pending.markCandles})
+        for (const Candle &c : *bars)
+            m_holes.add(c.ts, m_intervalMs);
+}
+
+void FileImport::trackCoverage(qint64 ts, qint64 stepMs)
+{
+    if (!m_coverage.isValid()) {
+        // What a file says it covered: every row of a dump stands for its interval; a hole
+        // inside (a maintenance window, a missing day) stays a hole. Our own liquidation CSVs
+        // say nothing about the spans they were recorded over, so they record none.
+        double tolerance = 1;
+        switch (m_format.kind) {
+        case ImportKind::Liquidations: return;
+        case ImportKind::Candles:
+        case ImportKind::MarkCandles: stepMs = 0; break; // learned: a CSV may hold any tier
+        case ImportKind::AggTrades: tolerance = 60; break; // minutes without a trade are not holes
+        case ImportKind::FundingRate:
+        case ImportKind::Funding: tolerance = 1.5; break;
+        case ImportKind::Metrics:
+        case ImportKind::OpenInterest:
+        case ImportKind::PredictedFunding: tolerance = 3; break;
+        case ImportKind::Klines:
+        case ImportKind::MarkPriceKlines: break;
+        }
+        m_coverage = CoverageTracker(ImportFormat::storedAs(m_format.kind), stepMs, tolerance, CoverageQuality::Complete, QStringLiteral("import"));
+    }
+    m_coverage.add(ts);
 }

@@ -64,10 +64,8 @@ void FileImportSource::start()
     m_running = true;
     m_files = expand(m_paths, &m_notes);
     m_bytesTotal = 0;
-    for (const QString &f : m_files) {
-        const qint64 size = QFileInfo(f).size();
-        m_bytesTotal += QFileInfo::exists(f + QStringLiteral(".CHECKSUM")) ? 2 * size : size;
-    }
+    for (const QString &f : m_files)
+        m_bytesTotal += FileImport::plannedBytes(f);
     emit statusChanged(QStringLiteral("importing %1 files").arg(m_files.size()));
     QTimer::singleShot(0, this, &FileImportSource::step);
 }

@@ -2,6 +2,7 @@
 
 #include "csvfields.h"
 #include "domain/numbers.h"
+#include "domain/timeframe.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -111,6 +112,17 @@ QStringList ImportFormat::header(ImportKind kind)
     case ImportKind::Liquidations: return ownLiquidationsHeader;
     }
     return {};
+}
+
+QString ImportFormat::duration(qint64 ms)
+{
+    if (ms % 86'400'000 == 0)
+        return ms == 86'400'000 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(ms / 86'400'000);
+    if (ms % 3'600'000 == 0)
+        return QStringLiteral("%1 h").arg(ms / 3'600'000);
+    if (ms % 60'000 == 0)
+        return QStringLiteral("%1 min").arg(ms / 60'000);
+    return QStringLiteral("%1 s").arg(double(ms) / 1000.0);
 }
 
 DataKind ImportFormat::storedAs(ImportKind kind)
@@ -242,9 +254,10 @@ std::optional<ImportFormat> ImportFormat::detect(const QString &path, const QStr
         if (hint == DataKind::MarkCandles || (!hint && (inFolder("markPriceKlines") || type == QLatin1String("markPriceKlines"))))
             f.kind = ImportKind::MarkPriceKlines;
         f.kindFromContentOnly = !hint && !inFolder("markPriceKlines") && !inFolder("klines") && type != QLatin1String("markPriceKlines");
-        if (f.name.isValid() && !f.name.interval.isEmpty() && f.name.interval != QLatin1String("1m"))
-            return *error = QStringLiteral("it holds %1 klines; Perpscope stores 1m bars and derives 5m ... 1d from them, and coarser "
-                                           "bars cannot be split into minutes: import the 1m files of the same period")
+        if (const auto tier = Timeframes::parse(f.name.interval); // "1M" (a month) is not "1m"
+            f.name.isValid() && !f.name.interval.isEmpty() && (!tier || Timeframes::name(*tier) != f.name.interval))
+            return *error = QStringLiteral("it holds %1 klines; Perpscope keeps bars of 1m, 5m, 15m, 1h, 4h and 1d, and %1 bars fit none "
+                                           "of them: import the 1m files of the same period (or 5m ... 1d)")
                                 .arg(f.name.interval),
                    std::nullopt;
         break;

@@ -61,4 +61,5 @@ struct ImportFormat
     static QString kindName(ImportKind kind);    // "Binance klines", "Perpscope candles CSV", ...
     static QStringList header(ImportKind kind);   // expected column names
     static DataKind storedAs(ImportKind kind);
+    static QString duration(qint64 ms); // "5 min", "3 h", "1 day"
 };

@@ -11,11 +11,11 @@ QString count(qint64 n)
     return QString::number(n); // plain digits: scripts parse the summary
 }
 
-QString kindWord(DataKind kind)
+QString kindWord(DataKind kind, const QString &tf = QStringLiteral("1m"))
 {
     switch (kind) {
-    case DataKind::Candles: return QStringLiteral("1m candles");
-    case DataKind::MarkCandles: return QStringLiteral("1m mark price bars");
+    case DataKind::Candles: return QStringLiteral("%1 candles").arg(tf);
+    case DataKind::MarkCandles: return QStringLiteral("%1 mark price bars").arg(tf);
     case DataKind::Funding: return QStringLiteral("funding rates");
     case DataKind::PredictedFunding: return QStringLiteral("predicted funding rates");
     case DataKind::OpenInterest: return QStringLiteral("open interest samples");
@@ -41,13 +41,13 @@ QString ImportSummary::File::line() const
 {
     if (rows == 0 && !ok())
         return QStringLiteral("%1: not imported: %2").arg(name(), error);
-    QString s = QStringLiteral("%1: %2, %3 %4 for %5").arg(name(), format, count(rows), kindWord(storedAs), instrument.key());
+    QString s = QStringLiteral("%1: %2, %3 %4 for %5").arg(name(), format, count(rows), kindWord(storedAs, Timeframes::name(timeframe)), instrument.key());
     if (span.isValid())
         s += QStringLiteral(", ") + spanText(span);
     if (rejected)
         s += QStringLiteral(", %1 rows rejected").arg(count(rejected));
     if (duplicates)
-        s += QStringLiteral(", %1 duplicates skipped").arg(count(duplicates));
+        s += QStringLiteral(", %1 identical duplicates skipped").arg(count(duplicates));
     if (empty)
         s += QStringLiteral(", %1 empty rows skipped").arg(count(empty));
     if (!ok())
@@ -117,8 +117,13 @@ QString ImportSummary::headline() const
     QStringList parts;
     for (DataKind k : {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding, DataKind::OpenInterest,
                        DataKind::Liquidations})
-        if (const qint64 n = rows(k))
-            parts << QStringLiteral("%1 %2").arg(count(n), kindWord(k));
+        if (const qint64 n = rows(k)) {
+            QStringList tiers; // "1m" unless coarser klines were imported too
+            for (const File &f : m_files)
+                if (f.storedAs == k && f.rows > 0 && !tiers.contains(Timeframes::name(f.timeframe)))
+                    tiers << Timeframes::name(f.timeframe);
+            parts << QStringLiteral("%1 %2").arg(count(n), kindWord(k, tiers.isEmpty() ? QStringLiteral("1m") : tiers.join(QLatin1Char('+'))));
+        }
     const int n = int(m_files.size());
     QString s = parts.isEmpty() ? QStringLiteral("Imported nothing") : QStringLiteral("Imported ") + parts.join(QStringLiteral(", "));
     s += QStringLiteral(" from %1 file%2").arg(n).arg(n == 1 ? "" : "s");

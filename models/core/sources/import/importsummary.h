@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/timeframe.h"
+
 #include "domain/datakind.h"
 #include "domain/instrument.h"
 #include "domain/timerange.h"
@@ -21,10 +23,11 @@ public:
         QString format;        // "Binance klines", "Perpscope oi CSV", ... (empty if undetected)
         Instrument instrument;
         DataKind storedAs = DataKind::Candles;
+        Timeframe timeframe = Timeframe::M1; // of candles and mark bars (5m ... 1d klines go to their tier)
         qint64 lines = 0;      // data lines read
         qint64 rows = 0;       // rows handed to the store (1m candles for aggTrades)
-        qint64 rejected = 0;   // malformed rows, skipped
-        qint64 duplicates = 0; // repeated keys inside the file, skipped
+        qint64 rejected = 0;   // malformed or implausible rows, and repeats of a time with other values: skipped
+        qint64 duplicates = 0; // identical repeats of an earlier row (or agg trade id) of the file, skipped
         qint64 empty = 0;      // rows without values (metrics), skipped
         TimeRange span;        // of the stored rows
         QStringList messages;  // "name:line:field: expected ..., got '...'", holes, notes

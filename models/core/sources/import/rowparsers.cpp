@@ -2,6 +2,7 @@
 
 #include "csvfields.h"
 #include "domain/numbers.h"
+#include "domain/plausibility.h"
 #include "domain/timeframe.h"
 #include "sources/fundinggrid.h"
 
@@ -10,13 +11,13 @@
 
 namespace {
 
-constexpr qint64 minPlausibleMs = 1'000'000'000'000;  // 2001-09-09
-constexpr qint64 maxPlausibleMs = 10'000'000'000'000; // 2286-11-20
+constexpr qint64 minPlausibleMs = 1'000'000'000'000; // 2001-09-09: below, not epoch ms
+constexpr qint64 maxPlausibleMs = Plausibility::maxTimeMs;
 
 const QString decimal = QStringLiteral("a decimal number");
 const QString positive = QStringLiteral("a positive decimal number");
 const QString nonNegative = QStringLiteral("a decimal number >= 0");
-const QString epochTime = QStringLiteral("epoch milliseconds (or microseconds) after 2001");
+const QString epochTime = QStringLiteral("epoch milliseconds (or microseconds) from 2009 to 2100");
 const QString integer = QStringLiteral("an integer");
 
 bool fail(RowProblem *p, int column, const QString &expected)
@@ -44,14 +45,43 @@ bool num(const CsvFields &f, int i, double *out, RowProblem *p, const QString &e
     return true;
 }
 
+// A price: positive, and no higher than any market has traded (domain/plausibility.h).
 bool pos(const CsvFields &f, int i, double *out, RowProblem *p)
 {
-    return num(f, i, out, p, positive) && (*out > 0 || fail(p, i, positive));
+    if (!num(f, i, out, p, positive) || !(*out > 0))
+        return fail(p, i, positive);
+    if (!Plausibility::price(*out))
+        return fail(p, i, QStringLiteral("a price from %1 to %2").arg(Plausibility::minPrice).arg(Plausibility::maxPrice));
+    return true;
 }
 
+// A size in coins (volume, open interest): >= 0 and below any market's.
 bool nonNeg(const CsvFields &f, int i, double *out, RowProblem *p)
 {
-    return num(f, i, out, p, nonNegative) && (*out >= 0 || fail(p, i, nonNegative));
+    if (!num(f, i, out, p, nonNegative) || !(*out >= 0))
+        return fail(p, i, nonNegative);
+    if (!Plausibility::size(*out))
+        return fail(p, i, QStringLiteral("an amount at most %1").arg(Plausibility::maxSize));
+    return true;
+}
+
+// An amount in quote currency (quote volume, open interest value).
+bool notional(const CsvFields &f, int i, double *out, RowProblem *p)
+{
+    if (!num(f, i, out, p, nonNegative) || !(*out >= 0))
+        return fail(p, i, nonNegative);
+    if (!Plausibility::notional(*out))
+        return fail(p, i, QStringLiteral("a value at most %1").arg(Plausibility::maxNotional));
+    return true;
+}
+
+bool rate(const CsvFields &f, int i, double *out, RowProblem *p)
+{
+    if (!num(f, i, out, p))
+        return false;
+    if (!Plausibility::fundingRate(*out))
+        return fail(p, i, QStringLiteral("a funding rate from -%1 to %1 per interval (venue caps are far lower)").arg(Plausibility::maxFundingRate));
+    return true;
 }
 
 bool time(const CsvFields &f, int i, TimeColumn &tc, qint64 *out, RowProblem *p)
@@ -69,19 +99,34 @@ bool time(const CsvFields &f, int i, TimeColumn &tc, qint64 *out, RowProblem *p)
 bool msTime(const CsvFields &f, int i, qint64 *out, RowProblem *p)
 {
     const auto v = Numbers::parseInt(f[i]);
-    if (!v || *v < minPlausibleMs || *v >= maxPlausibleMs)
-        return fail(p, i, QStringLiteral("epoch milliseconds"));
+    if (!v || !Plausibility::time(*v))
+        return fail(p, i, QStringLiteral("epoch milliseconds from 2009 to 2100"));
     *out = *v;
     return true;
 }
 
-// OHLC consistency and non-negative volumes, as the store requires.
-bool checkBar(const Candle &c, int openCol, RowProblem *p)
+// OHLC consistency, as the store requires; with volume columns given (-1: none), what a bar
+// of trades must satisfy: taker buys are part of the volume, and quote / volume is the bar's
+// volume-weighted price, so it lies between low and high (a small margin for the rounding
+// of the printed decimals). A poisoned volume or quote volume fails these.
+bool checkBar(const Candle &c, int openCol, RowProblem *p, int volumeCol = -1, int quoteCol = -1, int takerCol = -1)
 {
     if (c.high < c.low || c.high < c.open || c.high < c.close)
         return fail(p, openCol + 1, QStringLiteral("a high >= open, low and close"));
     if (c.low > c.open || c.low > c.close)
         return fail(p, openCol + 2, QStringLiteral("a low <= open, high and close"));
+    if (volumeCol < 0)
+        return true;
+    if (c.takerBuyVolume > c.volume * (1 + 1e-9))
+        return fail(p, takerCol, QStringLiteral("a taker buy volume <= volume"));
+    if (c.volume == 0 && c.quoteVolume > 0)
+        return fail(p, quoteCol, QStringLiteral("0 (the bar has no volume)"));
+    if (c.volume > 0) {
+        const double vwap = c.quoteVolume / c.volume;
+        constexpr double margin = 1e-3;
+        if (!(vwap >= c.low * (1 - margin) && vwap <= c.high * (1 + margin)))
+            return fail(p, quoteCol, QStringLiteral("a quote volume / volume between low and high (a volume-weighted price)"));
+    }
     return true;
 }
 
@@ -130,7 +175,7 @@ std::optional<qint64> TimeColumn::toMs(qint64 raw)
             return std::nullopt;
     }
     const qint64 ms = m_divisor == 1000 ? raw / 1000 : raw;
-    if (ms < minPlausibleMs || ms >= maxPlausibleMs)
+    if (!Plausibility::time(ms))
         return std::nullopt;
     return ms;
 }
@@ -142,7 +187,7 @@ bool kline(const CsvFields &f, TimeColumn &tc, Candle *c, qint64 *intervalMs, Ro
     qint64 closeTime = 0;
     if (!fieldCount(f, 12, 12, p) || !time(f, 0, tc, &c->ts, p) || !pos(f, 1, &c->open, p) || !pos(f, 2, &c->high, p)
         || !pos(f, 3, &c->low, p) || !pos(f, 4, &c->close, p) || !nonNeg(f, 5, &c->volume, p) || !time(f, 6, tc, &closeTime, p)
-        || !nonNeg(f, 7, &c->quoteVolume, p) || !nonNeg(f, 9, &c->takerBuyVolume, p))
+        || !notional(f, 7, &c->quoteVolume, p) || !nonNeg(f, 9, &c->takerBuyVolume, p))
         return false;
     // count (8), taker_buy_quote_volume (10) and ignore (11) are not stored: not parsed, so a
     // quirk there never costs a good bar.
@@ -151,7 +196,7 @@ bool kline(const CsvFields &f, TimeColumn &tc, Candle *c, qint64 *intervalMs, Ro
     *intervalMs = closeTime + 1 - c->ts;
     if (c->ts % Timeframes::minuteMs != 0)
         return fail(p, 0, QStringLiteral("a bar open time on a whole minute"));
-    return checkBar(*c, 1, p);
+    return checkBar(*c, 1, p, 5, 7, 9);
 }
 
 bool aggTrade(const CsvFields &f, TimeColumn &tc, AggTrade *t, RowProblem *p)
@@ -162,8 +207,10 @@ bool aggTrade(const CsvFields &f, TimeColumn &tc, AggTrade *t, RowProblem *p)
     if (!id || *id < 0)
         return fail(p, 0, QStringLiteral("a non-negative integer id"));
     t->id = *id;
-    if (!pos(f, 1, &t->price, p) || !pos(f, 2, &t->qty, p))
+    if (!pos(f, 1, &t->price, p) || !nonNeg(f, 2, &t->qty, p))
         return false;
+    if (!(t->qty > 0))
+        return fail(p, 2, positive);
     if (!Numbers::parseInt(f[3]))
         return fail(p, 3, integer);
     if (!Numbers::parseInt(f[4]))
@@ -185,7 +232,7 @@ bool fundingRate(const CsvFields &f, TimeColumn &tc, FundingSample *s, RowProble
     const auto hours = Numbers::parseInt(f[1]);
     if (!hours || *hours < 1 || *hours > 24)
         return fail(p, 1, QStringLiteral("a whole number of hours from 1 to 24"));
-    if (!num(f, 2, &s->rate, p))
+    if (!rate(f, 2, &s->rate, p))
         return false;
     s->ts = FundingGrid::snap(t);
     s->intervalHours = int(*hours);
@@ -204,7 +251,7 @@ bool metrics(const CsvFields &f, OpenInterestSample *o, QByteArrayView *symbol, 
     *empty = f[2].trimmed().isEmpty() && f[3].trimmed().isEmpty();
     if (*empty)
         return true;
-    return nonNeg(f, 2, &o->openInterest, p) && nonNeg(f, 3, &o->openInterestUsd, p);
+    return nonNeg(f, 2, &o->openInterest, p) && notional(f, 3, &o->openInterestUsd, p);
 }
 
 bool ownCandle(const CsvFields &f, Candle *c, RowProblem *p)
@@ -212,19 +259,19 @@ bool ownCandle(const CsvFields &f, Candle *c, RowProblem *p)
     if (f.size() < 8)
         return fail(p, -1, QStringLiteral("at least 8 fields, found %1").arg(f.size()));
     if (!msTime(f, 0, &c->ts, p) || !pos(f, 1, &c->open, p) || !pos(f, 2, &c->high, p) || !pos(f, 3, &c->low, p)
-        || !pos(f, 4, &c->close, p) || !nonNeg(f, 5, &c->volume, p) || !nonNeg(f, 6, &c->quoteVolume, p)
+        || !pos(f, 4, &c->close, p) || !nonNeg(f, 5, &c->volume, p) || !notional(f, 6, &c->quoteVolume, p)
         || !nonNeg(f, 7, &c->takerBuyVolume, p))
         return false;
     if (c->ts % Timeframes::minuteMs != 0)
         return fail(p, 0, QStringLiteral("a bar open time on a whole minute"));
-    return checkBar(*c, 1, p);
+    return checkBar(*c, 1, p, 5, 6, 7);
 }
 
 bool ownFunding(const CsvFields &f, FundingSample *s, RowProblem *p)
 {
     if (f.size() < 3)
         return fail(p, -1, QStringLiteral("at least 3 fields, found %1").arg(f.size()));
-    if (!msTime(f, 0, &s->ts, p) || !num(f, 1, &s->rate, p))
+    if (!msTime(f, 0, &s->ts, p) || !rate(f, 1, &s->rate, p))
         return false;
     const auto hours = Numbers::parseInt(f[2]);
     if (!hours || *hours < 1 || *hours > 24)
@@ -237,7 +284,7 @@ bool ownOpenInterest(const CsvFields &f, OpenInterestSample *o, RowProblem *p)
 {
     if (f.size() < 3)
         return fail(p, -1, QStringLiteral("at least 3 fields, found %1").arg(f.size()));
-    return msTime(f, 0, &o->ts, p) && nonNeg(f, 1, &o->openInterest, p) && nonNeg(f, 2, &o->openInterestUsd, p);
+    return msTime(f, 0, &o->ts, p) && nonNeg(f, 1, &o->openInterest, p) && notional(f, 2, &o->openInterestUsd, p);
 }
 
 bool ownLiquidation(const CsvFields &f, Liquidation *l, RowProblem *p)
@@ -250,8 +297,10 @@ bool ownLiquidation(const CsvFields &f, Liquidation *l, RowProblem *p)
     if (!side)
         return fail(p, 1, QStringLiteral("long or short"));
     l->side = *side;
-    if (!pos(f, 2, &l->price, p) || !pos(f, 3, &l->qty, p))
+    if (!pos(f, 2, &l->price, p) || !nonNeg(f, 3, &l->qty, p))
         return false;
+    if (!(l->qty > 0))
+        return fail(p, 3, positive);
     const auto seq = Numbers::parseInt(f[4]);
     if (!seq || *seq < 0 || *seq > std::numeric_limits<int>::max())
         return fail(p, 4, QStringLiteral("a non-negative integer"));

@@ -32,7 +32,13 @@ quint64 u64(const char *p)
 
 ZipEntryDevice::ZipEntryDevice(const QString &zipPath, QObject *parent)
     : QIODevice(parent)
-    , m_file(zipPath)
+    , m_file(std::make_unique<QFile>(zipPath))
+{
+}
+
+ZipEntryDevice::ZipEntryDevice(std::unique_ptr<QIODevice> archive, QObject *parent)
+    : QIODevice(parent)
+    , m_file(std::move(archive))
 {
 }
 
@@ -49,13 +55,13 @@ bool ZipEntryDevice::fail(const QString &why)
 
 bool ZipEntryDevice::locateEntry()
 {
-    const qint64 size = m_file.size();
+    const qint64 size = m_file->size();
     if (size < 22)
         return fail(QStringLiteral("not a zip archive (too short)"));
     // The end-of-central-directory record sits in the last 22 + up to 65535 (comment) bytes.
     const qint64 tailLen = std::min<qint64>(size, 22 + 65535 + 20);
-    m_file.seek(size - tailLen);
-    const QByteArray tail = m_file.read(tailLen);
+    m_file->seek(size - tailLen);
+    const QByteArray tail = m_file->read(tailLen);
     qsizetype eocd = -1;
     for (qsizetype i = tail.size() - 22; i >= 0; --i)
         if (u32(tail.constData() + i) == eocdSig) {
@@ -73,18 +79,22 @@ bool ZipEntryDevice::locateEntry()
         return fail(QStringLiteral("not a zip archive, or a corrupt one (its directory would lie outside the file)"));
     if ((entries == 0xFFFF || cdOffset == 0xFFFFFFFF) && eocd >= 20 && u32(e - 20) == zip64LocatorSig) {
         const quint64 z64 = u64(e - 20 + 8);
-        m_file.seek(qint64(z64));
-        const QByteArray rec = m_file.read(56);
+        if (z64 > quint64(size) - 56)
+            return fail(QStringLiteral("corrupt zip archive (its Zip64 end record would lie outside the file)"));
+        m_file->seek(qint64(z64));
+        const QByteArray rec = m_file->read(56);
         if (rec.size() < 56 || u32(rec.constData()) != zip64EocdSig)
             return fail(QStringLiteral("corrupt zip archive (bad Zip64 end record)"));
         entries = u64(rec.constData() + 32);
         cdOffset = u64(rec.constData() + 48);
     }
+    if (cdOffset >= quint64(size))
+        return fail(QStringLiteral("corrupt zip archive (its directory would lie outside the file)"));
     if (entries != 1)
         return fail(QStringLiteral("zip archive holds %1 files; a data.binance.vision archive holds exactly one CSV").arg(entries));
 
-    m_file.seek(qint64(cdOffset));
-    const QByteArray cd = m_file.read(46);
+    m_file->seek(qint64(cdOffset));
+    const QByteArray cd = m_file->read(46);
     if (cd.size() < 46 || u32(cd.constData()) != centralSig)
         return fail(QStringLiteral("corrupt zip archive (bad central directory)"));
     const char *c = cd.constData();
@@ -97,7 +107,7 @@ bool ZipEntryDevice::locateEntry()
     const int nameLen = u16(c + 28);
     const int extraLen = u16(c + 30);
     quint64 localOffset = u32(c + 42);
-    const QByteArray nameAndExtra = m_file.read(nameLen + extraLen);
+    const QByteArray nameAndExtra = m_file->read(nameLen + extraLen);
     if (nameAndExtra.size() < nameLen + extraLen)
         return fail(QStringLiteral("corrupt zip archive (truncated central directory)"));
     m_entryName = QString::fromUtf8(nameAndExtra.left(nameLen));
@@ -119,15 +129,32 @@ bool ZipEntryDevice::locateEntry()
     if (m_method != 0 && m_method != 8)
         return fail(QStringLiteral("zip entry %1 uses compression method %2 (only stored and deflate are supported)").arg(m_entryName).arg(m_method));
 
-    m_file.seek(qint64(localOffset));
-    const QByteArray local = m_file.read(30);
+    if (localOffset >= quint64(size))
+        return fail(QStringLiteral("corrupt zip archive (its entry would start beyond the end of the file)"));
+    m_file->seek(qint64(localOffset));
+    const QByteArray local = m_file->read(30);
     if (local.size() < 30 || u32(local.constData()) != localSig)
         return fail(QStringLiteral("corrupt zip archive (bad local header)"));
-    m_dataOffset = qint64(localOffset) + 30 + u16(local.constData() + 26) + u16(local.constData() + 28);
+    // Every size is checked in unsigned arithmetic against the file before it becomes a
+    // signed count: a Zip64 size of 2^64-1 must not wrap to -1 (that once made the reader
+    // spin for ever waiting for input it would never ask for).
+    const quint64 dataOffset = localOffset + 30 + u16(local.constData() + 26) + u16(local.constData() + 28);
+    if (dataOffset > quint64(size) || compressed > quint64(size) - dataOffset)
+        return fail(QStringLiteral("zip archive is truncated or corrupt (its entry claims %1 compressed bytes; the file has %2 bytes)")
+                        .arg(compressed)
+                        .arg(size));
+    // Deflate expands at most about 1032:1; anything claiming more is not a real archive.
+    constexpr quint64 maxRatio = 1100;
+    if (uncompressed > std::max<quint64>(compressed, 1) * maxRatio)
+        return fail(QStringLiteral("corrupt zip archive (entry %1 claims %2 bytes from %3 compressed bytes)")
+                        .arg(m_entryName)
+                        .arg(uncompressed)
+                        .arg(compressed));
+    if (m_method == 0 && compressed != uncompressed)
+        return fail(QStringLiteral("corrupt zip archive (stored entry %1 has different compressed and uncompressed sizes)").arg(m_entryName));
+    m_dataOffset = qint64(dataOffset);
     m_compressed = qint64(compressed);
     m_size = qint64(uncompressed);
-    if (m_dataOffset + m_compressed > size)
-        return fail(QStringLiteral("zip archive is truncated (%1 of %2 bytes)").arg(size).arg(m_dataOffset + m_compressed));
     return true;
 }
 
@@ -135,13 +162,15 @@ bool ZipEntryDevice::open(OpenMode mode)
 {
     if (mode != ReadOnly)
         return fail(QStringLiteral("zip archives are read-only"));
-    if (!m_file.open(QIODevice::ReadOnly))
-        return fail(m_file.errorString());
+    if (!m_file->isOpen() && !m_file->open(QIODevice::ReadOnly))
+        return fail(m_file->errorString());
+    if (m_file->isSequential())
+        return fail(QStringLiteral("a zip archive must be a regular file (its directory sits at the end)"));
     if (!locateEntry()) {
-        m_file.close();
+        m_file->close();
         return false;
     }
-    m_file.seek(m_dataOffset);
+    m_file->seek(m_dataOffset);
     m_inLeft = m_compressed;
     m_produced = 0;
     m_runningCrc = crc32(0, nullptr, 0);
@@ -150,7 +179,7 @@ bool ZipEntryDevice::open(OpenMode mode)
     m_z = std::make_unique<z_stream_s>();
     std::memset(m_z.get(), 0, sizeof(z_stream_s));
     if (m_method == 8 && inflateInit2(m_z.get(), -MAX_WBITS) != Z_OK) {
-        m_file.close();
+        m_file->close();
         return fail(QStringLiteral("zlib could not start inflating"));
     }
     return QIODevice::open(mode | Unbuffered);
@@ -161,7 +190,7 @@ void ZipEntryDevice::close()
     if (m_z && m_method == 8)
         inflateEnd(m_z.get());
     m_z.reset();
-    m_file.close();
+    m_file->close();
     if (isOpen())
         QIODevice::close();
 }
@@ -198,7 +227,7 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
     qint64 out = 0;
     bool ended = false;
     if (m_method == 0) {
-        const qint64 n = m_inLeft > 0 ? m_file.read(data, std::min(maxSize, m_inLeft)) : 0;
+        const qint64 n = m_inLeft > 0 ? m_file->read(data, std::min(maxSize, m_inLeft)) : 0;
         if (n < 0 || (n == 0 && m_inLeft > 0))
             return error(QStringLiteral("zip archive is truncated")), -1;
         m_inLeft -= n;
@@ -210,7 +239,7 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
         while (m_z->avail_out > 0) {
             if (m_z->avail_in == 0 && m_inLeft > 0) {
                 m_in.resize(std::min(inputChunk, m_inLeft));
-                const qint64 n = m_file.read(m_in.data(), m_in.size());
+                const qint64 n = m_file->read(m_in.data(), m_in.size());
                 if (n <= 0)
                     return error(QStringLiteral("zip archive is truncated")), -1;
                 m_inLeft -= n;
@@ -222,8 +251,15 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
                 ended = true;
                 break;
             }
-            if (rc == Z_BUF_ERROR && m_z->avail_in == 0 && m_inLeft == 0)
+            // No input left and zlib wants more: the stream is cut. (m_inLeft never goes
+            // below zero: sizes are checked against the file in locateEntry.)
+            if (rc == Z_BUF_ERROR && m_z->avail_in == 0 && m_inLeft <= 0)
                 return error(QStringLiteral("zip entry %1 ends early (truncated archive)").arg(m_entryName)), -1;
+            if (m_produced + qint64(reinterpret_cast<char *>(m_z->next_out) - data) > m_size)
+                return error(QStringLiteral("zip entry %1 inflates to more than the %2 bytes its directory says (corrupt archive)")
+                                 .arg(m_entryName)
+                                 .arg(m_size)),
+                       -1;
             if (rc != Z_OK && rc != Z_BUF_ERROR)
                 return error(QStringLiteral("zip entry %1 is corrupt (%2)")
                                  .arg(m_entryName, QString::fromLatin1(m_z->msg ? m_z->msg : "inflate error"))),
@@ -239,3 +275,4 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
         return -1;
     return out == 0 && ended ? -1 : out;
 }
+

@@ -16,6 +16,9 @@ class ZipEntryDevice : public QIODevice
     Q_OBJECT
 public:
     explicit ZipEntryDevice(const QString &zipPath, QObject *parent = nullptr);
+    // Reads the archive from any random-access device (a QBuffer in the fuzz targets); takes
+    // ownership.
+    explicit ZipEntryDevice(std::unique_ptr<QIODevice> archive, QObject *parent = nullptr);
     ~ZipEntryDevice() override;
 
     // Opens read-only; on failure errorString() says what is wrong with the archive.
@@ -29,8 +32,10 @@ public:
     QString entryName() const { return m_entryName; }
     qint64 uncompressedSize() const { return m_size; }
     // Bytes of the archive consumed so far (for progress against the file size).
-    qint64 archivePosition() const { return m_file.pos(); }
-    qint64 archiveSize() const { return m_file.size(); }
+    qint64 archivePosition() const { return m_file->pos(); }
+    qint64 archiveSize() const { return m_file->size(); }
+    // True once the whole entry was read and its size and CRC-32 matched.
+    bool verified() const { return m_done && !m_failed; }
 
 protected:
     qint64 readData(char *data, qint64 maxSize) override;
@@ -42,7 +47,7 @@ private:
     bool error(const QString &why);
     bool checkEnd();
 
-    QFile m_file;
+    std::unique_ptr<QIODevice> m_file; // the archive
     QString m_entryName;
     int m_method = 0;
     quint32 m_crc = 0;

@@ -79,8 +79,9 @@ void AccountBook::applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots,
         a.cost += addQuote;
         a.lots += addLots;
         if (a.isolated) {
-            // The speculator brings the initial margin of what it adds.
-            const qint64 margin = std::llround(double(addQuote) * double(SimUnits::microPerTickLot) / a.leverage);
+            // The speculator brings the initial margin of what it adds, and its spare
+            // collateral with it.
+            const qint64 margin = std::llround(double(addQuote) * double(SimUnits::microPerTickLot) / a.leverage * (1.0 + a.marginBuffer));
             a.wallet += margin;
             m_deposits += margin;
         }
@@ -96,6 +97,34 @@ void AccountBook::applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots,
     if (a.lots == 0)
         a.cost = 0;
     setOi(before, a.lots);
+    trackFlows(id, before, a.lots);
+}
+
+void AccountBook::trackFlows(quint32 id, qint64 before, qint64 after)
+{
+    const Kind k = m_accounts[id].kind;
+    if (k == Kind::Arbitrageur || k == Kind::MarketMaker || k == Kind::Engine || before == after)
+        return;
+    const auto side = [](qint64 lots) { return lots > 0 ? 0 : 1; };
+    qint64 *out = id == m_forced ? m_flows.forced : m_flows.closed;
+    if (before != 0 && (after == 0 || (before > 0) != (after > 0))) {
+        out[side(before)] += qAbs(before); // closed (a flip closes first)
+        m_flows.open[side(before)] -= qAbs(before);
+        before = 0;
+    }
+    if (after == 0)
+        return;
+    const qint64 delta = qAbs(after) - qAbs(before);
+    (delta > 0 ? m_flows.opened : out)[side(after)] += qAbs(delta);
+    m_flows.open[side(after)] += delta;
+}
+
+void AccountBook::addMargin(quint32 id, qint64 micro)
+{
+    Account &a = m_accounts[id];
+    a.wallet += micro;
+    m_deposits += micro;
+    refreshLiquidation(id);
 }
 
 void AccountBook::refreshLiquidation(quint32 id)

@@ -25,9 +25,14 @@ public:
         qint64 cost = 0;     // tick-lots paid for the open position (>= 0)
         qint64 wallet = 0;   // µUSDT: isolated margin, or the cross wallet
         double leverage = 1; // isolated: initial margin = notional / leverage
+        double marginBuffer = 0; // spare collateral brought with every fill, x its initial margin (isolated)
         double liqPrice = 0; // key in a liquidation ladder, 0 = none
         double takeProfit = 0, stopLoss = 0; // trigger prices, 0 = none (kept by ExitBook)
         int restingTick = 0;                 // pending entry order, 0 = none
+        qint64 exitAt = 0;                   // the planned exit that counts (s; earlier plans are stale)
+        qint64 holdSeconds = 0;              // how long a resting entry is held once it fills
+        double marginCall = 0;               // mark level where the trader reacts, 0 = none
+        qint8 onMarginCall = 0;              // 0 ignores it, 1 adds margin, 2 cuts the position
         qint8 intent = 0;                    // side the speculator wants (+1 / -1)
         quint32 generation = 0;
         Kind kind = Kind::Noise;
@@ -62,6 +67,9 @@ public:
     // so an internal transfer at a fractional price stays exact). Isolated accounts deposit
     // the initial margin of what they add; fees go to the exchange.
     void applyFill(quint32 id, qint64 signedLots, qint64 quoteTickLots, double feeRate);
+    // The trader adds `micro` µUSDT of collateral to an isolated position (a margin call
+    // answered); refreshes its liquidation price.
+    void addMargin(quint32 id, qint64 micro);
     // Recomputes the liquidation price and its ladder entry (after fills or margin changes).
     void refreshLiquidation(quint32 id);
 
@@ -70,6 +78,22 @@ public:
     qint64 settleFunding(double rate, double mark);
 
     qint64 openInterestLots() const { return m_oiLots; }
+
+    // Ground truth of who traded (speculators only; the market maker, the arbitrageurs and
+    // the liquidation engine provide liquidity): cumulative lots per side of the position
+    // ([0] longs, [1] shorts) opened, closed by choice, and forced out (liquidation, ADL),
+    // and what is open now. Labelled tests read it; the market does not.
+    struct Flows
+    {
+        qint64 open[2] = {0, 0};
+        qint64 opened[2] = {0, 0};
+        qint64 closed[2] = {0, 0};
+        qint64 forced[2] = {0, 0};
+    };
+    const Flows &flows() const { return m_flows; }
+    // Fills of this account count as forced until cleared (noAccount).
+    static constexpr quint32 noAccount = 0xffffffffu;
+    void setForced(quint32 id) { m_forced = id; }
     double equity(quint32 id, double mark) const;               // USD
     double maintenance(quint32 id, double mark) const;          // USD
     PriceLadder &longLiquidations() { return m_longLiq; }
@@ -95,6 +119,7 @@ public:
 
 private:
     void setOi(qint64 before, qint64 after) { m_oiLots += std::max<qint64>(after, 0) - std::max<qint64>(before, 0); }
+    void trackFlows(quint32 id, qint64 before, qint64 after);
     void unlist(quint32 id);
 
     const MarginBrackets &m_brackets;
@@ -105,4 +130,6 @@ private:
     qint64 m_oiLots = 0;
     qint64 m_fees = 0, m_deposits = 0, m_withdrawals = 0, m_fundingResidual = 0;
     qint64 m_alive = 0;
+    Flows m_flows;
+    quint32 m_forced = noAccount;
 };

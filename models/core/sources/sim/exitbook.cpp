@@ -1,12 +1,22 @@
 #include "exitbook.h"
 
-bool ExitBook::popDue(qint64 now, Planned &out)
+bool ExitBook::popDue(Queue &queue, qint64 now, Planned &out)
 {
-    if (m_planned.empty() || m_planned.top().at > now)
+    if (queue.empty() || queue.top().at > now)
         return false;
-    out = m_planned.top();
-    m_planned.pop();
+    out = queue.top();
+    queue.pop();
     return true;
+}
+
+void ExitBook::collectMarginCalls(double mark, std::vector<quint32> &out)
+{
+    for (PriceLadder *ladder : {&m_longCall, &m_shortCall}) {
+        while (ladder->reached(mark)) {
+            out.push_back(ladder->front().id);
+            ladder->popFront();
+        }
+    }
 }
 
 void ExitBook::setTriggers(quint32 id, int side, double takeProfit, double stopLoss)

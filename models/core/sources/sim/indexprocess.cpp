@@ -1,5 +1,6 @@
 #include "indexprocess.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -28,10 +29,12 @@ void IndexProcess::step(double spotFlow)
 {
     m_stressed = m_stressed ? !m_rng.chance(m_pStressOut) : m_rng.chance(m_pStressIn);
     const double sigma = m_stressed ? m_stressSigma : m_calmSigma;
-    // News arrives more often in stress; it is released over ~20 s, not in one print.
+    // News arrives more often in stress; it is released over a minute or two, not in one
+    // print. Laplace sizes, the rare extreme cut at eight times the mean (what is beyond is
+    // a crash scenario, not news).
     if (m_rng.chance(m_jumpPerSecond * (m_stressed ? 3.0 : 0.7)))
-        m_pendingJump += m_rng.laplace(m_config.jumpSize);
-    const double released = m_pendingJump * 0.12;
+        m_pendingJump += std::clamp(m_rng.laplace(m_config.jumpSize), -8 * m_config.jumpSize, 8 * m_config.jumpSize);
+    const double released = m_pendingJump * 0.02;
     m_pendingJump -= released;
     m_logV += m_driftPerSecond - 0.5 * sigma * sigma + sigma * m_rng.normal() + released;
 

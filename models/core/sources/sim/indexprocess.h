@@ -4,7 +4,7 @@
 
 // The spot index the perp is tied to (research/models.md §3.2, exogenous layer). A latent
 // fundamental V follows a random walk whose volatility switches between a calm and a stress
-// regime (Markov), with occasional news jumps released over ~20 s and a drift. The index is
+// regime (Markov), with occasional news jumps released over a minute or two and a drift. The index is
 // S = V·e^D: news reaches it at once, while the dislocation D moves with the net spot flow
 // of the hedgers — the market maker and the basis arbitrageurs lay off on spot whatever the
 // perp's takers leave with them — and heals over hours. So perp flow (a cascade above all)

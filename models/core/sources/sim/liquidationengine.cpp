@@ -42,10 +42,20 @@ int LiquidationEngine::sweep(double mark, qint64 now, qint64 ms)
 
 void LiquidationEngine::liquidate(quint32 id, double mark, qint64 now, qint64 ms)
 {
+    // Whatever this account loses from here on is forced (ground truth for labelled tests).
+    struct Forced
+    {
+        AccountBook &book;
+        ~Forced() { book.setForced(AccountBook::noAccount); }
+    } forced{m_accounts};
+    m_accounts.setForced(id);
     AccountBook::Account &a = m_accounts[id];
     if (!a.alive || a.lots == 0)
         return;
     const int side = a.side();
+    const double breachedUsd = mark * SimUnits::coins(qAbs(a.lots));
+    m_stats.byKindUsd[size_t(a.kind)] += breachedUsd;
+    m_stats.byLeverageUsd[int(std::lround(a.leverage))] += breachedUsd;
     const MarginBrackets &brackets = m_accounts.brackets();
     const int tier = brackets.indexAt(mark * SimUnits::coins(qAbs(a.lots)));
     if (tier >= 2) {
@@ -147,7 +157,9 @@ void LiquidationEngine::deleverage(double mark)
             break;
         const qint64 lots = std::min(left, qAbs(m_accounts[id].lots));
         const qint64 quote = std::llround(price * double(lots));
+        m_accounts.setForced(id); // auto-deleveraged: closed by the exchange, not by choice
         m_accounts.applyFill(id, side * lots, quote, 0.0);
+        m_accounts.setForced(AccountBook::noAccount);
         m_accounts.applyFill(m_engine, -side * lots, quote, 0.0);
         m_accounts.refreshLiquidation(id);
         ++m_stats.adlAccounts;

@@ -2,7 +2,9 @@
 
 #include <QtGlobal>
 
+#include <array>
 #include <functional>
+#include <map>
 #include <vector>
 
 class AccountBook;
@@ -37,6 +39,10 @@ public:
         double liquidatedUsd = 0;
         qint64 adlAccounts = 0;
         double adlUsd = 0;
+        // Who was liquidated: notional at the mark when breached, by agent kind
+        // (AccountBook::Kind) and by the position's leverage.
+        std::array<double, 7> byKindUsd{};
+        std::map<int, double> byLeverageUsd;
     };
 
     // retire(id): the account is flat and leaves (clear its triggers and orders, release).

@@ -23,10 +23,12 @@ public:
         double recoverySeconds = 300;
         double shortHalfLifeSeconds = 30;
         double longHalfLifeSeconds = 3600;
-        double inventoryLimitLots = 1e6; // inventory where the loaded side is cut the most
+        double inventoryShare = 0.05;    // of open interest: inventory where the loaded side is cut the most
+        double inventoryFloorLots = 1000;
         double inventoryCut = 0.7;
         double skewAtLimit = 0.004;      // quote centre offset at the limit (fraction of price)
         double fairPullSeconds = 60;
+        double fairBasisSeconds = 1800;
     };
 
     explicit MarketMaker(const Config &config);
@@ -34,7 +36,8 @@ public:
     void observe(double logReturn);
     // Sets the book's per-side scale and moves its reference towards the fair value.
     // calmShare = σ_calm / σ_regime of spot (1 in the calm regime).
-    void quote(OrderBook &book, qint64 inventoryLots, double index, double calmShare);
+    // openInterestLots: the maker sizes its inventory tolerance to the market.
+    void quote(OrderBook &book, qint64 inventoryLots, qint64 openInterestLots, double index, double calmShare);
 
     double sigmaShort() const;
     double sigmaLong() const;
@@ -45,5 +48,7 @@ private:
     double m_varShort, m_varLong;
     double m_scale;
     double m_centre = 0;
+    double m_lastIndex = 0;
+    double m_fairBasis = 0;
     double m_alphaShort, m_alphaLong;
 };

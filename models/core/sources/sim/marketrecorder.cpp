@@ -27,10 +27,16 @@ void MarketRecorder::liquidation(qint64 ms, int side, double price, double coins
     ++m_liquidations;
 }
 
-void MarketRecorder::groundTruth(qint64 ms, const AccountBook &accounts)
+void MarketRecorder::groundTruth(qint64 ms, const AccountBook &accounts, double price)
 {
+    // Only the band a liquidation map can speak about: low-leverage and well-collateralised
+    // positions liquidate 30-100 % away and would be most of the rows.
+    const LogPriceGrid &grid = accounts.longLiquidations().grid();
+    const int low = grid.binOf(price * (1 - truthBand)), high = grid.binOf(price * (1 + truthBand));
     const auto add = [&](const PriceLadder &ladder, Liquidation::Side side) {
         ladder.forEachBin([&](int bin, const std::vector<PriceLadder::Entry> &entries) {
+            if (bin < low || bin > high)
+                return;
             double notional = 0;
             for (const PriceLadder::Entry &e : entries)
                 notional += SimUnits::coins(qAbs(accounts[e.id].lots)) * e.price;

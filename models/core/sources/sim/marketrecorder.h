@@ -9,7 +9,7 @@ class AccountBook;
 // the store keeps): 1m candles of trades, 1m mark-price candles, settled and predicted
 // funding, open interest, the full liquidation tape with the Binance-style feed subset
 // flagged (the latest print of each second), and the ground truth — notional at the
-// liquidation price of open positions per LogPriceGrid bin and side.
+// liquidation price of open positions per LogPriceGrid bin and side, within ±30 % of the mark.
 class MarketRecorder
 {
 public:
@@ -24,7 +24,9 @@ public:
     void settledFunding(qint64 ms, double rate, int intervalHours) { m_batch.funding.push_back({ms, rate, intervalHours}); }
     // side +1 = a long was liquidated. ms must not decrease.
     void liquidation(qint64 ms, int side, double price, double coins);
-    void groundTruth(qint64 ms, const AccountBook &accounts);
+    // Cells within ±truthBand of `price` (the mark).
+    static constexpr double truthBand = 0.3;
+    void groundTruth(qint64 ms, const AccountBook &accounts, double price);
 
     qint64 liquidationCount() const { return m_liquidations; }
     // Everything since the last take(); the open minute is included as a partial bar.

@@ -7,6 +7,7 @@ constexpr double ema5Weight = 1.0 / 300.0;
 constexpr double ema60Weight = 1.0 / 3600.0;
 constexpr double varHourWeight = 1.0 / 3600.0;
 constexpr double varLongWeight = 1.0 / (3 * 86400.0);
+constexpr double varMinuteWeight = 1.0 / 1440.0;
 constexpr double heatDecay = 0.99917; // ~20 min
 } // namespace
 
@@ -17,6 +18,8 @@ MarketSignals::MarketSignals(double startPrice, double calmSigma)
     , m_varHour(calmSigma * calmSigma)
     , m_varLong(calmSigma * calmSigma)
     , m_lastPrice(startPrice)
+    , m_varMinute(calmSigma * calmSigma * 60.0)
+    , m_lastClose(startPrice)
 {
 }
 
@@ -34,6 +37,9 @@ void MarketSignals::onSecond(double price)
 void MarketSignals::onMinute(double close)
 {
     ++m_minute;
+    const double r = std::log(close / m_lastClose);
+    m_lastClose = close;
+    m_varMinute += (r * r - m_varMinute) * varMinuteWeight;
     while (!m_lows.empty() && m_lows.front().minute <= m_minute - 240)
         m_lows.pop_front();
     while (!m_highs.empty() && m_highs.front().minute <= m_minute - 1440)
@@ -70,4 +76,9 @@ double MarketSignals::sigmaHour() const
 double MarketSignals::sigmaLong() const
 {
     return std::sqrt(m_varLong);
+}
+
+double MarketSignals::sigmaDay() const
+{
+    return std::sqrt(m_varMinute * 1440.0);
 }

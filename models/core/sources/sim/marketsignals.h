@@ -20,6 +20,8 @@ public:
     double trend() const;
     double sigmaHour() const;   // per second
     double sigmaLong() const;   // per second, ~3 days
+    // Daily volatility as traders read it off the chart: 1m closes over about a day.
+    double sigmaDay() const;
     double calmSigma() const { return m_calmSigma; }
     double breakoutHeat() const { return m_heat; }
     double drawdown() const { return m_drawdown; }
@@ -36,6 +38,8 @@ private:
     double m_ema5, m_ema60;
     double m_varHour, m_varLong;
     double m_lastPrice;
+    double m_varMinute;
+    double m_lastClose;
     double m_heat = 0;
     double m_drawdown = 0;
     double m_rebound = 0;

@@ -31,11 +31,11 @@ double OrderBook::quotedDepth(int side, double fraction) const
 {
     const int ticks = std::clamp(int(m_reference * fraction), 0, m_config.maxDepthTicks);
     double coins = (side < 0 ? m_bidScale : m_askScale) * m_cumulative[size_t(ticks)];
-    // The ladder's part of [R, R ± ticks]: density · m² / 2 over the m ticks beyond its start.
+    // The ladder's part of [R, R ± ticks]: base · m + density · m² / 2 over the m ticks beyond its start.
     const double start = side < 0 ? m_anchor.bidStart : m_anchor.askStart;
     const double edge = side < 0 ? m_reference - ticks : m_reference + ticks;
     const double m = std::clamp(side < 0 ? start - edge : edge - start, 0.0, double(ticks));
-    coins += std::min(m_anchor.density * m * m / 2.0, SimUnits::coins(side < 0 ? m_anchor.bidLots : m_anchor.askLots));
+    coins += std::min(m_anchor.base * m + m_anchor.density * m * m / 2.0, SimUnits::coins(side < 0 ? m_anchor.bidLots : m_anchor.askLots));
     return coins;
 }
 
@@ -85,7 +85,7 @@ double OrderBook::anchorCoins(int side, int tick) const
     const double beyond = side < 0 ? m_anchor.bidStart - tick : tick - m_anchor.askStart;
     if (beyond <= 0)
         return 0;
-    return std::min(m_anchor.density * beyond, SimUnits::coins(side < 0 ? m_anchor.bidLots : m_anchor.askLots));
+    return std::min(m_anchor.base + m_anchor.density * beyond, SimUnits::coins(side < 0 ? m_anchor.bidLots : m_anchor.askLots));
 }
 
 qint64 OrderBook::market(int takerSide, qint64 lots, qint64 now, std::vector<Fill> &out, int limitTick)

@@ -14,7 +14,7 @@
 // idle book costs nothing per tick. Agents' resting limit orders (round-number entries) sit
 // on top and fill first at their level. Below the maker sits the basis arbitrageurs' ladder,
 // anchored to the index rather than to the book: beyond a threshold premium each tick offers
-// more (density x distance), up to the capital the arbitrageurs have left — an elastic
+// more (base + density x distance), up to the capital the arbitrageurs have left — an elastic
 // supply that holds the perp near spot until their capital runs out.
 class OrderBook
 {
@@ -53,7 +53,8 @@ public:
     {
         double bidStart = 0;     // bids below this tick (index x (1 - threshold))
         double askStart = 1e300; // asks above this tick
-        double density = 0;      // coins per tick, per tick of distance beyond the start
+        double base = 0;         // coins per tick right beyond the start
+        double density = 0;      // more coins per tick, per tick of distance beyond the start
         qint64 bidLots = 0;      // what the owner may still buy / sell
         qint64 askLots = 0;
         quint32 owner = 0;

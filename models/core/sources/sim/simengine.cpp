@@ -11,7 +11,8 @@ constexpr double secondsPerYear = 365.0 * 86400.0;
 constexpr double impactNotional = 25'000; // Binance IMN for BTCUSDT: 200 USDT / 0.8 %
 constexpr int premiumEverySeconds = 5;
 constexpr int maxCascadeRounds = 50;
-constexpr double typicalNotional = 13'000; // mean speculator position, USD (for scaling)
+constexpr double marginCallShare = 0.6;         // of the way from entry to liquidation
+constexpr double marginCallDelaySeconds = 600;  // mean time to act on it
 
 IndexProcess::Config indexConfig(const SimScenario::Params &p)
 {
@@ -44,8 +45,6 @@ MarketMaker::Config makerConfig(const SimScenario::Params &p, const OrderBook &b
     c.baseScale = p.depth / p.startPrice / book.profileSum(onePercent);
     c.withdrawal = p.mmWithdrawal;
     c.referenceSigma = 1.5 * p.volatility / std::sqrt(secondsPerYear);
-    const double expectedOiCoins = p.agents * typicalNotional / p.startPrice;
-    c.inventoryLimitLots = std::max(1.0, 0.1 * expectedOiCoins * double(SimUnits::lotsPerCoin));
     return c;
 }
 
@@ -66,7 +65,7 @@ BasisArbitrageur::Config arbConfig(const SimScenario::Params &p)
 {
     BasisArbitrageur::Config c;
     c.capital = p.arbCapital;
-    c.interest = 0.0001 * p.fundingInterval / 8.0;
+    c.intervalHours = p.fundingInterval;
     return c;
 }
 
@@ -91,7 +90,7 @@ SimEngine::SimEngine(const SimScenario &scenario, quint64 seed, const Instrument
     , m_recorder(instrument)
     , m_signals(m_p.startPrice, m_p.volatility / std::sqrt(secondsPerYear))
     , m_flow(flowConfig(m_p), seed)
-    , m_arb(arbConfig(m_p))
+    , m_arb(arbConfig(m_p), seed)
     , m_funding(fundingConfig(m_p))
 {
     using Kind = AccountBook::Kind;
@@ -136,13 +135,14 @@ void SimEngine::onMinute(qint64 ms)
 {
     m_signals.onMinute(m_matcher->lastPrice());
     m_predicted = m_funding.predicted();
+    m_arb.observeFunding(m_predicted);
     if (m_now < 0)
         return;
     m_recorder.minuteOpen(ms, m_matcher->lastPrice());
     m_recorder.openInterest(ms, m_accounts.openInterestLots(), m_mark);
     m_recorder.predictedFunding(ms, m_predicted, m_funding.intervalHours());
     if (ms % (qint64(m_p.truthMinutes) * 60'000) == 0)
-        m_recorder.groundTruth(ms, m_accounts);
+        m_recorder.groundTruth(ms, m_accounts, m_mark);
     if (m_auditEvery > 0 && (m_now / 60) % m_auditEvery == 0) {
         const AccountBook::Audit a = m_accounts.audit();
         ++m_audit.checks;
@@ -178,9 +178,9 @@ void SimEngine::tick()
     m_spotFlow = 0;
     m_maker.observe(std::log(midNow / m_prevMid));
     m_prevMid = midNow;
-    m_maker.quote(m_book, m_accounts[m_marketMakerId].lots, m_index.index(), m_index.calmShare());
+    m_maker.quote(m_book, m_accounts[m_marketMakerId].lots, m_accounts.openInterestLots(), m_index.index(), m_index.calmShare());
     m_markPricer.sample(m_index.index(), mid());
-    m_arbTarget = m_arb.target(m_predicted, m_index.index());
+    m_arbTarget = m_arb.target(m_index.index());
     m_book.setAnchor(m_arb.ladder(m_index.index(), m_accounts[m_arbId].lots, m_arbTarget, m_arbId));
 
     m_liquidation->unload(m_mark, m_now, ms);
@@ -192,11 +192,13 @@ void SimEngine::tick()
     for (quint32 id : m_triggered) {
         if (m_accounts[id].alive) {
             ++m_stats.triggered;
+            countClose(id, m_stats.longClosedTriggeredUsd);
             exit(id, ms);
         }
     }
 
     liquidations(ms);
+    marginCalls();
 
     if (m_now % premiumEverySeconds == 0) {
         const double index = m_index.index();
@@ -219,6 +221,60 @@ void SimEngine::tick()
     ++m_now;
 }
 
+void SimEngine::countClose(quint32 id, double &usd) const
+{
+    const AccountBook::Account &a = m_accounts[id];
+    if (a.lots > 0)
+        usd += SimUnits::coins(a.lots) * m_mark;
+}
+
+void SimEngine::armMarginCall(quint32 id)
+{
+    AccountBook::Account &a = m_accounts[id];
+    if (a.onMarginCall == 0 || a.lots == 0 || a.liqPrice <= 0)
+        return;
+    if (a.marginCall > 0)
+        m_exits.clearMarginCall(id, a.side(), a.marginCall);
+    const double entry = a.entry() * SimUnits::tickSize;
+    a.marginCall = entry + (a.liqPrice - entry) * marginCallShare;
+    m_exits.setMarginCall(id, a.side(), a.marginCall);
+}
+
+void SimEngine::marginCalls()
+{
+    m_called.clear();
+    m_exits.collectMarginCalls(m_mark, m_called);
+    for (quint32 id : m_called) {
+        AccountBook::Account &a = m_accounts[id];
+        if (!a.alive)
+            continue;
+        // Noticed; acted on a few minutes later (if the position is still there).
+        m_exits.planReaction(id, a.generation, m_now + qint64(m_rng.exponential(marginCallDelaySeconds)) + 1);
+    }
+}
+
+void SimEngine::react(quint32 id, qint64 ms)
+{
+    AccountBook::Account &a = m_accounts[id];
+    if (a.lots == 0 || a.marginCall <= 0)
+        return;
+    const bool stillThere = a.side() > 0 ? m_mark <= a.marginCall : m_mark >= a.marginCall;
+    if (!stillThere) {
+        m_exits.setMarginCall(id, a.side(), a.marginCall); // it recovered: watch again
+        return;
+    }
+    ++m_stats.marginCalls;
+    if (a.onMarginCall == 2) {
+        countClose(id, m_stats.longClosedCutUsd);
+        exit(id, ms);
+        return;
+    }
+    // Adds the initial margin again, pushing the liquidation price away.
+    m_accounts.addMargin(id, std::llround(double(a.cost) * double(SimUnits::microPerTickLot) / a.leverage));
+    a.marginCall = 0;
+    armMarginCall(id);
+}
+
 void SimEngine::liquidations(qint64 ms)
 {
     for (int round = 0; round < maxCascadeRounds; ++round) {
@@ -238,12 +294,18 @@ void SimEngine::agents(qint64 ms)
             continue;
         a.restingTick = 0;
         m_matcher->fillResting(c.order.owner, c.side < 0 ? 1 : -1, c.tick, c.order.lots, ms);
+        planExit(c.order.owner, m_now + m_accounts[c.order.owner].holdSeconds); // the hold starts now
+        armMarginCall(c.order.owner);
     }
 
-    m_due.clear();
     ExitBook::Planned planned;
-    while (m_exits.popDue(m_now, planned))
+    while (m_exits.popDueReaction(m_now, planned))
         if (m_accounts.isAlive(planned.id, planned.generation))
+            react(planned.id, ms);
+
+    m_due.clear();
+    while (m_exits.popDue(m_now, planned))
+        if (m_accounts.isAlive(planned.id, planned.generation) && m_accounts[planned.id].exitAt == planned.at)
             m_due.push_back(planned.id);
     m_entries.clear();
     m_flow.decide(m_signals, m_matcher->lastPrice(), m_predicted, m_entries);
@@ -253,7 +315,6 @@ void SimEngine::agents(qint64 ms)
         m_actions.push_back({0, int(i)});
     for (size_t i = 0; i < m_entries.size(); ++i)
         m_actions.push_back({1, int(i)});
-    m_actions.push_back({2, 0});
     for (size_t i = m_actions.size(); i > 1; --i)
         std::swap(m_actions[i - 1], m_actions[size_t(m_rng.next() % i)]);
 
@@ -262,19 +323,11 @@ void SimEngine::agents(qint64 ms)
             const quint32 id = m_due[size_t(act.index)];
             if (m_accounts[id].alive) {
                 ++m_stats.exits;
+                countClose(id, m_stats.longClosedPlannedUsd);
                 exit(id, ms);
             }
-        } else if (act.kind == 1) {
-            enter(m_entries[size_t(act.index)], ms);
         } else {
-            const double index = m_index.index();
-            const double premium = (mid() - index) / index;
-            const qint64 lots = m_arb.unwind(premium, m_accounts[m_arbId].lots, m_arbTarget, index);
-            if (lots != 0) {
-                const int side = lots > 0 ? 1 : -1;
-                m_matcher->execute(m_arbId, side, qAbs(lots), bandLimit(side), m_now, ms, 0.0002);
-                m_book.setAnchor(m_arb.ladder(index, m_accounts[m_arbId].lots, m_arbTarget, m_arbId));
-            }
+            enter(m_entries[size_t(act.index)], ms);
         }
     }
 }
@@ -303,6 +356,8 @@ void SimEngine::enter(const SpeculatorFlow::Entry &e, qint64 ms)
     const quint32 id = m_accounts.open(e.kind, true, true, e.leverage);
     AccountBook::Account &a = m_accounts[id];
     a.intent = qint8(e.side);
+    a.marginBuffer = e.marginBuffer;
+    a.onMarginCall = qint8(e.onMarginCall);
     a.takeProfit = e.takeProfit;
     a.stopLoss = e.stopLoss;
     if (e.limitTick) {
@@ -313,7 +368,21 @@ void SimEngine::enter(const SpeculatorFlow::Entry &e, qint64 ms)
         return;
     }
     m_exits.setTriggers(id, e.side, e.takeProfit, e.stopLoss);
-    m_exits.plan(id, m_accounts[id].generation, m_now + e.holdSeconds);
+    armMarginCall(id);
+    if (e.limitTick) {
+        // A limit order waits hours, not for the whole hold: unfilled by then, it is cancelled.
+        a.holdSeconds = e.holdSeconds;
+        planExit(id, m_now + std::min(e.holdSeconds, e.orderLifeSeconds));
+    } else {
+        planExit(id, m_now + e.holdSeconds);
+    }
+}
+
+void SimEngine::planExit(quint32 id, qint64 at)
+{
+    AccountBook::Account &a = m_accounts[id];
+    a.exitAt = at;
+    m_exits.plan(id, a.generation, at);
 }
 
 void SimEngine::exit(quint32 id, qint64 ms)
@@ -328,7 +397,7 @@ void SimEngine::exit(quint32 id, qint64 ms)
         m_matcher->execute(id, side, std::min(qAbs(a.lots), clipLots(side)), bandLimit(side), m_now, ms);
         if (m_accounts[id].lots != 0) {
             // Worked in clips the book can take: the rest goes next second.
-            m_exits.plan(id, m_accounts[id].generation, m_now + 1);
+            planExit(id, m_now + 1);
             return;
         }
     }
@@ -341,6 +410,10 @@ void SimEngine::retire(quint32 id)
     if (a.kind == AccountBook::Kind::Arbitrageur)
         return; // the desk stays open, flat or not
     m_exits.clearTriggers(id, a.intent, a.takeProfit, a.stopLoss);
+    if (a.marginCall > 0) {
+        m_exits.clearMarginCall(id, a.intent, a.marginCall);
+        a.marginCall = 0;
+    }
     if (a.restingTick) {
         m_book.cancelResting(a.intent > 0 ? -1 : 1, a.restingTick, id);
         a.restingTick = 0;

@@ -33,7 +33,10 @@ public:
     struct Stats
     {
         qint64 ticks = 0;
-        qint64 entries = 0, exits = 0, triggered = 0;
+        qint64 entries = 0, exits = 0, triggered = 0, marginCalls = 0;
+        // Long positions closed, USD at the close (reasons: planned, stop or take-profit,
+        // margin call cut), so a fall in open interest can be attributed.
+        double longClosedPlannedUsd = 0, longClosedTriggeredUsd = 0, longClosedCutUsd = 0;
         qint64 maxOpenAccounts = 0;
         qint64 maxMarketMakerLots = 0;
         LiquidationEngine::Stats liquidation;
@@ -48,7 +51,7 @@ public:
         std::vector<std::pair<qint64, qint64>> oiLots; // (ms, Σ long lots) at each check
     };
 
-    static constexpr qint64 defaultWarmup = 86400;
+    static constexpr qint64 defaultWarmup = SimScenario::warmupSeconds;
 
     // History starts at startMs; the market first runs `warmupSeconds` unrecorded, so
     // positions, funding and OI are already built up when the record begins. run() covers
@@ -66,6 +69,7 @@ public:
     AccountBook::Audit audit() const { return m_accounts.audit(); }
     const Stats &stats() const;
     const AccountBook &accounts() const { return m_accounts; }
+    const AccountBook::Flows &flows() const { return m_accounts.flows(); }
     double lastPrice() const { return m_matcher->lastPrice(); }
     double indexPrice() const { return m_index.index(); }
     double markPrice() const { return m_mark; }
@@ -78,8 +82,13 @@ private:
     void agents(qint64 ms);
     void enter(const SpeculatorFlow::Entry &e, qint64 ms);
     void exit(quint32 id, qint64 ms);
+    void planExit(quint32 id, qint64 at);
     void retire(quint32 id);
     void liquidations(qint64 ms);
+    void armMarginCall(quint32 id);
+    void countClose(quint32 id, double &usd) const;
+    void marginCalls();
+    void react(quint32 id, qint64 ms);
     double computeMark(qint64 ms) const;
     double bandLimit(int side) const; // the exchange's price band: how far a market order may walk
     qint64 clipLots(int side) const;  // the largest market order a trader sends at once
@@ -116,7 +125,7 @@ private:
 
     // Scratch space reused every tick.
     std::vector<SpeculatorFlow::Entry> m_entries;
-    std::vector<quint32> m_due, m_triggered;
+    std::vector<quint32> m_due, m_triggered, m_called;
     struct Action
     {
         int kind; // 0 exit, 1 entry, 2 arbitrage

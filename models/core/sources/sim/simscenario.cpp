@@ -23,9 +23,9 @@ using P = SimScenario::Params;
 const std::vector<Descriptor> &descriptors()
 {
     static const std::vector<Descriptor> table = {
-        {"agents", &P::agents, 1, 1e6, false, true, "size of the speculator crowd; arrivals scale with it (about half hold a position at a time)"},
+        {"agents", &P::agents, 1, 1e6, false, true, "size of the speculator crowd; the arrival rates of every population scale with it"},
         {"depth", &P::depth, 0, 1e12, true, false, "order-book depth within 1 % of mid per side in a calm market, USD"},
-        {"leverage", &P::leverage, 0, 10, true, false, "leverage appetite: weight multiplier of the 50x and 100x tiers"},
+        {"leverage", &P::leverage, 0, 10, true, false, "leverage appetite: weight multiplier of the 20x and higher tiers"},
         {"volatility", &P::volatility, 0, 5, true, false, "annualised volatility of the spot fundamental, calm regime"},
         {"stress_volatility", &P::stressVolatility, 0, 10, true, false, "annualised volatility of the spot fundamental, stress regime"},
         {"stress_share", &P::stressShare, 0, 0.9, false, false, "long-run share of time spent in the stress regime"},
@@ -34,14 +34,14 @@ const std::vector<Descriptor> &descriptors()
         {"drift", &P::drift, -10, 10, false, false, "annualised drift of the spot fundamental"},
         {"momentum", &P::momentum, 0, 50, false, false, "how strongly momentum traders respond to trends"},
         {"long_bias", &P::longBias, -3, 3, false, false, "speculators' preference for longs (probit shift)"},
-        {"arb_capital", &P::arbCapital, 0, 1e13, false, false, "what the basis arbitrageurs offer within 1 % of basis, USD"},
+        {"arb_capital", &P::arbCapital, 0, 1e13, false, false, "capital of the carry and basis arbitrageurs, USD (what they commit varies over days around it)"},
         {"spot_depth", &P::spotDepth, 0, 1e13, true, false, "net spot flow that moves the index by 1 %, USD"},
         {"round_entries", &P::roundEntries, 0, 1, false, false, "share of entries resting as limit orders at round numbers"},
         {"round_step", &P::roundStep, 1, 1e6, false, false, "spacing of round numbers, USD"},
         {"mm_withdrawal", &P::mmWithdrawal, 0, 20, false, false, "how hard the market maker pulls depth as volatility rises"},
         {"resilience", &P::resilience, 0, 86400, true, false, "seconds for a swept book level to refill (1/e time)"},
         {"funding_interval", &P::fundingInterval, 1, 8, false, true, "funding interval in hours: 1, 2, 4 or 8"},
-        {"start_price", &P::startPrice, 1000, 1e7, false, false, "price at the start of the history, USD"},
+        {"start_price", &P::startPrice, 1000, 1e7, false, false, "price where the simulated market starts (a week of warm-up before the history), USD"},
         {"truth_minutes", &P::truthMinutes, 1, 60, false, true, "ground-truth snapshot interval in minutes (a divisor of 60)"},
         {"insurance_fund", &P::insuranceFund, 0, 1e13, false, false, "insurance fund at the start, USD"},
     };
@@ -64,33 +64,37 @@ std::optional<P> presetParams(const QString &name)
     if (name == QLatin1String("treadmill"))
         return p;
     if (name == QLatin1String("calm")) {
-        p.leverage = 0.4;
-        p.depth = 8e6;
-        p.spotDepth = 25e6;
-        p.volatility = 0.25;
-        p.stressVolatility = 0.8;
-        p.stressShare = 0.03;
-        p.jumpsPerDay = 0.2;
-        p.jumpSize = 0.004;
-        p.drift = 0.1;
+        // A quiet, slowly rising month: less leverage appetite, deeper books, spot calm.
+        p.leverage = 0.5;
+        p.depth = 6e6;
+        p.spotDepth = 20e6;
+        p.volatility = 0.22;
+        p.stressVolatility = 0.55;
+        p.stressShare = 0.04;
+        p.jumpsPerDay = 1.0;
+        p.jumpSize = 0.003;
+        p.drift = 0.2;
         p.momentum = 0.6;
-        p.longBias = 0.05;
-        p.mmWithdrawal = 0.8;
-        p.arbCapital = 30e6;
+        p.mmWithdrawal = 1.0;
+        p.arbCapital = 12e6;
         return p;
     }
     if (name == QLatin1String("crash")) {
+        // A bear month with crash days: more leverage chasing a falling market, thin books
+        // that the maker pulls hard, spot in its volatile regime a fifth of the time, big
+        // news, scarce arbitrage capital.
         p.leverage = 1.6;
-        p.depth = 2e6;
-        p.spotDepth = 6e6;
-        p.stressVolatility = 1.8;
+        p.depth = 2.5e6;
+        p.spotDepth = 8e6;
+        p.volatility = 0.35;
+        p.stressVolatility = 1.2;
         p.stressShare = 0.2;
-        p.jumpsPerDay = 1.0;
-        p.jumpSize = 0.015;
-        p.drift = -1.5;
+        p.jumpsPerDay = 2.0;
+        p.jumpSize = 0.007;
+        p.drift = -2.0;
         p.momentum = 1.5;
         p.longBias = 0.25;
-        p.arbCapital = 5e6;
+        p.arbCapital = 8e6;
         p.mmWithdrawal = 2.5;
         p.resilience = 60;
         return p;

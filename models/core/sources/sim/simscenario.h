@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <QtGlobal>
+
 #include <optional>
 
 // The simulator's scenario: a named preset (calm, treadmill, crash) plus parameter overrides,
@@ -15,28 +17,32 @@ class SimScenario
 public:
     struct Params
     {
-        double agents = 20'000;          // speculator crowd (about half hold a position)
+        double agents = 20'000;          // speculator crowd: every population's arrivals scale with it
         double depth = 4e6;              // USD within 1 % of mid, per side, calm book
-        double leverage = 1.0;           // weight multiplier of the 50x/100x tiers
-        double volatility = 0.35;        // annualised, calm regime
-        double stressVolatility = 1.3;   // annualised, stress regime
+        double leverage = 1.0;           // weight multiplier of the 20x and higher tiers
+        double volatility = 0.28;        // annualised, calm regime
+        double stressVolatility = 0.8;   // annualised, stress regime
         double stressShare = 0.1;        // long-run share of time in stress
-        double jumpsPerDay = 0.5;
-        double jumpSize = 0.008;         // mean |jump| of the fundamental
+        double jumpsPerDay = 1.5;
+        double jumpSize = 0.004;         // mean |jump| of the fundamental
         double drift = -0.5;             // annualised drift of the fundamental
         double momentum = 1.0;           // trend response of momentum traders
         double longBias = 0.15;          // probit shift towards longs
-        double arbCapital = 15e6;        // USD the basis arbitrageurs offer within 1 % of basis
+        double arbCapital = 15e6;        // USD of carry and basis arbitrage capital (varies over days)
         double spotDepth = 10e6;         // USD of net spot flow that moves the index 1 %
         double roundEntries = 0.35;      // share of entries resting at round numbers
         double roundStep = 1000;         // USD between round numbers
         double mmWithdrawal = 1.5;       // depth withdrawal per unit of excess volatility
         double resilience = 30;          // seconds for a swept level to refill (1/e)
         double fundingInterval = 8;      // hours
-        double startPrice = 100'000;
+        double startPrice = 100'000;     // where the warm-up starts
         double truthMinutes = 60;        // ground-truth snapshot interval
         double insuranceFund = 3e6;      // USD at the start
     };
+
+    // Simulated before the recorded history: a week, so positions held for days to weeks
+    // have built up most of the open interest when the record begins.
+    static constexpr qint64 warmupSeconds = 7 * 86400;
 
     static QStringList presets();
     static QString defaultPreset() { return QStringLiteral("treadmill"); }

@@ -2,7 +2,9 @@
 
 #include "domain/numbers.h"
 #include "domain/timeformat.h"
+#include "marketrecorder.h"
 #include "simengine.h"
+#include "sources/sourcecoverage.h"
 
 #include <QDateTime>
 #include <QTimer>
@@ -41,6 +43,7 @@ QHash<QString, QString> Simulator::metadata() const
     meta.insert(QStringLiteral("sim.warmup_seconds"), QString::number(m_options.warmupSeconds));
     meta.insert(QStringLiteral("sim.truth_grid_step"), QString::fromLatin1(Numbers::format(LogPriceGrid::defaultStep)));
     meta.insert(QStringLiteral("sim.truth_value"), QStringLiteral("notional USD at the liquidation price of open positions"));
+    meta.insert(QStringLiteral("sim.truth_band"), QString::fromLatin1(Numbers::format(MarketRecorder::truthBand)));
     return meta;
 }
 
@@ -68,6 +71,15 @@ void Simulator::stop()
 void Simulator::emitBatch()
 {
     MarketBatch batch = m_engine->take();
+    // The simulator records everything it simulates: complete coverage up to its clock.
+    const TimeRange covered{std::max(m_coveredTo, m_options.startMs), m_engine->timeMs()};
+    if (covered.isValid()) {
+        SourceCoverage::Resolutions res;
+        res.funding = qint64(m_options.scenario.params().fundingInterval * 3'600'000);
+        res.groundTruth = qint64(m_options.scenario.params().truthMinutes) * 60'000;
+        SourceCoverage::coverAll(batch, covered, res, QStringLiteral("sim"));
+        m_coveredTo = covered.to;
+    }
     if (!batch.isEmpty())
         emit batchReady(batch);
 }

@@ -29,7 +29,7 @@ public:
         qint64 endMs = 0;   // backfill ends here; live continues from it
         bool live = false;
         double speed = 1.0;
-        qint64 warmupSeconds = 86400;
+        qint64 warmupSeconds = SimScenario::warmupSeconds;
         int auditEveryMinutes = 0; // > 0: SimEngine audits OI and the ledger (tests)
     };
 
@@ -39,7 +39,7 @@ public:
     QString displayName() const override;
     QList<Instrument> instruments() const override { return {m_options.instrument}; }
     bool isSimulated() const override { return true; }
-    QString liquidationFeed() const override { return QStringLiteral("full"); }
+    std::optional<CoverageQuality> liquidationCoverage() const override { return CoverageQuality::Complete; }
     // A run starts from its own warm-up: an earlier run's rows must not mix with it.
     bool replacesStoredHistory() const override { return true; }
     QHash<QString, QString> metadata() const override;
@@ -62,5 +62,6 @@ private:
     QTimer *m_liveTimer = nullptr;
     QElapsedTimer m_liveClock;
     qint64 m_liveStartMs = 0;
+    qint64 m_coveredTo = 0; // coverage recorded up to here
     bool m_running = false;
 };

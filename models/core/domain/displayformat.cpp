@@ -54,10 +54,23 @@ QString usd(double value)
     return sign + QStringLiteral("$") + c().toString(a, 'f', 0);
 }
 
+QString signedUsd(double value)
+{
+    return value > 0 ? QStringLiteral("+") + usd(value) : usd(value);
+}
+
 QString percent(double fraction, int decimals, bool sign)
 {
     const QString s = c().toString(fraction * 100.0, 'f', decimals) + QStringLiteral("%");
     return sign && fraction > 0 ? QStringLiteral("+") + s : s;
+}
+
+QString percentShort(double fraction)
+{
+    QString s = QString::number(fraction * 100.0, 'g', 4);
+    if (s.contains(QLatin1Char('e')))
+        s = c().toString(fraction * 100.0, 'f', 6);
+    return s + QStringLiteral("%");
 }
 
 QString rate(double fraction)
@@ -69,6 +82,21 @@ QString signedNumber(double value, int decimals)
 {
     const QString s = c().toString(value, 'f', decimals);
     return value > 0 ? QStringLiteral("+") + s : s;
+}
+
+QString signedQuantity(double value)
+{
+    return value > 0 ? QStringLiteral("+") + quantity(value) : quantity(value);
+}
+
+QString duration(qint64 ms)
+{
+    const double minutes = double(ms) / 60'000.0;
+    if (minutes < 120)
+        return QStringLiteral("%1 min").arg(c().toString(minutes, 'f', minutes < 10 ? 1 : 0));
+    if (minutes < 48 * 60)
+        return QStringLiteral("%1 h").arg(c().toString(minutes / 60, 'f', 1));
+    return QStringLiteral("%1 days").arg(c().toString(minutes / 1440, 'f', 1));
 }
 
 } // namespace DisplayFormat

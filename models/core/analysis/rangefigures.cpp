@@ -1,0 +1,200 @@
+#include "rangefigures.h"
+
+#include "domain/displayformat.h"
+
+#include <QDateTime>
+
+using namespace DisplayFormat;
+using Result = RangeAnalysis::Result;
+
+namespace {
+
+QString clock(const Result &r, qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(r.range.span() <= 86'400'000 ? QStringLiteral("HH:mm") : QStringLiteral("MM-dd HH:mm"));
+}
+
+QString perEight(double fraction)
+{
+    return rate(fraction) + QStringLiteral("/8h");
+}
+
+// What is known of a liquidation figure: nothing, all of it, part of it, or a sample.
+QString liqQualifier(const Result &r)
+{
+    const auto &c = r.coverage.liquidations;
+    QStringList notes;
+    if (c.quality == CoverageQuality::Sampled)
+        notes << QStringLiteral("sampled");
+    if (c.share < 0.99)
+        notes << QStringLiteral("%1 covered").arg(percent(c.share, 0));
+    return notes.isEmpty() ? QString() : QStringLiteral(" · ") + notes.join(QStringLiteral(", "));
+}
+
+QString oiUnknown(const Result &r)
+{
+    const auto &c = r.coverage.openInterest;
+    if (c.isNone())
+        return RangeFigures::noData;
+    if (c.startStale && c.startAgeMs)
+        return QStringLiteral("stale (last sample %1 before the start)").arg(duration(*c.startAgeMs));
+    if (c.endStale && c.endAgeMs)
+        return QStringLiteral("stale (last sample %1 before the end)").arg(duration(*c.endAgeMs));
+    return RangeFigures::noData;
+}
+
+QString share(const RangeAnalysis::KindCoverage &c)
+{
+    if (c.isNone())
+        return QStringLiteral("none");
+    QString s = percent(c.share, 0);
+    if (c.quality == CoverageQuality::Sampled)
+        s += QStringLiteral(" sampled");
+    return s;
+}
+
+} // namespace
+
+namespace RangeFigures {
+
+QString price(const Result &r)
+{
+    return QStringLiteral("%1 → %2  (%3)").arg(DisplayFormat::price(r.priceOpen), DisplayFormat::price(r.priceClose), percent(r.priceChangePct / 100, 2, true));
+}
+
+QString highLow(const Result &r)
+{
+    return DisplayFormat::price(r.high) + QStringLiteral(" / ") + DisplayFormat::price(r.low);
+}
+
+QString realizedVol(const Result &r)
+{
+    return r.realizedVolPct ? QStringLiteral("%1 annualised").arg(percent(*r.realizedVolPct / 100, 1)) : noData;
+}
+
+QString openInterest(const Result &r)
+{
+    if (!r.oiStart)
+        return oiUnknown(r);
+    QString s = QStringLiteral("%1 → %2 coins").arg(quantity(*r.oiStart), quantity(*r.oiEnd));
+    if (r.oiStartUsd)
+        s += QStringLiteral(" · %1 → %2").arg(usd(*r.oiStartUsd), usd(*r.oiEndUsd));
+    return s;
+}
+
+QString oiChange(const Result &r)
+{
+    if (!r.oiChangePct)
+        return oiUnknown(r);
+    QString s = QStringLiteral("%1 coins (%2)").arg(signedQuantity(*r.oiChange), percent(*r.oiChangePct / 100, 2, true));
+    if (r.oiChangeUsdPct)
+        s += QStringLiteral(" · %1 (%2)").arg(signedUsd(*r.oiChangeUsd), percent(*r.oiChangeUsdPct / 100, 2, true));
+    return s;
+}
+
+QString oiChangeShort(const Result &r)
+{
+    if (!r.oiChangePct)
+        return oiUnknown(r).section(QLatin1Char(' '), 0, 0);
+    QString s = percent(*r.oiChangePct / 100, 2, true) + QStringLiteral(" coins");
+    if (r.oiChangeUsdPct)
+        s += QStringLiteral(" · ") + percent(*r.oiChangeUsdPct / 100, 2, true) + QStringLiteral(" USD");
+    return s;
+}
+
+QString oiPath(const Result &r)
+{
+    if (!r.oiPeakToTroughPct)
+        return oiUnknown(r);
+    if (*r.oiPeakToTroughPct >= 0)
+        return QStringLiteral("no fall; rise up to %1").arg(percent(r.oiTroughToPeakPct.value_or(0) / 100, 2, true));
+    return QStringLiteral("peak to trough %1 (%2 → %3)").arg(percent(*r.oiPeakToTroughPct / 100, 2, true), clock(r, r.oiPeakTime), clock(r, r.oiTroughTime));
+}
+
+QString takerFlow(const Result &r)
+{
+    if (!r.cvdCoins)
+        return noData;
+    return QStringLiteral("net %1 %2 coins (%3)")
+        .arg(*r.cvdCoins >= 0 ? QStringLiteral("buys") : QStringLiteral("sells"), quantity(std::abs(*r.cvdCoins)), signedUsd(*r.cvdUsd));
+}
+
+QString funding(const Result &r)
+{
+    if (!r.fundingStart && !r.fundingEnd)
+        return noData;
+    const QString a = r.fundingStart ? perEight(*r.fundingStart) : noData;
+    const QString b = r.fundingEnd ? perEight(*r.fundingEnd) : noData;
+    return a == b ? a : a + QStringLiteral(" → ") + b;
+}
+
+QString fundingMeanPeak(const Result &r)
+{
+    if (r.coverage.funding.isNone())
+        return noData;
+    if (!r.fundingMean)
+        return QStringLiteral("no settlement in range");
+    return QStringLiteral("%1 / %2").arg(rate(*r.fundingMean), rate(*r.fundingPeak));
+}
+
+QString fundingMean(const Result &r)
+{
+    if (r.coverage.funding.isNone())
+        return noData;
+    return r.fundingMean ? rate(*r.fundingMean) : QStringLiteral("–");
+}
+
+QString fundingPaid(const Result &r)
+{
+    if (!r.fundingPaidUsd)
+        return noData;
+    if (r.fundingSettlements == 0)
+        return QStringLiteral("no settlement in range");
+    return QStringLiteral("%1 %2").arg(usd(std::abs(*r.fundingPaidUsd)), *r.fundingPaidUsd >= 0 ? QStringLiteral("longs → shorts") : QStringLiteral("shorts → longs"));
+}
+
+QString longLiquidations(const Result &r)
+{
+    if (!r.longLiqUsd)
+        return noData;
+    return QStringLiteral("%1  (%2)%3").arg(usd(*r.longLiqUsd)).arg(*r.longLiqCount).arg(liqQualifier(r));
+}
+
+QString shortLiquidations(const Result &r)
+{
+    if (!r.shortLiqUsd)
+        return noData;
+    return QStringLiteral("%1  (%2)%3").arg(usd(*r.shortLiqUsd)).arg(*r.shortLiqCount).arg(liqQualifier(r));
+}
+
+QString liquidationCount(const Result &r)
+{
+    const auto n = r.liqCount();
+    return n ? QString::number(*n) + liqQualifier(r) : noData;
+}
+
+QString largestPrint(const Result &r)
+{
+    return r.largestLiqUsd ? usd(*r.largestLiqUsd) + liqQualifier(r) : noData;
+}
+
+QString zonesConsumed(const Result &r)
+{
+    return r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd)) : QStringLiteral("n/a (no heatmap)");
+}
+
+QString coverage(const Result &r)
+{
+    const auto &c = r.coverage;
+    return QStringLiteral("price %1 · OI %2 · funding %3 · liquidations %4")
+        .arg(share(c.candles), share(c.openInterest), share(c.predictedFunding.isNone() ? c.funding : c.predictedFunding), share(c.liquidations));
+}
+
+QString verdict(const Result &r)
+{
+    if (r.verdict == RangeAnalysis::Verdict::InsufficientData)
+        return RangeAnalysis::verdictTitle(r.verdict);
+    return QStringLiteral("%1 · %2 confidence").arg(RangeAnalysis::verdictTitle(r.verdict), RangeAnalysis::confidenceName(r.confidence));
+}
+
+} // namespace RangeFigures
