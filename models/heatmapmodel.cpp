@@ -90,7 +90,7 @@ void HeatmapModel::startGrid()
     const GridRequest r = m_runningGrid;
     const HeatmapParams params = m_params;
     QPointer<HeatmapModel> self(this);
-    m_gridWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, cancel, r, params, self]() -> std::shared_ptr<const HeatmapGrid> {
+    m_gridWatcher.setFuture(WorkPool::run([service, cancel, r, params, self]() -> std::shared_ptr<const HeatmapGrid> {
         HeatmapJob job;
         job.cancel = cancel.get();
         job.progress = [self](double fraction, const QString &what) {
@@ -133,7 +133,7 @@ void HeatmapModel::startMap()
     const auto instrument = m_wantedMap.first; // not a structured binding: clang 14 cannot capture those
     const auto t = m_wantedMap.second;
     const HeatmapParams params = m_params;
-    m_mapWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, instrument, t, params]() -> std::optional<LiquidationMap> {
+    m_mapWatcher.setFuture(WorkPool::run([service, instrument, t, params]() -> std::optional<LiquidationMap> {
         try {
             return service->liquidationMap(instrument, t, params);
         } catch (const std::exception &) {
@@ -164,7 +164,7 @@ void HeatmapModel::startUpdate()
     const auto service = m_service;
     const Instrument instrument = m_updateInstrument;
     const HeatmapParams params = m_params;
-    m_updateWatcher.setFuture(QtConcurrent::run(WorkPool::instance(), [service, instrument, params] {
+    m_updateWatcher.setFuture(WorkPool::run([service, instrument, params] {
         try {
             service->update(instrument, params);
         } catch (const std::exception &) {

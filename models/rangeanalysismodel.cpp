@@ -38,7 +38,7 @@ void RangeAnalysisModel::start(const Instrument &instrument, TimeRange range, qu
     const QString path = m_dbPath;
     const auto heatmap = m_heatmap;
     const HeatmapParams params = m_heatmapParams;
-    m_watcher.setFuture(QtConcurrent::run(WorkPool::instance(), [path, instrument, range, generation, heatmap, params] {
+    m_watcher.setFuture(WorkPool::run([path, instrument, range, generation, heatmap, params] {
         Outcome o;
         o.generation = generation;
         try {

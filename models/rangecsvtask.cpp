@@ -37,7 +37,7 @@ Result run(const RangeMime::Payload &payload, const QString &path, bool keepByte
 
 QFuture<Result> start(const RangeMime::Payload &payload, const QString &path, bool keepBytes)
 {
-    return QtConcurrent::run(WorkPool::instance(), [payload, path, keepBytes] { return run(payload, path, keepBytes); });
+    return WorkPool::run([payload, path, keepBytes] { return run(payload, path, keepBytes); });
 }
 
 } // namespace RangeCsvTask

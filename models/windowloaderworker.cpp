@@ -2,10 +2,11 @@
 
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
+#include "windowqueue.h"
 
-WindowLoaderWorker::WindowLoaderWorker(QString dbPath, const std::atomic<quint64> &latest)
+WindowLoaderWorker::WindowLoaderWorker(QString dbPath, WindowQueue *queue)
     : m_dbPath(std::move(dbPath))
-    , m_latest(latest)
+    , m_queue(queue)
 {
 }
 
@@ -18,37 +19,47 @@ StoreReader &WindowLoaderWorker::reader()
     return *m_reader;
 }
 
-void WindowLoaderWorker::load(const WindowRequest &request)
+MarketWindow WindowLoaderWorker::read(StoreReader &r, const WindowRequest &request)
 {
-    if (request.generation < m_latest.load())
-        return; // overtaken before it started
+    MarketWindow w;
+    w.generation = request.generation;
+    w.instrument = request.instrument;
+    w.range = request.range;
+    w.timeframe = request.timeframe;
+    const Instrument &i = request.instrument;
+    const Timeframe tf = request.timeframe;
+    // Bars that start before the range but reach into it belong to the window too.
+    const TimeRange bars{Timeframes::floor(tf, request.range.from), request.range.to};
+    w.candles = r.candles(i, tf, bars);
+    w.markCandles = r.markCandles(i, tf, bars);
+    w.openInterest = r.lineBars(i, LineSeries::OpenInterest, tf, bars);
+    w.openInterestUsd = r.lineBars(i, LineSeries::OpenInterestUsd, tf, bars);
+    w.predictedFunding = r.lineBars(i, LineSeries::PredictedFunding, tf, bars);
+    w.liquidations = r.liquidationBars(i, tf, bars);
+    // Settlements: one before the range too, so the step line starts at the left edge.
+    if (const auto before = r.fundingAt(i, request.range.from - 1))
+        w.funding.push_back(*before);
+    w.funding += r.funding(i, request.range);
+    w.tape = r.latestLiquidations(i, request.range.to, request.tapeRows);
+    w.extent = r.extent(i, DataKind::Candles);
+    w.liquidationFeed = r.liquidationFeed(i);
+    return w;
+}
+
+void WindowLoaderWorker::loadNext()
+{
+    const auto next = m_queue->takeNext();
+    if (!next)
+        return;
     try {
-        StoreReader &r = reader();
-        MarketWindow w;
-        w.generation = request.generation;
-        w.instrument = request.instrument;
-        w.range = request.range;
-        w.timeframe = request.timeframe;
-        const Instrument &i = request.instrument;
-        const Timeframe tf = request.timeframe;
-        // Bars that start before the range but reach into it belong to the window too.
-        const TimeRange bars{Timeframes::floor(tf, request.range.from), request.range.to};
-        w.candles = r.candles(i, tf, bars);
-        w.markCandles = r.markCandles(i, tf, bars);
-        w.openInterest = r.lineBars(i, LineSeries::OpenInterest, tf, bars);
-        w.openInterestUsd = r.lineBars(i, LineSeries::OpenInterestUsd, tf, bars);
-        w.predictedFunding = r.lineBars(i, LineSeries::PredictedFunding, tf, bars);
-        w.liquidations = r.liquidationBars(i, tf, bars);
-        // Settlements: one before the range too, so the step line starts at the left edge.
-        if (const auto before = r.fundingAt(i, request.range.from - 1))
-            w.funding.push_back(*before);
-        w.funding += r.funding(i, request.range);
-        w.tape = r.latestLiquidations(i, request.range.to, request.tapeRows);
-        w.extent = r.extent(i, DataKind::Candles);
-        w.liquidationFeed = r.liquidationFeed(i);
-        emit loaded(w);
+        const MarketWindow w = read(reader(), next->request);
+        if (next->prefetch)
+            emit prefetched(w);
+        else
+            emit loaded(w);
     } catch (const StoreError &e) {
-        emit failed(e.message());
+        if (!next->prefetch)
+            emit failed(e.message());
     }
 }
 

@@ -4,25 +4,28 @@
 #include "windowrequest.h"
 
 #include <QObject>
-#include <atomic>
 #include <memory>
 
 class StoreReader;
+class WindowQueue;
 
-// WindowLoader's half in the reader thread.
+// WindowLoader's half in the reader thread: takes the next request from the queue (current
+// first, read-aheads after) and reads it.
 class WindowLoaderWorker : public QObject
 {
     Q_OBJECT
 public:
-    WindowLoaderWorker(QString dbPath, const std::atomic<quint64> &latest);
+    WindowLoaderWorker(QString dbPath, WindowQueue *queue);
     ~WindowLoaderWorker() override;
 
-public slots:
-    void load(const WindowRequest &request);
+    void loadNext();
     void loadInstruments();
+    // One window, read with `reader` (the worker's; tests and benchmarks).
+    static MarketWindow read(StoreReader &reader, const WindowRequest &request);
 
 signals:
     void loaded(const MarketWindow &window);
+    void prefetched(const MarketWindow &window);
     void instrumentsLoaded(const QList<Instrument> &instruments);
     void failed(const QString &message);
 
@@ -30,6 +33,6 @@ private:
     StoreReader &reader();
 
     QString m_dbPath;
-    const std::atomic<quint64> &m_latest;
+    WindowQueue *m_queue;
     std::unique_ptr<StoreReader> m_reader;
 };

@@ -5,6 +5,7 @@
 #include "rangemime.h"
 #include "timeaxisticker.h"
 #include "timesync.h"
+#include "valueaxisticker.h"
 
 #include <QMimeData>
 #include <QVBoxLayout>
@@ -50,6 +51,8 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->yAxis->setVisible(false);
     m_plot->yAxis2->setVisible(true);
     m_plot->yAxis2->setTickLabels(true);
+    m_valueTicker = QSharedPointer<ValueAxisTicker>::create(ValueAxisTicker::Kind::Quantity);
+    m_plot->yAxis2->setTicker(m_valueTicker);
     m_plot->yAxis2->setPadding(4);
     m_plot->xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     m_plot->xAxis->setPadding(2);
@@ -57,6 +60,10 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin, 0));
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHint(QCP::phCacheLabels, true);
+    // Lines as separate segments: Qt strokes a long antialiased polyline wider than 1 px as
+    // one path with joins, about 6x slower than the segments (measured: 1,826 points at
+    // 1.3 px, 11 ms against 2 ms); at these widths the joins are not visible.
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
 
     // Two paint buffers only: everything else shares one, the cursor layer (on top) has its
     // own, so a cursor move redraws a few items and blits two pixmaps.
@@ -482,9 +489,19 @@ void ChartPane::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
 }
 
+void ChartPane::fitTickCounts()
+{
+    // As many labels as fit without touching: about one per 40 px of height on the value axis
+    // and one per 130 px of width on the time axis ("28 Nov12:00" in a narrow pane otherwise).
+    const int plotHeight = std::max(0, m_plot->height() - 30);
+    m_valueTicker->setTickCount(std::clamp(plotHeight / 40, 2, 8));
+    m_plot->xAxis->ticker()->setTickCount(std::clamp(plotWidth() / 130, 2, 12));
+}
+
 void ChartPane::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
+    fitTickCounts();
     emit plotWidthChanged(plotWidth());
     viewChanged();
 }

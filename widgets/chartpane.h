@@ -17,6 +17,7 @@ class QCPItemText;
 class QCPItemRect;
 class QCPPainter;
 class TimeSync;
+class ValueAxisTicker;
 
 // The base of every chart pane: a header line (title and read-outs at the cursor) over a
 // QCustomPlot whose time axis follows TimeSync. Panes never listen to their axis: user
@@ -45,6 +46,7 @@ public:
     ReadoutBar *header() const { return m_header; }
     QCPAxis *timeAxis() const;
     QCPAxis *valueAxis() const;
+    ValueAxisTicker *valueTicker() const { return m_valueTicker.data(); }
     const ChartTheme &theme() const { return m_theme; }
     void setTheme(const ChartTheme &theme);
     // Plot area width in pixels (what the tier choice is based on).
@@ -151,6 +153,7 @@ private:
     void applyThemeToItems();
     void applyBaseTheme();
     void updateEmptyState();
+    void fitTickCounts();
     void followMouse();
 
     QString m_title;
@@ -164,6 +167,7 @@ private:
     QCPItemText *m_timeTag;
     QCPItemText *m_valueTag;
     QCPItemText *m_emptyNote;
+    QSharedPointer<ValueAxisTicker> m_valueTicker;
     std::optional<QPoint> m_hover; // the mouse, while it is over the plot area
     QCPItemRect *m_selectionRect;
     QCPItemStraightLine *m_selectionEdges[2];

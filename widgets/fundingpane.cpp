@@ -1,7 +1,8 @@
 #include "fundingpane.h"
 
 #include "displayformat.h"
-#include "percentaxisticker.h"
+#include "fastbars.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -9,13 +10,9 @@ FundingPane::FundingPane(TimeSync *sync, MarketWindowModel *model, QWidget *pare
     : ChartPane(tr("Funding"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    p->yAxis2->setTicker(QSharedPointer<PercentAxisTicker>::create());
-    m_positive = new QCPBars(p->xAxis, p->yAxis2);
-    m_negative = new QCPBars(p->xAxis, p->yAxis2);
-    for (QCPBars *b : {m_positive, m_negative}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-    }
+    valueTicker()->setKind(ValueAxisTicker::Kind::Percent);
+    m_positive = new FastBars(p->xAxis, p->yAxis2);
+    m_negative = new FastBars(p->xAxis, p->yAxis2);
     m_predicted = new QCPGraph(p->xAxis, p->yAxis2);
     m_predicted->setLineStyle(QCPGraph::lsStepLeft);
     themeChanged();

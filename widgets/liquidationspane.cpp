@@ -7,6 +7,7 @@
 #include "liquidationmapoverlay.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -16,10 +17,12 @@ LiquidationsPane::LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWi
     : ChartPane(tr("Liquidations"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    // Drawing order: heatmap, then the price path, then the prints on top.
+    valueTicker()->setKind(ValueAxisTicker::Kind::Price);
+    // Drawing order: heatmap, then the prints, then the price path over them, so the
+    // bubbles of a heavy session never hide where price went.
     m_heat = std::make_unique<HeatmapLayer>(p->xAxis, p->yAxis2);
-    m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_bubbles = new BubblePlottable(p->xAxis, p->yAxis2);
+    m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_mapOverlay = new LiquidationMapOverlay(p, p->yAxis2, cursorLayerName());
     // Views change in bursts (wheel, drag): ask for a new heatmap once they settle.
     m_heatDebounce.setSingleShot(true);
@@ -64,6 +67,7 @@ void LiquidationsPane::setShowLiquidationMap(bool on)
 
 void LiquidationsPane::viewChanged()
 {
+    rebuildBubbles(); // the grouping follows the zoom
     if (m_heatmapModel && m_showHeatmap)
         m_heatDebounce.start();
 }
@@ -132,22 +136,64 @@ void LiquidationsPane::refill(const MarketWindow &w)
         path.push_back(QCPGraphData(key(c.ts) + step / 2, c.close));
     m_price->data()->set(path, true);
 
-    // Area proportional to notional, relative to the biggest bar-side in the window.
-    double maxUsd = 0;
-    for (const LiquidationBar &b : w.liquidations)
-        maxUsd = std::max({maxUsd, b.longUsd, b.shortUsd});
-    const double maxRadius = 26, minRadius = 2.5;
-    QColor longColor = theme().longLiq, shortColor = theme().shortLiq;
-    longColor.setAlpha(190);
-    shortColor.setAlpha(190);
-    QVector<BubblePlottable::Bubble> bubbles;
+    m_bubbleKey = {};
+    rebuildBubbles();
+}
+
+void LiquidationsPane::rebuildBubbles()
+{
+    const MarketWindow &w = window();
+    const TimeRange view = sync()->visibleRange();
+    const qint64 barMs = Timeframes::ms(w.timeframe);
+    // Bars closer than a bubble's width merge into one bubble per group of bars (its prints
+    // summed, at their notional-weighted time and price); then small groups are left out, so
+    // coarse views show where the liquidations were instead of a string of beads.
+    const double pxPerBar = view.isValid() ? plotWidth() * double(barMs) / double(view.span()) : minBubbleSpacingPx;
+    const int group = std::max(1, int(std::ceil(minBubbleSpacingPx / std::max(pxPerBar, 1e-9))));
+    const std::tuple<quint64, int, int> drawn{w.generation, group, plot()->axisRect()->height()};
+    if (drawn == m_bubbleKey)
+        return;
+    m_bubbleKey = drawn;
+    struct Cluster
+    {
+        double usd = 0, qty = 0, weightedKey = 0;
+    };
+    QVector<std::pair<qint64, std::array<Cluster, 2>>> clusters; // by group start, long/short
+    const qint64 groupMs = barMs * group;
     for (const LiquidationBar &b : w.liquidations) {
-        const double k = key(b.ts) + step / 2;
-        if (b.longUsd > 0)
-            bubbles.push_back({k, b.longPrice(), std::max(minRadius, maxRadius * std::sqrt(b.longUsd / maxUsd)), longColor});
-        if (b.shortUsd > 0)
-            bubbles.push_back({k, b.shortPrice(), std::max(minRadius, maxRadius * std::sqrt(b.shortUsd / maxUsd)), shortColor});
+        const qint64 start = b.ts - ((b.ts % groupMs) + groupMs) % groupMs;
+        if (clusters.isEmpty() || clusters.back().first != start)
+            clusters.push_back({start, {}});
+        const double k = key(b.ts) + barMs / 2000.0;
+        for (int side = 0; side < 2; ++side) {
+            const double usd = side == 0 ? b.longUsd : b.shortUsd;
+            if (usd <= 0)
+                continue;
+            Cluster &c = clusters.back().second[size_t(side)];
+            c.usd += usd;
+            c.qty += side == 0 ? b.longQty : b.shortQty;
+            c.weightedKey += k * usd;
+        }
     }
+    double maxUsd = 0;
+    for (const auto &[start, sides] : clusters)
+        maxUsd = std::max({maxUsd, sides[0].usd, sides[1].usd});
+    // Area proportional to notional, relative to the biggest bubble in the window.
+    // The largest bubble spans at most a quarter of the pane's height.
+    const double maxRadius = std::clamp(plot()->axisRect()->height() * 0.125, 8.0, 26.0), minRadius = 2.5;
+    const double floorUsd = group > 1 ? maxUsd * minClusterShare : 0;
+    QColor colors[2] = {theme().longLiq, theme().shortLiq};
+    for (QColor &c : colors)
+        c.setAlpha(170);
+    QVector<BubblePlottable::Bubble> bubbles;
+    for (const auto &[start, sides] : clusters)
+        for (int side = 0; side < 2; ++side) {
+            const Cluster &c = sides[size_t(side)];
+            if (c.usd <= 0 || c.usd < floorUsd || c.qty <= 0)
+                continue;
+            bubbles.push_back({c.weightedKey / c.usd, c.usd / c.qty, std::max(minRadius, maxRadius * std::sqrt(c.usd / maxUsd)), colors[side]});
+        }
+    std::sort(bubbles.begin(), bubbles.end(), [](const auto &a, const auto &b) { return a.key < b.key; });
     m_bubbles->setBubbles(std::move(bubbles));
 }
 

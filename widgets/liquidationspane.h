@@ -44,6 +44,11 @@ protected:
     void cursorMoved(std::optional<qint64> t) override;
 
 private:
+    // Bubbles of one print group are at least this far apart (pixels); groups below this
+    // share of the largest are left out once bars are grouped.
+    static constexpr double minBubbleSpacingPx = 16;
+    static constexpr double minClusterShare = 0.02;
+    void rebuildBubbles();
     void requestHeatmap();
     void onGrid();
     void onMap();
@@ -57,4 +62,5 @@ private:
     bool m_showMap = true;
     QTimer m_heatDebounce;
     Instrument m_heatInstrument; // whose prices the grid shown was computed for
+    std::tuple<quint64, int, int> m_bubbleKey; // window generation, bars per bubble and height drawn
 };

@@ -2,6 +2,7 @@
 
 #include "charttheme.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class LiquidationTapeModel;
@@ -10,7 +11,8 @@ class QLabel;
 class QTableView;
 class TimeSync;
 
-// The tape: the newest liquidations up to the view's right edge, newest first.
+// The tape: the newest liquidations up to the view's right edge, newest first. Follows the
+// view once it settles (a wheel burst is one refresh) and only while it is on screen.
 class LiquidationTape : public QWidget
 {
     Q_OBJECT
@@ -21,12 +23,21 @@ public:
     QSize sizeHint() const override { return {340, 400}; }
     LiquidationTapeModel *tapeModel() const { return m_tape; }
 
-private:
+    // Refreshes now (tests; otherwise it follows the view after a short pause).
     void refresh();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void scheduleRefresh();
 
     MarketWindowModel *m_model;
     TimeSync *m_sync;
     LiquidationTapeModel *m_tape;
     QTableView *m_view;
     QLabel *m_note;
+    QTimer m_settle;
+    bool m_dirty = true;
+    bool m_sized = false;
 };

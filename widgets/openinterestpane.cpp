@@ -1,6 +1,8 @@
 #include "openinterestpane.h"
 
 #include "displayformat.h"
+#include "fastbars.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -8,14 +10,10 @@ OpenInterestPane::OpenInterestPane(TimeSync *sync, MarketWindowModel *model, QWi
     : ChartPane(tr("Open interest"), sync, model, parent)
 {
     QCustomPlot *p = plot();
-    m_up = new QCPBars(p->xAxis, p->yAxis);
-    m_down = new QCPBars(p->xAxis, p->yAxis);
-    for (QCPBars *b : {m_up, m_down}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-        b->setPen(Qt::NoPen);
-    }
+    m_up = new FastBars(p->xAxis, p->yAxis);
+    m_down = new FastBars(p->xAxis, p->yAxis);
     m_line = new QCPGraph(p->xAxis, p->yAxis2);
+    valueTicker()->setKind(ValueAxisTicker::Kind::Quantity);
     themeChanged();
 }
 
@@ -24,6 +22,7 @@ void OpenInterestPane::setShowUsd(bool usd)
     if (usd == m_usd)
         return;
     m_usd = usd;
+    valueTicker()->setKind(usd ? ValueAxisTicker::Kind::Usd : ValueAxisTicker::Kind::Quantity);
     refill(window());
     plot()->yAxis2->setRange(valueRange(visibleKeys()));
     plot()->replot(QCustomPlot::rpQueuedReplot);

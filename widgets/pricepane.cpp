@@ -1,6 +1,9 @@
 #include "pricepane.h"
 
+#include "candleplottable.h"
 #include "displayformat.h"
+#include "fastbars.h"
+#include "valueaxisticker.h"
 
 #include <qcustomplot.h>
 
@@ -8,23 +11,18 @@ PricePane::PricePane(TimeSync *sync, MarketWindowModel *model, QWidget *parent)
     : ChartPane(tr("Price"), sync, model, parent)
 {
     QCustomPlot *p = plot();
+    valueTicker()->setKind(ValueAxisTicker::Kind::Price);
     // Volume on the hidden left axis, scaled so bars fill the bottom fifth.
-    m_volumeUp = new QCPBars(p->xAxis, p->yAxis);
-    m_volumeDown = new QCPBars(p->xAxis, p->yAxis);
-    for (QCPBars *b : {m_volumeUp, m_volumeDown}) {
-        b->setWidthType(QCPBars::wtPlotCoords);
-        b->setAntialiased(false);
-        b->setAntialiasedFill(false);
-    }
-    m_candles = new QCPFinancial(p->xAxis, p->yAxis2);
-    m_candles->setChartStyle(QCPFinancial::csCandlestick);
+    m_volumeUp = new FastBars(p->xAxis, p->yAxis);
+    m_volumeDown = new FastBars(p->xAxis, p->yAxis);
+    m_candles = new CandlePlottable(p->xAxis, p->yAxis2);
     m_candles->setWidthType(QCPFinancial::wtPlotCoords);
-    m_candles->setTwoColored(true);
     m_candles->setAntialiased(false); // axis-aligned: AA only costs time
     m_mark = new QCPGraph(p->xAxis, p->yAxis2);
     m_mark->setVisible(false);
     m_lastLine = new QCPItemStraightLine(p);
     m_lastTag = new QCPItemText(p);
+    m_lastTag->setLayer(QStringLiteral("overlay")); // above the axis labels it covers
     m_lastTag->setClipToAxisRect(false);
     m_lastTag->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
     m_lastTag->position->setTypeY(QCPItemPosition::ptPlotCoords);
@@ -157,4 +155,16 @@ bool PricePane::hasPaneData() const
 QString PricePane::emptyText() const
 {
     return tr("No price data");
+}
+
+void PricePane::viewChanged()
+{
+    // The last-price tag covers the value axis at its price: no tick label under it (half
+    // the tag, half a label and a little air).
+    if (!m_lastTag->visible()) {
+        valueTicker()->setKeepClear(std::nullopt);
+        return;
+    }
+    const double half = QFontMetrics(m_lastTag->font()).height() / 2.0 + 2 + QFontMetrics(plot()->yAxis2->tickLabelFont()).height() / 2.0 + 2;
+    valueTicker()->setKeepClear(m_lastTag->position->value(), half, plot()->yAxis2);
 }

@@ -28,6 +28,7 @@ protected:
     bool hasPaneData() const override;
     QString emptyText() const override;
     void themeChanged() override;
+    void viewChanged() override;
 
 private:
     QCPFinancial *m_candles;

@@ -4,6 +4,7 @@
 
 #include "chartpane.h"
 #include "heatmaplayer.h"
+#include "liquidationspane.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
 #include "sources/syntheticsource.h"
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <QThread>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -38,6 +40,44 @@ bool waitFor(const std::function<bool()> &done, int ms = 20000)
     return QTest::qWaitFor(done, ms);
 }
 
+// Replot time of each plottable alone (PERPSCOPE_BENCH_PLOTTABLES=1): where a frame goes.
+void profilePlottables(QTextStream &out, const QList<ChartPane *> &panes)
+{
+    const auto timeReplot = [](QCustomPlot *plot) {
+        QVector<double> v;
+        for (int k = 0; k < 5; ++k) {
+            QElapsedTimer t;
+            t.start();
+            plot->replot();
+            v << t.nsecsElapsed() / 1e6;
+        }
+        return median(v);
+    };
+    for (ChartPane *p : panes) {
+        QCustomPlot *plot = p->plot();
+        for (int i = 0; i < plot->plottableCount(); ++i) {
+            for (int j = 0; j < plot->plottableCount(); ++j)
+                plot->plottable(j)->setVisible(j == i);
+            QCPAbstractPlottable *one = plot->plottable(i);
+            out << QStringLiteral("    %1 / %2 (%3 points): %4 ms\n")
+                       .arg(p->title(), QString::fromLatin1(one->metaObject()->className()))
+                       .arg(one->interface1D() ? one->interface1D()->dataCount() : -1)
+                       .arg(timeReplot(plot), 0, 'f', 2);
+        }
+        for (int j = 0; j < plot->plottableCount(); ++j)
+            plot->plottable(j)->setVisible(false);
+        out << QStringLiteral("    %1 / axes and items only: %2 ms\n").arg(p->title()).arg(timeReplot(plot), 0, 'f', 2);
+        for (int j = 0; j < plot->plottableCount(); ++j)
+            plot->plottable(j)->setVisible(true);
+    }
+}
+
+QString loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll().split(' ').value(0)) : QStringLiteral("?");
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -47,10 +87,12 @@ int main(int argc, char **argv)
     QTextStream out(stdout);
     QTemporaryDir dir;
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
-    const QString db = dir.filePath(QStringLiteral("fiveyears.db"));
+    // PERPSCOPE_BENCH_DB=FILE keeps the five-year database between runs (profiling).
+    const QString kept = qEnvironmentVariable("PERPSCOPE_BENCH_DB");
+    const QString db = kept.isEmpty() ? dir.filePath(QStringLiteral("fiveyears.db")) : kept;
     const Instrument instrument{QStringLiteral("SYNTH"), QStringLiteral("BTCUSDT")};
     const qint64 bars = 5LL * 365 * 1440 + 1440;
-    {
+    if (kept.isEmpty() || !QFile::exists(kept)) {
         out << "filling " << bars << " 1m bars (5 years)...\n";
         out.flush();
         fillSynthetic(db, instrument, t0, bars);
@@ -74,6 +116,18 @@ int main(int argc, char **argv)
     waitFor([&] { return model->hasData() && sync->dataExtent().isValid(); });
     sync->showAll(&window);
     waitFor([&] { return model->window().timeframe == Timeframe::D1 && model->window().candles.size() > 1000; });
+    // The heatmap of five years is built once, in the background; measure what follows.
+    {
+        QElapsedTimer t;
+        t.start();
+        const auto *liquidations = qobject_cast<LiquidationsPane *>(window.pane(QStringLiteral("dock.liquidations")));
+        waitFor([&] { return liquidations->heatmap()->hasData(); }, 300000);
+        out << QStringLiteral("heatmap history of 5 years built in %1 s before the measurements (load average %2 on %3 cores)\n")
+                   .arg(t.elapsed() / 1000.0, 0, 'f', 1)
+                   .arg(loadAverage())
+                   .arg(QThread::idealThreadCount());
+        out.flush();
+    }
     QTest::qWait(200);
     ChartPane *price = window.pane(QStringLiteral("dock.price"));
     QCustomPlot *plot = price->plot();
@@ -88,16 +142,18 @@ int main(int argc, char **argv)
     const double ours = median(replots);
 
     // Cursor: mouse moves over the price pane; every pane moves its cursor layer.
-    QVector<double> moves;
+    QVector<double> moves, moveCpu;
     const QRect rect = plot->axisRect()->rect();
     QApplication::processEvents();
     for (int k = 0; k < 200; ++k) {
         const QPoint p(rect.left() + 10 + (k * 7) % (rect.width() - 20), rect.center().y());
         QElapsedTimer t;
         t.start();
+        const double cpu0 = cpuSeconds();
         QTest::mouseMove(plot, p);
         QApplication::processEvents(); // includes the repaint of every pane
         moves << t.nsecsElapsed() / 1e6;
+        moveCpu << (cpuSeconds() - cpu0) * 1000.0;
     }
     // Baseline in the same run: one full replot of all four panes.
     QVector<double> fulls;
@@ -108,27 +164,66 @@ int main(int argc, char **argv)
             p->plot()->replot();
         fulls << t.nsecsElapsed() / 1e6;
     }
+    if (qEnvironmentVariableIsSet("PERPSCOPE_BENCH_PLOTTABLES"))
+        profilePlottables(out, window.panes());
     out << QStringLiteral("cursor move across %1 panes\n").arg(window.panes().size());
-    out << QStringLiteral("  median                      : %1 ms (goal <= 3 ms)\n").arg(median(moves), 0, 'f', 2);
+    out << QStringLiteral("  median                      : %1 ms (goal <= 3 ms); GUI thread %2 ms\n")
+               .arg(median(moves), 0, 'f', 2)
+               .arg(median(moveCpu), 0, 'f', 2);
     out << QStringLiteral("  full replot of all panes    : %1 ms (x%2)\n")
                .arg(median(fulls), 0, 'f', 2)
                .arg(median(fulls) / median(moves), 0, 'f', 1);
     out.flush();
 
-    // Browse: zoom from five years down to an hour and back, panning on the way.
-    QVector<double> zoomSteps;
+    // Browse: zoom from five years down to ten minutes, wheel step by wheel step (60 ms
+    // apart, a steady wheel), then pan and back. A step lasts from the zoom until every pane
+    // shows the new view from a window at the tier it asks for (loaded or read ahead) and has
+    // repainted. Once without read-ahead (what every step cost before), then with it.
+    struct ZoomRun
+    {
+        QVector<double> wall, cpu, firstFrame;
+        int served = 0; // steps that needed no read at all
+        TimeRange last;
+    };
     const qint64 end = sync->dataExtent().to;
-    for (int k = 0; k < 60; ++k) {
-        QElapsedTimer t;
-        t.start();
-        sync->zoom(0.8, end - 3600'000, &window);
-        const quint64 before = model->window().generation;
-        waitFor([&] { return model->window().generation != before || model->window().range.contains(sync->visibleRange().from); }, 2000);
-        for (ChartPane *p : window.panes())
-            p->plot()->replot();
-        zoomSteps << t.nsecsElapsed() / 1e6;
-    }
-    const TimeRange shown = sync->visibleRange();
+    const auto zoomRun = [&](bool prefetch) {
+        ZoomRun run;
+        model->setPrefetch(prefetch);
+        sync->showAll(&window);
+        waitFor([&] { return model->isCurrent(); });
+        QTest::qWait(300);
+        for (int k = 0; k < 60; ++k) {
+            const quint64 before = model->window().generation;
+            QElapsedTimer t;
+            t.start();
+            const double cpu0 = cpuSeconds();
+            sync->zoom(0.8, end - 3600'000, &window);
+            const double zoomMs = t.nsecsElapsed() / 1e6;
+            const bool immediately = model->isCurrent();
+            QApplication::processEvents(); // the first frame: queued replots of every pane
+            run.firstFrame << t.nsecsElapsed() / 1e6;
+            if (qEnvironmentVariableIsSet("PERPSCOPE_BENCH_STEPS"))
+                out << "step " << k << " zoom " << zoomMs << " first " << run.firstFrame.last() << " tf " << Timeframes::name(model->window().timeframe) << " cur " << immediately << "\n";
+            if (!immediately) {
+                waitFor([&] { return model->isCurrent(); }, 5000);
+                QApplication::processEvents();
+            }
+            run.wall << t.nsecsElapsed() / 1e6;
+            run.cpu << (cpuSeconds() - cpu0) * 1000.0;
+            if (immediately && model->window().generation != before)
+                ++run.served;
+            // The user's hand between two notches: read-aheads land meanwhile.
+            QElapsedTimer gap;
+            gap.start();
+            while (gap.elapsed() < 60)
+                QApplication::processEvents(QEventLoop::AllEvents, 5);
+        }
+        run.last = sync->visibleRange();
+        return run;
+    };
+    const ZoomRun plain = zoomRun(false);
+    const ZoomRun ahead = zoomRun(true);
+    const TimeRange shown = ahead.last;
     for (int k = 0; k < 40; ++k) {
         sync->pan(-shown.span() / 3, &window);
         QApplication::processEvents();
@@ -136,10 +231,27 @@ int main(int argc, char **argv)
     sync->showAll(&window);
     waitFor([&] { return model->window().timeframe == Timeframe::D1; });
     QApplication::processEvents();
-    out << QStringLiteral("zoom from 5 years to %1 minutes in 60 steps\n").arg(shown.span() / 60'000);
-    out << QStringLiteral("  step median (load + replot) : %1 ms, worst %2 ms\n")
-               .arg(median(zoomSteps), 0, 'f', 1)
-               .arg(*std::max_element(zoomSteps.cbegin(), zoomSteps.cend()), 0, 'f', 1);
+    const auto worst = [](const QVector<double> &v) { return *std::max_element(v.cbegin(), v.cend()); };
+    out << QStringLiteral("zoom from 5 years to %1 minutes in 60 wheel steps, 60 ms apart (same-run baseline: full replot %2 ms)\n")
+               .arg(shown.span() / 60'000)
+               .arg(median(fulls), 0, 'f', 1);
+    for (const auto &[name, r] : {std::pair<QString, const ZoomRun &>{QStringLiteral("without read-ahead"), plain},
+                                  {QStringLiteral("with read-ahead   "), ahead}})
+        out << QStringLiteral("  %1: step median %2 ms, worst %3 ms (x%4 / x%5 a full replot); GUI thread median %6 ms, "
+                              "worst %7 ms; first frame %8 ms; %9 of 60 steps drawn from memory\n")
+                   .arg(name)
+                   .arg(median(r.wall), 0, 'f', 1)
+                   .arg(worst(r.wall), 0, 'f', 1)
+                   .arg(median(r.wall) / median(fulls), 0, 'f', 2)
+                   .arg(worst(r.wall) / median(fulls), 0, 'f', 2)
+                   .arg(median(r.cpu), 0, 'f', 1)
+                   .arg(worst(r.cpu), 0, 'f', 1)
+                   .arg(median(r.firstFrame), 0, 'f', 1)
+                   .arg(r.served);
+    out << QStringLiteral("  goal: median <= 16 ms, worst <= 50 ms; windows cached %1 (%2 rows); load average %3\n")
+               .arg(model->cache().size())
+               .arg(model->cache().bars())
+               .arg(loadAverage());
     out << QStringLiteral("peak RSS while browsing       : %1 MB (goal <= 400 MB; %2 MB before the window opened)\n")
                .arg(peakRssKb() / 1024)
                .arg(rssBeforeWindow / 1024);

@@ -54,7 +54,7 @@ void Simulator::start()
     m_running = true;
     m_engine = std::make_unique<SimEngine>(m_options.scenario, m_options.seed, m_options.instrument, m_options.startMs, m_options.warmupSeconds);
     m_engine->setAuditEveryMinutes(m_options.auditEveryMinutes);
-    emit statusChanged(QStringLiteral("simulating %1").arg(displayName()));
+    emit statusChanged(QStringLiteral("simulating the history")); // the source label names the simulator
     QTimer::singleShot(0, this, &Simulator::backfillStep);
 }
 

@@ -1,0 +1,77 @@
+#include "valueaxisticker.h"
+
+#include <cmath>
+
+namespace {
+
+const QLocale &grouped()
+{
+    static const QLocale locale = [] {
+        QLocale l = QLocale::c();
+        l.setNumberOptions(QLocale::DefaultNumberOptions); // keep group separators
+        return l;
+    }();
+    return locale;
+}
+
+// Decimals that show a step of `step` (0.5 -> 1, 0.25 -> 2, 2000 -> 0).
+int decimalsFor(double step)
+{
+    if (!(step > 0) || !std::isfinite(step))
+        return 0;
+    const int d = int(std::ceil(-std::log10(step) - 1e-9));
+    // A step like 0.25 needs two decimals, not one.
+    const double scaled = step * std::pow(10.0, std::max(0, d));
+    const int extra = std::abs(scaled - std::round(scaled)) > 1e-6 ? 1 : 0;
+    return std::clamp(d + extra, 0, 10);
+}
+
+} // namespace
+
+ValueAxisTicker::ValueAxisTicker(Kind kind)
+    : m_kind(kind)
+{
+    setTickCount(5);
+}
+
+double ValueAxisTicker::getTickStep(const QCPRange &range)
+{
+    m_step = QCPAxisTicker::getTickStep(range);
+    m_magnitude = std::max(std::abs(range.lower), std::abs(range.upper));
+    return m_step;
+}
+
+void ValueAxisTicker::setKeepClear(std::optional<double> value, double halfPixels, QCPAxis *axis)
+{
+    m_clear = value;
+    m_clearPixels = halfPixels;
+    m_axis = axis;
+}
+
+QString ValueAxisTicker::getTickLabel(double tick, const QLocale &, QChar, int)
+{
+    if (m_clear && m_axis && std::abs(m_axis->coordToPixel(tick) - m_axis->coordToPixel(*m_clear)) <= m_clearPixels)
+        return QString();
+    if (std::abs(tick) < m_step * 1e-6)
+        tick = 0; // -0.0000 from floating round-off
+    return label(m_kind, tick, m_step, m_magnitude);
+}
+
+QString ValueAxisTicker::label(Kind kind, double value, double step, double magnitude)
+{
+    switch (kind) {
+    case Kind::Price:
+    case Kind::Quantity:
+        return grouped().toString(value, 'f', decimalsFor(step));
+    case Kind::Usd: {
+        // One unit for the whole axis, chosen by its largest value.
+        const double unit = magnitude >= 1e9 ? 1e9 : magnitude >= 1e6 ? 1e6 : magnitude >= 1e3 ? 1e3 : 1;
+        const QString suffix = unit == 1e9 ? QStringLiteral("B") : unit == 1e6 ? QStringLiteral("M") : unit == 1e3 ? QStringLiteral("K") : QString();
+        const QString digits = grouped().toString(std::abs(value) / unit, 'f', decimalsFor(step / unit));
+        return (value < 0 ? QStringLiteral("-$") : QStringLiteral("$")) + digits + suffix;
+    }
+    case Kind::Percent:
+        return grouped().toString(value * 100.0, 'f', decimalsFor(step * 100.0)) + QStringLiteral("%");
+    }
+    return QString::number(value);
+}
