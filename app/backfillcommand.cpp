@@ -30,6 +30,9 @@ int BackfillCommand::run(const QStringList &args)
         {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
         {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC; binance: now)."), QStringLiteral("time")},
         {QStringLiteral("param"), QStringLiteral("Simulator scenario parameter (repeatable), e.g. depth=5e6."), QStringLiteral("key=value")},
+        {QStringLiteral("replace"),
+         QStringLiteral("Simulator: start a new market in place of the stored one (its history is deleted). Without it a "
+                        "database that holds a simulated market continues it.")},
         {QStringLiteral("source-option"),
          QStringLiteral("Source setting KEY=VALUE, repeatable (binance: rest_url, ws_url for a testnet or a test server)."),
          QStringLiteral("key=value")},
@@ -73,11 +76,16 @@ int BackfillCommand::run(const QStringList &args)
         o.extra.insert(kv.left(eq), kv.mid(eq + 1));
     }
 
+    const QString path = dbPath(p);
+    o.store = path;
+    o.replaceHistory = p.isSet(QStringLiteral("replace"));
+    o.runExplicit = p.isSet(QStringLiteral("seed")) || p.isSet(QStringLiteral("preset")) || p.isSet(QStringLiteral("param"));
+    if (o.replaceHistory && o.source != QLatin1String("sim"))
+        usage(QStringLiteral("--replace is only for --source sim"));
     QString error;
     DataSource *source = SourceFactory::create(o, &error);
     if (!source)
         usage(error);
-    const QString path = dbPath(p);
     try {
         MarketStore::open(path);
     } catch (const StoreError &e) {
@@ -115,6 +123,8 @@ int BackfillCommand::run(const QStringList &args)
         loop.quit();
     });
     QObject::connect(&thread, &DataThread::sourceFinished, &loop, &QEventLoop::quit);
+    if (const QString plan = source->plan(); !plan.isEmpty())
+        QTextStream(stdout) << plan << '\n';
     thread.setSource(source);
     loop.exec();
     thread.stopSource();

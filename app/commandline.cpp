@@ -91,6 +91,7 @@ QString CommandLine::helpText()
         "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
         "                          [--param key=value]...   (simulator scenario parameters)\n"
+        "                          [--replace]   (sim: a new market in place of the stored one; without it, continue it)\n"
         "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url, ca_file, ...)\n"
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"

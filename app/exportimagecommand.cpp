@@ -120,8 +120,9 @@ int ExportImageCommand::run(const QStringList &args)
     o.instrument = instrument.key();
     o.theme = theme;
     MainWindow window(o);
-    window.setSourceDisplayName(instrument.isSimulated() ? QStringLiteral("Simulated market (built-in simulator)")
-                                                         : instrument.exchange + QStringLiteral(" market data"));
+    window.setSourceDisplayName(instrument.isSynthetic()   ? QStringLiteral("Synthetic random walk (not a market)")
+                                : instrument.isSimulated() ? QStringLiteral("Simulated market (built-in simulator)")
+                                                           : instrument.exchange + QStringLiteral(" market data"));
     const QString dockName = paneDocks().value(pane);
     if (!dockName.isEmpty())
         for (QDockWidget *d : window.findChildren<QDockWidget *>())

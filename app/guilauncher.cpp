@@ -5,6 +5,7 @@
 #include "singleinstance.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
+#include "terminationsignals.h"
 #include "timesync.h"
 
 #include <QApplication>
@@ -109,6 +110,9 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     if (selection.isValid())
         window.timeSync()->setSelection(selection, &window);
     QObject::connect(&instance, &SingleInstance::activationRequested, &window, &MainWindow::openFiles);
+    // A stop request from outside quits as the Quit action does: the history stays whole.
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::triggered, &window, [&window] { window.close(); });
     if (!files.isEmpty())
         QTimer::singleShot(0, &window, [&window, files] { window.openFiles(files); });
     if (p.isSet(QStringLiteral("screenshot"))) {

@@ -18,8 +18,11 @@
 #include "rangeanalysispanel.h"
 #include "rangechip.h"
 #include "rangemime.h"
+#include "simulatorsettingsdialog.h"
 #include "sourcecontroller.h"
+#include "domain/timeformat.h"
 #include "sources/datathread.h"
+#include "sources/sim/simscenario.h"
 #include "statuspanel.h"
 #include "timesync.h"
 #include "workspacesnapshot.h"
@@ -276,6 +279,12 @@ void MainWindow::buildMenus()
     for (QDockWidget *d : std::as_const(m_docks))
         view->addAction(d->toggleViewAction());
 
+    QMenu *source = menuBar()->addMenu(tr("&Source"));
+    source->setObjectName(QStringLiteral("menu.source"));
+    QAction *simSettings = source->addAction(tr("&Simulator settings…"), this, &MainWindow::openSimulatorSettings);
+    simSettings->setObjectName(QStringLiteral("action.simSettings"));
+    simSettings->setToolTip(tr("The stored simulated market, and a new one (preset, seed) to start in its place"));
+
     QMenu *file = menuBar()->insertMenu(view->menuAction(), new QMenu(tr("&File"), this))->menu();
     QAction *import = file->addAction(tr("&Import…"), this, [this] { m_import->chooseFiles(); });
     import->setObjectName(QStringLiteral("action.import"));
@@ -487,6 +496,30 @@ void MainWindow::onSourceChanged()
     updateTitle();
 }
 
+void MainWindow::openSimulatorSettings()
+{
+    const auto stored = m_sources->storedSimulation();
+    const SourceOptions o = m_sources->options(QStringLiteral("sim"));
+    QString preset = o.preset.isEmpty() ? SimScenario::defaultPreset() : o.preset;
+    quint64 seed = o.seed;
+    SimulatorSettingsDialog::Stored s;
+    if (stored) {
+        s.present = true;
+        s.market = stored->run ? stored->run->describe() : tr("of an unknown run (%1)").arg(stored->problem);
+        s.span = QStringLiteral("%1 … %2").arg(TimeFormat::display(stored->firstMs), TimeFormat::display(stored->lastBarMs + 60'000));
+        s.minutes = stored->rows;
+        if (stored->run) { // offered as it is: changing the seed or preset is the user's move
+            preset = stored->run->scenario().preset();
+            seed = stored->run->seed();
+        }
+    }
+    auto *dialog = new SimulatorSettingsDialog(SimScenario::presets(), preset, seed, s, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SimulatorSettingsDialog::startRequested, this,
+            [this](const QString &p, quint64 n) { m_sources->startNewSimulation(p, n); });
+    dialog->open();
+}
+
 QString MainWindow::sourceDisplayName() const
 {
     return m_sourceDisplayOverride.isEmpty() ? m_sources->displayName() : m_sourceDisplayOverride;
@@ -511,7 +544,7 @@ void MainWindow::onInstruments(const QList<Instrument> &instruments)
     }
     m_instrumentBox->clear();
     for (const Instrument &i : instruments)
-        m_instrumentBox->addItem(i.isSimulated() ? i.symbol + tr(" (simulated)") : i.key(), i.key());
+        m_instrumentBox->addItem(i.isSynthetic() ? i.symbol + tr(" (synthetic)") : i.isSimulated() ? i.symbol + tr(" (simulated)") : i.key(), i.key());
     if (current.isValid() && !instruments.contains(current))
         m_instrumentBox->addItem(current.key(), current.key());
     m_instrumentBox->setCurrentIndex(m_instrumentBox->findData(current.key()));
@@ -546,10 +579,11 @@ void MainWindow::onAppended()
 void MainWindow::updateTitle()
 {
     const Instrument i = m_model->instrument();
-    m_status->setSimulated(i.isValid() ? i.isSimulated() : m_sources->isSimulated());
+    m_status->setSimulated(i.isValid() ? i.isSimulated() : m_sources->isSimulated(),
+                           i.isValid() ? i.isSynthetic() : m_sources->name() == QLatin1String("synthetic"));
     QString title = QStringLiteral("Perpscope");
     if (i.isValid())
-        title += QStringLiteral(" — ") + i.key() + (i.isSimulated() ? tr(" (simulated)") : QString());
+        title += QStringLiteral(" — ") + i.key() + (i.isSynthetic() ? tr(" (synthetic)") : i.isSimulated() ? tr(" (simulated)") : QString());
     setWindowTitle(title);
     const int idx = m_instrumentBox->findData(i.key());
     if (idx >= 0)

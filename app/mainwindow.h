@@ -108,6 +108,7 @@ private:
     void restoreSettings();
     void applyOptionsOnly();
     void onSourceChanged();
+    void openSimulatorSettings();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
     void onTimeframePicked(int index);

@@ -3,6 +3,7 @@
 #include "sources/datasource.h"
 #include "sources/datathread.h"
 #include "sources/sourcefactory.h"
+#include "storage/storeerror.h"
 
 SourceController::SourceController(const QString &dbPath, QObject *parent)
     : QObject(parent)
@@ -32,6 +33,7 @@ SourceOptions SourceController::options(const QString &name) const
     o.source = name;
     o.live = true; // the GUI backfills, then keeps streaming
     o.days = 30;
+    o.store = m_thread->dbPath(); // the simulator continues what it holds
     if (!m_instrumentHint.isEmpty())
         o.instrument = Instrument::parse(m_instrumentHint, name == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
     return o;
@@ -73,8 +75,36 @@ bool SourceController::start(const SourceOptions &options)
     m_simulated = source->isSimulated();
     m_instruments = source->instruments();
     m_thread->setSource(source);
+    if (options.replaceHistory) {
+        // Replaced once, as asked; from now on this market is the stored one and a later
+        // start (switching back, a restart) continues it.
+        SourceOptions kept = options;
+        kept.replaceHistory = false;
+        setOptions(kept);
+    }
     emit changed();
     return true;
+}
+
+bool SourceController::startNewSimulation(const QString &preset, quint64 seed)
+{
+    SourceOptions o = options(QStringLiteral("sim"));
+    o.preset = preset;
+    o.seed = seed;
+    o.replaceHistory = true;
+    return start(o);
+}
+
+std::optional<SimHistory> SourceController::storedSimulation() const
+{
+    SourceOptions o = options(QStringLiteral("sim"));
+    Instrument i = o.instrument.isValid() ? o.instrument : Instrument{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
+    i.exchange = QStringLiteral("SIM"); // the simulator's venue, whatever symbol was asked for
+    try {
+        return SimHistory::read(m_thread->dbPath(), i);
+    } catch (const StoreError &) {
+        return std::nullopt; // an unreadable store: the start itself says why
+    }
 }
 
 bool SourceController::restart()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/instrument.h"
+#include "sources/sim/simhistory.h"
 #include "sources/sourceoptions.h"
 
 #include <QList>
@@ -46,6 +47,8 @@ public:
     SourceOptions options(const QString &name) const;
     // Remembers options for their source (a settings dialog); start() or restart() applies them.
     void setOptions(const SourceOptions &options);
+    // What the store holds of the simulator's instrument (nullopt: nothing).
+    std::optional<SimHistory> storedSimulation() const;
 
 public slots:
     // Starts the named source (empty = the simulator; unknown names fall back to the first
@@ -55,6 +58,9 @@ public slots:
     bool start(const SourceOptions &options);
     // The running source again, with its current options (after a settings change).
     bool restart();
+    // A new simulated market in place of the stored one (the user confirmed it); later
+    // starts continue the new one.
+    bool startNewSimulation(const QString &preset, quint64 seed);
     void stop() { start(none()); }
 
 signals:

@@ -60,9 +60,11 @@ void StatusPanel::setSource(const QString &displayName)
     m_source->setFullText(displayName);
 }
 
-void StatusPanel::setSimulated(bool simulated)
+void StatusPanel::setSimulated(bool simulated, bool synthetic)
 {
     m_badge->setVisible(simulated);
+    m_badge->setToolTip(synthetic ? tr("The data is a synthetic random walk (a scale test), not a market model and not from an exchange.")
+                                  : tr("The data comes from Perpscope's built-in market simulator, not from an exchange."));
 }
 
 bool StatusPanel::isSimulatedShown() const

@@ -19,7 +19,8 @@ public:
     explicit StatusPanel(QStatusBar *bar);
 
     void setSource(const QString &displayName);
-    void setSimulated(bool simulated);
+    // The SIMULATED badge; synthetic: the random walk rather than the simulator (tooltip).
+    void setSimulated(bool simulated, bool synthetic = false);
     bool isSimulatedShown() const;
     // The source's own state line ("live", "reconnecting in 8 s", "stopped: …").
     void setState(const QString &state);

@@ -15,6 +15,8 @@ SnapshotRenderer of(const QWidget &window, const QList<QDockWidget *> &docks, co
     QStringList details;
     if (!h.source.isEmpty())
         details << h.source;
+    else if (i.isSynthetic())
+        details << QObject::tr("Synthetic random walk");
     else if (i.isSimulated())
         details << QObject::tr("Simulated market");
     if (h.view.isValid())
@@ -24,7 +26,7 @@ SnapshotRenderer of(const QWidget &window, const QList<QDockWidget *> &docks, co
     details << QObject::tr("exported %1").arg(TimeFormat::display(QDateTime::currentMSecsSinceEpoch()));
     QString title = QStringLiteral("Perpscope — ") + (i.isValid() ? i.key() : QObject::tr("no instrument"));
     if (i.isSimulated())
-        title += QObject::tr(" (simulated)");
+        title += i.isSynthetic() ? QObject::tr(" (synthetic)") : QObject::tr(" (simulated)");
     QRect box;
     QList<QPair<QWidget *, QRect>> items;
     for (QDockWidget *d : docks) {

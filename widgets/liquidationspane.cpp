@@ -246,7 +246,10 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
     if (w.liquidationFeed == QLatin1String("throttled"))
         text(out, tr("· exchange feed: at most 1 print/s, a lower bound"), th.mutedText);
     else if (w.liquidationFeed == QLatin1String("full"))
-        text(out, w.instrument.isSimulated() ? tr("· full tape (simulated)") : tr("· full tape"), th.mutedText);
+        text(out, w.instrument.isSynthetic()   ? tr("· made-up prints (synthetic random walk)")
+                  : w.instrument.isSimulated() ? tr("· full tape (simulated)")
+                                               : tr("· full tape"),
+             th.mutedText);
 }
 
 bool LiquidationsPane::hasPaneData() const

@@ -75,6 +75,8 @@ void LiquidationTape::refresh()
     m_tape->setRows(rows);
     if (w.liquidationFeed == QLatin1String("throttled"))
         m_note->setText(tr("Exchange feed: at most one print per second per symbol; totals are a lower bound."));
+    else if (w.instrument.isSynthetic())
+        m_note->setText(tr("Synthetic random walk: made-up liquidation prints, not a market."));
     else if (w.instrument.isSimulated())
         m_note->setText(tr("Simulated market: full liquidation tape."));
     else

@@ -1,7 +1,8 @@
 // 30 simulated days of 1 s ticks with the default preset (treadmill), end to end into the
 // store through the real data thread and writer; goal <= 15 s. Baselines measured in the
 // same run: the simulator alone (no store), and writing the very same batches through
-// StoreWriter alone. Medians of three runs each.
+// StoreWriter alone. Medians of three runs each. Also a restart on the stored month (issue
+// 12.3): the run is replayed silently and checked against the store, then an hour added.
 #include "sources/datathread.h"
 #include "sources/sim/simengine.h"
 #include "sources/sim/simulator.h"
@@ -25,12 +26,13 @@ constexpr double days = 30;
 constexpr qint64 end = 1'769'817'600'000; // 2026-01-31T00:00:00Z
 constexpr qint64 ticks = qint64(days * 86400);
 
-SourceOptions sourceOptions()
+SourceOptions sourceOptions(const QString &store = {}, qint64 endMs = end)
 {
     SourceOptions o;
     o.source = QStringLiteral("sim");
     o.days = days;
-    o.endMs = end;
+    o.endMs = endMs;
+    o.store = store;
     return o;
 }
 
@@ -40,10 +42,10 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
-double endToEnd(const QString &path)
+double endToEnd(const QString &path, qint64 endMs = end)
 {
     QString error;
-    DataSource *source = SourceFactory::create(sourceOptions(), &error);
+    DataSource *source = SourceFactory::create(sourceOptions(path, endMs), &error);
     if (!source)
         qFatal("%s", qPrintable(error));
     MarketStore::open(path);
@@ -100,20 +102,25 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QTemporaryDir dir;
-    std::vector<double> e2e, sim, store;
+    std::vector<double> e2e, sim, store, resume;
     qint64 rows = 0;
     for (int run = 0; run < 3; ++run) {
-        e2e.push_back(endToEnd(dir.filePath(QStringLiteral("e2e%1.db").arg(run))));
+        const QString path = dir.filePath(QStringLiteral("e2e%1.db").arg(run));
+        e2e.push_back(endToEnd(path));
+        resume.push_back(endToEnd(path, end + 3'600'000)); // the same store, an hour later
         std::vector<MarketBatch> batches;
         sim.push_back(simulatorAlone(&batches));
         store.push_back(storeAlone(dir.filePath(QStringLiteral("store%1.db").arg(run)), batches, &rows));
-        std::printf("run %d: end to end %.2f s, simulator alone %.2f s, store alone %.2f s\n", run + 1, e2e.back(), sim.back(), store.back());
+        std::printf("run %d: end to end %.2f s, restart + 1 h %.2f s, simulator alone %.2f s, store alone %.2f s\n", run + 1, e2e.back(),
+                    resume.back(), sim.back(), store.back());
     }
-    const double e = median(e2e), s = median(sim), w = median(store);
+    const double e = median(e2e), s = median(sim), w = median(store), r = median(resume);
     std::printf("\n30 simulated days (%lld ticks + a week of warm-up), preset treadmill, seed 42; %lld rows stored\n", ticks, rows);
     std::printf("end to end into the store: %.2f s = %.0f ticks/s (goal <= 15 s)\n", e, ticks / e);
     std::printf("baseline simulator alone:  %.2f s = %.0f ticks/s   (end to end / this = %.2f)\n", s, ticks / s, e / s);
     std::printf("baseline StoreWriter alone, same batches: %.2f s = %.0f rows/s   (end to end / this = %.2f)\n", w, rows / w, e / w);
     std::printf("end to end / (simulator + writer): %.2f\n", e / (s + w));
+    std::printf("restart on the stored month, replayed and checked, then 1 h added: %.2f s   (/ simulator alone = %.2f, / end to end = %.2f)\n",
+                r, r / s, r / e);
     return 0;
 }

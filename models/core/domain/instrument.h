@@ -12,7 +12,10 @@ struct Instrument
     QString symbol;   // exchange spelling, upper case: "BTCUSDT"
 
     bool isValid() const { return !exchange.isEmpty() && !symbol.isEmpty(); }
-    bool isSimulated() const { return exchange == QLatin1String("SIM"); }
+    // Not from an exchange: the simulator's market (SIM) or the synthetic random walk (SYNTH).
+    // Both are labelled so wherever they are shown; isSynthetic() tells the walk apart.
+    bool isSimulated() const { return exchange == QLatin1String("SIM") || isSynthetic(); }
+    bool isSynthetic() const { return exchange == QLatin1String("SYNTH"); }
     // "BINANCE:BTCUSDT"; parse() accepts it, or a bare symbol with a default exchange, and
     // returns an empty instrument (no symbol) for anything else: two colons, spaces, symbols
     // with characters no venue uses.

@@ -36,6 +36,9 @@ public:
     // True for a source whose history is one self-contained run (the simulator): what the
     // store holds for its instruments is replaced rather than merged with.
     virtual bool replacesStoredHistory() const { return false; }
+    // What start() will do with the store, in a sentence (a command prints it first); empty
+    // when there is nothing to say beyond the display name.
+    virtual QString plan() const { return {}; }
 
     // The database the writer commits to; sources may read it (with their own StoreReader)
     // to resume where the stored history ends.

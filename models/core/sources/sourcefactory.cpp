@@ -2,8 +2,10 @@
 
 #include "binance/binanceadapter.h"
 #include "domain/timeframe.h"
+#include "sim/simhistory.h"
 #include "sim/simulator.h"
 #include "exchange/exchangeclient.h"
+#include "storage/storeerror.h"
 #include "syntheticsource.h"
 
 #include <QDateTime>
@@ -52,7 +54,17 @@ DataSource *createSimulator(const SourceOptions &o, QString *error)
     }
     s.live = o.live;
     s.speed = o.speed;
-    return new Simulator(s);
+    if (o.replaceHistory)
+        return new Simulator(s);
+    Simulator::Options resolved;
+    try {
+        if (!SimHistory::resolve(o.store, o.runExplicit, s, &resolved, error))
+            return nullptr;
+    } catch (const StoreError &e) {
+        *error = e.message();
+        return nullptr;
+    }
+    return new Simulator(resolved);
 }
 
 DataSource *createSynthetic(const SourceOptions &o, QString *error)

@@ -5,7 +5,19 @@
 
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
+
+namespace {
+constexpr double mixtureVariance = 0.98 + 0.02 * 16.0;
+// GARCH(1,1) per minute: persistence alpha + beta = 0.98, long-run vol 0.06 % a minute
+// (about BTC's), capped at 1 % a minute.
+constexpr double garchAlpha = 0.08, garchBeta = 0.90;
+constexpr double garchOmega = (1 - garchAlpha - garchBeta) * 0.0006 * 0.0006;
+constexpr double maxVol = 0.01;
+constexpr double maxReturn = 0.08; // no 1m bar moves more than 8 %
+constexpr double reversionPerMinute = 0.6931 / (90.0 * 1440); // half-life 90 days
+} // namespace
 
 SyntheticSource::SyntheticSource(const Params &params, QObject *parent)
     : DataSource(parent)
@@ -35,22 +47,28 @@ MarketBatch SyntheticSource::generate(qint64 bars)
                              QStringLiteral("synthetic"));
     for (; m_done < end; ++m_done) {
         const qint64 ts = m_params.startMs + m_done * Timeframes::minuteMs;
-        // Volatility clusters (GARCH(1,1)-like) and fat tails (Student-t-ish mixture).
-        const double shock = normal(m_rng) * (uniform(m_rng) < 0.02 ? 4.0 : 1.0);
-        const double r = m_vol * shock;
-        m_vol = std::sqrt(0.000000002 + 0.90 * m_vol * m_vol + 0.08 * r * r);
+        // Volatility clusters (GARCH(1,1)) and fat tails (a normal mixture scaled to unit
+        // variance). The mixture once had variance 1.3, which made alpha + beta effectively
+        // 1.004: the variance grew without bound and a 2-year walk jumped 50k -> 800k in a bar.
+        const double shock = normal(m_rng) * (uniform(m_rng) < 0.02 ? 4.0 : 1.0) / std::sqrt(mixtureVariance);
+        // Log price reverts slowly to the start price, so years stay in a plausible band
+        // (stationary sd about 0.2 in log price) while days and weeks look like a walk.
+        const double pull = -reversionPerMinute * std::log(m_price / m_params.startPrice);
+        const double r = std::clamp(pull + m_vol * shock, -maxReturn, maxReturn);
+        const double barVol = m_vol; // this bar's wick and flow follow the volatility it was drawn with
+        m_vol = std::min(maxVol, std::sqrt(garchOmega + garchBeta * m_vol * m_vol + garchAlpha * (r - pull) * (r - pull)));
         const double open = m_price;
         const double close = open * std::exp(r);
-        const double wick = m_vol * open;
+        const double wick = barVol * open;
         const double high = std::max(open, close) + std::abs(normal(m_rng)) * wick * 0.5;
         const double low = std::min(open, close) - std::abs(normal(m_rng)) * wick * 0.5;
         const double volume = 50.0 * (1.0 + std::abs(shock)) * (0.5 + uniform(m_rng));
-        const double takerBuy = volume * std::clamp(0.5 + r / (4 * m_vol + 1e-12) * 0.25, 0.05, 0.95);
+        const double takerBuy = volume * std::clamp(0.5 + r / (4 * barVol + 1e-12) * 0.25, 0.05, 0.95);
         batch.candles.push_back({ts, open, high, low, close, volume, volume * (open + close) / 2, takerBuy});
         m_price = close;
 
         // OI builds in calm, drops on big down moves (a crude flush).
-        const double liqQty = r < -2.5 * m_vol ? m_oi * std::min(0.05, -r * 2) : 0.0;
+        const double liqQty = r < -2.5 * barVol ? m_oi * std::min(0.05, -r * 2) : 0.0;
         m_oi = std::max(1000.0, m_oi * (1.0 + 0.00002 * normal(m_rng)) + 0.5 - liqQty);
         batch.openInterest.push_back({ts, m_oi, m_oi * close});
         if (liqQty > 0) {

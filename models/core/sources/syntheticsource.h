@@ -26,6 +26,7 @@ public:
 
     QString displayName() const override;
     QList<Instrument> instruments() const override { return {m_params.instrument}; }
+    bool isSimulated() const override { return true; } // made up: the UI labels it so
     std::optional<CoverageQuality> liquidationCoverage() const override { return CoverageQuality::Complete; }
 
     // Generates the next `bars` minutes without a thread or store (benchmarks, tests).
@@ -42,7 +43,7 @@ private:
     std::mt19937_64 m_rng;
     qint64 m_done = 0;
     double m_price;
-    double m_vol = 0.0008;
+    double m_vol = 0.0006; // per minute: the long-run level
     double m_oi = 80'000;
     double m_fundingPremium = 0.0001;
     int m_liqSeq = 0;

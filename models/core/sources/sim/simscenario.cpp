@@ -179,6 +179,7 @@ std::optional<SimScenario> SimScenario::build(const QString &preset, const QMap<
             return std::nullopt;
         }
         s.m_params.*(d->member) = *value;
+        s.m_overrides.insert(it.key(), QString::fromLatin1(Numbers::format(*value)));
     }
     return s;
 }

@@ -55,10 +55,13 @@ public:
 
     const QString &preset() const { return m_preset; }
     const Params &params() const { return m_params; }
+    // The parameters given besides the preset (as given): what rebuilds this scenario.
+    const QMap<QString, QString> &overrides() const { return m_overrides; }
     // "sim.param.<name>" -> exact number text, for the store's meta table.
     QHash<QString, QString> metadata() const;
 
 private:
     QString m_preset;
     Params m_params;
+    QMap<QString, QString> m_overrides;
 };

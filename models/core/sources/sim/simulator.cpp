@@ -3,8 +3,11 @@
 #include "domain/numbers.h"
 #include "domain/timeformat.h"
 #include "marketrecorder.h"
+#include "replaycheck.h"
 #include "simengine.h"
+#include "simrunrecord.h"
 #include "sources/sourcecoverage.h"
+#include "storage/storeerror.h"
 
 #include <QDateTime>
 #include <QTimer>
@@ -44,7 +47,21 @@ QHash<QString, QString> Simulator::metadata() const
     meta.insert(QStringLiteral("sim.truth_grid_step"), QString::fromLatin1(Numbers::format(LogPriceGrid::defaultStep)));
     meta.insert(QStringLiteral("sim.truth_value"), QStringLiteral("notional USD at the liquidation price of open positions"));
     meta.insert(QStringLiteral("sim.truth_band"), QString::fromLatin1(Numbers::format(MarketRecorder::truthBand)));
+    // Which market the instrument's rows belong to: what a later start continues.
+    const SimRunRecord run(m_options.scenario, m_options.seed, m_options.instrument, m_options.startMs, m_options.warmupSeconds);
+    meta.insert(SimRunRecord::metaKey(m_options.instrument), run.toJson());
     return meta;
+}
+
+QString Simulator::plan() const
+{
+    const SimRunRecord run(m_options.scenario, m_options.seed, m_options.instrument, m_options.startMs, m_options.warmupSeconds);
+    if (!resumes())
+        return QStringLiteral("simulating a new market (%1) from %2").arg(run.describe(), TimeFormat::display(m_options.startMs));
+    if (m_options.resumeMs + 60'000 >= m_options.endMs && !m_options.live)
+        return QStringLiteral("the stored simulated market (%1) already reaches %2: nothing to add")
+            .arg(run.describe(), TimeFormat::display(m_options.resumeMs + 60'000));
+    return QStringLiteral("continuing the stored simulated market (%1) from %2").arg(run.describe(), TimeFormat::display(m_options.resumeMs));
 }
 
 void Simulator::start()
@@ -52,9 +69,32 @@ void Simulator::start()
     if (m_running)
         return;
     m_running = true;
+    m_coveredTo = std::max(m_options.startMs, m_options.resumeMs);
+    if (resumes() && !m_options.live && m_options.resumeMs + 60'000 >= m_options.endMs) {
+        // Backfill of a history that is already there: nothing to simulate or to write.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_running)
+                return;
+            m_running = false;
+            emit statusChanged(QStringLiteral("the stored history already reaches %1").arg(TimeFormat::display(m_options.resumeMs + 60'000)));
+            emit finished();
+        });
+        return;
+    }
+    if (resumes()) {
+        try {
+            m_check = std::make_unique<ReplayCheck>(storePath(), m_options.instrument);
+        } catch (const StoreError &e) {
+            m_running = false;
+            emit failed(QStringLiteral("cannot read the stored history to continue it: %1").arg(e.message()));
+            emit finished();
+            return;
+        }
+    }
     m_engine = std::make_unique<SimEngine>(m_options.scenario, m_options.seed, m_options.instrument, m_options.startMs, m_options.warmupSeconds);
     m_engine->setAuditEveryMinutes(m_options.auditEveryMinutes);
-    emit statusChanged(QStringLiteral("simulating the history")); // the source label names the simulator
+    // The source label names the simulator.
+    emit statusChanged(resumes() ? QStringLiteral("replaying the stored market to where its history ends") : QStringLiteral("simulating the history"));
     QTimer::singleShot(0, this, &Simulator::backfillStep);
 }
 
@@ -84,6 +124,24 @@ void Simulator::emitBatch()
         emit batchReady(batch);
 }
 
+// Runs the market silently up to `next` (at most resumeMs) and checks what it produced against
+// the stored rows. False (after failed()) when they differ.
+bool Simulator::replayTo(qint64 next)
+{
+    const qint64 from = std::max(m_engine->timeMs(), m_options.startMs);
+    m_engine->run((next - m_engine->timeMs()) / 1000);
+    const MarketBatch replayed = m_engine->take(); // stored already: not sent again
+    const QString difference = m_check->compare(replayed, {from, next});
+    if (difference.isEmpty())
+        return true;
+    m_running = false;
+    emit failed(QStringLiteral("the stored history differs from a replay of its run (%1): it was not made by this simulator build "
+                               "and is kept as it is; start a new market in Simulator settings (or backfill --replace) to replace it")
+                    .arg(difference));
+    emit finished();
+    return false;
+}
+
 void Simulator::backfillStep()
 {
     if (!m_running)
@@ -91,14 +149,29 @@ void Simulator::backfillStep()
     const qint64 now = m_engine->timeMs();
     if (now < m_options.endMs) {
         // Up to the next 4 h boundary (absolute time), so tier buckets close inside a batch.
-        const qint64 next = std::min(m_options.endMs, (now / sliceMs + 1) * sliceMs);
-        m_engine->run((next - now) / 1000);
-        if (m_engine->elapsedSeconds() > 0)
-            emitBatch();
+        qint64 next = std::min(m_options.endMs, (now / sliceMs + 1) * sliceMs);
+        const bool replaying = now < m_options.resumeMs;
+        if (replaying) {
+            next = std::min(next, m_options.resumeMs);
+            // A slice that ends where the record starts is still all warm-up (the recorder
+            // starts afresh on the first recorded second).
+            if (next > m_options.startMs) {
+                if (!replayTo(next))
+                    return;
+                if (m_engine->timeMs() >= m_options.resumeMs)
+                    m_check.reset(); // caught up: from here on the market adds to the history
+            } else {
+                m_engine->run((next - now) / 1000); // the warm-up records nothing to check
+            }
+        } else {
+            m_engine->run((next - now) / 1000);
+            if (m_engine->elapsedSeconds() > 0)
+                emitBatch();
+        }
         const qint64 total = (m_options.endMs - m_options.startMs) / 60'000;
         const qint64 done = std::max<qint64>(0, m_engine->timeMs() - m_options.startMs) / 60'000;
         emit progress(done, total, m_engine->elapsedSeconds() <= 0 ? QStringLiteral("warming up the simulated market")
-                                                                   : QStringLiteral("simulated minutes"));
+                      : replaying ? QStringLiteral("replaying stored minutes") : QStringLiteral("simulated minutes"));
         if (m_running)
             QTimer::singleShot(0, this, &Simulator::backfillStep);
         return;

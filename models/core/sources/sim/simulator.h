@@ -8,6 +8,7 @@
 #include <memory>
 
 class QTimer;
+class ReplayCheck;
 class SimEngine;
 
 // The embedded default source: an agent-based perpetual-futures market (SimEngine) run as a
@@ -15,7 +16,8 @@ class SimEngine;
 // candle tiers, one batch per slice, with progress; the warm-up day before the history is
 // simulated but not recorded. In live mode it then keeps going at `speed` simulated
 // seconds per real second (at 1x it keeps pace with the wall clock), re-sending the open
-// 1m bar every tick so candles move and liquidations appear as they happen.
+// 1m bar every tick so candles move and liquidations appear as they happen. A run the store
+// already holds is continued, not rewritten (Options::resumeMs).
 class Simulator : public DataSource
 {
     Q_OBJECT
@@ -31,6 +33,11 @@ public:
         double speed = 1.0;
         qint64 warmupSeconds = SimScenario::warmupSeconds;
         int auditEveryMinutes = 0; // > 0: SimEngine audits OI and the ledger (tests)
+        // > startMs: the store already holds this run's history up to the bar at resumeMs
+        // (SimHistory::resolve). The market is replayed silently up to there, each slice
+        // checked against the stored rows (ReplayCheck), and continues from that bar on, so
+        // every stored minute stays as it is and the history grows.
+        qint64 resumeMs = 0;
     };
 
     explicit Simulator(const Options &options, QObject *parent = nullptr);
@@ -40,8 +47,11 @@ public:
     QList<Instrument> instruments() const override { return {m_options.instrument}; }
     bool isSimulated() const override { return true; }
     std::optional<CoverageQuality> liquidationCoverage() const override { return CoverageQuality::Complete; }
-    // A run starts from its own warm-up: an earlier run's rows must not mix with it.
-    bool replacesStoredHistory() const override { return true; }
+    // A new run starts from its own warm-up: an earlier run's rows must not mix with it. A
+    // continued run adds to its own stored history.
+    bool replacesStoredHistory() const override { return !resumes(); }
+    bool resumes() const { return m_options.resumeMs > m_options.startMs; }
+    QString plan() const override;
     QHash<QString, QString> metadata() const override;
 
     const Options &options() const { return m_options; }
@@ -56,9 +66,11 @@ private:
     void backfillStep();
     void liveStep();
     void emitBatch();
+    bool replayTo(qint64 next);
 
     Options m_options;
     std::unique_ptr<SimEngine> m_engine;
+    std::unique_ptr<ReplayCheck> m_check;
     QTimer *m_liveTimer = nullptr;
     QElapsedTimer m_liveClock;
     qint64 m_liveStartMs = 0;
