@@ -6,6 +6,7 @@
 #include "marketwindowmodel.h"
 #include "pricepane.h"
 #include "rangeanalysispanel.h"
+#include "snapshotrenderer.h"
 #include "sources/datathread.h"
 #include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
@@ -323,6 +324,30 @@ private slots:
             }
             QVERIFY2(edgeRows > (r.height() - 4) / 2, qPrintable(QStringLiteral("%1: edge seen in %2 of %3 rows").arg(p->title()).arg(edgeRows).arg(r.height())));
         }
+    }
+
+    // Issue 14 item 9: the workspace image included the empty analysis panel ("Shift-drag…"
+    // and greyed buttons). It is in the picture once there is something analysed.
+    void workspaceImageLeavesOutEmptyPanels()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(waitForData(w.get()));
+        const auto widgets = [&] {
+            QList<QWidget *> out;
+            for (const SnapshotRenderer::Item &item : w->snapshot().items())
+                out << item.widget.data();
+            return out;
+        };
+        QList<QWidget *> shown = widgets();
+        QVERIFY(!shown.contains(w->analysisPanel()));
+        for (ChartPane *p : w->panes())
+            QVERIFY(shown.contains(p));
+        w->timeSync()->setSelection({t0 + 18 * 86'400'000LL, t0 + 18 * 86'400'000LL + 6 * 3'600'000}, w.get());
+        QTRY_VERIFY_WITH_TIMEOUT(w->analysisPanel()->verdictText() != QStringLiteral("Analysing…"), 20000);
+        QApplication::processEvents();
+        shown = widgets();
+        QVERIFY(shown.contains(w->analysisPanel()));
     }
 
     void liveAppendUpdatesAFollowingView()
