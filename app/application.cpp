@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QGuiApplication>
+#include <QtGlobal>
 
 namespace Application {
 
@@ -15,6 +16,25 @@ void setIdentity()
         QGuiApplication::setApplicationDisplayName(QStringLiteral("Perpscope"));
         QGuiApplication::setDesktopFileName(QString::fromLatin1(desktopId));
     }
+}
+
+namespace {
+QtMessageHandler previousHandler = nullptr;
+
+void dropSizeHintWarning(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg && message == QLatin1String("This plugin does not support propagateSizeHints()"))
+        return;
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
+} // namespace
+
+void quietOffscreenPlatform()
+{
+    if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+        return;
+    previousHandler = qInstallMessageHandler(dropSizeHintWarning);
 }
 
 } // namespace Application

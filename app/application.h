@@ -7,4 +7,8 @@
 namespace Application {
 inline const char *const desktopId = "org.perpscope.Perpscope";
 void setIdentity();
+// Headless painting runs on Qt's offscreen platform, which has no window manager and warns
+// "This plugin does not support propagateSizeHints()" whenever a window's size limits
+// change: noise on every CLI image export. Drops that one message, passes every other on.
+void quietOffscreenPlatform();
 } // namespace Application

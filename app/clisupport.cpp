@@ -122,6 +122,20 @@ TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent)
     return r;
 }
 
+TimeRange selectionValue(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("select")))
+        return {};
+    const QString text = parser.value(QStringLiteral("select"));
+    const QStringList ends = text.split(QLatin1Char('/'));
+    if (ends.size() != 2)
+        usage(QStringLiteral("--select: '%1' is not FROM/TO").arg(text));
+    const TimeRange r{timeValue(QStringLiteral("select"), ends[0]), timeValue(QStringLiteral("select"), ends[1])};
+    if (!r.isValid())
+        usage(QStringLiteral("--select: FROM must be before TO"));
+    return r;
+}
+
 IngestWorker::CommitPolicy commitPolicy()
 {
     IngestWorker::CommitPolicy p;

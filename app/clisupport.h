@@ -51,6 +51,8 @@ Instrument instrumentValue(const QString &option, const QString &text, const QSt
 Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath);
 // --from/--to, defaulting to the series' extent.
 TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent);
+// --select FROM/TO (an ISO-8601 interval); invalid when the option is absent.
+TimeRange selectionValue(const QCommandLineParser &parser);
 
 // Commit retries for the headless commands: a few attempts within seconds, then the
 // command fails (the GUI retries for as long as its source runs).

@@ -5,6 +5,8 @@
 #include "domain/timeformat.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
+#include "rangeanalysismodel.h"
+#include "rangeanalysispanel.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
@@ -42,8 +44,9 @@ QSize parseSize(const QString &text)
     return {w, h};
 }
 
-// Runs the event loop until the panes show the requested view (or the timeout passes).
-bool waitUntilDrawn(MainWindow &window, int timeoutMs)
+// Runs the event loop until the panes show the requested view and the selection's analysis
+// is in (or the timeout passes).
+bool waitUntilDrawn(MainWindow &window, const bool &analysed, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
@@ -54,7 +57,7 @@ bool waitUntilDrawn(MainWindow &window, int timeoutMs)
         const MarketWindowModel *m = window.marketModel();
         const TimeRange v = window.timeSync()->visibleRange();
         const bool ready = m->hasData() && v.isValid() && m->window().range.from <= v.from && m->window().range.to >= v.to
-            && m->window().timeframe == m->timeframeFor(v);
+            && m->window().timeframe == m->timeframeFor(v) && analysed;
         if (ready || t.elapsed() > timeoutMs)
             loop.exit(ready ? 0 : 1);
     });
@@ -76,6 +79,7 @@ int ExportImageCommand::run(const QStringList &args)
         {QStringLiteral("instrument"), QStringLiteral("Instrument (default: the only one)."), QStringLiteral("symbol")},
         {QStringLiteral("from"), QStringLiteral("View start (default: three days before the end of the data)."), QStringLiteral("time")},
         {QStringLiteral("to"), QStringLiteral("View end (default: the end of the data)."), QStringLiteral("time")},
+        {QStringLiteral("select"), QStringLiteral("Select FROM/TO and show its analysis (the view defaults to around it)."), QStringLiteral("interval")},
         {QStringLiteral("size"), QStringLiteral("Window size in logical pixels."), QStringLiteral("WxH"), QStringLiteral("1600x1000")},
         {QStringLiteral("scale"), QStringLiteral("Pixel ratio of raster images (2 = high-DPI)."), QStringLiteral("s"), QStringLiteral("1")},
         {QStringLiteral("theme"), QStringLiteral("dark or light."), QStringLiteral("name"), QStringLiteral("dark")},
@@ -96,6 +100,7 @@ int ExportImageCommand::run(const QStringList &args)
     const QString out = requireValue(p, QStringLiteral("out"));
     checkOutputFile(QStringLiteral("out"), out);
 
+    const TimeRange selection = selectionValue(p);
     Instrument instrument;
     TimeRange view;
     try {
@@ -104,8 +109,12 @@ int ExportImageCommand::run(const QStringList &args)
         const TimeRange extent = reader->extent(instrument, DataKind::Candles);
         if (!extent.isValid())
             throw Error(QStringLiteral("database %1 has no price data for %2").arg(path, instrument.key()));
-        view = {std::max(extent.from, extent.to - 3 * 86'400'000LL), extent.to};
+        // The last three days, or the selection in the middle half of the picture.
+        view = selection.isValid() ? selection.padded(0.5) : TimeRange{std::max(extent.from, extent.to - 3 * 86'400'000LL), extent.to};
         view = resolveRange(p, view);
+        if (selection.isValid() && !selection.intersects(extent))
+            throw Error(QStringLiteral("the selection does not overlap the data of %1 (%2 to %3)")
+                            .arg(instrument.key(), TimeFormat::iso(extent.from), TimeFormat::iso(extent.to)));
         if (!view.intersects(extent))
             throw Error(QStringLiteral("the range does not overlap the data of %1 (%2 to %3)")
                             .arg(instrument.key(), TimeFormat::iso(extent.from), TimeFormat::iso(extent.to)));
@@ -127,11 +136,23 @@ int ExportImageCommand::run(const QStringList &args)
     if (!dockName.isEmpty())
         for (QDockWidget *d : window.findChildren<QDockWidget *>())
             d->setVisible(d->objectName() == dockName);
+    if (dockName.isEmpty() && !selection.isValid())
+        // Nothing to analyse or compare: the liquidation tape behind those tabs shows real
+        // prints instead of a hint and greyed buttons.
+        for (const char *empty : {"dock.analysis", "dock.compare"})
+            window.dock(QLatin1String(empty))->hide();
     window.resize(size);
     window.show();
     window.timeSync()->setFollowLatest(false);
     window.timeSync()->setVisibleRange(view);
-    if (!waitUntilDrawn(window, 30000))
+    bool analysed = !selection.isValid();
+    if (selection.isValid()) {
+        RangeAnalysisModel *analysis = window.analysisPanel()->analysisModel();
+        QObject::connect(analysis, &RangeAnalysisModel::finished, &window, [&analysed] { analysed = true; });
+        QObject::connect(analysis, &RangeAnalysisModel::failed, &window, [&analysed] { analysed = true; });
+        window.timeSync()->setSelection(selection, &window);
+    }
+    if (!waitUntilDrawn(window, analysed, 30000))
         throw Error(QStringLiteral("the charts did not finish loading within 30 s"));
 
     QString error;

@@ -45,14 +45,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
             CliSupport::usage(QStringLiteral("--from and --to go together"));
         if (p.isSet(QStringLiteral("from")))
             view = CliSupport::resolveRange(p, {});
-        if (p.isSet(QStringLiteral("select"))) {
-            const QStringList ends = p.value(QStringLiteral("select")).split(QLatin1Char('/'));
-            if (ends.size() != 2)
-                CliSupport::usage(QStringLiteral("--select: '%1' is not FROM/TO").arg(p.value(QStringLiteral("select"))));
-            selection = {CliSupport::timeValue(QStringLiteral("select"), ends[0]), CliSupport::timeValue(QStringLiteral("select"), ends[1])};
-            if (!selection.isValid())
-                CliSupport::usage(QStringLiteral("--select: FROM must be before TO"));
-        }
+        selection = CliSupport::selectionValue(p);
         for (const QString &kv : p.values(QStringLiteral("source-option"))) {
             const qsizetype eq = kv.indexOf(QLatin1Char('='));
             if (eq <= 0)

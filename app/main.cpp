@@ -22,6 +22,7 @@ int main(int argc, char *argv[])
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
         Application::setIdentity();
+        Application::quietOffscreenPlatform();
         return CommandLine::run(args);
     }
     case CommandLine::Mode::Gui:

@@ -3,6 +3,7 @@
 #include "aboutdialog.h"
 #include "comparemodel.h"
 #include "comparepanel.h"
+#include "dockplacer.h"
 #include "exportactions.h"
 #include "fundingpane.h"
 #include "heatmapcontrols.h"
@@ -54,6 +55,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     , m_model(new MarketWindowModel(options.dbPath, m_sync, this))
     , m_heatmap(new HeatmapModel(options.dbPath, this))
     , m_sources(new SourceController(options.dbPath, this))
+    , m_placer(new DockPlacer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/perpscope.svg")));
@@ -137,6 +139,7 @@ void MainWindow::buildSidePanels()
         d->setObjectName(name);
         d->setWidget(widget);
         addDockWidget(Qt::RightDockWidgetArea, d);
+        m_placer->watch(d);
         if (analysisDock)
             tabifyDockWidget(analysisDock, d);
         else
@@ -174,7 +177,11 @@ void MainWindow::showEvent(QShowEvent *event)
     if (!m_shownOnce && !m_restoredLayout)
         QMetaObject::invokeMethod(this, &MainWindow::applyDefaultSizes, Qt::QueuedConnection);
     else if (!m_shownOnce)
-        QMetaObject::invokeMethod(this, [this] { restoreState(m_savedState, layoutVersion); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this] {
+            m_placer->setSuspended(true); // saved floating panes keep their saved places
+            restoreState(m_savedState, layoutVersion);
+            m_placer->setSuspended(false);
+        }, Qt::QueuedConnection);
     m_shownOnce = true;
 }
 
@@ -185,6 +192,7 @@ QDockWidget *MainWindow::addPaneDock(ChartPane *pane, const QString &objectName)
     d->setWidget(pane);
     d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, d);
+    m_placer->watch(d);
     if (!m_panes.contains(pane))
         m_panes << pane;
     m_docks << d;
@@ -674,5 +682,11 @@ SnapshotRenderer MainWindow::snapshot(const QString &paneName) const
     h.source = sourceDisplayName();
     h.view = m_sync->visibleRange();
     h.selection = m_sync->selection();
-    return WorkspaceSnapshot::of(*this, m_docks, m_theme, h, paneName);
+    // Side panels with nothing in them (no selection analysed, no range compared) would put
+    // a hint and greyed buttons in the picture.
+    QList<QDockWidget *> docks;
+    for (QDockWidget *d : m_docks)
+        if (!(d->widget() == m_analysis && !h.selection.isValid()) && !(d->widget() == m_compare && m_compare->model()->count() == 0))
+            docks << d;
+    return WorkspaceSnapshot::of(*this, docks, m_theme, h, paneName);
 }

@@ -9,6 +9,7 @@
 class ChartPane;
 class ComparePanel;
 class DataThread;
+class DockPlacer;
 class ExportActions;
 class HeatmapControls;
 class HeatmapModel;
@@ -134,6 +135,7 @@ private:
     RangeAnalysisPanel *m_analysis = nullptr;
     ComparePanel *m_compare = nullptr;
     StatusPanel *m_status = nullptr;
+    DockPlacer *m_placer = nullptr;
     ExportActions *m_exports = nullptr;
     ImportController *m_import = nullptr;
     HeatmapControls *m_heatmapControls = nullptr;

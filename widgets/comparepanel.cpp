@@ -38,7 +38,12 @@ ComparePanel::ComparePanel(QWidget *parent)
     m_table->setVerticalHeaderLabels(rows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Ranges share the dock's width and long figures wrap, so two or three columns stand side
+    // by side instead of the first one filling the dock and the rest behind a scroll bar.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setWordWrap(true);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const int column = m_table->horizontalHeader()->logicalIndexAt(pos);
         if (column < 0)
@@ -73,7 +78,9 @@ void ComparePanel::onColumnAdded(int column)
 {
     const RangeMime::Payload &payload = m_model->column(column).payload;
     m_table->insertColumn(column);
-    auto *header = new QTableWidgetItem(RangeMime::label(payload).section(QLatin1Char(' '), 0, 0) + QStringLiteral(" #%1").arg(m_model->column(column).id));
+    // "#2 · 14 Nov 09:00": which range, by where it starts; the whole label is the tooltip.
+    const QString label = RangeMime::label(payload);
+    auto *header = new QTableWidgetItem(QStringLiteral("#%1 · %2").arg(m_model->column(column).id).arg(label.section(QLatin1Char(' '), 1, 3)));
     header->setToolTip(RangeMime::label(payload));
     m_table->setHorizontalHeaderItem(column, header);
     m_table->setItem(0, column, new QTableWidgetItem(tr("analysing…")));

@@ -30,6 +30,7 @@ public:
     void setHeader(const QString &title, const QStringList &details);
     void addItem(QWidget *widget, const QRect &rect);
     QSize logicalSize() const; // items' bounding box plus the header band
+    const QList<Item> &items() const { return m_items; }
 
     void paint(QCPPainter *painter) const;
     QImage toImage(double scale = 1.0) const;

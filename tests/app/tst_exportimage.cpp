@@ -60,6 +60,53 @@ private slots:
         QVERIFY2(img.width() > 2 * 1300 && img.width() <= 2 * 1400, qPrintable(QString::number(img.width())));
         QVERIFY(img.height() > 2 * 700);
         QVERIFY2(inkShare(img) > 0.05, "the workspace picture looks blank");
+        // No offscreen-platform noise on stderr (issue 14 item 9), the result line is there.
+        QVERIFY2(!r.err.contains(QLatin1String("propagateSizeHints")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("exported workspace of ")), qPrintable(r.err));
+    }
+
+    // Issue 14 item 9: the workspace image showed the empty "Shift-drag…" analysis panel, and
+    // the README's example exported the last three days instead of the flush it analysed.
+    void selectionExportShowsItsAnalysis()
+    {
+        const auto texts = [](const QString &file) {
+            QFile f(file);
+            QStringList out;
+            if (!f.open(QIODevice::ReadOnly))
+                return out;
+            QXmlStreamReader xml(&f);
+            while (!xml.atEnd()) {
+                xml.readNext();
+                if (xml.isCharacters() && !xml.isWhitespace())
+                    out << xml.text().toString();
+            }
+            return out;
+        };
+        const QString plain = m_dir.filePath(QStringLiteral("plain.svg"));
+        auto r = exportTo(plain);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString all = texts(plain).join(QLatin1Char('\n'));
+        QVERIFY2(!all.contains(QLatin1String("Shift-drag")) && !all.contains(QLatin1String("High / low")), qPrintable(all.left(2000)));
+        QVERIFY(!all.contains(QLatin1String("selected ")));
+
+        const QString flush = m_dir.filePath(QStringLiteral("flush.svg"));
+        r = exportTo(flush, {QStringLiteral("--select"), QStringLiteral("2026-01-04T06:00:00Z/2026-01-04T14:00:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString analysed = texts(flush).join(QLatin1Char('\n'));
+        // The header says what is selected; the analysis is there, finished, with its figures.
+        QVERIFY2(analysed.contains(QLatin1String("selected 2026-01-04 06:00 UTC")), qPrintable(analysed.left(2000)));
+        QVERIFY(analysed.contains(QLatin1String("High / low")));
+        QVERIFY(!analysed.contains(QLatin1String("Analysing")));
+        QVERIFY(!analysed.contains(QLatin1String("Shift-drag")));
+        // The view is around the selection, not the last three days.
+        QVERIFY2(analysed.contains(QStringLiteral("2026-01-04 02:00 UTC → 2026-01-04 18:00 UTC")), qPrintable(analysed.left(2000)));
+
+        r = exportTo(m_dir.filePath(QStringLiteral("bad.svg")), {QStringLiteral("--select"), QStringLiteral("2026-01-04")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("is not FROM/TO")), qPrintable(r.err));
+        r = exportTo(m_dir.filePath(QStringLiteral("bad.svg")), {QStringLiteral("--select"), QStringLiteral("2020-01-01/2020-01-02")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QLatin1String("selection does not overlap")), qPrintable(r.err));
     }
 
     void panePngJpegPdfSvg()

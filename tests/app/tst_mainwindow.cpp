@@ -5,6 +5,8 @@
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
 #include "pricepane.h"
+#include "rangeanalysispanel.h"
+#include "snapshotrenderer.h"
 #include "sources/datathread.h"
 #include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
@@ -277,6 +279,75 @@ private slots:
         QVERIFY(!w->timeSync()->followLatest());
         w->resetLayout();
         QVERIFY(!w->dock(QStringLiteral("dock.funding"))->isFloating());
+    }
+
+    // Issue 14 item 9: Reset layout also cleared the selection.
+    void resetLayoutKeepsTheSelection()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(waitForData(w.get()));
+        TimeSync *sync = w->timeSync();
+        const TimeRange selection{t0 + 18 * 86'400'000LL, t0 + 18 * 86'400'000LL + 6 * 3'600'000};
+        sync->setSelection(selection, w.get());
+        w->dock(QStringLiteral("dock.funding"))->setFloating(true);
+        w->dock(QStringLiteral("dock.oi"))->hide();
+        w->tabifyDockWidget(w->dock(QStringLiteral("dock.price")), w->dock(QStringLiteral("dock.liquidations")));
+        QApplication::processEvents();
+
+        QSignalSpy cleared(sync, &TimeSync::selectionChanged);
+        w->resetLayout();
+        QTest::qWait(50);
+        // Every pane back in place, and the selection as it was, shaded in every pane.
+        for (ChartPane *p : w->panes()) {
+            QVERIFY(p->isVisible());
+            QVERIFY(!qobject_cast<QDockWidget *>(p->parentWidget())->isFloating());
+        }
+        QVERIFY(w->tabifiedDockWidgets(w->dock(QStringLiteral("dock.price"))).isEmpty());
+        QCOMPARE(sync->selection(), selection);
+        QCOMPARE(cleared.size(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!w->analysisPanel()->verdictText().isEmpty() && w->analysisPanel()->verdictText() != QStringLiteral("Analysing…"), 20000);
+        // The shading is painted: inside the selection the plot is lighter than outside it.
+        for (ChartPane *p : w->panes()) {
+            p->plot()->replot();
+            const QImage img = p->plot()->grab().toImage();
+            const QRect r = p->plot()->axisRect()->rect();
+            const int inside = qRound(p->timeAxis()->coordToPixel((selection.from + selection.span() / 2) / 1000.0));
+            const int edge = qRound(p->timeAxis()->coordToPixel(selection.from / 1000.0));
+            QVERIFY2(inside > r.left() && inside < r.right() && edge > r.left(), qPrintable(p->title()));
+            // The selection's left edge line runs down the whole plot.
+            int edgeRows = 0;
+            for (int y = r.top() + 2; y < r.bottom() - 2; ++y) {
+                const QColor c = img.pixelColor(edge, y), left = img.pixelColor(edge - 3, y);
+                if (std::abs(c.lightness() - left.lightness()) > 12 || std::abs(c.hue() - left.hue()) > 20)
+                    ++edgeRows;
+            }
+            QVERIFY2(edgeRows > (r.height() - 4) / 2, qPrintable(QStringLiteral("%1: edge seen in %2 of %3 rows").arg(p->title()).arg(edgeRows).arg(r.height())));
+        }
+    }
+
+    // Issue 14 item 9: the workspace image included the empty analysis panel ("Shift-drag…"
+    // and greyed buttons). It is in the picture once there is something analysed.
+    void workspaceImageLeavesOutEmptyPanels()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(waitForData(w.get()));
+        const auto widgets = [&] {
+            QList<QWidget *> out;
+            for (const SnapshotRenderer::Item &item : w->snapshot().items())
+                out << item.widget.data();
+            return out;
+        };
+        QList<QWidget *> shown = widgets();
+        QVERIFY(!shown.contains(w->analysisPanel()));
+        for (ChartPane *p : w->panes())
+            QVERIFY(shown.contains(p));
+        w->timeSync()->setSelection({t0 + 18 * 86'400'000LL, t0 + 18 * 86'400'000LL + 6 * 3'600'000}, w.get());
+        QTRY_VERIFY_WITH_TIMEOUT(w->analysisPanel()->verdictText() != QStringLiteral("Analysing…"), 20000);
+        QApplication::processEvents();
+        shown = widgets();
+        QVERIFY(shown.contains(w->analysisPanel()));
     }
 
     void liveAppendUpdatesAFollowingView()

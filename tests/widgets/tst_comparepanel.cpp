@@ -8,6 +8,7 @@
 
 #include <QDragEnterEvent>
 #include <QMimeData>
+#include <QScrollBar>
 #include <QTableWidget>
 
 // Compare: every column keeps its own range and numbers, however many are added (the
@@ -73,6 +74,40 @@ private slots:
             changes << panel.cell(QStringLiteral("Price change"), k) + panel.cell(QStringLiteral("High / low"), k);
         }
         QCOMPARE(changes.size(), 3); // three different ranges, three different readings
+    }
+
+    // Journey 3 on a real window: in the dock's width (about 420 px) the second range was
+    // behind a horizontal scroll bar, the first column filling the dock. Columns share the
+    // width; long figures wrap inside their cell instead of being cut.
+    void twoRangesStandSideBySideInADock()
+    {
+        ComparePanel panel;
+        panel.resize(420, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        for (const auto &r : {range(16, 19), range(3, 7)})
+            panel.addRange(r);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->column(0).state == CompareModel::Column::State::Done
+                                     && panel.model()->column(1).state == CompareModel::Column::State::Done,
+                                 15000);
+        QApplication::processEvents();
+        QTableWidget *t = panel.table();
+        const int viewport = t->viewport()->width();
+        for (int c = 0; c < 2; ++c) {
+            QVERIFY2(t->columnViewportPosition(c) >= 0 && t->columnViewportPosition(c) + t->columnWidth(c) <= viewport,
+                     qPrintable(QStringLiteral("column %1 at %2 + %3, viewport %4").arg(c).arg(t->columnViewportPosition(c)).arg(t->columnWidth(c)).arg(viewport)));
+            QVERIFY(t->horizontalHeaderItem(c)->text().startsWith(QStringLiteral("#%1 · ").arg(panel.model()->column(c).id)));
+            // Every figure fits its cell: wrapped onto as many lines as the row is high.
+            for (int row = 0; row < t->rowCount(); ++row) {
+                const QTableWidgetItem *item = t->item(row, c);
+                if (!item)
+                    continue;
+                const QRect need = t->fontMetrics().boundingRect(QRect(0, 0, t->columnWidth(c) - 8, 10'000), Qt::TextWordWrap, item->text());
+                QVERIFY2(need.height() <= t->rowHeight(row),
+                         qPrintable(QStringLiteral("'%1' needs %2 px, row %3 is %4 px").arg(item->text()).arg(need.height()).arg(row).arg(t->rowHeight(row))));
+            }
+        }
+        QVERIFY(!t->horizontalScrollBar()->isVisible());
     }
 
     void addedAtOnceAndRemovedWhileRunning()

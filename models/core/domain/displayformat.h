@@ -9,7 +9,7 @@
 namespace DisplayFormat {
 QString price(double value);                // 101,234.5 / 61.23 / 0.05432
 QString quantity(double value);             // 81,234.5 / 0.0321
-QString usd(double value);                  // $812, $12.4K, $1.24M, $3.10B
+QString usd(double value);                  // $812, $12.4K, $1.24M, $3.10B (999,999 -> $1.00M)
 QString signedUsd(double value);            // +$1.24M, -$612K
 QString percent(double fraction, int decimals = 2, bool sign = false); // 0.0123 -> 1.23%
 // Up to four significant digits, no trailing zeros: 0.15 -> 15%, 0.4545 -> 45.45%, 0.001 -> 0.1%.

@@ -16,6 +16,23 @@ QByteArray format(double value)
     return QByteArray(buf, int(res.ptr - buf));
 }
 
+QByteArray formatClean(double value)
+{
+    if (value == 0 || !std::isfinite(value))
+        return format(value);
+    // 12 significant digits leave the noise of ~10^4 roundings behind and keep every digit a
+    // venue sends (prices and sizes have at most 8 decimals and well under 12 digits).
+    char buf[64];
+    for (int digits = 1; digits <= 12; ++digits) {
+        const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific, digits - 1);
+        double back = 0;
+        std::from_chars(buf, res.ptr, back);
+        if (std::abs(back - value) <= std::abs(value) * 5e-13)
+            return format(back);
+    }
+    return format(value);
+}
+
 std::optional<double> parse(QByteArrayView text)
 {
     const char *b = text.data();

@@ -10,6 +10,10 @@
 // trailing junk).
 namespace Numbers {
 QByteArray format(double value);
+// For exports a person reads: the shortest decimal within a few parts in 10^13 of the value,
+// so sums of decimal prices and sizes (a 1h bar's volume of sixty 1m volumes) print as the
+// decimals they are ("4.751", not "4.750999999999981"); everything else as format().
+QByteArray formatClean(double value);
 std::optional<double> parse(QByteArrayView text);
 std::optional<qint64> parseInt(QByteArrayView text);
 } // namespace Numbers

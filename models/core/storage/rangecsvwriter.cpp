@@ -49,7 +49,8 @@ qint64 RangeCsvWriter::write(const Instrument &instrument, TimeRange range, QIOD
 
     out.write(header() + '\n');
     qsizetype iOi = 0, iUsd = 0, iPred = 0, iLiq = 0, iFund = 0;
-    const auto num = [](double v) { return Numbers::format(v); };
+    // Read by people (and spreadsheets): tier sums without float noise.
+    const auto num = [](double v) { return Numbers::formatClean(v); };
     for (const Candle &c : candles) {
         QByteArray line = QByteArray::number(c.ts) + ',' + num(c.open) + ',' + num(c.high) + ',' + num(c.low) + ',' + num(c.close) + ','
             + num(c.volume) + ',' + num(c.takerBuyVolume) + ',';

@@ -265,7 +265,8 @@ void ExchangeClient::backfillStepDone()
         ++m_backfillDone;
     }
     m_backfillTotal = std::max(m_backfillTotal, m_backfillDone + m_backfillOpen);
-    emit progress(m_backfillDone, m_backfillTotal, QStringLiteral("%1 backfill pages").arg(m_adapter->venueName()));
+    // The status bar names the source beside it: the venue again here would repeat it.
+    emit progress(m_backfillDone, m_backfillTotal, QStringLiteral("backfill pages"));
     if (m_backfillOpen > 0)
         return;
     if (!m_settings.live) {
