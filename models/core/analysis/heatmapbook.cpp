@@ -376,6 +376,29 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
     return {expiredRaw * m_scale, outsideRaw * m_scale};
 }
 
+double HeatmapBook::survive(const QVector<double> &survivalOfKind)
+{
+    if (isEmptyRange(m_lowKeyBin, m_highKeyBin) || m_count == 0)
+        return 0;
+    const double before = quantity();
+    const double floorRaw = 1e-4 * m_qtyRaw / double(m_count);
+    for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
+        Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
+        if (b.cohorts.empty())
+            continue;
+        const size_t n = b.cohorts.size();
+        std::erase_if(b.cohorts, [&](Cohort &c) {
+            c.qtyRaw *= std::clamp(survivalOfKind.value(c.kind, 1.0), 0.0, 1.0);
+            return !(c.qtyRaw > floorRaw);
+        });
+        if (b.cohorts.size() != n)
+            ++b.generation;
+        recount(b);
+    }
+    recountTotals();
+    return before - quantity();
+}
+
 qsizetype HeatmapBook::memoryBytes() const
 {
     qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket) + m_recent.capacity() * sizeof(Recent)
