@@ -100,7 +100,7 @@ QString CommandLine::helpText()
         "                              [--from T --to T] [--size WxH] [--scale S] [--theme dark|light]\n"
         "                              [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--preset NAME] [--json]\n"
-        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
+        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage | --params JSON] [--instrument I] [--json]\n"
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "       perpscope coverage --db PATH [--instrument I] [--json]\n"
         "                          (what the store covered per kind: span, quality, resolution, holes)\n"
