@@ -320,7 +320,8 @@ QString HeatmapParams::priorText() const
         return QStringLiteral(" Open interest that already exists at the first open-interest sample was opened before the data starts, at "
                               "prices the model can only estimate: it is spread over the volume traded at each price during the look-back "
                               "before that sample (split long/short by taker flow, and only as far as those positions would have survived "
-                              "the price path since). Where no price history precedes the first sample, it is spread over a random-walk "
+                              "the price path since), so no 0.1 % price bin starts with more than 3 % of it and no 1 % band with more than 15 %. Where "
+                              "no price history precedes the first sample, it is spread over a random-walk "
                               "prior instead: entries opened evenly over the look-back, at prices that wandered with a daily volatility of "
                               "%1, half long and half short, without the levels the price has already crossed.")
                    .arg(percent(priorDailyVolatility))
