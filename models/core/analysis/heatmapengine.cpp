@@ -150,10 +150,10 @@ void HeatmapEngine::addSide(int side, const HeatmapBar &bar, double qty, int fir
     }
 }
 
-void HeatmapEngine::open(const HeatmapBar &bar, double qty, double longShare)
+void HeatmapEngine::open(const HeatmapBar &bar, double qty, double longShare, const double extra[2])
 {
-    addSide(0, bar, qty * longShare, 0, m_activeKinds);
-    addSide(1, bar, qty * (1 - longShare), 0, m_activeKinds);
+    addSide(0, bar, qty * longShare + (extra ? extra[0] : 0), 0, m_activeKinds);
+    addSide(1, bar, qty * (1 - longShare) + (extra ? extra[1] : 0), 0, m_activeKinds);
     if (m_params.passiveShare > 0) {
         // The passive side of each aggressor, at low leverage (κ_passive).
         addSide(0, bar, m_params.passiveShare * qty * (1 - longShare), m_activeKinds, int(m_kinds.size()));
@@ -281,19 +281,22 @@ void HeatmapEngine::step(const HeatmapBar &bar, QVector<PredictedLiquidation> *c
             const double forced = realized ? std::max(0.0, bar.realizedLiquidationQty)
                                            : std::min(fromLongs.qty + fromShorts.qty, std::max(0.0, -change));
             const double voluntary = change + forced;
-            if (voluntary > 0)
-                open(bar, voluntary, longShare);
-            else if (voluntary < 0)
-                close(-voluntary, longShare);
             // Turnover: positions closed at the last hour boundary come back at this bar's
-            // prices, each side's in its own side (a net OI series cannot show the churn).
+            // prices, each side's in its own side (a net OI series cannot show the churn),
+            // in the same levels as the bar's new positions.
             const double share = std::clamp(double(bar.durationMs) / double(hourMs), 0.0, 1.0);
+            double churn[2] = {0, 0};
             for (int side = 0; side < 2; ++side) {
-                const double q = std::min(m_churnLeft[side], m_churnPerHour[side] * share);
-                if (q > 0) {
-                    m_churnLeft[side] -= q;
-                    addSide(side, bar, q, 0, m_activeKinds);
-                }
+                churn[side] = std::max(0.0, std::min(m_churnLeft[side], m_churnPerHour[side] * share));
+                m_churnLeft[side] -= churn[side];
+            }
+            if (voluntary > 0) {
+                open(bar, voluntary, longShare, churn);
+            } else {
+                if (voluntary < 0)
+                    close(-voluntary, longShare);
+                for (int side = 0; side < 2; ++side)
+                    addSide(side, bar, churn[side], 0, m_activeKinds);
             }
         }
         m_previousOpenInterest = bar.openInterest;

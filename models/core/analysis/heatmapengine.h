@@ -84,7 +84,8 @@ private:
         double fundingFactor[2] = {0, 0};  // price shift per unit of funding paid, 1/(1 ∓ m)
     };
 
-    void open(const HeatmapBar &bar, double qty, double longShare);
+    // extra: quantity per side opened with it (turnover's reopened positions).
+    void open(const HeatmapBar &bar, double qty, double longShare, const double extra[2] = nullptr);
     void seed(const HeatmapBar &bar);
     void seedRandomWalk(const HeatmapBar &bar);
     // ageHours > 0: the prior's entries, weighted by the share of each kind still held at that age.
