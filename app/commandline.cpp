@@ -101,7 +101,7 @@ QString CommandLine::helpText()
         "                              [--from T --to T] [--select FROM/TO] [--size WxH] [--scale S]\n"
         "                              [--theme dark|light] [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--preset NAME] [--json]\n"
-        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage] [--instrument I] [--json]\n"
+        "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage | --params JSON] [--instrument I] [--json]\n"
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "       perpscope coverage --db PATH [--instrument I] [--json]\n"
         "                          (what the store covered per kind: span, quality, resolution, holes)\n"

@@ -165,8 +165,9 @@ private slots:
                                                                QStringLiteral("--kind"), QStringLiteral("heatmap"), QStringLiteral("--preset"),
                                                                QStringLiteral("degen"), QStringLiteral("--out"), QStringLiteral("-")}
                                                 << 2 << QStringLiteral("unknown heatmap preset 'degen'");
-        QTest::newRow("score without ground truth") << QStringList{QStringLiteral("heatmap-score"), QStringLiteral("--db"), db}
-                                                    << 1 << QStringLiteral("holds no simulator ground truth for SYNTH:BTCUSDT");
+        QTest::newRow("score bad parameters") << QStringList{QStringLiteral("heatmap-score"), QStringLiteral("--db"), db, QStringLiteral("--params"),
+                                                             QStringLiteral("{\"holdSigmas\": -1}")}
+                                              << 2 << QStringLiteral("holdSigmas must be in [0, 20] (0 = off), got -1");
         QTest::newRow("score unknown preset") << QStringList{QStringLiteral("heatmap-score"), QStringLiteral("--db"), db, QStringLiteral("--preset"),
                                                              QStringLiteral("degen")}
                                               << 2 << QStringLiteral("unknown heatmap preset 'degen'");

@@ -86,6 +86,7 @@ private slots:
         HeatmapParams p;
         p.levelResolution = 0;
         p.fundingErosion = false; // funding moves levels after the fact, which the direct check cannot follow
+        p.holdSigmas = 0;         // the reference has no turnover (tst_heatmapengine tests it)
         StoreReader reader(m_runs.front().db);
         HeatmapFeed feed(reader, m_sim);
         const auto bars = feed.bars({feed.extent().from, feed.extent().from + 24 * 3'600'000LL});

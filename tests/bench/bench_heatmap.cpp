@@ -105,6 +105,24 @@ int main(int argc, char **argv)
         historyRuns.push_back(clock.nsecsElapsed() / 1e9);
         historyBytes = h.memoryBytes();
     }
+    // Same-run baseline for the turnover's cost: the engine with holdSigmas 0 (no hourly pass).
+    HeatmapParams still = params;
+    still.holdSigmas = 0;
+    QVector<double> stillRuns;
+    qsizetype stillCohorts = 0;
+    for (int run = 0; run < 3; ++run) {
+        HeatmapEngine e(still);
+        clock.restart();
+        for (const HeatmapBar &b : year)
+            e.step(b);
+        stillRuns.push_back(clock.nsecsElapsed() / 1e9);
+        stillCohorts = e.book(Liquidation::Side::Long).cohortCount() + e.book(Liquidation::Side::Short).cohortCount();
+    }
+    out << QStringLiteral("engine over the year without turnover (holdSigmas 0): %1 s, %2 live cohorts; with turnover %3 s (ratio %4x)\n")
+               .arg(median(stillRuns), 0, 'f', 3)
+               .arg(stillCohorts)
+               .arg(median(engineRuns), 0, 'f', 3)
+               .arg(median(engineRuns) / median(stillRuns), 0, 'f', 2);
     out << "live levels after a year: " << lastEngine.book(Liquidation::Side::Long).cohortCount() << " long, "
         << lastEngine.book(Liquidation::Side::Short).cohortCount() << " short cohorts, " << lastEngine.memoryBytes() / 1024 << " KiB\n";
 

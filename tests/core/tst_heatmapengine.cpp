@@ -20,6 +20,7 @@ HeatmapParams crafted(QVector<HeatmapParams::Tier> tiers = {{50, 1}})
     p.levelResolution = 0;
     p.feeBuffer = 0;
     p.fundingErosion = false;
+    p.holdSigmas = 0; // no turnover: every level stays until crossed or closed by an OI fall
     p.initialPrior = HeatmapParams::InitialPrior::FirstBar; // the first OI sample placed at its bar: exact levels to check
     return p;
 }
@@ -204,6 +205,7 @@ private slots:
         // beyond the price, and it ages out over the look-back instead of all at once.
         HeatmapParams p;
         p.fundingErosion = false;
+        p.holdSigmas = 0; // the prior's own ageing, without turnover reopening what closes
         HeatmapEngine e(p);
         QVector<PredictedLiquidation> events;
         e.step(flatBar(0, 100'000, 10'000), &events);
@@ -415,12 +417,15 @@ private slots:
     {
         QTest::addColumn<HeatmapParams>("params");
         QTest::addColumn<bool>("tape");
+        // The reference has no turnover (tested on its own in turnoverKeepsTheLongLivedLevels).
         HeatmapParams base;
         base.levelResolution = 0;
+        base.holdSigmas = 0;
         QTest::newRow("defaults") << base << false;
         QTest::newRow("defaults with tape") << base << true;
         HeatmapParams high = *HeatmapParams::preset(QStringLiteral("high_leverage"));
         high.levelResolution = 0;
+        high.holdSigmas = 0;
         QTest::newRow("high_leverage") << high << false;
         HeatmapParams busy = base;
         busy.decayHalfLifeHours = 5;
@@ -475,6 +480,7 @@ private slots:
         HeatmapParams p;
         p.levelResolution = 0;
         p.fundingErosion = false;
+        p.holdSigmas = 0;
         const auto bars = randomBars(11, 3000, false);
         NaiveHeatmapEngine naive(p);
         HeatmapEngine engine(p);
@@ -545,6 +551,7 @@ private slots:
         std::uniform_real_distribution<double> u(0, 1);
         HeatmapParams p;
         p.fundingErosion = false;
+        p.holdSigmas = 0; // turnover reopens an hour's closes over the next hour: total follows OI only on average
         p.initialPrior = HeatmapParams::InitialPrior::FirstBar; // no level within reach of the calm path
         HeatmapEngine e(p);
         double oi = 10'000;
@@ -558,6 +565,51 @@ private slots:
             oi += 2 * n(rng);
         }
         QCOMPARE(e.ledger(Liquidation::Side::Long).liquidated, 0.0);
+    }
+
+    void turnoverKeepsTheLongLivedLevels()
+    {
+        // New positions half 5x, half 100x, OI flat for two days at 3 % daily volatility: a
+        // 100x position is held minutes, a 5x one about a week, so the standing book is
+        // almost all 5x; what turns over is reopened, so the book still holds the OI, and
+        // every closed quantity is in the ledger.
+        HeatmapParams p = crafted({{5, 0.5}, {100, 0.5}});
+        p.holdSigmas = 2.5;
+        p.priorDailyVolatility = 0.03;
+        HeatmapEngine e(p);
+        const double oi = 10'000;
+        for (int i = 0; i < 48 * 60; ++i) {
+            // Alternating closes keep the estimated daily σ at 3 %.
+            const double r = 0.03 / std::sqrt(1440.0) * (i % 2 ? 1 : -1);
+            HeatmapBar b = flatBar(i, 100'000 * std::exp(i % 2 ? r : 0), oi);
+            e.step(b);
+            for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short})
+                QVERIFY(std::abs(e.book(side).quantity() - e.ledger(side).expectedLive()) <= 1e-9 * e.ledger(side).opened);
+        }
+        double high = 0, all = 0;
+        for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short})
+            e.book(side).forEachCohort([&](double, double qty, qint32, quint16 kind) {
+                all += qty;
+                if (e.leverageOfKind(kind) >= 100)
+                    high += qty;
+            });
+        QVERIFY2(high / all < 0.01, qPrintable(QString::number(high / all)));
+        // The last bar ended an hour: its closes are reopened over the next hour, not yet.
+        QVERIFY2(std::abs(all / oi - 1) < 0.03, qPrintable(QString::number(all / oi)));
+        QVERIFY(e.ledger(Liquidation::Side::Long).closed > 0.4 * oi); // the 100x half, closed and reopened every hour
+        QCOMPARE(e.ledger(Liquidation::Side::Long).liquidated, 0.0);
+
+        // Without turnover the first sample's 100x half would still be there.
+        p.holdSigmas = 0;
+        HeatmapEngine still(p);
+        for (int i = 0; i < 48 * 60; ++i)
+            still.step(flatBar(i, 100'000, oi));
+        double stillHigh = 0;
+        still.book(Liquidation::Side::Long).forEachCohort([&](double, double qty, qint32, quint16 kind) {
+            if (still.leverageOfKind(kind) >= 100)
+                stillHigh += qty;
+        });
+        QVERIFY(std::abs(stillHigh - 0.25 * oi) < 1e-6 * oi);
     }
 
     void mergingLevelsChangesLittle()

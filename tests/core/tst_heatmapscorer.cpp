@@ -14,7 +14,7 @@ constexpr qint64 hour = 3'600'000;
 
 // A synthetic market whose "ground truth" is the model's own map, shifted by `shiftBins`: the
 // scorer must find a perfect (or a known, shifted) agreement.
-QString makeStore(const QString &path, const HeatmapParams &params, int shiftBins)
+QString makeStore(const QString &path, const HeatmapParams &params, int shiftBins, bool withTruth = true)
 {
     SyntheticSource::Params sp;
     sp.startMs = t0;
@@ -39,7 +39,7 @@ QString makeStore(const QString &path, const HeatmapParams &params, int shiftBin
         int seq = 0;
         for (const PredictedLiquidation &p : consumed)
             truth.liquidations.push_back({b.ts + 30'000, seq++, p.side, p.price * std::exp(shiftBins * std::log1p(params.binStep)), p.qty, true});
-        if (e.time() % hour != 0)
+        if (!withTruth || e.time() % hour != 0)
             continue;
         for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short}) {
             const auto [lo, hi] = e.book(side).binRange();
@@ -108,14 +108,21 @@ private slots:
         QVERIFY(w->model.recall > r->model.recall);
     }
 
-    void aDatabaseWithoutGroundTruthIsRefused()
+    void aDatabaseWithoutGroundTruthOrCompleteTapeIsRefused()
     {
+        // Liquidations sampled (as Binance's stream is): nothing can be scored.
         const QString path = m_dir.filePath(QStringLiteral("plain.db"));
         SyntheticSource::Params sp;
         sp.startMs = t0;
         sp.minutes = 120;
         SyntheticSource source(sp);
-        MarketStore::open(path).writer()->commit(source.generate(120));
+        MarketBatch batch = source.generate(120);
+        for (CoverageSpan &c : batch.coverage)
+            if (c.kind == DataKind::Liquidations) {
+                c.quality = CoverageQuality::Sampled;
+                c.resolutionMs = 1000;
+            }
+        MarketStore::open(path).writer()->commit(batch);
         StoreReader reader(path);
         try {
             HeatmapScorer::score(reader, path, m_synth, HeatmapParams(), HeatmapScorer::Options());
@@ -123,9 +130,43 @@ private slots:
         } catch (const std::runtime_error &e) {
             const QString what = QString::fromStdString(e.what());
             QVERIFY(what.contains(path));
-            QVERIFY(what.contains(QLatin1String("no simulator ground truth")));
+            QVERIFY2(what.contains(QLatin1String("neither simulator ground truth nor a complete liquidation tape")), qPrintable(what));
+            QVERIFY2(what.contains(QLatin1String("liquidations are sampled")), qPrintable(what));
             QVERIFY(!what.contains(QLatin1Char('\n')));
         }
+    }
+
+    void aCompleteTapeAloneGivesTheNextHourTest()
+    {
+        // No ground truth, a complete tape (the model's own consumption, printed at its levels):
+        // only the next-hour figures, and the report says why the others are missing. The
+        // model's levels are where the liquidations happen, so it ranks them far better than
+        // closeness to price does.
+        HeatmapParams params;
+        params.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model;
+        params.lookbackHours = 6; // warm after six hours of the two days
+        const QString path = makeStore(m_dir.filePath(QStringLiteral("tape.db")), params, 0, false);
+        StoreReader reader(path);
+        const auto r = HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options());
+        QVERIFY(r);
+        QVERIFY(!r->hasTruth && r->tapeComplete);
+        QCOMPARE(r->notComputed.size(), 1);
+        QVERIFY(r->notComputed.front().contains(QLatin1String("no ground truth")));
+        QVERIFY2(r->model.nextHours >= 5, qPrintable(QString::number(r->model.nextHours)));
+        QCOMPARE(r->proximity.nextHours, r->model.nextHours);
+        QVERIFY2(r->model.nextHourSpearman > 0.4, qPrintable(QString::number(r->model.nextHourSpearman)));
+        QVERIFY2(r->model.nextHourSpearman > r->proximity.nextHourSpearman + 0.2,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(r->model.nextHourSpearman).arg(r->proximity.nextHourSpearman)));
+        qInfo("next hour over %d hours: rank corr. %.3f (proximity %.3f), lift %.2f (proximity %.2f)", r->model.nextHours, r->model.nextHourSpearman,
+              r->proximity.nextHourSpearman, r->model.nextHourLift, r->proximity.nextHourLift);
+        QVERIFY(r->model.nextHourLift > r->proximity.nextHourLift);
+
+        // Inside the warm-up nothing is scored, and it says so.
+        params.lookbackHours = 72;
+        const auto warm = HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options());
+        QVERIFY(warm);
+        QCOMPARE(warm->model.nextHours, 0);
+        QVERIFY(warm->notComputed.back().contains(QLatin1String("warm-up")));
     }
 
     void theBinWidthMustMatchTheGroundTruth()

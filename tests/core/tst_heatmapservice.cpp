@@ -193,6 +193,7 @@ private slots:
     {
         HeatmapParams day = m_params;
         day.lookbackHours = 24; // warm for the last three of the four days
+        day.holdSigmas = 0;     // the synthetic path's zones are built of high-leverage levels, which turnover would close
         HeatmapService service(m_path);
         const TimeRange range{t0 + 12 * hour, t0 + 4 * 1440 * minute};
         const auto c = service.consumption(synth, range, day);

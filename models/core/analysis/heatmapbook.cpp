@@ -376,6 +376,47 @@ std::pair<double, double> HeatmapBook::sweep(qint32 minEpoch, double low, double
     return {expiredRaw * m_scale, outsideRaw * m_scale};
 }
 
+double HeatmapBook::survive(const QVector<double> &survivalOfKind)
+{
+    if (isEmptyRange(m_lowKeyBin, m_highKeyBin) || m_count == 0)
+        return 0;
+    const double before = quantity();
+    const double floorRaw = 1e-4 * m_qtyRaw / double(m_count);
+    // One pass per bucket: scale, drop the remnants and gather the bucket's totals (this runs
+    // every hour over every cohort, so it is the turnover's whole cost).
+    for (int k = m_lowKeyBin; k <= m_highKeyBin; ++k) {
+        Bucket &b = m_buckets[size_t(k - m_firstKeyBin)];
+        if (b.cohorts.empty())
+            continue;
+        size_t kept = 0;
+        double qty = 0, notional = 0, maxKey = -std::numeric_limits<double>::infinity();
+        qint32 oldest = std::numeric_limits<qint32>::max();
+        const size_t n = b.cohorts.size();
+        for (size_t i = 0; i < n; ++i) {
+            Cohort c = b.cohorts[i];
+            const quint16 kind = c.kind;
+            c.qtyRaw *= kind < survivalOfKind.size() ? survivalOfKind[kind] : 1.0;
+            if (!(c.qtyRaw > floorRaw))
+                continue;
+            qty += c.qtyRaw;
+            notional += m_sign * c.key * c.qtyRaw;
+            maxKey = std::max(maxKey, c.key);
+            oldest = std::min(oldest, c.epoch);
+            b.cohorts[kept++] = c;
+        }
+        if (kept != n) {
+            b.cohorts.resize(kept);
+            ++b.generation; // indices saved for merging are stale
+        }
+        b.qtyRaw = qty;
+        b.notionalRaw = notional;
+        b.maxKey = maxKey;
+        b.oldestEpoch = kept ? oldest : 0;
+    }
+    recountTotals();
+    return before - quantity();
+}
+
 qsizetype HeatmapBook::memoryBytes() const
 {
     qsizetype bytes = qsizetype(m_buckets.capacity() * sizeof(Bucket) + m_recent.capacity() * sizeof(Recent)

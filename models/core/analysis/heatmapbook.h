@@ -59,6 +59,11 @@ public:
     // Drops cohorts created before minEpoch and buckets outside [low, high]. Returns the
     // quantities (expired, outside).
     std::pair<double, double> sweep(qint32 minEpoch, double low, double high);
+    // Multiplies each cohort's quantity by survivalOfKind[kind] (0 < s <= 1: the share of
+    // that kind's positions still held after an interval; the rest were closed by their
+    // owners). Cohorts left below a ten-thousandth of the mean cohort are dropped whole.
+    // Returns the quantity removed. O(cohorts): the engine calls it once an hour.
+    double survive(const QVector<double> &survivalOfKind);
 
     double quantity() const { return m_qtyRaw * m_scale; }
     double notional() const { return m_notionalRaw * m_scale; }

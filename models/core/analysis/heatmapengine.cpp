@@ -9,6 +9,7 @@
 namespace {
 
 constexpr qint64 hourMs = 3'600'000;
+constexpr qint64 dayMs = 24 * hourMs;
 
 qint64 floorDiv(qint64 a, qint64 b)
 {
@@ -88,7 +89,34 @@ HeatmapEngine::HeatmapEngine(const HeatmapParams &params, const QVector<Liquidat
         makeKind(params.passiveLeverage, sizeTotal > 0 ? std::max(0.0, s.weight) / sizeTotal : 0, s.notional);
 }
 
-void HeatmapEngine::addEntry(int side, double entry, double qty, qint32 epoch, int firstKind, int endKind)
+double HeatmapEngine::holdHours(int kind, int side, double sigmaDay) const
+{
+    const Kind &k = m_kinds[kind];
+    const double distance = std::abs(k.ratio[side] - 1.0);
+    const double travel = distance / (m_params.holdSigmas * std::max(1e-4, sigmaDay));
+    return std::max(1.0 / 60.0, 24.0 * travel * travel);
+}
+
+void HeatmapEngine::turnOver()
+{
+    if (!(m_params.holdSigmas > 0))
+        return;
+    const double sigmaDay = std::sqrt(m_dailyVariance);
+    HeatmapBook *books[2] = {&m_longs, &m_shorts};
+    for (int side = 0; side < 2; ++side) {
+        QVector<double> survival(m_kinds.size(), 1.0);
+        for (qsizetype k = 0; k < m_kinds.size(); ++k)
+            survival[k] = std::exp(-1.0 / holdHours(int(k), side, sigmaDay));
+        const double closed = books[side]->survive(survival);
+        m_ledger[side].closed += closed;
+        // Reopened over the next hour (only once OI is known: before that the prior's bars
+        // already open all their traded volume).
+        m_churnPerHour[side] = m_hasOpenInterest ? closed : 0;
+        m_churnLeft[side] = m_churnPerHour[side];
+    }
+}
+
+void HeatmapEngine::addEntry(int side, double entry, double qty, qint32 epoch, int firstKind, int endKind, double ageHours)
 {
     if (!(entry > 0) || !(qty > 0))
         return;
@@ -97,7 +125,9 @@ void HeatmapEngine::addEntry(int side, double entry, double qty, qint32 epoch, i
     double added = 0;
     for (int k = firstKind; k < endKind; ++k) {
         const Kind &kind = m_kinds[k];
-        const double q = qty * kind.weight;
+        double q = qty * kind.weight;
+        if (ageHours > 0 && m_params.holdSigmas > 0)
+            q *= std::exp(-ageHours / holdHours(k, side, m_params.priorDailyVolatility));
         if (!(q > 0))
             continue;
         book.add(entry * kind.ratio[side], logEntry + kind.logRatio[side], q, epoch, quint16(k));
@@ -120,10 +150,10 @@ void HeatmapEngine::addSide(int side, const HeatmapBar &bar, double qty, int fir
     }
 }
 
-void HeatmapEngine::open(const HeatmapBar &bar, double qty, double longShare)
+void HeatmapEngine::open(const HeatmapBar &bar, double qty, double longShare, const double extra[2])
 {
-    addSide(0, bar, qty * longShare, 0, m_activeKinds);
-    addSide(1, bar, qty * (1 - longShare), 0, m_activeKinds);
+    addSide(0, bar, qty * longShare + (extra ? extra[0] : 0), 0, m_activeKinds);
+    addSide(1, bar, qty * (1 - longShare) + (extra ? extra[1] : 0), 0, m_activeKinds);
     if (m_params.passiveShare > 0) {
         // The passive side of each aggressor, at low leverage (κ_passive).
         addSide(0, bar, m_params.passiveShare * qty * (1 - longShare), m_activeKinds, int(m_kinds.size()));
@@ -182,8 +212,8 @@ void HeatmapEngine::seedRandomWalk(const HeatmapBar &bar)
     for (const PriorEntry &p : randomWalkPrior(m_params)) {
         const auto epoch = qint32(firstHour - qint64(std::ceil(p.ageHours)) + 1);
         const double entry = price * std::exp(p.logOffset);
-        addEntry(0, entry, p.share * 0.5, epoch, 0, m_activeKinds);
-        addEntry(1, entry, p.share * 0.5, epoch, 0, m_activeKinds);
+        addEntry(0, entry, p.share * 0.5, epoch, 0, m_activeKinds, p.ageHours);
+        addEntry(1, entry, p.share * 0.5, epoch, 0, m_activeKinds, p.ageHours);
     }
 }
 
@@ -251,10 +281,23 @@ void HeatmapEngine::step(const HeatmapBar &bar, QVector<PredictedLiquidation> *c
             const double forced = realized ? std::max(0.0, bar.realizedLiquidationQty)
                                            : std::min(fromLongs.qty + fromShorts.qty, std::max(0.0, -change));
             const double voluntary = change + forced;
-            if (voluntary > 0)
-                open(bar, voluntary, longShare);
-            else if (voluntary < 0)
-                close(-voluntary, longShare);
+            // Turnover: positions closed at the last hour boundary come back at this bar's
+            // prices, each side's in its own side (a net OI series cannot show the churn),
+            // in the same levels as the bar's new positions.
+            const double share = std::clamp(double(bar.durationMs) / double(hourMs), 0.0, 1.0);
+            double churn[2] = {0, 0};
+            for (int side = 0; side < 2; ++side) {
+                churn[side] = std::max(0.0, std::min(m_churnLeft[side], m_churnPerHour[side] * share));
+                m_churnLeft[side] -= churn[side];
+            }
+            if (voluntary > 0) {
+                open(bar, voluntary, longShare, churn);
+            } else {
+                if (voluntary < 0)
+                    close(-voluntary, longShare);
+                for (int side = 0; side < 2; ++side)
+                    addSide(side, bar, churn[side], 0, m_activeKinds);
+            }
         }
         m_previousOpenInterest = bar.openInterest;
     } else if (!m_hasOpenInterest && m_params.initialPrior == HeatmapParams::InitialPrior::VolumeProfile && bar.volume > 0) {
@@ -288,6 +331,17 @@ void HeatmapEngine::step(const HeatmapBar &bar, QVector<PredictedLiquidation> *c
     const double close = onMark ? bar.markClose : bar.close;
     if (close > 0)
         m_price = close;
+    if (close > 0 && bar.durationMs > 0) {
+        // Daily variance from per-bar returns, EWMA over about a day.
+        if (!(m_dailyVariance > 0))
+            m_dailyVariance = m_params.priorDailyVolatility * m_params.priorDailyVolatility;
+        if (m_lastClose > 0) {
+            const double r = std::log(close / m_lastClose);
+            const double alpha = std::min(1.0, double(bar.durationMs) / double(dayMs));
+            m_dailyVariance += alpha * (r * r * double(dayMs) / double(bar.durationMs) - m_dailyVariance);
+        }
+        m_lastClose = close;
+    }
 
     if (floorDiv(bar.end(), hourMs) != floorDiv(bar.ts, hourMs) && m_price > 0) {
         // Hourly: the look-back expiry (whole creation hours) and the distance cut.
@@ -300,5 +354,6 @@ void HeatmapEngine::step(const HeatmapBar &bar, QVector<PredictedLiquidation> *c
         m_ledger[0].outside += outsideLong;
         m_ledger[1].expired += expiredShort;
         m_ledger[1].outside += outsideShort;
+        turnOver();
     }
 }

@@ -23,6 +23,12 @@
 // sample the state is "warming up" (warmUntil()); nothing consumed before the first sample
 // is reported, and the ledger starts at the first sample.
 //
+// Turnover (HeatmapParams::holdSigmas): each hour every kind keeps the share of its positions
+// that its owners still hold (high leverage turns over in minutes, low leverage in weeks); what
+// was closed is reopened over the next hour at that hour's prices, so the book still follows
+// open interest but its standing leverage mix is the flow mix weighted by how long each kind
+// lives.
+//
 // The engine is a value: copying it is a checkpoint. step() costs O(consumed + new cohorts),
 // independent of how many levels are alive.
 class HeatmapEngine
@@ -78,10 +84,15 @@ private:
         double fundingFactor[2] = {0, 0};  // price shift per unit of funding paid, 1/(1 ∓ m)
     };
 
-    void open(const HeatmapBar &bar, double qty, double longShare);
+    // extra: quantity per side opened with it (turnover's reopened positions).
+    void open(const HeatmapBar &bar, double qty, double longShare, const double extra[2] = nullptr);
     void seed(const HeatmapBar &bar);
     void seedRandomWalk(const HeatmapBar &bar);
-    void addEntry(int side, double entry, double qty, qint32 epoch, int firstKind, int endKind);
+    // ageHours > 0: the prior's entries, weighted by the share of each kind still held at that age.
+    void addEntry(int side, double entry, double qty, qint32 epoch, int firstKind, int endKind, double ageHours = 0);
+    // Hours a position of this kind and side is held (turnover by leverage), at daily σ.
+    double holdHours(int kind, int side, double sigmaDay) const;
+    void turnOver();
     void close(double qty, double longShare);
     void addSide(int side, const HeatmapBar &bar, double qty, int firstKind, int endKind);
 
@@ -96,6 +107,13 @@ private:
     bool m_hasPrior = false; // bars before the first OI sample laid down a volume prior
     qint64 m_firstOiTime = 0;
     double m_previousOpenInterest = 0;
+    // Turnover: EWMA of squared per-bar log returns scaled to a day (starts at the prior's σ²),
+    // the quantity closed at the last hour boundary per side and what of it is still to be
+    // reopened over the hour that follows.
+    double m_dailyVariance = 0;
+    double m_lastClose = 0;
+    double m_churnPerHour[2] = {0, 0};
+    double m_churnLeft[2] = {0, 0};
     qint64 m_time = 0;
     double m_price = 0;
 };

@@ -57,6 +57,13 @@ struct HeatmapParams
     LiquidationAdjust liquidationAdjust = LiquidationAdjust::Auto;
     InitialPrior initialPrior = InitialPrior::VolumeProfile;
     double priorDailyVolatility = 0.03; // σ of daily log returns assumed by the prior without klines
+    // Turnover by leverage: a position is held about as long as price needs to travel its
+    // liquidation distance d in holdSigmas daily standard deviations, (d / (holdSigmas·σ))²
+    // days (σ estimated from the bars), after which its owner closes it; the closed quantity
+    // is reopened over the next hour at that hour's prices (the churn a net OI series hides).
+    // So the tier weights describe new positions, and the map holds mostly the low-leverage
+    // levels that live long. 0 = off (every position is held until OI falls or price hits it).
+    double holdSigmas = 2.5;
 
     friend bool operator==(const HeatmapParams &, const HeatmapParams &) = default;
 

@@ -5,6 +5,7 @@
 #include "scoremetrics.h"
 #include "storage/storereader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -90,20 +91,107 @@ void scoreSide(int side, const QVector<double> &h, const QVector<double> &g, con
     }
 }
 
+double mean(const QVector<double> &values)
+{
+    double sum = 0;
+    int n = 0;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            sum += v;
+            ++n;
+        }
+    return n ? sum / n : std::nan("");
+}
+
+// Next-hour samples of one map.
+struct NextHour
+{
+    QVector<double> rho, lift;
+};
+
+// Rank correlation and hot-zone lift of map m against realised r over the traversed bins.
+void scoreHour(const QVector<double> &m, const QVector<double> &r, double realised, const HeatmapScorer::Options &o, NextHour &out)
+{
+    using namespace ScoreMetrics;
+    out.rho.push_back(spearman(m, r));
+    const QVector<int> hot = hotBins(m, o.hotQuantile);
+    int covered = 0;
+    double captured = 0;
+    for (int i = 0; i < m.size(); ++i) {
+        auto it = std::lower_bound(hot.begin(), hot.end(), i - o.toleranceBins);
+        if (it != hot.end() && *it <= i + o.toleranceBins) {
+            ++covered;
+            captured += r[i];
+        }
+    }
+    if (covered > 0)
+        out.lift.push_back((captured / realised) / (double(covered) / double(m.size())));
+}
+
+// The hour after t: over the bins the mark traded through, the map (both sides) against the
+// realised liquidation notional of that hour, and the proximity baseline beside it.
+void scoreNextHour(const HeatmapEngine &engine, const QVector<HeatmapBar> &bars, qsizetype next, const QVector<Liquidation> &prints, qint64 t,
+                   const HeatmapScorer::Options &o, const LogPriceGrid &grid, NextHour &model, NextHour &proximity)
+{
+    const double price = engine.price();
+    double low = price, high = price;
+    for (qsizetype i = next; i < bars.size() && bars[i].ts < t + o.nextHourMs; ++i) {
+        low = std::min(low, bars[i].hasMark() ? bars[i].markLow : bars[i].low);
+        high = std::max(high, bars[i].hasMark() ? bars[i].markHigh : bars[i].high);
+    }
+    const int lo = grid.binOf(low), hi = grid.binOf(high), priceBin = grid.binOf(price);
+    if (hi - lo + 1 < 3)
+        return;
+    QVector<double> m(hi - lo + 1, 0.0), r(hi - lo + 1, 0.0), p(hi - lo + 1, 0.0);
+    for (auto side : {Liquidation::Side::Long, Liquidation::Side::Short})
+        engine.book(side).forEachBin(lo, hi, [&](int bin, double usd) { m[bin - lo] += usd; });
+    const auto first = std::lower_bound(prints.begin(), prints.end(), t, [](const Liquidation &l, qint64 ts) { return l.ts < ts; });
+    double realised = 0;
+    for (auto it = first; it != prints.end() && it->ts < t + o.nextHourMs; ++it) {
+        const int bin = grid.binOf(it->price);
+        if (bin >= lo && bin <= hi) {
+            r[bin - lo] += it->notional();
+            realised += it->notional();
+        }
+    }
+    if (!(realised > 0))
+        return;
+    for (int k = 0; k < p.size(); ++k)
+        p[k] = 1.0 / (1.0 + std::abs(lo + k - priceBin));
+    scoreHour(m, r, realised, o, model);
+    scoreHour(p, r, realised, o, proximity);
+}
+
+void summariseNextHour(const NextHour &h, HeatmapScorer::Figures &f)
+{
+    f.nextHourSpearman = mean(h.rho);
+    f.nextHourLift = mean(h.lift);
+    f.nextHours = int(h.rho.size());
+}
+
 } // namespace
 
 std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, const QString &dbPath, const Instrument &instrument,
                                                           const HeatmapParams &params, const Options &o, const HeatmapJob &job)
 {
     const TimeRange truthExtent = reader.extent(instrument, DataKind::GroundTruth);
-    if (!truthExtent.isValid())
-        throw std::runtime_error(QStringLiteral("database %1 holds no simulator ground truth for %2; heatmap-score needs a database written "
-                                                "by the simulator (perpscope backfill --source sim)")
-                                     .arg(dbPath, instrument.key())
+    const bool hasTruth = truthExtent.isValid();
+    HeatmapFeed feed(reader, instrument);
+    const TimeRange extent = feed.extent();
+    const CoverageSummary tape = extent.isValid() ? reader.coverageSummary(instrument, DataKind::Liquidations, extent) : CoverageSummary{};
+    const bool tapeComplete = extent.isValid() && tape.isFull() && tape.quality == CoverageQuality::Complete;
+    if (!hasTruth && !tapeComplete)
+        throw std::runtime_error(QStringLiteral("database %1 holds neither simulator ground truth nor a complete liquidation tape for %2; "
+                                                "heatmap-score needs one of them (perpscope backfill --source sim writes both; %3)")
+                                     .arg(dbPath, instrument.key(),
+                                          tape.isNone() ? QStringLiteral("this store has no liquidation coverage")
+                                                        : QStringLiteral("this store's liquidations are %1 and cover %2 % of the data")
+                                                              .arg(Coverages::qualityName(tape.quality))
+                                                              .arg(tape.share() * 100, 0, 'f', 0))
                                      .toStdString());
     // Bins are compared one for one, so the model must use the ground truth's grid.
     const QString truthStep = reader.meta(QStringLiteral("sim.truth_grid_step"));
-    if (!truthStep.isEmpty() && std::abs(truthStep.toDouble() - params.binStep) > 1e-12)
+    if (hasTruth && !truthStep.isEmpty() && std::abs(truthStep.toDouble() - params.binStep) > 1e-12)
         throw std::runtime_error(QStringLiteral("database %1 holds ground truth on %2 % bins but preset %3 uses %4 % bins; scoring compares bin "
                                                 "for bin, so use a preset with the same bin width")
                                      .arg(dbPath)
@@ -111,10 +199,11 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                                      .arg(params.name)
                                      .arg(params.binStep * 100)
                                      .toStdString());
-    HeatmapFeed feed(reader, instrument);
-    if (!feed.extent().isValid() || !feed.hasOpenInterest())
+    if (!extent.isValid() || !feed.hasOpenInterest())
         throw std::runtime_error(
-            QStringLiteral("database %1 has ground truth for %2 but no candles or open interest to run the model on").arg(dbPath, instrument.key()).toStdString());
+            QStringLiteral("database %1 has %2 for %3 but no candles or open interest to run the model on")
+                .arg(dbPath, hasTruth ? QStringLiteral("ground truth") : QStringLiteral("a liquidation tape"), instrument.key())
+                .toStdString());
     const QVector<HeatmapBar> bars = feed.bars(feed.extent());
     const QVector<Liquidation> prints = reader.liquidations(instrument, {feed.extent().from, feed.extent().to + o.horizonMs});
 
@@ -128,11 +217,27 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     };
     report.seed = meta("seed");
     report.simPreset = meta("preset");
+    report.hasTruth = hasTruth;
+    report.tapeComplete = tapeComplete;
+    if (!hasTruth)
+        report.notComputed << QStringLiteral("Spearman, EMD, hot-zone precision/recall, mass ratio: no ground truth (only the simulator knows "
+                                             "every position's liquidation price)");
+    if (!tapeComplete)
+        report.notComputed << QStringLiteral("realized and next-hour figures: the liquidation tape is %1 (a sample cannot be ranked against "
+                                             "the map)")
+                                  .arg(tape.isNone() ? QStringLiteral("missing") : Coverages::qualityName(tape.quality)
+                                                                                        + (tape.isFull() ? QString() : QStringLiteral(", with holes")));
 
     const LogPriceGrid grid(params.binStep);
     const double logStep = std::log1p(params.binStep);
     HeatmapEngine engine(params);
     Samples model, baseline;
+    NextHour nextModel, nextProximity;
+    const auto nextHourAt = [&](qint64 t, qsizetype nextBar) {
+        if (!tapeComplete || (o.skipWarmUp && engine.isWarmingUp(t)) || !(engine.price() > 0))
+            return;
+        scoreNextHour(engine, bars, nextBar, prints, t, o, grid, nextModel, nextProximity);
+    };
     qsizetype next = 0, printAt = 0;
     qint64 lastScoredWindow = std::numeric_limits<qint64>::min();
     const qint64 firstAllowed = feed.extent().from + o.warmupMs;
@@ -159,6 +264,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                 continue;
             }
             lastScoredWindow = window;
+            nextHourAt(t, next);
 
             // The path over the horizon, for the realised comparison.
             double low = price, high = price;
@@ -217,7 +323,31 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
         if (job.progress)
             job.progress(double(std::min(truthExtent.to, day + dayMs) - truthExtent.from) / double(truthExtent.span()), QStringLiteral("scoring"));
     }
+    if (!hasTruth) {
+        // Hourly from the first bar: the next-hour test alone.
+        for (qint64 t = (extent.from / o.everyMs + 1) * o.everyMs; t + o.nextHourMs <= extent.to; t += o.everyMs) {
+            if (job.cancelled())
+                return std::nullopt;
+            while (next < bars.size() && bars[next].end() <= t)
+                engine.step(bars[next++]);
+            if (!(engine.price() > 0))
+                continue;
+            nextHourAt(t, next);
+            if (report.snapshots == 0)
+                report.range.from = t;
+            report.range.to = t;
+            ++report.snapshots;
+            if (job.progress && t % (24 * o.everyMs) == 0)
+                job.progress(double(t - extent.from) / double(extent.span()), QStringLiteral("scoring"));
+        }
+    }
     report.model = summarise(model);
     report.baseline = summarise(baseline);
+    summariseNextHour(nextModel, report.model);
+    summariseNextHour(nextProximity, report.proximity);
+    if (tapeComplete && report.model.nextHours == 0)
+        report.notComputed << QStringLiteral("next-hour figures: no hour after the model's warm-up (%1 hours after the first open-interest "
+                                             "sample) had liquidations in the bins price traded through")
+                                  .arg(params.lookbackHours);
     return report;
 }

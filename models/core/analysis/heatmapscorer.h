@@ -6,6 +6,7 @@
 #include "heatmapparams.h"
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 class StoreReader;
@@ -19,6 +20,14 @@ class StoreReader;
 // traversed within the horizon, and by the lift of realised notional captured in predicted
 // hot zones. A naive baseline (notional spread evenly over ±baselineWidth of price) is
 // scored the same way. Figures are medians over snapshots.
+//
+// The next-hour test needs no ground truth, only a complete liquidation tape: at every hour
+// after the model's warm-up, over the price bins the mark traded through in the next hour,
+// the rank correlation between the map's notional and that hour's realised liquidation
+// notional (mean over hours), and the lift of realised notional inside the map's hot zones;
+// against a proximity baseline (closeness to the last close). On a store without ground
+// truth only these are computed; without a complete tape (Binance's stream is a sample) they
+// are not, and the report says why (notComputed).
 class HeatmapScorer
 {
 public:
@@ -31,6 +40,8 @@ public:
         qint64 everyMs = 3'600'000; // at most one snapshot per hour is scored
         qint64 warmupMs = 0;        // snapshots this soon after the first bar are skipped
         qint64 horizonMs = 24 * 3'600'000LL;
+        qint64 nextHourMs = 3'600'000;
+        bool skipWarmUp = true; // next-hour test: hours inside the model's warm-up are left out
     };
     struct Figures
     {
@@ -40,6 +51,9 @@ public:
         double realizedSpearman = 0; // traversed bins, within the horizon
         double captureLift = 0;
         double massRatio = 0; // predicted / true notional inside the band
+        double nextHourSpearman = 0; // mean over hours with realised liquidations
+        double nextHourLift = 0;     // mean over hours
+        int nextHours = 0;           // hours that entered the next-hour figures
     };
     struct Report
     {
@@ -50,12 +64,17 @@ public:
         TimeRange range; // first to last scored snapshot
         Figures model;
         Figures baseline;
+        Figures proximity; // next-hour figures only: notional falling with the distance to the last close
+        bool hasTruth = false;
+        bool tapeComplete = false;
+        QStringList notComputed; // "what: why", one per metric group that could not be computed
         QString seed;      // the simulator's meta, when stored
         QString simPreset;
     };
 
-    // Throws std::runtime_error (one line naming the database) when the store holds no ground
-    // truth for the instrument, StoreError on a database error. nullopt when cancelled.
+    // Throws std::runtime_error (one line naming the database) when the store holds neither
+    // ground truth nor a complete liquidation tape for the instrument, StoreError on a
+    // database error. nullopt when cancelled.
     static std::optional<Report> score(StoreReader &reader, const QString &dbPath, const Instrument &instrument, const HeatmapParams &params,
                                        const Options &options, const HeatmapJob &job = {});
 };
