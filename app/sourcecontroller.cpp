@@ -33,7 +33,7 @@ SourceOptions SourceController::options(const QString &name) const
     o.live = true; // the GUI backfills, then keeps streaming
     o.days = 30;
     if (!m_instrumentHint.isEmpty())
-        o.instrument = Instrument::parse(m_instrumentHint, name == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
+        o.instrument = Instrument::parse(m_instrumentHint, SourceFactory::defaultExchange(name));
     return o;
 }
 

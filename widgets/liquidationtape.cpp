@@ -77,6 +77,8 @@ void LiquidationTape::refresh()
         m_note->setText(tr("Exchange feed: at most one print per second per symbol; totals are a lower bound."));
     else if (w.instrument.isSimulated())
         m_note->setText(tr("Simulated market: full liquidation tape."));
+    else if (w.liquidationFeed == QLatin1String("full"))
+        m_note->setText(tr("Complete feed: every liquidation the venue published while the stream listened."));
     else
         m_note->setText(QString());
     m_note->setVisible(!m_note->text().isEmpty());
