@@ -9,6 +9,8 @@
 
 #include <QFile>
 
+#include <memory>
+
 // The Bybit v5 linear client against loopback servers in Bybit's formats: a REST backfill
 // through the retCode error envelope (10006 with its reset time, 10016), a 502, a body cut
 // in half, lists newest first, open interest paged by cursor, under the IP limit; then the
@@ -174,6 +176,24 @@ private slots:
         const QString all = statuses.join(QLatin1Char('\n'));
         QVERIFY2(all.contains(QLatin1String("Too many visits")), qPrintable(all));
         QVERIFY2(all.contains(QLatin1String("backfill complete")), qPrintable(all));
+    }
+
+    // The registry row's coverage and venue are what the source it creates reports.
+    void registryRowsSayWhatTheSourcesDo()
+    {
+        for (const SourceFactory::Entry &e : SourceFactory::entries()) {
+            SourceOptions o;
+            o.source = e.name;
+            o.days = 1;
+            QString error;
+            std::unique_ptr<DataSource> s(SourceFactory::create(o, &error));
+            QVERIFY2(s, qPrintable(e.name + QStringLiteral(": ") + error));
+            QCOMPARE(s->liquidationCoverage(), e.liquidations);
+            if (!e.exchange.isEmpty())
+                QCOMPARE(s->instruments().front().exchange, e.exchange);
+        }
+        QCOMPARE(SourceFactory::defaultExchange(QStringLiteral("bybit")), QStringLiteral("BYBIT"));
+        QCOMPARE(SourceFactory::label(QStringLiteral("bybit")), QStringLiteral("Bybit USDT perpetual (live)"));
     }
 
     void anUnknownSymbolAndARefusedRequestFail()
