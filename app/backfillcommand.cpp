@@ -23,18 +23,18 @@ int BackfillCommand::run(const QStringList &args)
     QCommandLineParser p;
     p.addOptions({
         {QStringLiteral("db"), QStringLiteral("Database file (created if missing)."), QStringLiteral("path")},
-        {QStringLiteral("source"), QStringLiteral("sim, synthetic or binance."), QStringLiteral("name"), QStringLiteral("sim")},
+        {QStringLiteral("source"), SourceFactory::nameList() + QLatin1Char('.'), QStringLiteral("name"), QStringLiteral("sim")},
         {QStringLiteral("seed"), QStringLiteral("Simulator seed."), QStringLiteral("n"), QStringLiteral("42")},
         {QStringLiteral("days"), QStringLiteral("Days of history."), QStringLiteral("d"), QStringLiteral("30")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("preset"), QStringLiteral("Simulator scenario."), QStringLiteral("name")},
-        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC; binance: now)."), QStringLiteral("time")},
+        {QStringLiteral("end"), QStringLiteral("History ends here (default: start of today, UTC; exchanges: now)."), QStringLiteral("time")},
         {QStringLiteral("param"), QStringLiteral("Simulator scenario parameter (repeatable), e.g. depth=5e6."), QStringLiteral("key=value")},
         {QStringLiteral("replace"),
          QStringLiteral("Simulator: start a new market in place of the stored one (its history is deleted). Without it a "
                         "database that holds a simulated market continues it.")},
         {QStringLiteral("source-option"),
-         QStringLiteral("Source setting KEY=VALUE, repeatable (binance: rest_url, ws_url for a testnet or a test server)."),
+         QStringLiteral("Source setting KEY=VALUE, repeatable (exchanges: rest_url, ws_url for a testnet or a test server; see perpscope --help)."),
          QStringLiteral("key=value")},
     });
     parse(p, args);
@@ -50,7 +50,7 @@ int BackfillCommand::run(const QStringList &args)
         usage(QStringLiteral("--days must be above 0 and at most %1 (got %2)").arg(SourceOptions::maxDays).arg(p.value(QStringLiteral("days"))));
     if (p.isSet(QStringLiteral("instrument")))
         o.instrument = instrumentValue(QStringLiteral("instrument"), p.value(QStringLiteral("instrument")),
-                                       o.source == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
+                                       SourceFactory::defaultExchange(o.source));
     o.preset = p.value(QStringLiteral("preset"));
     if (p.isSet(QStringLiteral("end"))) {
         // 0 used to mean "the default end", so --end 0 was silently ignored.

@@ -8,6 +8,7 @@
 #include "exportimagecommand.h"
 #include "importcommand.h"
 #include "heatmapscorecommand.h"
+#include "sources/sourcefactory.h"
 
 #include <QFileInfo>
 #include <QTextStream>
@@ -84,15 +85,26 @@ QString CommandLine::versionText()
 
 QString CommandLine::helpText()
 {
+    // The sources and their settings come from the registry (SourceFactory::entries()).
+    const QString sources = SourceFactory::names().join(QLatin1Char('|'));
+    QString venues;
+    for (const SourceFactory::Entry &e : SourceFactory::entries()) {
+        venues += QStringLiteral("  %1: %2").arg(e.name, e.help);
+        if (e.liquidations)
+            venues += QStringLiteral("; liquidation coverage %1").arg(Coverages::qualityName(*e.liquidations));
+        venues += QStringLiteral(".\n");
+        if (!e.optionKeys.isEmpty())
+            venues += QStringLiteral("      --source-option keys: %1\n").arg(e.optionKeys.join(QStringLiteral(", ")));
+    }
     return QStringLiteral(
-        "Usage: perpscope [--db PATH] [--source sim|binance|synthetic|none] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
+        "Usage: perpscope [--db PATH] [--source %1|none] [--instrument BTCUSDT] [FILE...]   (opens the GUI)\n"
         "                 [--source-option KEY=VALUE]...\n"
         "       perpscope --version | --help\n"
-        "       perpscope backfill --db PATH --source sim|synthetic|binance [--seed N] [--days D]\n"
+        "       perpscope backfill --db PATH --source %1 [--seed N] [--days D]\n"
         "                          [--instrument I] [--preset calm|treadmill|crash] [--end T]\n"
         "                          [--param key=value]...   (simulator scenario parameters)\n"
         "                          [--replace]   (sim: a new market in place of the stored one; without it, continue it)\n"
-        "                          [--source-option KEY=VALUE]...   (binance: rest_url, ws_url, ca_file, ...)\n"
+        "                          [--source-option KEY=VALUE]...   (exchanges: rest_url, ws_url, ca_file, ...)\n"
         "       perpscope import --db PATH FILE|DIR... [--instrument I] [--kind KIND]\n"
         "                          (Binance data.binance.vision dumps, zipped or not; Perpscope CSV exports)\n"
         "       perpscope export csv --db PATH --kind KIND [--instrument I] [--from T --to T]\n"
@@ -106,6 +118,9 @@ QString CommandLine::helpText()
         "       perpscope coverage --db PATH [--instrument I] [--json]\n"
         "                          (what the store covered per kind: span, quality, resolution, holes)\n"
         "\n"
+        "Sources (instruments are VENUE:SYMBOL, e.g. BINANCE:BTCUSDT; a bare symbol is on the source's venue):\n"
+        "%2"
+        "\n"
         "GUI options: --theme dark|light, --size WxH, --from T --to T, --select FROM/TO,\n"
         "             --screenshot FILE [--screenshot-after S]\n"
         "(save a picture of the window after S seconds, default 5, and quit). FILEs are imported;\n"
@@ -114,7 +129,8 @@ QString CommandLine::helpText()
         "Times are ISO-8601 UTC (2026-01-20T00:00:00Z) or epoch milliseconds.\n"
         "CSV kinds: candles, mark, funding, predicted_funding, oi, liquidations, heatmap.\n"
         "Progress goes to stderr, results to stdout or files; any error prints one line\n"
-        "\"perpscope: <reason>\" and exits non-zero (2 = bad arguments, 1 = failure).\n");
+        "\"perpscope: <reason>\" and exits non-zero (2 = bad arguments, 1 = failure).\n")
+        .arg(sources, venues);
 }
 
 int CommandLine::run(const QStringList &args)

@@ -3,6 +3,8 @@
 #include "clisupport.h"
 #include "mainwindow.h"
 #include "singleinstance.h"
+#include "sourcecontroller.h"
+#include "sources/sourcefactory.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "terminationsignals.h"
@@ -22,7 +24,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     QCommandLineParser p;
     p.addOptions({
         {QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")},
-        {QStringLiteral("source"), QStringLiteral("sim, binance, synthetic or none."), QStringLiteral("name")},
+        {QStringLiteral("source"), SourceFactory::nameList({SourceController::none()}) + QLatin1Char('.'), QStringLiteral("name")},
         {QStringLiteral("instrument"), QStringLiteral("Instrument, e.g. BTCUSDT."), QStringLiteral("symbol")},
         {QStringLiteral("theme"), QStringLiteral("dark or light."), QStringLiteral("name")},
         // For documentation and walking the journeys on a headless machine: grab the

@@ -35,7 +35,7 @@ SourceOptions SourceController::options(const QString &name) const
     o.days = 30;
     o.store = m_thread->dbPath(); // the simulator continues what it holds
     if (!m_instrumentHint.isEmpty())
-        o.instrument = Instrument::parse(m_instrumentHint, name == QLatin1String("binance") ? QStringLiteral("BINANCE") : QString());
+        o.instrument = Instrument::parse(m_instrumentHint, SourceFactory::defaultExchange(name));
     return o;
 }
 

@@ -243,12 +243,13 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
             field(out, tr("Heat"), DisplayFormat::usd(m_heat->legendLowUsd()) + QStringLiteral(" … ") + DisplayFormat::usd(m_heat->legendHighUsd()),
                   th.text, 14);
     }
+    // The coverage badge: how completely the source saw liquidations (its registry row).
     if (w.liquidationFeed == QLatin1String("throttled"))
-        text(out, tr("· exchange feed: at most 1 print/s, a lower bound"), th.mutedText);
+        text(out, tr("· coverage: sampled (at most 1 print/s: a lower bound)"), th.mutedText);
     else if (w.liquidationFeed == QLatin1String("full"))
         text(out, w.instrument.isSynthetic()   ? tr("· made-up prints (synthetic random walk)")
-                  : w.instrument.isSimulated() ? tr("· full tape (simulated)")
-                                               : tr("· full tape"),
+                  : w.instrument.isSimulated() ? tr("· coverage: complete (simulated)")
+                                               : tr("· coverage: complete (every liquidation)"),
              th.mutedText);
 }
 

@@ -79,6 +79,8 @@ void LiquidationTape::refresh()
         m_note->setText(tr("Synthetic random walk: made-up liquidation prints, not a market."));
     else if (w.instrument.isSimulated())
         m_note->setText(tr("Simulated market: full liquidation tape."));
+    else if (w.liquidationFeed == QLatin1String("full"))
+        m_note->setText(tr("Complete feed: every liquidation the venue published while the stream listened."));
     else
         m_note->setText(QString());
     m_note->setVisible(!m_note->text().isEmpty());

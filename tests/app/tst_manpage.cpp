@@ -1,5 +1,6 @@
 #include "commandline.h"
 #include "sources/sim/simscenario.h"
+#include "sources/sourcefactory.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -79,6 +80,28 @@ private slots:
         for (const QString &name : SimScenario::parameterNames())
             QVERIFY2(m_man.contains(QRegularExpression(QStringLiteral("^\\.BR? .*\\b%1\\b").arg(name), QRegularExpression::MultilineOption)),
                      qPrintable(QStringLiteral("--param %1 is not documented").arg(name)));
+    }
+
+    // The source registry drives --help; the man page lists every source under SOURCES with
+    // its liquidation coverage, and every --source-option key a source takes.
+    void everySourceIsDocumented()
+    {
+        const qsizetype from = m_man.indexOf(QStringLiteral("\n.SH SOURCES\n"));
+        QVERIFY2(from >= 0, "the man page has no SOURCES section");
+        const QString section = m_man.mid(from, m_man.indexOf(QStringLiteral("\n.SH "), from + 1) - from);
+        QVERIFY(SourceFactory::names().size() >= 3);
+        for (const SourceFactory::Entry &e : SourceFactory::entries()) {
+            const QRegularExpression item(QStringLiteral("\\.TP\n\\.B %1\n([^\n]*\n)+?(\\.TP|$)").arg(e.name));
+            const auto m = item.match(section + QStringLiteral("\n.TP"));
+            QVERIFY2(m.hasMatch(), qPrintable(QStringLiteral("SOURCES does not list %1").arg(e.name)));
+            if (e.liquidations)
+                QVERIFY2(m.captured(0).contains(Coverages::qualityName(*e.liquidations)),
+                         qPrintable(QStringLiteral("SOURCES does not say %1's liquidation coverage").arg(e.name)));
+            QVERIFY2(CommandLine::helpText().contains(QStringLiteral("  %1: %2").arg(e.name, e.help)), qPrintable(e.name));
+            for (const QString &key : e.optionKeys)
+                QVERIFY2(m_man.contains(QRegularExpression(QStringLiteral("^\\.BR? %1\\b").arg(key), QRegularExpression::MultilineOption)),
+                         qPrintable(QStringLiteral("--source-option %1 of %2 is not documented").arg(key, e.name)));
+        }
     }
 
     void csvKindsAreDocumented()

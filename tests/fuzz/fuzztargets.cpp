@@ -235,6 +235,9 @@ void restMessage(const uint8_t *d, size_t n)
         (s == RestSeries::MarkCandles ? b.markCandles : b.candles) = page.candles;
         b.funding = page.funding;
         b.openInterest = page.openInterest;
+        for (OpenInterestSample &o : b.openInterest)
+            if (std::isnan(o.openInterestUsd)) // coins only (Bybit): the feed values it at a bar's price
+                o.openInterestUsd = o.openInterest * 10.0;
         storable(b, "a parsed REST page");
     }
     adapter.judge(200 + d[0] % 400, {{"retry-after", body.left(8)}}, body, 1'675'209'600'000);

@@ -6,6 +6,8 @@
 // X(...) per line). A new venue: its adapter's #include, its line, and its seed folders.
 
 #include "sources/binance/binanceadapter.h"
+#include "sources/bybit/bybitadapter.h"
 
 #define PERPSCOPE_FUZZ_VENUES(X) \
-    X(binance, BinanceAdapter)
+    X(binance, BinanceAdapter) \
+    X(bybit, BybitAdapter)

@@ -1,10 +1,11 @@
 #include "sourcefactory.h"
 
-#include "binance/binanceadapter.h"
+#include "binance/binancevenue.h"
+#include "bybit/bybitvenue.h"
+#include "exchange/exchangeoptions.h"
 #include "domain/timeframe.h"
 #include "sim/simhistory.h"
 #include "sim/simulator.h"
-#include "exchange/exchangeclient.h"
 #include "storage/storeerror.h"
 #include "syntheticsource.h"
 
@@ -81,111 +82,67 @@ DataSource *createSynthetic(const SourceOptions &o, QString *error)
     return new SyntheticSource(p);
 }
 
-// Binance USDⓈ-M. extra: rest_url, ws_url (tests, testnet), and timings in ms: oi_poll_ms,
-// batch_ms, timeout_ms, deadline_ms, backoff_ms, backoff_cap_ms, silence_ms, max_age_ms,
-// reconnect_ms, reconnect_cap_ms; max_attempts (0 = for ever, the default when live);
-// max_body_bytes, max_message_bytes, malformed_limit; ca_file (PEM CAs to trust besides the
-// system's); weight_safety (0.1 ... 1).
-DataSource *createBinance(const SourceOptions &o, QString *error)
-{
-    if (!daysOk(std::max(0.0, o.days), o.live, error))
-        return nullptr;
-    BinanceAdapter::Urls urls;
-    const auto url = [&](const char *key, QUrl *out, QStringList schemes) {
-        const QString text = o.extra.value(QLatin1String(key));
-        if (text.isEmpty())
-            return true;
-        const QUrl u(text);
-        if (!u.isValid() || !schemes.contains(u.scheme())) {
-            *error = QStringLiteral("%1 '%2' is not a %3 URL").arg(QLatin1String(key), text, schemes.join(QLatin1Char('/')));
-            return false;
-        }
-        *out = u;
-        return true;
-    };
-    if (!url("rest_url", &urls.rest, {QStringLiteral("https"), QStringLiteral("http")})
-        || !url("ws_url", &urls.stream, {QStringLiteral("wss"), QStringLiteral("ws")}))
-        return nullptr;
-
-    ExchangeClient::Settings s;
-    s.instruments = {o.instrument.isValid() ? o.instrument : Instrument{QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")}};
-    if (s.instruments.front().exchange != QLatin1String("BINANCE")) {
-        *error = QStringLiteral("instrument %1 is not a Binance instrument").arg(s.instruments.front().key());
-        return nullptr;
-    }
-    s.days = std::max(0.0, o.days);
-    s.endMs = o.endMs;
-    s.live = o.live;
-    bool ok = true;
-    const auto ms = [&](const char *key, qint64 fallback) -> qint64 {
-        const QString text = o.extra.value(QLatin1String(key));
-        if (text.isEmpty())
-            return fallback;
-        bool good = false;
-        const qint64 v = text.toLongLong(&good);
-        if (!good || v < 0) {
-            *error = QStringLiteral("%1 '%2' is not a non-negative whole number").arg(QLatin1String(key), text);
-            ok = false;
-        }
-        return good ? v : fallback;
-    };
-    s.oiPollMs = ms("oi_poll_ms", s.oiPollMs);
-    s.batchMs = ms("batch_ms", s.batchMs);
-    s.rest.timeoutMs = int(ms("timeout_ms", s.rest.timeoutMs));
-    s.rest.deadlineMs = int(ms("deadline_ms", s.rest.deadlineMs));
-    s.rest.maxBodyBytes = ms("max_body_bytes", s.rest.maxBodyBytes);
-    // Live: never give up on the network (issue 14.3); a backfill gives up after a few tries.
-    s.rest.maxAttempts = int(ms("max_attempts", o.live ? 0 : s.rest.maxAttempts));
-    s.stream.malformedLimit = int(ms("malformed_limit", s.stream.malformedLimit));
-    s.stream.maxMessageBytes = ms("max_message_bytes", s.stream.maxMessageBytes);
-    if (const QString ca = o.extra.value(QStringLiteral("ca_file")); !ca.isEmpty()) {
-        if (const QString why = ExchangeClient::loadCaFile(ca, &s.rest.caCertificates); !why.isEmpty()) {
-            *error = why;
-            return nullptr;
-        }
-        s.stream.caCertificates = s.rest.caCertificates;
-    }
-    s.rest.backoffBaseMs = ms("backoff_ms", s.rest.backoffBaseMs);
-    s.rest.backoffCapMs = ms("backoff_cap_ms", s.rest.backoffCapMs);
-    s.stream.silenceMs = ms("silence_ms", s.stream.silenceMs);
-    s.stream.maxAgeMs = ms("max_age_ms", s.stream.maxAgeMs);
-    s.stream.backoffBaseMs = ms("reconnect_ms", s.stream.backoffBaseMs);
-    s.stream.backoffCapMs = ms("reconnect_cap_ms", s.stream.backoffCapMs);
-    if (o.extra.contains(QStringLiteral("weight_safety")))
-        s.rest.weightSafety = o.extra.value(QStringLiteral("weight_safety")).toDouble();
-    if (!ok)
-        return nullptr;
-    return new ExchangeClient(std::make_unique<BinanceAdapter>(urls), s);
-}
-
 } // namespace
 
 namespace SourceFactory {
 
+const QList<Entry> &entries()
+{
+    static const QList<Entry> table = {
+        {QStringLiteral("sim"), QStringLiteral("Simulator"), QString(), CoverageQuality::Complete, {QStringLiteral("simulated perpetual")},
+         QStringLiteral("the built-in market simulator (--seed, --preset, --param)"), {}, createSimulator},
+        {QStringLiteral("synthetic"), QStringLiteral("Synthetic random walk"), QString(), CoverageQuality::Complete,
+         {QStringLiteral("random walk")}, QStringLiteral("a fast seeded random walk for scale tests (not a market model)"), {}, createSynthetic},
+        {QStringLiteral("binance"), QStringLiteral("Binance USDS-M (live)"), QStringLiteral("BINANCE"), CoverageQuality::Sampled,
+         {QStringLiteral("USDS-M linear perpetual")},
+         QStringLiteral("Binance USDS-M futures over REST and WebSocket; liquidations sampled (one print per second per symbol)"),
+         ExchangeOptions::keys(), BinanceVenue::create},
+        {QStringLiteral("bybit"), QStringLiteral("Bybit USDT perpetual (live)"), QStringLiteral("BYBIT"), CoverageQuality::Complete,
+         {QStringLiteral("USDT linear perpetual")},
+         QStringLiteral("Bybit v5 linear perpetuals over REST and WebSocket; liquidations complete (allLiquidation: every one)"),
+         ExchangeOptions::keys(), BybitVenue::create},
+    };
+    return table;
+}
+
+const Entry *entry(const QString &name)
+{
+    for (const Entry &e : entries())
+        if (e.name == name)
+            return &e;
+    return nullptr;
+}
+
 QStringList names()
 {
-    return {QStringLiteral("sim"), QStringLiteral("synthetic"), QStringLiteral("binance")};
+    QStringList out;
+    for (const Entry &e : entries())
+        out << e.name;
+    return out;
+}
+
+QString nameList(const QStringList &extra)
+{
+    const QStringList all = names() + extra;
+    return all.size() < 2 ? all.join(QString()) : all.mid(0, all.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ") + all.back();
 }
 
 QString label(const QString &name)
 {
-    if (name == QLatin1String("binance"))
-        return BinanceAdapter().venueName() + QStringLiteral(" (live)");
-    if (name == QLatin1String("synthetic"))
-        return QStringLiteral("Synthetic random walk");
-    if (name == QLatin1String("sim"))
-        return QStringLiteral("Simulator");
-    return name;
+    const Entry *e = entry(name);
+    return e ? e->label : name;
+}
+
+QString defaultExchange(const QString &name)
+{
+    const Entry *e = entry(name);
+    return e ? e->exchange : QString();
 }
 
 DataSource *create(const SourceOptions &options, QString *error)
 {
-    if (options.source == QLatin1String("sim"))
-        return createSimulator(options, error);
-    if (options.source == QLatin1String("synthetic"))
-        return createSynthetic(options, error);
-    if (options.source == QLatin1String("binance"))
-        return createBinance(options, error);
+    if (const Entry *e = entry(options.source))
+        return e->create(options, error);
     *error = QStringLiteral("unknown source '%1' (expected one of: %2)").arg(options.source, names().join(QStringLiteral(", ")));
     return nullptr;
 }

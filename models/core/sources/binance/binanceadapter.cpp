@@ -4,6 +4,7 @@
 #include "domain/plausibility.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
+#include "sources/exchange/requestbudget.h"
 #include "sources/fundinggrid.h"
 
 #include <QJsonArray>
@@ -156,7 +157,7 @@ RestRequest BinanceAdapter::serverTime() const
     return r;
 }
 
-RestRequest BinanceAdapter::exchangeInfo() const
+RestRequest BinanceAdapter::exchangeInfo(const QList<Instrument> &) const
 {
     RestRequest r;
     r.series = RestSeries::ExchangeInfo;
@@ -170,6 +171,57 @@ qint64 BinanceAdapter::historyReachMs(RestSeries series) const
     return series == RestSeries::OpenInterestHistory ? 30 * dayMs - oiPeriodMs : 0;
 }
 
+QHash<QString, QString> BinanceAdapter::notes(const Instrument &i) const
+{
+    return {{QStringLiteral("open_interest_note.") + i.key(),
+             QStringLiteral("open interest history over REST reaches back %1 days; older values come from metrics dumps "
+                            "(perpscope import)")
+                 .arg(qRound(double(historyReachMs(RestSeries::OpenInterestHistory)) / dayMs))}};
+}
+
+void BinanceAdapter::applyLimits(RequestBudget &budget, const RestPage &info, double safety) const
+{
+    // REQUEST_WEIGHT from exchangeInfo (2400 per minute), and the two endpoints with their
+    // own count limits (research/data-formats.md §2.2).
+    if (info.weightLimit > 0)
+        budget.setWeightLimit(info.weightLimit, info.weightWindowMs, safety);
+    budget.addBucket(QStringLiteral("funding"), 500, 5 * 60'000);
+    budget.addBucket(QStringLiteral("openInterestHist"), 1000, 5 * 60'000);
+}
+
+qint64 BinanceAdapter::pageSpanMs(RestSeries series) const
+{
+    return series == RestSeries::OpenInterestHistory ? oiLimit * oiPeriodMs
+         : series == RestSeries::Funding             ? fundingLimit * 3'600'000LL
+                                                     : klineLimit * Timeframes::minuteMs;
+}
+
+qint64 BinanceAdapter::stepMs(RestSeries series)
+{
+    switch (series) {
+    case RestSeries::Candles:
+    case RestSeries::MarkCandles: return Timeframes::minuteMs;
+    case RestSeries::Funding: return 30 * 60'000; // settlements are >= 1 h apart; stamps drift a few ms
+    case RestSeries::OpenInterestHistory: return oiPeriodMs;
+    default: return 0;
+    }
+}
+
+std::optional<RestRequest> BinanceAdapter::nextPage(const RestRequest &r, const RestPage &answer) const
+{
+    // Ascending pages: a full page means there may be more in the window, from its last row
+    // on; openInterestHist is asked in windows of 500 periods, so a window done moves to the
+    // next one until the whole range is.
+    const qint64 step = stepMs(r.series);
+    const qint64 last = answer.lastRowTime();
+    const qint64 end = std::max(r.end, r.to);
+    if (step > 0 && r.limit > 0 && answer.rows() >= r.limit && last + step < r.to && last + step > r.from)
+        return page(r.series, r.instrument, last + step, end);
+    if (r.series == RestSeries::OpenInterestHistory && r.to < end)
+        return page(r.series, r.instrument, r.to, end);
+    return std::nullopt;
+}
+
 RestRequest BinanceAdapter::page(RestSeries series, const Instrument &instrument, qint64 from, qint64 to) const
 {
     RestRequest r;
@@ -177,6 +229,7 @@ RestRequest BinanceAdapter::page(RestSeries series, const Instrument &instrument
     r.instrument = instrument;
     r.from = from;
     r.to = to;
+    r.end = to;
     r.query.addQueryItem(QStringLiteral("symbol"), instrument.symbol);
     switch (series) {
     case RestSeries::Candles:
@@ -185,7 +238,6 @@ RestRequest BinanceAdapter::page(RestSeries series, const Instrument &instrument
         // Only the minutes asked for: a short gap costs weight 1, a backfill page weight 5.
         r.limit = int(std::clamp<qint64>((to - from + Timeframes::minuteMs - 1) / Timeframes::minuteMs, 1, klineLimit));
         r.weight = klineWeight(r.limit);
-        r.stepMs = Timeframes::minuteMs;
         r.query.addQueryItem(QStringLiteral("interval"), QStringLiteral("1m"));
         break;
     }
@@ -193,13 +245,11 @@ RestRequest BinanceAdapter::page(RestSeries series, const Instrument &instrument
         r.path = QStringLiteral("/fapi/v1/fundingRate");
         r.limit = fundingLimit;
         r.bucket = QStringLiteral("funding");
-        r.stepMs = 30 * 60'000; // settlements are >= 1 h apart; stamps drift a few ms
         break;
     case RestSeries::OpenInterestHistory:
         r.path = QStringLiteral("/futures/data/openInterestHist");
         r.limit = oiLimit;
         r.bucket = QStringLiteral("openInterestHist");
-        r.stepMs = oiPeriodMs;
         r.to = std::min(to, from + oiLimit * oiPeriodMs);
         r.query.addQueryItem(QStringLiteral("period"), QStringLiteral("5m"));
         break;

@@ -21,9 +21,13 @@ public:
     QUrl restBase() const override { return m_urls.rest; }
 
     RestRequest serverTime() const override;
-    RestRequest exchangeInfo() const override;
+    RestRequest exchangeInfo(const QList<Instrument> &instruments = {}) const override;
     RestRequest page(RestSeries series, const Instrument &instrument, qint64 from, qint64 to) const override;
+    std::optional<RestRequest> nextPage(const RestRequest &request, const RestPage &answer) const override;
+    void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const override;
+    qint64 pageSpanMs(RestSeries series) const override;
     qint64 historyReachMs(RestSeries series) const override;
+    QHash<QString, QString> notes(const Instrument &instrument) const override;
     bool parse(const RestRequest &request, const QByteArray &body, RestPage *page, QString *error) const override;
     RestVerdict judge(int httpStatus, const QHash<QByteArray, QByteArray> &headers, const QByteArray &body, qint64 serverNow) const override;
     std::optional<int> usedWeight(const QHash<QByteArray, QByteArray> &headers) const override;
@@ -37,5 +41,7 @@ public:
     static int klineWeight(int limit);
 
 private:
+    // The next page of an ascending series starts this far after the last row it held.
+    static qint64 stepMs(RestSeries series);
     Urls m_urls;
 };

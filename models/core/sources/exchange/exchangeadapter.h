@@ -6,6 +6,7 @@
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
 #include "domain/openinterestsample.h"
+#include "domain/timerange.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -30,8 +31,9 @@ struct RestRequest
     QString bucket;  // a venue limit besides weight ("funding": 500 / 5 min), or empty
     qint64 from = 0; // page window [from, to)
     qint64 to = 0;
+    qint64 end = 0;  // the whole window asked for ends here; the page may hold only part of it
     int limit = 0;   // rows a full page holds: fewer means the window is exhausted
-    qint64 stepMs = 0; // next page starts at the last row's time + stepMs
+    QString cursor;  // a cursor-paged API's position (Bybit nextPageCursor), empty on the first page
     int attempt = 0; // retries so far
     int tag = 0;     // the client's own marker (which job asked)
 
@@ -49,6 +51,8 @@ struct RestPage
     int weightLimit = 0;
     qint64 weightWindowMs = 0;
     QHash<QString, QString> symbolStatus; // symbol -> "" when tradable, else why not
+    QHash<QString, int> fundingIntervalHours; // symbol -> hours, where the venue says it
+    QString nextCursor; // a cursor-paged API: where the next page starts (empty = last page)
     qint64 lastRowTime() const
     {
         if (!candles.isEmpty())
@@ -92,9 +96,12 @@ struct StreamUpdate
     Liquidation liquidation; // Type::Liquidation
 };
 
-// The format of one venue: request building, response parsing and error judgement. The
-// client (ExchangeClient) owns the behaviour: pagination, weight, retries, streams, gaps.
-// Binance USDⓈ-M is the first; Bybit v5 and OKX are meant to be one adapter each.
+class RequestBudget;
+
+// The format of one venue: request building, pagination, limits, response parsing, error
+// judgement, stream subscription and keep-alive. The client (ExchangeClient) owns the
+// behaviour common to all venues: ordering, retries, streams, gaps, coverage. One adapter
+// per venue folder (binance/, bybit/), registered in VenueRegistry.
 class ExchangeAdapter
 {
 public:
@@ -105,11 +112,24 @@ public:
     virtual QUrl restBase() const = 0;
 
     virtual RestRequest serverTime() const = 0;
-    virtual RestRequest exchangeInfo() const = 0;
-    // The page of a series starting at `from`, within [from, to).
+    // What the handshake asks to learn the limits and check the instruments.
+    virtual RestRequest exchangeInfo(const QList<Instrument> &instruments) const = 0;
+    // The first page of a series over [from, to) (request.end = to).
     virtual RestRequest page(RestSeries series, const Instrument &instrument, qint64 from, qint64 to) const = 0;
+    // The page after `request`, from what it answered; nullopt when the window is done.
+    // Ascending time windows, newest-first walks and cursors all fit here.
+    virtual std::optional<RestRequest> nextPage(const RestRequest &request, const RestPage &answer) const = 0;
+    // Which part of [request.from, request.to) a funding page proves complete (settlements
+    // are rare: an empty answer is knowledge too). Ascending pages by default.
+    virtual TimeRange fundingCovered(const RestRequest &request, const RestPage &answer) const;
+    // The venue's request limits, set once the handshake answered (info: its parsed answer).
+    virtual void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const = 0;
+    // Time one backfill page of a series spans at most (progress estimates).
+    virtual qint64 pageSpanMs(RestSeries series) const = 0;
     // How far back a series reaches (0 = no limit); Binance OI history: about 30 days.
     virtual qint64 historyReachMs(RestSeries series) const = 0;
+    // Facts about a source of this venue for the store's meta table (notes on reach, units).
+    virtual QHash<QString, QString> notes(const Instrument &instrument) const = 0;
     virtual bool parse(const RestRequest &request, const QByteArray &body, RestPage *page, QString *error) const = 0;
     virtual RestVerdict judge(int httpStatus, const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
                               qint64 serverNow) const = 0;
@@ -117,6 +137,16 @@ public:
     virtual std::optional<int> usedWeight(const QHash<QByteArray, QByteArray> &headers) const = 0;
 
     virtual QUrl streamUrl(const QList<Instrument> &instruments) const = 0;
+    // Text frames sent on every new socket before anything else (Bybit: op:subscribe).
+    virtual QList<QByteArray> subscribeMessages(const QList<Instrument> &instruments) const
+    {
+        Q_UNUSED(instruments);
+        return {};
+    }
+    // An application-level keep-alive sent every heartbeatMs (0 = none: Binance's pings are
+    // WebSocket control frames that QWebSocket answers by itself).
+    virtual QByteArray heartbeat() const { return {}; }
+    virtual qint64 heartbeatMs() const { return 0; }
     // Parses one stream message; false with *error when it is not a message of this venue.
     virtual bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const = 0;
     // What the venue's liquidation stream shows: every liquidation (Complete) or a sample

@@ -39,11 +39,7 @@ QHash<QString, QString> ExchangeClient::metadata() const
         meta.insert(QStringLiteral("source.") + i.key(), m_adapter->venueName() + QStringLiteral(" REST") +
                                                               (m_settings.live ? QStringLiteral(" + WebSocket (live)") : QString()));
         meta.insert(QStringLiteral("liquidation_feed_note.") + i.key(), m_adapter->liquidationFeedNote());
-        if (const qint64 reach = m_adapter->historyReachMs(RestSeries::OpenInterestHistory))
-            meta.insert(QStringLiteral("open_interest_note.") + i.key(),
-                        QStringLiteral("open interest history over REST reaches back %1 days; older values come from metrics dumps "
-                                       "(perpscope import)")
-                            .arg(qRound(double(reach) / dayMs)));
+        meta.insert(m_adapter->notes(i));
     }
     return meta;
 }
@@ -146,26 +142,28 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
     switch (r.series) {
     case RestSeries::Candles: f->addCandles(page.candles, false); break;
     case RestSeries::MarkCandles: f->addCandles(page.candles, true); break;
-    case RestSeries::Funding:
+    case RestSeries::Funding: {
         f->addFunding(page.funding);
-        // Funding history is complete: the window is known up to the last row of a full
-        // page, or to its end (no settlement since) when the page is not full.
-        f->coverFunding(r.from, r.limit > 0 && page.rows() >= r.limit ? page.lastRowTime() + 1 : r.to);
+        // Funding history is complete: what the page proves (the adapter knows which end of
+        // the window a full page holds) is covered, empty or not.
+        const TimeRange known = m_adapter->fundingCovered(r, page);
+        f->coverFunding(known.from, known.to);
         break;
-    case RestSeries::OpenInterestHistory: f->addOpenInterest(page.openInterest); break;
+    }
+    case RestSeries::OpenInterestHistory:
+        f->addOpenInterest(page.openInterest);
+        if (r.tag != int(Job::Backfill))
+            f->settleOpenInterest(); // a gap fill: value at the bars held now
+        break;
     case RestSeries::OpenInterestNow:
         for (const OpenInterestSample &o : page.openInterest)
             f->addOpenInterestNow(o);
         break;
     default: break;
     }
-    // Pagination: a full page means there may be more in the window.
-    const qint64 last = page.lastRowTime();
-    const bool more = r.limit > 0 && page.rows() >= r.limit && last + r.stepMs < r.to && last + r.stepMs > r.from;
-    if (more)
-        request(r.series, r.instrument, last + r.stepMs, r.to, Job(r.tag));
-    else if (r.series == RestSeries::OpenInterestHistory && r.to < m_end && r.tag == int(Job::Backfill))
-        request(r.series, r.instrument, r.to, m_end, Job::Backfill); // the next 500-row window
+    // Pagination is the venue's: the next page (window, walk or cursor) comes from the answer.
+    if (std::optional<RestRequest> next = m_adapter->nextPage(r, page))
+        enqueue(*next, Job(r.tag));
     if (r.tag == int(Job::Backfill)) {
         flush(); // one batch per page
         backfillStepDone();
@@ -175,15 +173,15 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
 void ExchangeClient::onHandshake(const RestRequest &r, const RestPage &page)
 {
     if (r.series == RestSeries::ServerTime) {
-        RestRequest info = m_adapter->exchangeInfo();
+        RestRequest info = m_adapter->exchangeInfo(m_settings.instruments);
         info.tag = int(Job::Handshake);
         m_rest->enqueue(info);
         return;
     }
-    if (page.weightLimit > 0)
-        m_rest->budget().setWeightLimit(page.weightLimit, page.weightWindowMs, m_settings.rest.weightSafety);
-    m_rest->budget().addBucket(QStringLiteral("funding"), 500, 5 * 60'000);
-    m_rest->budget().addBucket(QStringLiteral("openInterestHist"), 1000, 5 * 60'000);
+    m_adapter->applyLimits(m_rest->budget(), page, m_settings.rest.weightSafety);
+    for (auto &f : m_feeds)
+        if (const int hours = page.fundingIntervalHours.value(f->instrument().symbol); hours > 0)
+            f->setFundingInterval(hours);
     for (const Instrument &i : m_settings.instruments) {
         if (!page.symbolStatus.contains(i.symbol))
             return fail(QStringLiteral("%1 is not listed on %2").arg(i.symbol, m_adapter->venueName()), QStringLiteral("unknown symbol %1").arg(i.symbol));
@@ -197,7 +195,11 @@ void ExchangeClient::request(RestSeries series, const Instrument &instrument, qi
 {
     if (from >= to && series != RestSeries::OpenInterestNow)
         return;
-    RestRequest r = m_adapter->page(series, instrument, from, to);
+    enqueue(m_adapter->page(series, instrument, from, to), job);
+}
+
+void ExchangeClient::enqueue(RestRequest r, Job job)
+{
     r.tag = int(job);
     if (job == Job::Backfill)
         ++m_backfillOpen;
@@ -246,9 +248,7 @@ void ExchangeClient::startBackfill()
         };
         for (const auto &[series, ranges] : plan)
             for (const TimeRange &r : ranges) {
-                const qint64 perPage = series == RestSeries::OpenInterestHistory ? 500 * Timeframes::ms(Timeframe::M5)
-                                     : series == RestSeries::Funding            ? 1000 * 3'600'000LL
-                                                                                : 1000 * Timeframes::minuteMs;
+                const qint64 perPage = std::max<qint64>(1, m_adapter->pageSpanMs(series));
                 m_backfillTotal += int(std::max<qint64>(0, r.span()) / perPage + 1);
                 request(series, i, r.from, r.to, Job::Backfill);
             }
@@ -269,6 +269,9 @@ void ExchangeClient::backfillStepDone()
     emit progress(m_backfillDone, m_backfillTotal, QStringLiteral("backfill pages"));
     if (m_backfillOpen > 0)
         return;
+    for (auto &f : m_feeds)
+        f->settleOpenInterest(); // OI a venue sent in coins, valued where no bar came to price it
+    flush();
     if (!m_settings.live) {
         m_running = false;
         setStatus(QStringLiteral("backfill complete"));
@@ -281,6 +284,8 @@ void ExchangeClient::backfillStepDone()
 void ExchangeClient::startLive()
 {
     m_stream = new StreamConnection(m_settings.stream, this);
+    m_stream->setSubscribeMessages(m_adapter->subscribeMessages(m_settings.instruments));
+    m_stream->setHeartbeat(m_adapter->heartbeat(), m_settings.heartbeatMs > 0 ? m_settings.heartbeatMs : m_adapter->heartbeatMs());
     connect(m_stream, &StreamConnection::message, this, &ExchangeClient::onStreamMessage);
     connect(m_stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
     connect(m_stream, &StreamConnection::dropped, this, [this] { stopListening(); });

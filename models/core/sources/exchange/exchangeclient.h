@@ -37,6 +37,7 @@ public:
         bool live = false;    // stream after the backfill
         qint64 oiPollMs = 60'000;
         qint64 batchMs = 250; // stream batching
+        qint64 heartbeatMs = 0; // the venue's application-level ping interval when 0
         RestClient::Settings rest;
         StreamConnection::Settings stream;
     };
@@ -69,6 +70,7 @@ private:
     void onHandshake(const RestRequest &request, const RestPage &page);
     void startBackfill();
     void request(RestSeries series, const Instrument &instrument, qint64 from, qint64 to, Job job);
+    void enqueue(RestRequest request, Job job);
     void backfillStepDone();
     void startLive();
     void onStreamMessage(const QByteArray &message);

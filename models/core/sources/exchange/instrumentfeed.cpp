@@ -4,6 +4,7 @@
 #include "sources/coveragetracker.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace {
 constexpr qint64 minute = Timeframes::minuteMs;
@@ -75,6 +76,20 @@ void InstrumentFeed::addCandles(const QVector<Candle> &bars, bool mark)
             m_openTs = -1; // REST says it is final
         target.push_back(c);
     }
+    if (!mark) {
+        QVector<OpenInterestSample> valued;
+        for (const Candle &c : bars) {
+            if (c.ts % (5 * minute) != 0)
+                continue;
+            m_opens[c.ts] = c.open;
+            if (const auto it = m_unvalued.find(c.ts); it != m_unvalued.end()) {
+                it->second.openInterestUsd = it->second.openInterest * c.open;
+                valued.push_back(it->second);
+                m_unvalued.erase(it);
+            }
+        }
+        releaseValued(valued);
+    }
     qint64 &last = mark ? m_lastMarkFinal : m_lastClosed;
     last = std::max(last, bars.back().ts);
     coverRows(mark ? DataKind::MarkCandles : DataKind::Candles, timesOf(bars), minute, 1, false);
@@ -86,17 +101,57 @@ void InstrumentFeed::addFunding(const QVector<FundingSample> &samples)
 {
     if (samples.isEmpty())
         return;
-    m_pending.funding += samples;
+    for (FundingSample f : samples) {
+        if (f.intervalHours <= 0)
+            f.intervalHours = m_intervalHours; // a lone settlement: the interval the venue lists
+        m_pending.funding.push_back(f);
+    }
     m_lastFunding = std::max(m_lastFunding, samples.back().ts);
-    m_intervalHours = samples.back().intervalHours;
+    if (samples.back().intervalHours > 0)
+        m_intervalHours = samples.back().intervalHours;
     if (m_awaitingSettlement && m_lastFunding >= m_awaitingSettlement)
         m_awaitingSettlement = 0;
 }
 
 void InstrumentFeed::addOpenInterest(const QVector<OpenInterestSample> &samples)
 {
-    m_pending.openInterest += samples;
-    coverRows(DataKind::OpenInterest, timesOf(samples), 5 * minute, 3, false);
+    QVector<OpenInterestSample> valued;
+    for (OpenInterestSample o : samples) {
+        if (!std::isnan(o.openInterestUsd)) {
+            valued.push_back(o);
+        } else if (const auto it = m_opens.find(o.ts); it != m_opens.end()) {
+            o.openInterestUsd = o.openInterest * it->second;
+            valued.push_back(o);
+        } else {
+            m_unvalued[o.ts] = o;
+        }
+    }
+    releaseValued(valued);
+}
+
+void InstrumentFeed::releaseValued(QVector<OpenInterestSample> valued)
+{
+    if (valued.isEmpty())
+        return;
+    m_pending.openInterest += valued;
+    coverRows(DataKind::OpenInterest, timesOf(valued), 5 * minute, 3, false);
+}
+
+void InstrumentFeed::settleOpenInterest()
+{
+    QVector<OpenInterestSample> valued;
+    for (auto &[ts, o] : m_unvalued) {
+        auto after = m_opens.lower_bound(ts);
+        auto best = after;
+        if (after != m_opens.begin() && (after == m_opens.end() || ts - std::prev(after)->first < after->first - ts))
+            best = std::prev(after);
+        if (best != m_opens.end() && std::abs(best->first - ts) <= 60 * minute) {
+            o.openInterestUsd = o.openInterest * best->second;
+            valued.push_back(o);
+        } // else: no price near it; the row stays unknown (a hole), not a guess
+    }
+    m_unvalued.clear();
+    releaseValued(valued);
 }
 
 void InstrumentFeed::addOpenInterestNow(OpenInterestSample sample)

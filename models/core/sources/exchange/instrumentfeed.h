@@ -4,6 +4,8 @@
 #include "exchangeadapter.h"
 #include "sources/marketbatch.h"
 
+#include <map>
+
 // The live state of one instrument: folds stream updates and REST pages into pending rows
 // and knows which minutes are final, so it can say which REST windows close a gap.
 //
@@ -29,12 +31,19 @@ public:
     // fills it. Liquidations are covered while the stream listens (listening()).
     void setCoverage(const QString &venue, CoverageQuality liquidations);
     void coverFunding(qint64 from, qint64 to); // a funding page answered for [from, to)
+    // The settlement interval the venue publishes for the symbol (Bybit instruments-info),
+    // until funding rows say otherwise.
+    void setFundingInterval(int hours) { m_intervalHours = hours; }
     void listening(qint64 from, qint64 to);    // the stream delivered over [from, to)
 
     // Final history (backfill or gap fill pages).
     void addCandles(const QVector<Candle> &bars, bool mark);
     void addFunding(const QVector<FundingSample> &samples);
+    // Rows whose USD value is NaN (a venue that reports coins only: Bybit's history) are
+    // valued at the 1m bar opening at their time, once that bar is here; settle() values
+    // what is left at the nearest bar within an hour and drops (uncovered) what has none.
     void addOpenInterest(const QVector<OpenInterestSample> &samples);
+    void settleOpenInterest();
     void addOpenInterestNow(OpenInterestSample sample); // values it at the last mark price
 
     QVector<Fetch> apply(const StreamUpdate &update);
@@ -59,6 +68,9 @@ private:
     QString m_venue;
     CoverageQuality m_liquidationQuality = CoverageQuality::Sampled;
     qint64 m_lastOiPoll = -1;
+    std::map<qint64, double> m_opens;                 // 1m bar opens at 5-minute boundaries
+    std::map<qint64, OpenInterestSample> m_unvalued;  // OI rows waiting for a price
+    void releaseValued(QVector<OpenInterestSample> valued);
 
     MarketBatch m_pending;
     qint64 m_lastClosed = -1;   // open time of the newest final 1m bar

@@ -11,6 +11,7 @@ StreamConnection::StreamConnection(const Settings &settings, QObject *parent)
     , m_watchdog(new QTimer(this))
     , m_ageTimer(new QTimer(this))
     , m_reconnectTimer(new QTimer(this))
+    , m_heartbeatTimer(new QTimer(this))
     , m_backoff(settings.backoffBaseMs, settings.backoffCapMs)
 {
     m_watchdog->setSingleShot(true);
@@ -22,6 +23,24 @@ StreamConnection::StreamConnection(const Settings &settings, QObject *parent)
     });
     connect(m_ageTimer, &QTimer::timeout, this, &StreamConnection::rotate);
     connect(m_reconnectTimer, &QTimer::timeout, this, &StreamConnection::connectSocket);
+    connect(m_heartbeatTimer, &QTimer::timeout, this, [this] {
+        if (isConnected())
+            m_socket->sendTextMessage(QString::fromUtf8(m_heartbeat));
+    });
+}
+
+void StreamConnection::setHeartbeat(const QByteArray &message, qint64 intervalMs)
+{
+    m_heartbeat = message;
+    m_heartbeatTimer->setInterval(int(std::max<qint64>(100, intervalMs)));
+    if (message.isEmpty() || intervalMs <= 0)
+        m_heartbeatTimer->stop();
+}
+
+void StreamConnection::subscribe(QWebSocket *socket)
+{
+    for (const QByteArray &m : std::as_const(m_subscribe))
+        socket->sendTextMessage(QString::fromUtf8(m));
 }
 
 StreamConnection::~StreamConnection()
@@ -91,6 +110,7 @@ void StreamConnection::close()
     m_watchdog->stop();
     m_ageTimer->stop();
     m_reconnectTimer->stop();
+    m_heartbeatTimer->stop();
     for (auto *s : {m_socket.get(), m_next.get()})
         if (s) {
             s->disconnect(this);
@@ -123,6 +143,9 @@ void StreamConnection::connectSocket()
 void StreamConnection::onConnected()
 {
     ++m_connections;
+    subscribe(m_socket.get());
+    if (!m_heartbeat.isEmpty())
+        m_heartbeatTimer->start();
     m_watchdog->start(int(m_settings.silenceMs));
     m_ageTimer->start(int(std::min<qint64>(m_settings.maxAgeMs, 24 * 3'600'000LL)));
     emit statusChanged(QStringLiteral("connected"));
@@ -175,6 +198,7 @@ void StreamConnection::scheduleReconnect(const QString &why)
         return;
     m_watchdog->stop();
     m_ageTimer->stop();
+    m_heartbeatTimer->stop();
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
@@ -193,6 +217,7 @@ void StreamConnection::rotate()
         return;
     m_next = makeSocket();
     QWebSocket *s = m_next.get();
+    connect(s, &QWebSocket::connected, this, [this, s] { subscribe(s); });
     connect(s, &QWebSocket::textMessageReceived, this, &StreamConnection::onMessage);
     connect(s, &QWebSocket::disconnected, this, &StreamConnection::onDisconnected);
     s->open(m_url);

@@ -16,7 +16,9 @@ class QWebSocket;
 // jitter, reconnects when the stream stays silent (a watchdog: Binance's legacy URLs accept
 // the connection and then deliver nothing), and replaces the socket before the server's 24 h
 // cut by opening the new one first and closing the old one once the new one delivers.
-// Pings are answered by QWebSocket itself. TLS is verified (Qt's default; extra CAs can be
+// WebSocket pings are answered by QWebSocket itself; venues that want an application-level
+// keep-alive (Bybit: {"op":"ping"} every 20 s) get it sent (setHeartbeat), and venues that
+// subscribe by message (Bybit: op:subscribe) get their messages sent on every new socket. TLS is verified (Qt's default; extra CAs can be
 // trusted) and a failed handshake is reported with the certificate's problem.
 //
 // The client says which messages were good (reportValid) and which it could not read
@@ -41,6 +43,9 @@ public:
     explicit StreamConnection(const Settings &settings, QObject *parent = nullptr);
     ~StreamConnection() override;
 
+    // Before open(): text frames for every new socket, and a keep-alive every intervalMs.
+    void setSubscribeMessages(const QList<QByteArray> &messages) { m_subscribe = messages; }
+    void setHeartbeat(const QByteArray &message, qint64 intervalMs);
     void open(const QUrl &url);
     void close();
     bool isConnected() const;
@@ -63,6 +68,7 @@ private:
     void onDisconnected();
     void scheduleReconnect(const QString &why);
     void rotate();
+    void subscribe(QWebSocket *socket);
 
     Settings m_settings;
     QUrl m_url;
@@ -71,6 +77,9 @@ private:
     QTimer *m_watchdog;
     QTimer *m_ageTimer;
     QTimer *m_reconnectTimer;
+    QTimer *m_heartbeatTimer;
+    QList<QByteArray> m_subscribe;
+    QByteArray m_heartbeat;
     Backoff m_backoff;
     bool m_open = false;
     bool m_resumed = false;

@@ -1,0 +1,183 @@
+// Each venue's client against its loopback server, same data, same run: REST backfill rows
+// per second (candles, mark, funding, OI committed over wall time, median of 3) and the
+// latency from a closing kline message leaving the server to its row committed (median and
+// 95th percentile, batch 250 ms). Prints each figure and its ratio to Binance's.
+
+#include "benchutil.h"
+#include "fakebinance.h"
+#include "fakebybit.h"
+#include "sources/datathread.h"
+#include "sources/sourcefactory.h"
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+#include "testzip.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <random>
+
+namespace {
+
+constexpr qint64 feb1 = 1'675'209'600'000;
+constexpr qint64 minute = 60'000;
+
+void wait(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, Qt::PreciseTimer, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+QVector<Candle> linkFebruary()
+{
+    QVector<Candle> out;
+    const QByteArray csv = TestZip::extractFirst(QStringLiteral(PERPSCOPE_TEST_DATA "/binance/futures/um/monthly/klines/LINKUSDT/1m/LINKUSDT-1m-2023-02.zip"));
+    for (const QByteArray &line : csv.split('\n')) {
+        const auto f = line.trimmed().split(',');
+        if (f.size() == 12 && std::isdigit(uchar(f[0][0])))
+            out << Candle{f[0].toLongLong(), f[1].toDouble(), f[2].toDouble(), f[3].toDouble(), f[4].toDouble(), f[5].toDouble(), f[7].toDouble(), 0};
+    }
+    return out;
+}
+
+SourceOptions options(const QString &venue, const QString &rest, const QString &ws, double days, bool live, qint64 batchMs)
+{
+    SourceOptions o;
+    o.source = venue;
+    o.instrument = {venue.toUpper(), QStringLiteral("LINKUSDT")};
+    o.days = days;
+    o.live = live;
+    o.extra = {{QStringLiteral("rest_url"), rest},
+               {QStringLiteral("ws_url"), ws},
+               {QStringLiteral("batch_ms"), QString::number(batchMs)},
+               {QStringLiteral("silence_ms"), QStringLiteral("60000")}};
+    return o;
+}
+
+// Rows per second of a backfill of `days`.
+double backfillRate(const QString &venue, const QString &rest, const QString &db, double days)
+{
+    MarketStore::open(db);
+    DataThread data(db);
+    QString error;
+    DataSource *source = SourceFactory::create(options(venue, rest, QStringLiteral("ws://127.0.0.1:9"), days, false, 250), &error);
+    if (!source) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 0;
+    }
+    bool done = false;
+    QObject::connect(&data, &DataThread::sourceFinished, &data, [&] { done = true; });
+    QElapsedTimer t;
+    t.start();
+    data.setSource(source);
+    while (!done)
+        wait(5);
+    data.sync();
+    const double s = t.nsecsElapsed() / 1e9;
+    auto reader = MarketStore::openExisting(db).reader();
+    const Instrument i{venue.toUpper(), QStringLiteral("LINKUSDT")};
+    const qint64 rows = reader->count(i, DataKind::Candles) + reader->count(i, DataKind::MarkCandles) + reader->count(i, DataKind::Funding)
+                      + reader->count(i, DataKind::OpenInterest);
+    return double(rows) / s;
+}
+
+// Median and 95th percentile (ms) from a closing kline message to its committed row.
+template<typename Push>
+std::pair<double, double> latency(const QString &venue, const QString &rest, const QString &ws, const QString &db, int messages,
+                                  const std::function<bool()> &subscribed, Push push)
+{
+    MarketStore::open(db);
+    DataThread data(db);
+    QString error;
+    DataSource *source = SourceFactory::create(options(venue, rest, ws, 0.001, true, 250), &error);
+    QHash<qint64, qint64> sentAt;
+    std::vector<double> latencies;
+    QObject::connect(&data, &DataThread::appended, &data, [&](const Instrument &, DataKind kind, qint64 from, qint64 to) {
+        if (kind != DataKind::Candles)
+            return;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (qint64 t = from; t < to; t += minute)
+            if (const auto it = sentAt.find(t); it != sentAt.end()) {
+                latencies.push_back(double(now - *it));
+                sentAt.erase(it);
+            }
+    });
+    data.setSource(source);
+    for (int k = 0; k < 500 && !subscribed(); ++k)
+        wait(20);
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<int> gap(5, 45);
+    for (int k = 0; k < messages; ++k) {
+        const qint64 ts = feb1 + (k + 1) * minute;
+        sentAt.insert(ts, QDateTime::currentMSecsSinceEpoch());
+        push(Candle{ts, 6.9, 6.95, 6.88, 6.91, 1000, 6910, 0});
+        wait(gap(rng));
+    }
+    for (int k = 0; k < 100 && !sentAt.isEmpty(); ++k)
+        wait(20);
+    data.stopSource();
+    data.sync();
+    std::sort(latencies.begin(), latencies.end());
+    if (latencies.empty())
+        return {-1, -1};
+    return {latencies[latencies.size() / 2], latencies[latencies.size() * 95 / 100]};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTemporaryDir dir;
+    const QVector<Candle> link = linkFebruary();
+    const double days = 7;
+    const qint64 now = feb1 + 8 * 86'400'000LL + 30'000;
+
+    FakeBinance::Dataset bd;
+    bd.candles = bd.mark = link;
+    FakeBybit::Dataset yd;
+    yd.candles = yd.mark = link;
+    for (qint64 t = feb1; t < feb1 + 28 * 86'400'000LL; t += 8 * 3'600'000LL) {
+        bd.funding << FakeBinance::Funding{t + 2, "0.00010000"};
+        yd.funding << FakeBybit::Funding{t, "0.0001"};
+    }
+    for (qint64 t = feb1, k = 0; t < feb1 + 28 * 86'400'000LL; t += 300'000, ++k) {
+        bd.openInterest << OpenInterestSample{t, 1e6 + k, (1e6 + k) * 6.9};
+        yd.openInterest << FakeBybit::OpenInterest{t, 1e6 + k};
+    }
+
+    QVector<double> binanceRates, bybitRates;
+    for (int run = 0; run < 3; ++run) {
+        FakeBinance::RestServer brest(now, 1'000'000, 60'000); // Binance's OI history reaches 30 days: all of it
+        brest.data[QStringLiteral("LINKUSDT")] = bd;
+        binanceRates << backfillRate(QStringLiteral("binance"), brest.url(), dir.filePath(QStringLiteral("b%1.db").arg(run)), days);
+        FakeBybit::RestServer yrest(now);
+        yrest.data[QStringLiteral("LINKUSDT")] = yd;
+        bybitRates << backfillRate(QStringLiteral("bybit"), yrest.url(), dir.filePath(QStringLiteral("y%1.db").arg(run)), days);
+    }
+    const double b = BenchUtil::median(binanceRates), y = BenchUtil::median(bybitRates);
+    std::printf("REST backfill, %g days of 1m LINKUSDT (candles, mark, funding, OI), median of 3:\n", days);
+    std::printf("  binance  %9.0f rows/s  (baseline)\n", b);
+    std::printf("  bybit    %9.0f rows/s  ratio %.2f\n", y, b > 0 ? y / b : 0);
+
+    FakeBinance::RestServer brest(feb1 + 30'000, 1'000'000, 60'000);
+    brest.data[QStringLiteral("LINKUSDT")] = {};
+    FakeBinance::StreamServer bws;
+    const auto bl = latency(QStringLiteral("binance"), brest.url(), bws.url(), dir.filePath(QStringLiteral("bl.db")), 150,
+                            [&] { return bws.liveConnections() > 0; },
+                            [&](const Candle &c) { bws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), c, true, c.ts + 60'100)); });
+    FakeBybit::RestServer yrest(feb1 + 30'000);
+    yrest.data[QStringLiteral("LINKUSDT")] = {};
+    FakeBybit::StreamServer yws;
+    const auto yl = latency(QStringLiteral("bybit"), yrest.url(), yws.url(), dir.filePath(QStringLiteral("yl.db")), 150,
+                            [&] { return yws.subscribedConnections() > 0; },
+                            [&](const Candle &c) { yws.push(FakeBybit::StreamServer::kline(QStringLiteral("LINKUSDT"), {{c, true}}, c.ts + 60'100)); });
+    std::printf("message -> committed row, batch 250 ms, 150 closing klines:\n");
+    std::printf("  binance  median %6.1f ms  p95 %6.1f ms  (baseline)\n", bl.first, bl.second);
+    std::printf("  bybit    median %6.1f ms  p95 %6.1f ms  ratio %.2f\n", yl.first, yl.second, bl.first > 0 ? yl.first / bl.first : 0);
+    return 0;
+}
