@@ -122,6 +122,7 @@ double storeAlone(const QString &path, const std::vector<MarketBatch> &batches, 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each run's line as it is measured
     QTemporaryDir dir;
     std::vector<double> e2e, sim, store, resume, e2eCpu, simCpu, storeCpu, resumeCpu;
     qint64 rows = 0;
