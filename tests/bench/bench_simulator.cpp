@@ -16,6 +16,8 @@
 #include <QEventLoop>
 #include <QTemporaryDir>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -36,21 +38,42 @@ SourceOptions sourceOptions(const QString &store = {}, qint64 endMs = end)
     return o;
 }
 
+// CPU seconds of the whole process (every thread): on a machine shared with other jobs the
+// wall clock measures the neighbours too, so each figure is printed both ways.
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+struct Clock
+{
+    QElapsedTimer wall;
+    double cpu0 = cpuSeconds();
+    Clock() { wall.start(); }
+    double stop(std::vector<double> *cpu) const
+    {
+        if (cpu)
+            cpu->push_back(cpuSeconds() - cpu0);
+        return wall.elapsed() / 1000.0;
+    }
+};
+
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
 
-double endToEnd(const QString &path, qint64 endMs = end)
+double endToEnd(const QString &path, std::vector<double> *cpu, qint64 endMs = end)
 {
     QString error;
     DataSource *source = SourceFactory::create(sourceOptions(path, endMs), &error);
     if (!source)
         qFatal("%s", qPrintable(error));
     MarketStore::open(path);
-    QElapsedTimer t;
-    t.start();
+    const Clock t;
     {
         DataThread data(path);
         QEventLoop loop;
@@ -60,17 +83,16 @@ double endToEnd(const QString &path, qint64 endMs = end)
         loop.exec();
         data.sync();
     }
-    return t.elapsed() / 1000.0;
+    return t.stop(cpu);
 }
 
 // The simulator alone, in 4 h slices as the source runs it; keeps the batches.
-double simulatorAlone(std::vector<MarketBatch> *batches)
+double simulatorAlone(std::vector<MarketBatch> *batches, std::vector<double> *cpu)
 {
     QString error;
     std::unique_ptr<DataSource> source(SourceFactory::create(sourceOptions(), &error));
     const Simulator::Options &o = static_cast<Simulator *>(source.get())->options();
-    QElapsedTimer t;
-    t.start();
+    const Clock t;
     SimEngine engine(o.scenario, o.seed, o.instrument, o.startMs, o.warmupSeconds);
     engine.run(o.warmupSeconds);
     for (qint64 done = 0; done < ticks; done += 4 * 3600) {
@@ -79,21 +101,20 @@ double simulatorAlone(std::vector<MarketBatch> *batches)
         if (batches)
             batches->push_back(std::move(b));
     }
-    return t.elapsed() / 1000.0;
+    return t.stop(cpu);
 }
 
-double storeAlone(const QString &path, const std::vector<MarketBatch> &batches, qint64 *rows)
+double storeAlone(const QString &path, const std::vector<MarketBatch> &batches, qint64 *rows, std::vector<double> *cpu)
 {
     MarketStore::open(path);
     auto writer = MarketStore::openExisting(path).writer();
-    QElapsedTimer t;
-    t.start();
+    const Clock t;
     *rows = 0;
     for (const MarketBatch &b : batches) {
         writer->commit(b);
         *rows += b.rowCount();
     }
-    return t.elapsed() / 1000.0;
+    return t.stop(cpu);
 }
 
 } // namespace
@@ -101,16 +122,17 @@ double storeAlone(const QString &path, const std::vector<MarketBatch> &batches, 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // each run's line as it is measured
     QTemporaryDir dir;
-    std::vector<double> e2e, sim, store, resume;
+    std::vector<double> e2e, sim, store, resume, e2eCpu, simCpu, storeCpu, resumeCpu;
     qint64 rows = 0;
     for (int run = 0; run < 3; ++run) {
         const QString path = dir.filePath(QStringLiteral("e2e%1.db").arg(run));
-        e2e.push_back(endToEnd(path));
-        resume.push_back(endToEnd(path, end + 3'600'000)); // the same store, an hour later
+        e2e.push_back(endToEnd(path, &e2eCpu));
+        resume.push_back(endToEnd(path, &resumeCpu, end + 3'600'000)); // the same store, an hour later
         std::vector<MarketBatch> batches;
-        sim.push_back(simulatorAlone(&batches));
-        store.push_back(storeAlone(dir.filePath(QStringLiteral("store%1.db").arg(run)), batches, &rows));
+        sim.push_back(simulatorAlone(&batches, &simCpu));
+        store.push_back(storeAlone(dir.filePath(QStringLiteral("store%1.db").arg(run)), batches, &rows, &storeCpu));
         std::printf("run %d: end to end %.2f s, restart + 1 h %.2f s, simulator alone %.2f s, store alone %.2f s\n", run + 1, e2e.back(),
                     resume.back(), sim.back(), store.back());
     }
@@ -120,6 +142,10 @@ int main(int argc, char **argv)
     std::printf("baseline simulator alone:  %.2f s = %.0f ticks/s   (end to end / this = %.2f)\n", s, ticks / s, e / s);
     std::printf("baseline StoreWriter alone, same batches: %.2f s = %.0f rows/s   (end to end / this = %.2f)\n", w, rows / w, e / w);
     std::printf("end to end / (simulator + writer): %.2f\n", e / (s + w));
+    std::printf("CPU seconds (all threads; the same figures without the machine's other jobs): end to end %.2f, restart + 1 h %.2f, "
+                "simulator alone %.2f, writer alone %.2f; end to end / simulator = %.2f, restart / simulator = %.2f\n",
+                median(e2eCpu), median(resumeCpu), median(simCpu), median(storeCpu), median(e2eCpu) / median(simCpu),
+                median(resumeCpu) / median(simCpu));
     std::printf("restart on the stored month, replayed and checked, then 1 h added: %.2f s   (/ simulator alone = %.2f, / end to end = %.2f)\n",
                 r, r / s, r / e);
     return 0;

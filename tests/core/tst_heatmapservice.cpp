@@ -16,7 +16,9 @@ constexpr qint64 minute = 60'000;
 constexpr qint64 hour = 60 * minute;
 const Instrument synth{QStringLiteral("SYNTH"), QStringLiteral("BTCUSDT")};
 
-MarketBatch synthetic(qint64 minutes, quint64 seed = 3)
+// Seed 4: a walk whose four days cross top-decile zones of the map (seed 3 stopped doing so
+// when the walk's volatility became stationary, issue 12.5; seeds 1, 2 and 4 all do).
+MarketBatch synthetic(qint64 minutes, quint64 seed = 4)
 {
     SyntheticSource::Params p;
     p.startMs = t0;
