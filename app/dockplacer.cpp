@@ -83,6 +83,8 @@ QRect DockPlacer::beside(const QRect &window, QSize size, const QRect &screen)
             return {QPoint(window.right() + 1 + gap, clampY(window.top())), QSize(rightRoom, h)};
         return {QPoint(screen.left(), clampY(window.top())), QSize(leftRoom, h)};
     }
-    // No room anywhere (a maximised window): the screen's right edge, below the toolbars.
-    return {QPoint(screen.right() + 1 - w, clampY(window.top() + 80)), size};
+    // No room anywhere (a maximised window): the screen's lower right corner, over the end
+    // of the liquidations and the bottom of the side panels rather than the verdict and the
+    // newest prices at the top.
+    return {QPoint(screen.right() + 1 - w, clampY(window.bottom() - 40 - h)), size};
 }

@@ -22,7 +22,7 @@ public:
 
     // A rectangle of (at most) `size` on `screen` beside `window` (right, left, below, above,
     // in that order) and clear of it; if no side has room for the whole size, the widest
-    // side narrowed to its room when that leaves a usable pane, else the screen's right edge.
+    // side narrowed to its room when that leaves a usable pane, else the screen's lower right.
     static QRect beside(const QRect &window, QSize size, const QRect &screen);
 
 private:

@@ -86,9 +86,11 @@ qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
         if (spec.kind == QLatin1String("candles") || spec.kind == QLatin1String("mark")) {
             const auto bars = spec.kind == QLatin1String("mark") ? m_reader.markCandles(spec.instrument, spec.timeframe, slice)
                                                                  : m_reader.candles(spec.instrument, spec.timeframe, slice);
+            // 1m bars are what the venue sent: bit for bit. Coarser tiers are sums of them:
+            // written as the decimals they are, without float noise (25.229, not 25.22900000000001).
+            const auto v = [coarse = spec.timeframe != Timeframe::M1](double x) { return coarse ? Numbers::formatClean(x) : num(x); };
             for (const Candle &c : bars)
-                writeLine(out, {integer(c.ts), num(c.open), num(c.high), num(c.low), num(c.close), num(c.volume), num(c.quoteVolume),
-                                num(c.takerBuyVolume)});
+                writeLine(out, {integer(c.ts), v(c.open), v(c.high), v(c.low), v(c.close), v(c.volume), v(c.quoteVolume), v(c.takerBuyVolume)});
             rows += bars.size();
         } else if (spec.kind == QLatin1String("funding") || spec.kind == QLatin1String("predicted_funding")) {
             const auto samples = spec.kind == QLatin1String("funding") ? m_reader.funding(spec.instrument, slice)
