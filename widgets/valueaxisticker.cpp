@@ -37,6 +37,22 @@ ValueAxisTicker::ValueAxisTicker(Kind kind)
 double ValueAxisTicker::getTickStep(const QCPRange &range)
 {
     m_step = QCPAxisTicker::getTickStep(range);
+    // A short pane asks for two ticks; rounding the step up to a readable one (8,034 wide ->
+    // 5,000) can then leave a single labelled tick inside the range, and one label gives no
+    // scale. Step down through the readable steps until two ticks fit.
+    const auto ticksInside = [&](double step) {
+        return std::floor(range.upper / step) - std::ceil(range.lower / step) + 1;
+    };
+    if (m_step > 0 && range.size() > 0 && ticksInside(m_step) < 2) {
+        const double decade = std::pow(10.0, std::floor(std::log10(m_step)));
+        for (const double mantissa : {5.0, 2.5, 2.0, 1.0, 0.5, 0.25, 0.2, 0.1}) {
+            const double step = mantissa * decade;
+            if (step < m_step && ticksInside(step) >= 2) {
+                m_step = step;
+                break;
+            }
+        }
+    }
     m_magnitude = std::max(std::abs(range.lower), std::abs(range.upper));
     return m_step;
 }

@@ -100,7 +100,10 @@ private:
     static void verifyNoOverlap(QCPAxis *axis, const QString &what)
     {
         const auto labels = labelExtents(axis);
-        QVERIFY2(labels.size() >= 2, qPrintable(what + QStringLiteral(": fewer than two labels")));
+        QVERIFY2(labels.size() >= 2, qPrintable(what + QStringLiteral(": fewer than two labels (%1 over %2 .. %3)")
+                                                          .arg(axis->tickVectorLabels().join(QLatin1Char('|')))
+                                                          .arg(axis->range().lower)
+                                                          .arg(axis->range().upper)));
         for (int i = 1; i < labels.size(); ++i)
             QVERIFY2(labels[i].first >= labels[i - 1].second + 2,
                      qPrintable(QStringLiteral("%1: labels %2 and %3 overlap").arg(what, axis->tickVectorLabels().value(i - 1), axis->tickVectorLabels().value(i))));
