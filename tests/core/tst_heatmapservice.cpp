@@ -68,7 +68,7 @@ private:
     QTemporaryDir m_dir;
     QString m_path;
     MarketBatch m_batch;
-    const HeatmapParams m_params;
+    const HeatmapParams m_params{};
 
 private slots:
     void initTestCase()
