@@ -74,6 +74,14 @@ private slots:
 
     void diskFullAtRandomPointsInTheBinary()
     {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+        // Under AddressSanitizer most RLIMIT_FSIZE limits below the final size let the backfill
+        // finish (9 of 20 hit the limit in the first sanitizer run; cause not found yet), so the
+        // loop would not test what it claims. The first CI stage runs it on the real build.
+        QSKIP("RLIMIT_FSIZE loop runs in the uninstrumented build (under ASan most limits are not hit)");
+#endif
+#endif
         const QString clean = fresh();
         const auto reference = FaultLoop::run(backfillArgs(clean), -1);
         QVERIFY2(reference.exitCode == 0, qPrintable(reference.err));

@@ -335,7 +335,10 @@ private slots:
         QVERIFY(waitForData(w.get()));
         const auto widgets = [&] {
             QList<QWidget *> out;
-            for (const SnapshotRenderer::Item &item : w->snapshot().items())
+            // items() refers into the snapshot: keep it alive for the loop (a range-for over a
+            // temporary's member dangles).
+            const auto snapshot = w->snapshot();
+            for (const SnapshotRenderer::Item &item : snapshot.items())
                 out << item.widget.data();
             return out;
         };

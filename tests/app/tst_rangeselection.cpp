@@ -204,9 +204,12 @@ private slots:
     {
         ComparePanel *compare = m_w->comparePanel();
         shiftDrag(price(), t0 + 3 * 86'400'000LL, t0 + 3 * 86'400'000LL + 12 * 3600'000);
-        drop(compare, m_w->analysisPanel()->chip()->mimeData());
+        // A drag owns the mime data it carries; here the test does.
+        std::unique_ptr<QMimeData> first(m_w->analysisPanel()->chip()->mimeData());
+        drop(compare, first.get());
         shiftDrag(price(), t0 + 4 * 86'400'000LL, t0 + 5 * 86'400'000LL);
-        drop(compare, m_w->analysisPanel()->chip()->mimeData());
+        std::unique_ptr<QMimeData> second(m_w->analysisPanel()->chip()->mimeData());
+        drop(compare, second.get());
         QCOMPARE(compare->columnCount(), 2);
         QTRY_VERIFY(!compare->cell(QStringLiteral("Price change"), 1).isEmpty());
         QTRY_VERIFY(!compare->cell(QStringLiteral("Price change"), 0).isEmpty());

@@ -234,6 +234,9 @@ void restMessage(const uint8_t *d, size_t n)
         b.instrument = fuzzInstrument;
         (s == RestSeries::MarkCandles ? b.markCandles : b.candles) = page.candles;
         b.funding = page.funding;
+        for (FundingSample &f : b.funding)
+            if (f.intervalHours <= 0) // a lone settlement: the feed gives it the venue's listed interval
+                f.intervalHours = 8;
         b.openInterest = page.openInterest;
         for (OpenInterestSample &o : b.openInterest)
             if (std::isnan(o.openInterestUsd)) // coins only (Bybit): the feed values it at a bar's price
