@@ -28,7 +28,7 @@ int AnalyzeCommand::run(const QStringList &args)
         {QStringLiteral("preset"), QStringLiteral("Heatmap preset for the hot zones consumed."), QStringLiteral("name"), QStringLiteral("all_leverage")},
     });
     parse(p, args);
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
     if (!p.isSet(QStringLiteral("from")) || !p.isSet(QStringLiteral("to")))
         usage(QStringLiteral("--from and --to are required"));
     const TimeRange range = resolveRange(p, {});
@@ -37,9 +37,9 @@ int AnalyzeCommand::run(const QStringList &args)
         usage(QStringLiteral("--preset: '%1' is not one of %2").arg(p.value(QStringLiteral("preset")), HeatmapParams::presetNames().join(QStringLiteral(", "))));
 
     try {
-        auto reader = MarketStore::openReadOnly(path).reader();
-        const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
-        HeatmapService heatmap(path);
+        auto reader = MarketStore::openReadOnly(store).reader();
+        const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store);
+        HeatmapService heatmap(store);
         RangeAnalysis analysis(*reader);
         analysis.setHeatmap(&heatmap, &*params);
         const RangeAnalysis::Result r = analysis.analyze(instrument, range);

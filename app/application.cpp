@@ -23,7 +23,9 @@ QtMessageHandler previousHandler = nullptr;
 
 void dropSizeHintWarning(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (type == QtWarningMsg && message == QLatin1String("This plugin does not support propagateSizeHints()"))
+    if (type == QtWarningMsg
+        && (message == QLatin1String("This plugin does not support propagateSizeHints()")
+            || message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set"))))
         return;
     if (previousHandler)
         previousHandler(type, context, message);
@@ -32,7 +34,9 @@ void dropSizeHintWarning(QtMsgType type, const QMessageLogContext &context, cons
 
 void quietOffscreenPlatform()
 {
-    if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+    // Called before the QApplication exists: the runtime-directory warning comes from its
+    // constructor.
+    if (qgetenv("QT_QPA_PLATFORM") != "offscreen")
         return;
     previousHandler = qInstallMessageHandler(dropSizeHintWarning);
 }

@@ -76,8 +76,8 @@ int BackfillCommand::run(const QStringList &args)
         o.extra.insert(kv.left(eq), kv.mid(eq + 1));
     }
 
-    const QString path = dbPath(p);
-    o.store = path;
+    const StoreLocator store = storeLocator(p);
+    o.store = store;
     o.replaceHistory = p.isSet(QStringLiteral("replace"));
     o.runExplicit = p.isSet(QStringLiteral("seed")) || p.isSet(QStringLiteral("preset")) || p.isSet(QStringLiteral("param"));
     if (o.replaceHistory && o.source != QLatin1String("sim"))
@@ -87,7 +87,7 @@ int BackfillCommand::run(const QStringList &args)
     if (!source)
         usage(error);
     try {
-        MarketStore::open(path);
+        MarketStore::open(store);
     } catch (const StoreError &e) {
         delete source;
         throw Error(e.message());
@@ -96,7 +96,7 @@ int BackfillCommand::run(const QStringList &args)
     const QList<Instrument> instruments = source->instruments();
     QString failure;
     QEventLoop loop;
-    DataThread thread(path);
+    DataThread thread(store);
     QElapsedTimer sinceLast;
     sinceLast.start();
     QObject::connect(&thread, &DataThread::progress, &loop, [&](qint64 done, qint64 total, const QString &what) {
@@ -133,7 +133,7 @@ int BackfillCommand::run(const QStringList &args)
     if (!failure.isEmpty())
         throw Error(failure);
 
-    auto reader = MarketStore::openExisting(path).reader();
+    auto reader = MarketStore::openExisting(store).reader();
     QTextStream out(stdout);
     for (const Instrument &i : instruments) {
         const TimeRange span = reader->extent(i, DataKind::Candles);

@@ -35,9 +35,12 @@ QString requireValue(const QCommandLineParser &parser, const QString &name)
     return v;
 }
 
-QString dbPath(const QCommandLineParser &parser)
+StoreLocator storeLocator(const QCommandLineParser &parser)
 {
-    return requireValue(parser, QStringLiteral("db"));
+    const StoreLocator store = StoreLocator::parse(requireValue(parser, QStringLiteral("db")));
+    if (!store.isValid())
+        usage(store.error());
+    return store;
 }
 
 void checkOutputFile(const QString &option, const QString &path)
@@ -79,18 +82,19 @@ Instrument instrumentValue(const QString &option, const QString &text, const QSt
     return i;
 }
 
-Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath)
+Instrument resolveInstrument(StoreReader &reader, const QString &text, const StoreLocator &store)
 {
+    const QString where = store.display();
     const QList<Instrument> all = reader.instruments();
     QStringList names;
     for (const Instrument &i : all)
         names << i.key();
     if (all.isEmpty())
-        throw Error(QStringLiteral("database %1 holds no data yet (run perpscope backfill or import first)").arg(dbPath));
+        throw Error(QStringLiteral("database %1 holds no data yet (run perpscope backfill or import first)").arg(where));
     if (text.isEmpty()) {
         if (all.size() == 1)
             return all.front();
-        usage(QStringLiteral("database %1 holds several instruments; pass --instrument (one of %2)").arg(dbPath, names.join(QStringLiteral(", "))));
+        usage(QStringLiteral("database %1 holds several instruments; pass --instrument (one of %2)").arg(where, names.join(QStringLiteral(", "))));
     }
     if (text.contains(QLatin1Char(':'))) {
         const Instrument i = Instrument::parse(text, {});
@@ -105,9 +109,9 @@ Instrument resolveInstrument(StoreReader &reader, const QString &text, const QSt
             return matches.front();
         if (matches.size() > 1)
             usage(QStringLiteral("--instrument %1 is ambiguous in %2; say which exchange (one of %3)")
-                      .arg(text, dbPath, names.join(QStringLiteral(", "))));
+                      .arg(text, where, names.join(QStringLiteral(", "))));
     }
-    throw Error(QStringLiteral("--instrument %1: not in database %2 (it has %3)").arg(text, dbPath, names.join(QStringLiteral(", "))));
+    throw Error(QStringLiteral("--instrument %1: not in database %2 (it has %3)").arg(text, where, names.join(QStringLiteral(", "))));
 }
 
 TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent)

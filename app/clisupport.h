@@ -3,6 +3,7 @@
 #include "domain/instrument.h"
 #include "domain/timerange.h"
 #include "sources/ingestworker.h"
+#include "storage/storelocator.h"
 
 #include <QString>
 #include <QStringList>
@@ -38,7 +39,9 @@ private:
 // or stray positionals beyond maxPositionals.
 void parse(QCommandLineParser &parser, const QStringList &args, int maxPositionals = 0);
 QString requireValue(const QCommandLineParser &parser, const QString &name);
-QString dbPath(const QCommandLineParser &parser); // --db is required for headless commands
+// --db (required for headless commands): an SQLite file path or a PostgreSQL URI; a usage
+// error when it names no kind of store this program knows.
+StoreLocator storeLocator(const QCommandLineParser &parser);
 // --out FILE: a new file, or a regular file to replace. A device, FIFO, socket or folder is
 // refused (QSaveFile would rename a regular file over /dev/full, or block on a FIFO).
 void checkOutputFile(const QString &option, const QString &path);
@@ -48,7 +51,7 @@ double numberValue(const QString &option, const QString &text); // finite number
 // source that picks its own venue), or a usage error.
 Instrument instrumentValue(const QString &option, const QString &text, const QString &defaultExchange);
 // --instrument as given, or the store's only instrument when the option is absent.
-Instrument resolveInstrument(StoreReader &reader, const QString &text, const QString &dbPath);
+Instrument resolveInstrument(StoreReader &reader, const QString &text, const StoreLocator &store);
 // --from/--to, defaulting to the series' extent.
 TimeRange resolveRange(const QCommandLineParser &parser, TimeRange extent);
 // --select FROM/TO (an ISO-8601 interval); invalid when the option is absent.

@@ -141,12 +141,12 @@ int CoverageCommand::run(const QStringList &args)
         {QStringLiteral("json"), QStringLiteral("Print one JSON object.")},
     });
     parse(p, args);
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
     try {
-        auto reader = MarketStore::openExisting(path).reader();
+        auto reader = MarketStore::openExisting(store).reader();
         QList<Instrument> instruments;
         if (p.isSet(QStringLiteral("instrument")))
-            instruments = {resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path)};
+            instruments = {resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store)};
         else
             instruments = reader->instruments();
         QTextStream out(stdout);
@@ -172,7 +172,7 @@ int CoverageCommand::run(const QStringList &args)
         if (p.isSet(QStringLiteral("json")))
             out << QJsonDocument(QJsonObject{{QStringLiteral("instruments"), all}}).toJson(QJsonDocument::Compact) << '\n';
         else if (instruments.isEmpty())
-            out << "no instruments in " << path << '\n';
+            out << "no instruments in " << store.display() << '\n';
     } catch (const StoreError &e) {
         throw Error(e.message());
     }

@@ -1,5 +1,6 @@
 #include "exportactions.h"
 
+#include "heatmapmodel.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
 
@@ -24,6 +25,10 @@ ExportActions::ExportActions(const Workspace &workspace, QObject *parent)
         else
             emit message(tr("Saved %1 rows to %2").arg(r.rows).arg(r.file));
     });
+    m_wait.setInterval(100);
+    connect(&m_wait, &QTimer::timeout, this, &ExportActions::pollPending);
+    if (m_workspace.heatmap)
+        connect(m_workspace.heatmap, &HeatmapModel::progress, this, [this](double fraction, const QString &) { m_heatmapFraction = fraction; });
 }
 
 void ExportActions::addTo(QMenu *file)
@@ -77,17 +82,56 @@ void ExportActions::exportImage(const QString &paneName)
                                  tr("PNG image (*.png);;JPEG image (*.jpg);;PDF document (*.pdf);;SVG drawing (*.svg)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!m_workspace.snapshot(paneName).save(path, m_hiDpi->isChecked() ? 2.0 : 1.0, &error))
-        QMessageBox::warning(m_workspace.window, tr("Export image"), error);
-    else
-        emit message(tr("Saved %1").arg(path));
+    saveWhenDrawn({paneName, path, m_hiDpi->isChecked() ? 2.0 : 1.0});
 }
 
 void ExportActions::copyWorkspace()
 {
-    QApplication::clipboard()->setImage(m_workspace.snapshot({}).toImage(m_workspace.window->devicePixelRatioF()));
-    emit message(tr("Workspace copied to the clipboard"));
+    saveWhenDrawn({QString(), QString(), m_workspace.window->devicePixelRatioF()});
+}
+
+void ExportActions::saveWhenDrawn(const PendingImage &image)
+{
+    if (!m_workspace.heatmapDrawn || m_workspace.heatmapDrawn(image.pane)) {
+        m_pending.reset();
+        m_wait.stop();
+        save(image);
+        return;
+    }
+    m_pending = image; // a newer export replaces one still waiting
+    m_heatmapFraction = 0;
+    emit message(tr("Waiting for the heatmap… %1 %").arg(int(m_heatmapFraction * 100)));
+    m_wait.start();
+}
+
+void ExportActions::pollPending()
+{
+    if (!m_pending) {
+        m_wait.stop();
+        return;
+    }
+    if (!m_workspace.heatmapDrawn(m_pending->pane)) {
+        emit message(tr("Waiting for the heatmap… %1 %").arg(int(std::clamp(m_heatmapFraction, 0.0, 1.0) * 100)));
+        return;
+    }
+    const PendingImage image = *m_pending;
+    m_pending.reset();
+    m_wait.stop();
+    save(image);
+}
+
+void ExportActions::save(const PendingImage &image)
+{
+    if (image.path.isEmpty()) {
+        QApplication::clipboard()->setImage(m_workspace.snapshot({}).toImage(image.scale));
+        emit message(tr("Workspace copied to the clipboard"));
+        return;
+    }
+    QString error;
+    if (!m_workspace.snapshot(image.pane).save(image.path, image.scale, &error))
+        QMessageBox::warning(m_workspace.window, tr("Export image"), error);
+    else
+        emit message(tr("Saved %1").arg(image.path));
 }
 
 void ExportActions::exportCsv(bool selection)
@@ -102,7 +146,7 @@ void ExportActions::exportCsv(bool selection)
         emit message(tr("A CSV export is still being written"));
         return;
     }
-    const RangeMime::Payload payload{m_workspace.dbPath, i, r};
+    const RangeMime::Payload payload{m_workspace.store, i, r};
     const QString path = askPath(QStringLiteral("csv"), tr("Export CSV"), RangeMime::suggestedFileName(payload), tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;

@@ -66,11 +66,11 @@ int ExportCsvCommand::run(const QStringList &args)
     const QString outPath = requireValue(p, QStringLiteral("out"));
     if (outPath != QLatin1String("-"))
         checkOutputFile(QStringLiteral("out"), outPath);
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
 
     try {
-        auto reader = MarketStore::openReadOnly(path).reader();
-        spec.instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
+        auto reader = MarketStore::openReadOnly(store).reader();
+        spec.instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store);
         TimeRange extent = reader->extent(spec.instrument, extentKind(spec.kind));
         spec.range = resolveRange(p, extent);
         if (!spec.range.isValid() && !p.isSet(QStringLiteral("from")) && !p.isSet(QStringLiteral("to")))

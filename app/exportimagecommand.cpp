@@ -3,6 +3,7 @@
 #include "chartpane.h"
 #include "clisupport.h"
 #include "domain/timeformat.h"
+#include "heatmapmodel.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
 #include "rangeanalysismodel.h"
@@ -13,6 +14,7 @@
 #include "timesync.h"
 
 #include <QCommandLineParser>
+#include <algorithm>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -68,6 +70,43 @@ bool waitUntilDrawn(MainWindow &window, const bool &analysed, int timeoutMs)
     return ok;
 }
 
+// Runs the event loop until the exported picture would show the finished heatmap and
+// liquidation map (a first build over years of data takes minutes), printing its progress
+// on stderr; false if it did not finish within timeoutMs. A half-built map is never
+// exported: its missing part would read as "no liquidations predicted there".
+bool waitForHeatmap(MainWindow &window, const QString &dockName, int timeoutMs)
+{
+    QTextStream err(stderr);
+    err << "waiting for the heatmap… 0 %" << Qt::endl;
+    int printed = 0;
+    QElapsedTimer t;
+    t.start();
+    QEventLoop loop;
+    const auto c = QObject::connect(window.heatmapModel(), &HeatmapModel::progress, &loop, [&](double fraction, const QString &) {
+        const int pct = int(std::clamp(fraction, 0.0, 1.0) * 100);
+        if (pct >= printed + 5 && pct < 100) { // a line per 5 %: a year's build reports weekly
+            err << "waiting for the heatmap… " << pct << " %" << Qt::endl;
+            printed = pct;
+        }
+    });
+    QTimer poll;
+    poll.setInterval(50);
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (window.heatmapDrawn(dockName))
+            loop.exit(0);
+        else if (t.elapsed() > timeoutMs)
+            loop.exit(1);
+    });
+    poll.start();
+    const bool ok = loop.exec() == 0;
+    QObject::disconnect(c);
+    if (ok)
+        err << "waiting for the heatmap… 100 %: ready after " << QString::number(t.elapsed() / 1000.0, 'f', 1) << " s" << Qt::endl;
+    for (ChartPane *p : window.panes())
+        p->plot()->replot();
+    return ok;
+}
+
 } // namespace
 
 int ExportImageCommand::run(const QStringList &args)
@@ -86,7 +125,7 @@ int ExportImageCommand::run(const QStringList &args)
         {QStringLiteral("out"), QStringLiteral("Output file: .png .jpg .pdf .svg."), QStringLiteral("file")},
     });
     parse(p, args);
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
     const QString pane = p.value(QStringLiteral("pane"));
     if (!paneDocks().contains(pane))
         usage(QStringLiteral("--pane: '%1' is not one of price, funding, oi, liquidations, workspace").arg(pane));
@@ -104,11 +143,11 @@ int ExportImageCommand::run(const QStringList &args)
     Instrument instrument;
     TimeRange view;
     try {
-        auto reader = MarketStore::openReadOnly(path).reader();
-        instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
+        auto reader = MarketStore::openReadOnly(store).reader();
+        instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store);
         const TimeRange extent = reader->extent(instrument, DataKind::Candles);
         if (!extent.isValid())
-            throw Error(QStringLiteral("database %1 has no price data for %2").arg(path, instrument.key()));
+            throw Error(QStringLiteral("database %1 has no price data for %2").arg(store.display(), instrument.key()));
         // The last three days, or the selection in the middle half of the picture.
         view = selection.isValid() ? selection.padded(0.5) : TimeRange{std::max(extent.from, extent.to - 3 * 86'400'000LL), extent.to};
         view = resolveRange(p, view);
@@ -123,7 +162,7 @@ int ExportImageCommand::run(const QStringList &args)
     }
 
     MainWindow::Options o;
-    o.dbPath = path;
+    o.store = store;
     o.startSource = false;
     o.persistSettings = false;
     o.instrument = instrument.key();
@@ -154,6 +193,9 @@ int ExportImageCommand::run(const QStringList &args)
     }
     if (!waitUntilDrawn(window, analysed, 30000))
         throw Error(QStringLiteral("the charts did not finish loading within 30 s"));
+    if (!waitForHeatmap(window, dockName, 15 * 60'000))
+        throw Error(QStringLiteral("the heatmap did not finish within 15 minutes; nothing exported (a half-built map would show "
+                                   "missing levels as none)"));
 
     QString error;
     if (!window.snapshot(dockName).save(out, scale, &error))

@@ -64,10 +64,14 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
         return CliSupport::Usage;
     }
 
-    const QString dbPath = p.isSet(QStringLiteral("db")) ? p.value(QStringLiteral("db")) : MarketStore::defaultPath();
+    const StoreLocator store = p.isSet(QStringLiteral("db")) ? StoreLocator::parse(p.value(QStringLiteral("db"))) : MarketStore::defaultLocator();
+    if (!store.isValid()) {
+        CliSupport::printError(store.error());
+        return CliSupport::Usage;
+    }
     // A second launch on the same database raises the first window and hands it the files.
     // --screenshot is a one-off tool run and keeps to itself.
-    SingleInstance instance(dbPath);
+    SingleInstance instance(store);
     if (!p.isSet(QStringLiteral("screenshot")) && instance.acquire() == SingleInstance::Role::Secondary) {
         QString error;
         if (instance.handOver(files, &error))
@@ -78,7 +82,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
 
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     try {
-        MarketStore::open(dbPath);
+        MarketStore::open(store);
     } catch (const StoreError &e) {
         CliSupport::printError(e.message());
         QMessageBox::critical(nullptr, QStringLiteral("Perpscope"), e.message());
@@ -86,7 +90,7 @@ int GuiLauncher::run(QApplication &app, const QStringList &args)
     }
 
     MainWindow::Options options;
-    options.dbPath = dbPath;
+    options.store = store;
     options.source = p.value(QStringLiteral("source"));
     options.instrument = p.value(QStringLiteral("instrument"));
     options.theme = p.value(QStringLiteral("theme"));

@@ -73,7 +73,7 @@ int HeatmapScoreCommand::run(const QStringList &args)
         {QStringLiteral("json"), QStringLiteral("Print one JSON object.")},
     });
     parse(p, args);
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
     auto params = HeatmapParams::preset(p.value(QStringLiteral("preset")));
     if (p.isSet(QStringLiteral("params"))) {
         QString error;
@@ -87,11 +87,11 @@ int HeatmapScoreCommand::run(const QStringList &args)
 
     std::optional<HeatmapScorer::Report> report;
     try {
-        auto reader = MarketStore::openReadOnly(path).reader();
-        const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), path);
+        auto reader = MarketStore::openReadOnly(store).reader();
+        const Instrument instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store);
         HeatmapJob job;
         job.progress = [](double f, const QString &what) { printProgress(QStringLiteral("%1 %2 %").arg(what).arg(int(f * 100))); };
-        report = HeatmapScorer::score(*reader, path, instrument, *params, HeatmapScorer::Options(), job);
+        report = HeatmapScorer::score(*reader, store, instrument, *params, HeatmapScorer::Options(), job);
         endProgress();
     } catch (const Error &) {
         throw;
@@ -101,7 +101,7 @@ int HeatmapScoreCommand::run(const QStringList &args)
         throw Error(QString::fromStdString(e.what()));
     }
     if (!report || report->snapshots == 0)
-        throw Error(QStringLiteral("database %1: no snapshot could be scored (no price at any snapshot time)").arg(path));
+        throw Error(QStringLiteral("database %1: no snapshot could be scored (no price at any snapshot time)").arg(store.display()));
     QStringList notComputed = report->notComputed;
 
     QTextStream out(stdout);

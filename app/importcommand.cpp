@@ -41,9 +41,9 @@ int ImportCommand::run(const QStringList &args)
             usage(QStringLiteral("--kind: '%1' is not one of candles, mark, funding, predicted_funding, oi, liquidations")
                       .arg(p.value(QStringLiteral("kind"))));
     }
-    const QString path = dbPath(p);
+    const StoreLocator store = storeLocator(p);
     try {
-        MarketStore::open(path);
+        MarketStore::open(store);
     } catch (const StoreError &e) {
         throw Error(e.message());
     }
@@ -52,7 +52,7 @@ int ImportCommand::run(const QStringList &args)
     ImportSummary summary;
     QStringList storeErrors;
     QEventLoop loop;
-    DataThread thread(path);
+    DataThread thread(store);
     QElapsedTimer sinceLast;
     sinceLast.start();
     QObject::connect(source, &FileImportSource::imported, &loop, [&](const ImportSummary &s) { summary = s; });

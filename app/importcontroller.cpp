@@ -12,9 +12,9 @@
 #include <QStandardPaths>
 #include <QUrl>
 
-ImportController::ImportController(const QString &dbPath, QWidget *dialogParent, QObject *parent)
+ImportController::ImportController(const StoreLocator &store, QWidget *dialogParent, QObject *parent)
     : QObject(parent)
-    , m_dbPath(dbPath)
+    , m_store(store)
     , m_dialogParent(dialogParent)
 {
     // Tests drive imports without a person to close message boxes.
@@ -66,7 +66,7 @@ void ImportController::startNext()
     m_busy = true;
     const QStringList paths = m_queue.takeFirst();
     if (!m_thread) {
-        m_thread = new DataThread(m_dbPath, this);
+        m_thread = new DataThread(m_store, this);
         connect(m_thread, &DataThread::appended, this, &ImportController::appended);
         connect(m_thread, &DataThread::appended, this, [this](const Instrument &i, DataKind kind, qint64 from, qint64 to) {
             auto &[instrument, arrived] = m_arrived[i.key()];

@@ -3,6 +3,7 @@
 #include "domain/datakind.h"
 #include "domain/instrument.h"
 #include "domain/timerange.h"
+#include "storage/storelocator.h"
 
 #include <QMap>
 #include <QObject>
@@ -19,7 +20,7 @@ class ImportController : public QObject
 {
     Q_OBJECT
 public:
-    ImportController(const QString &dbPath, QWidget *dialogParent, QObject *parent = nullptr);
+    ImportController(const StoreLocator &store, QWidget *dialogParent, QObject *parent = nullptr);
     ~ImportController() override;
 
     // Local files in a drag, or an empty list when nothing in it can be imported.
@@ -42,7 +43,7 @@ signals:
 private:
     void startNext();
 
-    QString m_dbPath;
+    StoreLocator m_store;
     QWidget *m_dialogParent;
     DataThread *m_thread = nullptr;
     QList<QStringList> m_queue;

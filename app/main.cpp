@@ -20,9 +20,9 @@ int main(int argc, char *argv[])
     case CommandLine::Mode::HeadlessPainting: {
         if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        Application::quietOffscreenPlatform();
         QApplication app(argc, argv);
         Application::setIdentity();
-        Application::quietOffscreenPlatform();
         return CommandLine::run(args);
     }
     case CommandLine::Mode::Gui:

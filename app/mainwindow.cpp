@@ -52,9 +52,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     : QMainWindow(parent)
     , m_options(options)
     , m_sync(new TimeSync(this))
-    , m_model(new MarketWindowModel(options.dbPath, m_sync, this))
-    , m_heatmap(new HeatmapModel(options.dbPath, this))
-    , m_sources(new SourceController(options.dbPath, this))
+    , m_model(new MarketWindowModel(options.store, m_sync, this))
+    , m_heatmap(new HeatmapModel(options.store, this))
+    , m_sources(new SourceController(options.store, this))
     , m_placer(new DockPlacer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
@@ -123,7 +123,7 @@ void MainWindow::buildPanes()
 void MainWindow::buildSidePanels()
 {
     m_tape = new LiquidationTape(m_model, m_sync);
-    m_analysis = new RangeAnalysisPanel(m_options.dbPath, m_sync, m_model);
+    m_analysis = new RangeAnalysisPanel(m_options.store, m_sync, m_model);
     m_compare = new ComparePanel;
     const auto shareHeatmap = [this] {
         m_analysis->analysisModel()->setHeatmap(m_heatmap->service(), m_heatmap->params());
@@ -303,10 +303,12 @@ void MainWindow::buildMenus()
     file->addSeparator();
     ExportActions::Workspace w;
     w.window = this;
-    w.dbPath = m_options.dbPath;
+    w.store = m_options.store;
     w.sync = m_sync;
     w.model = m_model;
     w.snapshot = [this](const QString &paneName) { return snapshot(paneName); };
+    w.heatmapDrawn = [this](const QString &paneName) { return heatmapDrawn(paneName); };
+    w.heatmap = m_heatmap;
     for (QDockWidget *d : std::as_const(m_docks))
         if (qobject_cast<ChartPane *>(d->widget()))
             w.panes.push_back({d->objectName(), d->windowTitle()});
@@ -427,7 +429,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setupImport()
 {
     setAcceptDrops(true);
-    m_import = new ImportController(m_options.dbPath, this, this);
+    m_import = new ImportController(m_options.store, this, this);
     connect(this, &MainWindow::importRequested, m_import, &ImportController::import);
     connect(m_import, &ImportController::appended, m_model, &MarketWindowModel::onAppended);
     connect(m_import, &ImportController::appended, m_heatmap, &HeatmapModel::onAppended);
@@ -673,6 +675,16 @@ void MainWindow::applyOptionsOnly()
     setTheme(m_options.theme.isEmpty() ? QStringLiteral("dark") : m_options.theme);
     if (!m_options.instrument.isEmpty())
         m_model->setInstrument(Instrument::parse(m_options.instrument, {}));
+}
+
+bool MainWindow::heatmapDrawn(const QString &paneName) const
+{
+    const QString name = QStringLiteral("dock.liquidations");
+    const auto *liquidations = qobject_cast<LiquidationsPane *>(pane(name));
+    const QDockWidget *d = dock(name);
+    if (!liquidations || !d || (!paneName.isEmpty() && paneName != name) || (paneName.isEmpty() && !d->isVisible()))
+        return true;
+    return liquidations->heatmapDrawn();
 }
 
 SnapshotRenderer MainWindow::snapshot(const QString &paneName) const

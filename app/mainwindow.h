@@ -2,6 +2,7 @@
 
 #include "charttheme.h"
 #include "snapshotrenderer.h"
+#include "storage/storelocator.h"
 
 #include <QMainWindow>
 #include <QMap>
@@ -40,7 +41,7 @@ class MainWindow : public QMainWindow
 public:
     struct Options
     {
-        QString dbPath;
+        StoreLocator store;
         QString source;     // empty = last used, else the simulator
         QString instrument; // empty = last used
         QString theme;      // empty = last used, else dark
@@ -53,7 +54,7 @@ public:
     ~MainWindow() override;
 
     TimeSync *timeSync() const { return m_sync; }
-    const QString &dbPath() const { return m_options.dbPath; }
+    const StoreLocator &store() const { return m_options.store; }
     QList<QDockWidget *> docks() const { return m_docks; }
     MarketWindowModel *marketModel() const { return m_model; }
     HeatmapModel *heatmapModel() const { return m_heatmap; }
@@ -84,6 +85,9 @@ public:
     // The workspace (or one pane, by dock object name) as laid out, with a header naming
     // instrument, source, range and time of export.
     SnapshotRenderer snapshot(const QString &paneName = QString()) const;
+    // The snapshot of paneName ("" = the workspace) would show the finished heatmap and
+    // liquidation map (or shows neither): exports wait for this.
+    bool heatmapDrawn(const QString &paneName = QString()) const;
     // What the snapshot header names as the source; by default the running source's name.
     QString sourceDisplayName() const;
     void setSourceDisplayName(const QString &name) { m_sourceDisplayOverride = name; }

@@ -55,9 +55,9 @@ QString baseName(const QString &database)
 
 } // namespace
 
-SingleInstance::SingleInstance(const QString &databasePath, QObject *parent)
+SingleInstance::SingleInstance(const StoreLocator &store, QObject *parent)
     : QObject(parent)
-    , m_database(canonicalDatabase(databasePath))
+    , m_database(store.isSqlite() ? canonicalDatabase(store.filePath()) : store.text())
     , m_base(baseName(m_database))
     , m_lock(lockPath())
 {

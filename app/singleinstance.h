@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/storelocator.h"
+
 #include <QLockFile>
 #include <QObject>
 #include <QStringList>
@@ -28,8 +30,9 @@ public:
         Alone      // the lock or socket cannot be created here: run without the guard
     };
 
-    // key names what is shared: the database path (made absolute and canonical here).
-    explicit SingleInstance(const QString &databasePath, QObject *parent = nullptr);
+    // What is shared: the store (an SQLite file's path made absolute and canonical here, a
+    // PostgreSQL URI as given).
+    explicit SingleInstance(const StoreLocator &store, QObject *parent = nullptr);
     ~SingleInstance() override;
 
     Role acquire();
@@ -39,7 +42,7 @@ public:
 
     QString lockPath() const { return m_base + QStringLiteral(".lock"); }
     QString socketPath() const { return m_base + QStringLiteral(".socket"); }
-    QString databasePath() const { return m_database; }
+    QString databaseKey() const { return m_database; }
 
 signals:
     // Primary: another launch asked to be raised and to import these absolute paths.

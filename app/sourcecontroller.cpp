@@ -5,9 +5,9 @@
 #include "sources/sourcefactory.h"
 #include "storage/storeerror.h"
 
-SourceController::SourceController(const QString &dbPath, QObject *parent)
+SourceController::SourceController(const StoreLocator &store, QObject *parent)
     : QObject(parent)
-    , m_thread(new DataThread(dbPath, this))
+    , m_thread(new DataThread(store, this))
 {
 }
 
@@ -33,7 +33,7 @@ SourceOptions SourceController::options(const QString &name) const
     o.source = name;
     o.live = true; // the GUI backfills, then keeps streaming
     o.days = 30;
-    o.store = m_thread->dbPath(); // the simulator continues what it holds
+    o.store = m_thread->store(); // the simulator continues what it holds
     if (!m_instrumentHint.isEmpty())
         o.instrument = Instrument::parse(m_instrumentHint, SourceFactory::defaultExchange(name));
     return o;
@@ -101,7 +101,7 @@ std::optional<SimHistory> SourceController::storedSimulation() const
     Instrument i = o.instrument.isValid() ? o.instrument : Instrument{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
     i.exchange = QStringLiteral("SIM"); // the simulator's venue, whatever symbol was asked for
     try {
-        return SimHistory::read(m_thread->dbPath(), i);
+        return SimHistory::read(m_thread->store(), i);
     } catch (const StoreError &) {
         return std::nullopt; // an unreadable store: the start itself says why
     }

@@ -24,7 +24,7 @@ public:
         QString label; // what the source picker shows
     };
 
-    explicit SourceController(const QString &dbPath, QObject *parent = nullptr);
+    explicit SourceController(const StoreLocator &store, QObject *parent = nullptr);
     ~SourceController() override; // stops the source
 
     static QString none() { return QStringLiteral("none"); }

@@ -32,7 +32,7 @@ quint64 CompareModel::add(const RangeMime::Payload &payload)
     emit columnAdded(int(m_columns.size()) - 1);
     // One model per column: each runs on its own pool thread with its own reader, and lives
     // until its result is in (a removed column's result is simply dropped).
-    auto *model = new RangeAnalysisModel(payload.dbPath, this);
+    auto *model = new RangeAnalysisModel(payload.store, this);
     if (m_heatmap)
         model->setHeatmap(m_heatmap, m_heatmapParams);
     const quint64 id = c.id;

@@ -2,6 +2,7 @@
 
 #include "analysis/heatmapgrid.h"
 #include "analysis/heatmapparams.h"
+#include "storage/storelocator.h"
 #include "analysis/liquidationmap.h"
 #include "domain/datakind.h"
 #include "domain/instrument.h"
@@ -11,6 +12,8 @@
 #include <QTimer>
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 class HeatmapService;
 
@@ -19,11 +22,18 @@ class HeatmapService;
 // range analysis shares). A newer request cancels the one running; replies for superseded
 // requests are dropped. Commits from the data thread extend the model in the background,
 // so it keeps up bar by bar while the app streams.
+//
+// The GUI thread never waits for a build: onAppended() only marks the histories dirty
+// (HeatmapService::invalidate takes the table lock, never an entry's), and setParams() sets
+// the cancel flag of every running job (grid, map, update) and returns; the cancelled jobs
+// stop at their next week of bars and report cancelled(). A pool thread never touches the
+// model: a job sees only its JobState (cancel flag, progress, error), which the model polls
+// on its own thread, so a model destroyed while a job runs leaves nothing dangling.
 class HeatmapModel : public QObject
 {
     Q_OBJECT
 public:
-    explicit HeatmapModel(const QString &dbPath, QObject *parent = nullptr);
+    explicit HeatmapModel(const StoreLocator &store, QObject *parent = nullptr);
     ~HeatmapModel() override; // cancels and waits for running work
 
     std::shared_ptr<HeatmapService> service() const { return m_service; }
@@ -46,6 +56,10 @@ public:
     void requestMap(const Instrument &instrument, qint64 t);
     const std::shared_ptr<const HeatmapGrid> &grid() const { return m_grid; }
     const std::optional<LiquidationMap> &map() const { return m_map; }
+    // The grid (map) answers the newest request with the current parameters and nothing for
+    // it is running or queued: what exports wait for, so they never show a half-built map.
+    bool gridIsCurrent() const;
+    bool mapIsCurrent() const;
 
 public slots:
     void onAppended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs);
@@ -56,11 +70,37 @@ signals:
     void paramsChanged();
     void progress(double fraction, const QString &what); // while a history is first built
     void failed(const QString &message);
+    // A running job stopped because its request or the parameters changed ("grid", "map",
+    // "update").
+    void cancelled(const QString &what);
+
+public:
+    // What a pool thread shares with the model (and nothing else).
+    struct JobState
+    {
+        std::atomic<bool> cancel{false};
+        std::mutex mutex; // guards the rest
+        double fraction = -1;
+        QString what;
+    };
+    struct GridResult
+    {
+        std::shared_ptr<const HeatmapGrid> grid;
+        QString error;
+        bool cancelled = false;
+    };
+    struct MapResult
+    {
+        std::optional<LiquidationMap> map;
+        bool cancelled = false;
+    };
 
 private:
     void startGrid();
     void startMap();
     void startUpdate();
+    void cancelAll();
+    void pollProgress();
 
     std::shared_ptr<HeatmapService> m_service;
     HeatmapParams m_params;
@@ -68,19 +108,26 @@ private:
 
     GridRequest m_wantedGrid;
     GridRequest m_runningGrid;
+    HeatmapParams m_runningGridParams;
     bool m_gridRunning = false;
-    std::shared_ptr<std::atomic<bool>> m_gridCancel;
+    std::shared_ptr<JobState> m_gridJob;
     std::shared_ptr<const HeatmapGrid> m_grid;
-    QFutureWatcher<std::shared_ptr<const HeatmapGrid>> m_gridWatcher;
+    QFutureWatcher<GridResult> m_gridWatcher;
 
     std::pair<Instrument, qint64> m_wantedMap;
+    HeatmapParams m_runningMapParams;
     bool m_mapRunning = false;
     bool m_mapPending = false;
+    std::shared_ptr<JobState> m_mapJob;
     std::optional<LiquidationMap> m_map;
-    QFutureWatcher<std::optional<LiquidationMap>> m_mapWatcher;
+    QFutureWatcher<MapResult> m_mapWatcher;
 
     Instrument m_updateInstrument;
     QTimer m_updateTimer;
     bool m_updateRunning = false;
-    QFutureWatcher<void> m_updateWatcher;
+    std::shared_ptr<JobState> m_updateJob;
+    QFutureWatcher<bool> m_updateWatcher;
+
+    QTimer m_progressTimer; // polls the running jobs' progress on the GUI thread
+    double m_lastFraction = -1;
 };

@@ -16,10 +16,10 @@ std::optional<Timeframe> neighbour(Timeframe tf, int direction)
 }
 } // namespace
 
-MarketWindowModel::MarketWindowModel(const QString &dbPath, TimeSync *sync, QObject *parent)
+MarketWindowModel::MarketWindowModel(const StoreLocator &store, TimeSync *sync, QObject *parent)
     : QObject(parent)
     , m_sync(sync)
-    , m_loader(dbPath)
+    , m_loader(store)
 {
     connect(&m_loader, &WindowLoader::loaded, this, &MarketWindowModel::onLoaded);
     connect(&m_loader, &WindowLoader::prefetched, this, &MarketWindowModel::onPrefetched);

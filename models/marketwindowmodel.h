@@ -22,7 +22,7 @@ class MarketWindowModel : public QObject
 {
     Q_OBJECT
 public:
-    MarketWindowModel(const QString &dbPath, TimeSync *sync, QObject *parent = nullptr);
+    MarketWindowModel(const StoreLocator &store, TimeSync *sync, QObject *parent = nullptr);
 
     void setInstrument(const Instrument &instrument);
     const Instrument &instrument() const { return m_instrument; }

@@ -1,14 +1,15 @@
 #include "rangeanalysismodel.h"
 
+#include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
 #include "workpool.h"
 
 #include <QtConcurrent>
 
-RangeAnalysisModel::RangeAnalysisModel(const QString &dbPath, QObject *parent)
+RangeAnalysisModel::RangeAnalysisModel(const StoreLocator &store, QObject *parent)
     : QObject(parent)
-    , m_dbPath(dbPath)
+    , m_store(store)
 {
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &RangeAnalysisModel::onDone);
 }
@@ -35,15 +36,15 @@ void RangeAnalysisModel::analyze(const Instrument &instrument, TimeRange range)
 
 void RangeAnalysisModel::start(const Instrument &instrument, TimeRange range, quint64 generation)
 {
-    const QString path = m_dbPath;
+    const StoreLocator store = m_store;
     const auto heatmap = m_heatmap;
     const HeatmapParams params = m_heatmapParams;
-    m_watcher.setFuture(WorkPool::run([path, instrument, range, generation, heatmap, params] {
+    m_watcher.setFuture(WorkPool::run([store, instrument, range, generation, heatmap, params] {
         Outcome o;
         o.generation = generation;
         try {
-            StoreReader reader(path);
-            RangeAnalysis analysis(reader);
+            const auto reader = MarketStore::attach(store, MarketStore::Access::ReadOnly).reader();
+            RangeAnalysis analysis(*reader);
             if (heatmap)
                 analysis.setHeatmap(heatmap.get(), &params);
             o.result = analysis.analyze(instrument, range);

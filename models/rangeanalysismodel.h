@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/heatmapparams.h"
+#include "storage/storelocator.h"
 #include "analysis/rangeanalysis.h"
 
 #include <QFutureWatcher>
@@ -13,7 +14,7 @@ class RangeAnalysisModel : public QObject
 {
     Q_OBJECT
 public:
-    explicit RangeAnalysisModel(const QString &dbPath, QObject *parent = nullptr);
+    explicit RangeAnalysisModel(const StoreLocator &store, QObject *parent = nullptr);
 
     // Hot zones consumed come from this heatmap (shared with the panes); without one the
     // analysis leaves them out.
@@ -39,7 +40,7 @@ private:
     void onDone();
     void start(const Instrument &instrument, TimeRange range, quint64 generation);
 
-    QString m_dbPath;
+    StoreLocator m_store;
     std::shared_ptr<HeatmapService> m_heatmap;
     HeatmapParams m_heatmapParams;
     quint64 m_generation = 0;

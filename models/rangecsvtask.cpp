@@ -1,5 +1,6 @@
 #include "rangecsvtask.h"
 
+#include "storage/marketstore.h"
 #include "storage/rangecsvwriter.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
@@ -16,11 +17,11 @@ Result run(const RangeMime::Payload &payload, const QString &path, bool keepByte
 {
     Result r;
     try {
-        StoreReader reader(payload.dbPath);
+        const auto reader = MarketStore::attach(payload.store, MarketStore::Access::ReadOnly).reader();
         QByteArray bytes;
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
-        r.rows = RangeCsvWriter(reader).write(payload.instrument, payload.range, buffer);
+        r.rows = RangeCsvWriter(*reader).write(payload.instrument, payload.range, buffer);
         if (!path.isEmpty()) {
             QSaveFile out(path);
             if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())

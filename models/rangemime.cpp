@@ -16,7 +16,7 @@ QMimeData *encode(const Payload &p, const QByteArray &csv, const QString &csvFil
     auto *mime = new QMimeData;
     QByteArray bytes;
     QDataStream out(&bytes, QIODevice::WriteOnly);
-    out << quint8(1) << p.dbPath << p.instrument.exchange << p.instrument.symbol << p.range.from << p.range.to;
+    out << quint8(1) << p.store.text() << p.instrument.exchange << p.instrument.symbol << p.range.from << p.range.to;
     mime->setData(QString::fromLatin1(type), bytes);
     mime->setText(QStringLiteral("%1 %2 .. %3").arg(p.instrument.key(), TimeFormat::iso(p.range.from), TimeFormat::iso(p.range.to)));
     if (!csv.isEmpty())
@@ -33,11 +33,15 @@ std::optional<Payload> decode(const QMimeData *mime)
     QDataStream in(mime->data(QString::fromLatin1(type)));
     quint8 version = 0;
     Payload p;
-    in >> version >> p.dbPath >> p.instrument.exchange >> p.instrument.symbol >> p.range.from >> p.range.to;
+    QString store;
+    in >> version >> store >> p.instrument.exchange >> p.instrument.symbol >> p.range.from >> p.range.to;
     // Times no market has (a fuzzer's -8.7e18 .. 6e18 overflowed span()) and a nameless
     // instrument are not a range of ours.
     if (version != 1 || in.status() != QDataStream::Ok || !p.range.isValid() || !Plausibility::time(p.range.from)
         || !Plausibility::time(p.range.to - 1) || !p.instrument.isValid())
+        return std::nullopt;
+    p.store = StoreLocator::parse(store);
+    if (!p.store.isValid())
         return std::nullopt;
     return p;
 }

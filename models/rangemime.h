@@ -2,6 +2,7 @@
 
 #include "domain/instrument.h"
 #include "domain/timerange.h"
+#include "storage/storelocator.h"
 
 #include <QString>
 #include <optional>
@@ -16,7 +17,7 @@ inline const char *const type = "application/x-perpscope-range";
 
 struct Payload
 {
-    QString dbPath;
+    StoreLocator store; // travels as its text
     Instrument instrument;
     TimeRange range;
 };

@@ -2,12 +2,12 @@
 
 #include "windowloaderworker.h"
 
-WindowLoader::WindowLoader(const QString &dbPath, QObject *parent)
+WindowLoader::WindowLoader(const StoreLocator &store, QObject *parent)
     : QObject(parent)
 {
     qRegisterMetaType<MarketWindow>();
     m_thread.setObjectName(QStringLiteral("perpscope-reader"));
-    m_worker = new WindowLoaderWorker(dbPath, &m_queue);
+    m_worker = new WindowLoaderWorker(store, &m_queue);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &WindowLoaderWorker::loaded, this, &WindowLoader::loaded);

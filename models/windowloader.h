@@ -1,6 +1,7 @@
 #pragma once
 
 #include "marketwindow.h"
+#include "storage/storelocator.h"
 #include "windowqueue.h"
 
 #include <QObject>
@@ -18,7 +19,7 @@ class WindowLoader : public QObject
 public:
     using Request = WindowRequest;
 
-    explicit WindowLoader(const QString &dbPath, QObject *parent = nullptr);
+    explicit WindowLoader(const StoreLocator &store, QObject *parent = nullptr);
     ~WindowLoader() override;
 
     void request(const Request &request);

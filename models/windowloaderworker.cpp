@@ -1,11 +1,12 @@
 #include "windowloaderworker.h"
 
+#include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
 #include "windowqueue.h"
 
-WindowLoaderWorker::WindowLoaderWorker(QString dbPath, WindowQueue *queue)
-    : m_dbPath(std::move(dbPath))
+WindowLoaderWorker::WindowLoaderWorker(StoreLocator store, WindowQueue *queue)
+    : m_store(std::move(store))
     , m_queue(queue)
 {
 }
@@ -15,7 +16,7 @@ WindowLoaderWorker::~WindowLoaderWorker() = default;
 StoreReader &WindowLoaderWorker::reader()
 {
     if (!m_reader)
-        m_reader = std::make_unique<StoreReader>(m_dbPath);
+        m_reader = MarketStore::attach(m_store, MarketStore::Access::ReadOnly).reader();
     return *m_reader;
 }
 

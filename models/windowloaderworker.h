@@ -1,6 +1,7 @@
 #pragma once
 
 #include "marketwindow.h"
+#include "storage/storelocator.h"
 #include "windowrequest.h"
 
 #include <QObject>
@@ -15,7 +16,7 @@ class WindowLoaderWorker : public QObject
 {
     Q_OBJECT
 public:
-    WindowLoaderWorker(QString dbPath, WindowQueue *queue);
+    WindowLoaderWorker(StoreLocator store, WindowQueue *queue);
     ~WindowLoaderWorker() override;
 
     void loadNext();
@@ -32,7 +33,7 @@ signals:
 private:
     StoreReader &reader();
 
-    QString m_dbPath;
+    StoreLocator m_store;
     WindowQueue *m_queue;
     std::unique_ptr<StoreReader> m_reader;
 };

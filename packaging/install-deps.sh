@@ -3,7 +3,7 @@
 # all there already (so it is quick to run every time). Needs root or sudo for apt-get.
 set -eu
 
-PACKAGES="cmake g++ make pkgconf libsqlite3-dev zlib1g-dev \
+PACKAGES="cmake g++ make pkgconf libsqlite3-dev zlib1g-dev libpq-dev postgresql-15 \
 qt6-base-dev qt6-svg-dev qt6-websockets-dev libqcustomplot-dev libgl-dev \
 libqt6sql6-sqlite qt6-qpa-plugins fonts-dejavu-core \
 xvfb xauth desktop-file-utils appstream lintian file librsvg2-bin dpkg-dev \

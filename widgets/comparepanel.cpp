@@ -125,7 +125,7 @@ void ComparePanel::fill(int column, const RangeAnalysis::Result &r)
         RangeFigures::shortLiquidations(r),
         RangeFigures::liquidationCount(r),
         RangeFigures::largestPrint(r),
-        r.zonesConsumed ? QString::number(*r.zonesConsumed) : tr("n/a"),
+        RangeFigures::consumption(r),
         RangeFigures::coverage(r),
     };
     for (int row = 0; row < values.size(); ++row) {

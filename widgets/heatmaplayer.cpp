@@ -40,6 +40,7 @@ void HeatmapLayer::setVisible(bool on)
 void HeatmapLayer::setGrid(const std::shared_ptr<const HeatmapGrid> &grid)
 {
     m_grid = grid;
+    m_lowUsd = m_highUsd = 0;
     if (!grid || grid->columns <= 0 || grid->rows <= 0 || grid->columnTimes.size() != grid->columns) {
         m_map->data()->clear();
         return;
@@ -62,8 +63,9 @@ void HeatmapLayer::setGrid(const std::shared_ptr<const HeatmapGrid> &grid)
         std::nth_element(nonzero.begin(), p99, nonzero.end());
         clip = std::log1p(double(*p99) / ref);
     }
-    m_lowUsd = ref * 0.05;
-    m_highUsd = ref * std::expm1(clip);
+    // No heat in view: no legend either (it would invent "$0.05 ... $1.72").
+    m_lowUsd = nonzero.empty() ? 0 : ref * 0.05;
+    m_highUsd = nonzero.empty() ? 0 : ref * std::expm1(clip);
 
     // Cell centres: columns are snapshots at columnTimes (spaced evenly), rows span the price range.
     const double step = grid->columns > 1 ? (grid->columnTimes.last() - grid->columnTimes.first()) / 1000.0 / (grid->columns - 1)

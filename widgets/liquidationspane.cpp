@@ -2,6 +2,7 @@
 
 #include "bubbleplottable.h"
 #include "displayformat.h"
+#include "domain/timeformat.h"
 #include "heatmaplayer.h"
 #include "heatmapmodel.h"
 #include "liquidationmapoverlay.h"
@@ -24,6 +25,15 @@ LiquidationsPane::LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWi
     m_bubbles = new BubblePlottable(p->xAxis, p->yAxis2);
     m_price = new QCPGraph(p->xAxis, p->yAxis2);
     m_mapOverlay = new LiquidationMapOverlay(p, p->yAxis2, cursorLayerName());
+    // The model needs open interest; without it the pane says so where the heat would be.
+    m_heatNote = new QCPItemText(p);
+    m_heatNote->setLayer(QStringLiteral("overlay"));
+    m_heatNote->setClipToAxisRect(true);
+    m_heatNote->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_heatNote->position->setCoords(0.5, 0.0);
+    m_heatNote->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+    m_heatNote->setPadding(QMargins(6, 4, 6, 4));
+    m_heatNote->setVisible(false);
     // Views change in bursts (wheel, drag): ask for a new heatmap once they settle.
     m_heatDebounce.setSingleShot(true);
     m_heatDebounce.setInterval(120);
@@ -43,6 +53,7 @@ void LiquidationsPane::setHeatmapModel(HeatmapModel *heatmap)
     connect(heatmap, &HeatmapModel::paramsChanged, this, [this] {
         m_heat->setGrid(nullptr);
         m_mapOverlay->setMap(std::nullopt);
+        updateHeatNote();
         requestHeatmap();
     });
     requestHeatmap();
@@ -54,6 +65,7 @@ void LiquidationsPane::setShowHeatmap(bool on)
     m_heat->setVisible(on);
     if (on)
         requestHeatmap();
+    updateHeatNote();
     updateHeader();
     plot()->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -92,14 +104,49 @@ void LiquidationsPane::requestHeatmap()
         m_heatmapModel->requestMap(window().instrument, std::min(view.to, window().extent.to) - 1);
 }
 
+bool LiquidationsPane::heatmapDrawn() const
+{
+    if (!m_heatmapModel || !m_heatmapModel->isEnabled() || (!m_showHeatmap && !m_showMap))
+        return true;
+    if (m_heatDebounce.isActive() || !window().instrument.isValid() || window().candles.isEmpty())
+        return false;
+    if (m_showHeatmap && !(m_heatmapModel->gridIsCurrent() && m_heat->grid() == m_heatmapModel->grid()))
+        return false;
+    // With the heatmap hidden the map is asked for by cursor moves only: not waited for then.
+    return !m_showMap || !m_showHeatmap || m_heatmapModel->mapIsCurrent();
+}
+
 void LiquidationsPane::onGrid()
 {
     const auto &grid = m_heatmapModel->grid();
     if (!grid || grid->range.span() <= 0 || (grid->columnTimes.isEmpty()))
         return;
     m_heat->setGrid(grid);
+    updateHeatNote();
     updateHeader();
     plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString LiquidationsPane::heatmapNote() const
+{
+    const auto &grid = m_heat->grid();
+    if (!m_showHeatmap || !grid || window().candles.isEmpty())
+        return {};
+    if (!grid->hasOpenInterest)
+        return tr("No open interest for %1: no heatmap").arg(window().instrument.key());
+    // Prices for more than an hour before the first OI sample (not merely the view reaching
+    // back past the start of all data), and the view shows some of that time.
+    const bool pricesBeforeOi = window().extent.isValid() && grid->openInterestFrom - window().extent.from > 3'600'000;
+    if (pricesBeforeOi && !grid->columnTimes.isEmpty() && grid->columnTimes.first() < grid->openInterestFrom)
+        return tr("No open interest before %1: no heatmap there").arg(TimeFormat::display(grid->openInterestFrom));
+    return {};
+}
+
+void LiquidationsPane::updateHeatNote()
+{
+    const QString note = heatmapNote();
+    m_heatNote->setText(note);
+    m_heatNote->setVisible(!note.isEmpty());
 }
 
 void LiquidationsPane::onMap()
@@ -121,6 +168,11 @@ void LiquidationsPane::themeChanged()
     m_mapOverlay->setColors(t.longLiq, t.shortLiq, t.text);
     m_price->setPen(QPen(t.kind == ChartTheme::Kind::Dark ? QColor(0xe0, 0xe3, 0xeb) : QColor(0x30, 0x34, 0x40), 1.3));
     m_bubbles->setOutline(t.background);
+    m_heatNote->setColor(t.mutedText);
+    QColor plate = t.background;
+    plate.setAlpha(200);
+    m_heatNote->setBrush(plate);
+    m_heatNote->setPen(Qt::NoPen);
     refill(window());
 }
 
@@ -129,6 +181,7 @@ void LiquidationsPane::refill(const MarketWindow &w)
     if (m_heat->hasData() && (w.candles.isEmpty() || w.instrument != m_heatInstrument))
         m_heat->setGrid(nullptr); // another instrument, or nothing to map
     m_heatInstrument = w.instrument;
+    updateHeatNote();
     const double step = Timeframes::ms(w.timeframe) / 1000.0;
     QVector<QCPGraphData> path;
     path.reserve(w.candles.size());
@@ -234,7 +287,9 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
         field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
         field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, 14);
     }
-    if (m_showHeatmap && m_heat->hasData() && !w.candles.isEmpty() && m_heat->legendHighUsd() > 0) {
+    if (m_showHeatmap && m_heat->hasData() && !w.candles.isEmpty() && !m_heat->grid()->hasOpenInterest) {
+        field(out, tr("Heat"), tr("no open interest: no heatmap"), th.mutedText, 14);
+    } else if (m_showHeatmap && m_heat->hasData() && !w.candles.isEmpty() && m_heat->legendHighUsd() > 0) {
         const auto hover = hoverValue();
         const auto cell = t && hover ? m_heat->cellAt(*t, *hover) : std::nullopt;
         if (cell)

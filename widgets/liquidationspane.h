@@ -9,6 +9,7 @@ class HeatmapLayer;
 class HeatmapModel;
 class LiquidationMapOverlay;
 class QCPGraph;
+class QCPItemText;
 
 // Realized liquidations as bubbles at their average price per bar, sized by notional (area
 // ~ USD) and coloured by side, over the price path, over the predicted liquidation heatmap
@@ -31,6 +32,12 @@ public:
     const BubblePlottable *bubbles() const { return m_bubbles; }
     const HeatmapLayer *heatmap() const { return m_heat.get(); }
     const LiquidationMapOverlay *liquidationMap() const { return m_mapOverlay; }
+    // What the pane says instead of heat where there is no open interest (empty: heat shown).
+    QString heatmapNote() const;
+    // Everything the pane shows of the model is finished for the current view: the grid of
+    // this view and the liquidation map (when shown) are computed and set, nothing is asked
+    // or running. Exports wait for this; false while there is no price data to map.
+    bool heatmapDrawn() const;
 
 protected:
     void refill(const MarketWindow &window) override;
@@ -52,11 +59,13 @@ private:
     void requestHeatmap();
     void onGrid();
     void onMap();
+    void updateHeatNote();
 
     QCPGraph *m_price;
     BubblePlottable *m_bubbles;
     std::unique_ptr<HeatmapLayer> m_heat;
     LiquidationMapOverlay *m_mapOverlay;
+    QCPItemText *m_heatNote;
     HeatmapModel *m_heatmapModel = nullptr;
     bool m_showHeatmap = true;
     bool m_showMap = true;

@@ -20,12 +20,12 @@ const QStringList figureNames = {QStringLiteral("Price"),         QStringLiteral
                                  QStringLiteral("Largest print"), QStringLiteral("Zones consumed"),     QStringLiteral("Coverage")};
 }
 
-RangeAnalysisPanel::RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, MarketWindowModel *market, QWidget *parent)
+RangeAnalysisPanel::RangeAnalysisPanel(const StoreLocator &store, TimeSync *sync, MarketWindowModel *market, QWidget *parent)
     : QWidget(parent)
-    , m_dbPath(dbPath)
+    , m_store(store)
     , m_sync(sync)
     , m_market(market)
-    , m_analysis(new RangeAnalysisModel(dbPath, this))
+    , m_analysis(new RangeAnalysisModel(store, this))
     , m_chip(new RangeChip(this))
     , m_verdict(new QLabel(this))
     , m_reasons(new QLabel(this))
@@ -36,15 +36,25 @@ RangeAnalysisPanel::RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, Ma
     m_verdict->setObjectName(QStringLiteral("verdict"));
     m_verdict->setAlignment(Qt::AlignCenter);
     m_verdict->setMinimumHeight(30);
+    // Text never widens the dock: every label wraps to the width the dock has, and its
+    // horizontal size hint is ignored (a long verdict, reason or figure once pushed the dock
+    // wider with every new analysis).
+    m_verdict->setWordWrap(true);
+    m_verdict->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_verdict);
     m_reasons->setWordWrap(true);
     m_reasons->setTextFormat(Qt::RichText);
+    m_reasons->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_reasons);
     auto *form = new QFormLayout;
     form->setLabelAlignment(Qt::AlignLeft);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     for (const QString &name : figureNames) {
         auto *value = new QLabel(QStringLiteral("–"), this);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true);
+        value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         m_figures.insert(name, value);
         form->addRow(tr(qPrintable(name)), value);
     }
@@ -99,7 +109,7 @@ QColor RangeAnalysisPanel::verdictColor(RangeAnalysis::Verdict v)
 void RangeAnalysisPanel::onSelection(TimeRange range)
 {
     const bool on = range.isValid() && m_market->instrument().isValid();
-    m_chip->setPayload(on ? std::optional(RangeMime::Payload{m_dbPath, m_market->instrument(), range}) : std::nullopt);
+    m_chip->setPayload(on ? std::optional(RangeMime::Payload{m_store, m_market->instrument(), range}) : std::nullopt);
     m_compare->setEnabled(on);
     m_csv->setEnabled(on);
     if (!on) {

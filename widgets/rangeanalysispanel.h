@@ -2,6 +2,7 @@
 
 #include "analysis/rangeanalysis.h"
 #include "charttheme.h"
+#include "storage/storelocator.h"
 
 #include <QMap>
 #include <QWidget>
@@ -20,7 +21,7 @@ class RangeAnalysisPanel : public QWidget
 {
     Q_OBJECT
 public:
-    RangeAnalysisPanel(const QString &dbPath, TimeSync *sync, MarketWindowModel *market, QWidget *parent = nullptr);
+    RangeAnalysisPanel(const StoreLocator &store, TimeSync *sync, MarketWindowModel *market, QWidget *parent = nullptr);
 
     void setTheme(const ChartTheme &theme);
     RangeAnalysisModel *analysisModel() const { return m_analysis; }
@@ -43,7 +44,7 @@ private:
     void show(const RangeAnalysis::Result &r);
     void addFigure(const QString &name);
 
-    QString m_dbPath;
+    StoreLocator m_store;
     TimeSync *m_sync;
     MarketWindowModel *m_market;
     RangeAnalysisModel *m_analysis;

@@ -20,6 +20,9 @@ RangeChip::RangeChip(QWidget *parent)
     layout->setContentsMargins(8, 4, 8, 4);
     auto *grip = new QLabel(QStringLiteral("⠿"), this);
     layout->addWidget(grip);
+    // The label wraps rather than widening the dock it sits in.
+    m_label->setWordWrap(true);
+    m_label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addWidget(m_label, 1);
     setPayload(std::nullopt);
 }

@@ -39,7 +39,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("about.db"));
         MarketStore::open(db);
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.startSource = false;
         m_window = std::make_unique<MainWindow>(o);
         m_window->show();

@@ -46,7 +46,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("bybit.db"));
         MarketStore::open(db);
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.source = QStringLiteral("bybit");
         o.instrument = QStringLiteral("BTCUSDT");
         o.persistSettings = false;

@@ -30,7 +30,7 @@ private:
     std::unique_ptr<MainWindow> openWindow(QRect geometry)
     {
         MainWindow::Options o;
-        o.dbPath = m_db;
+        o.store = m_db;
         o.startSource = false;
         o.persistSettings = false;
         o.instrument = m_i.key();

@@ -109,6 +109,40 @@ private slots:
         QVERIFY2(r.err.contains(QLatin1String("selection does not overlap")), qPrintable(r.err));
     }
 
+    // Issue 19 item 5: the picture was taken before the heatmap's background build finished,
+    // so exports never showed it. Now the export waits (and says so on stderr) and the
+    // liquidations pane's plot holds the viridis heat cells.
+    void liquidationsPaneWaitsForTheHeatmap()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("sim.db"));
+        const auto sim = TestUtil::runPerpscope({QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("sim"),
+                                                 QStringLiteral("--days"), QStringLiteral("3"), QStringLiteral("--seed"), QStringLiteral("5"),
+                                                 QStringLiteral("--end"), QStringLiteral("2026-01-04")});
+        QVERIFY2(sim.exitCode == 0, qPrintable(sim.err));
+        const QString out = m_dir.filePath(QStringLiteral("heat.png"));
+        const auto r = TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("image"), QStringLiteral("--db"), db, QStringLiteral("--out"), out,
+                                               QStringLiteral("--pane"), QStringLiteral("liquidations"), QStringLiteral("--size"),
+                                               QStringLiteral("1200x700")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("waiting for the heatmap… 0 %")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("waiting for the heatmap… 100 %: ready after")), qPrintable(r.err));
+        // Waiting came before the export.
+        QVERIFY(r.err.indexOf(QStringLiteral("100 %: ready")) < r.err.indexOf(QStringLiteral("exported liquidations")));
+        QImage img(out);
+        QVERIFY(!img.isNull());
+        // Heat: viridis teal, green or yellow (the prints are amber and light blue, the price
+        // line grey), below the 44 px header band.
+        int warm = 0, sampled = 0;
+        for (int y = 60; y < img.height() - 40; y += 2)
+            for (int x = 80; x < img.width() - 80; x += 2) {
+                const QColor c = img.pixelColor(x, y);
+                ++sampled;
+                if (c.green() > 120 && c.blue() < 140 && c.red() < 230)
+                    ++warm;
+            }
+        QVERIFY2(warm > sampled / 500, qPrintable(QStringLiteral("%1 heat pixels of %2 sampled").arg(warm).arg(sampled)));
+    }
+
     void panePngJpegPdfSvg()
     {
         for (const QString &pane : {QStringLiteral("price"), QStringLiteral("funding"), QStringLiteral("oi"), QStringLiteral("liquidations")}) {

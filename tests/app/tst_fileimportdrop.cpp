@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
 #include "storage/marketstore.h"
+#include "statuspanel.h"
 #include "storage/storereader.h"
 #include "testutil.h"
 
@@ -47,7 +48,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("drop.db"));
         MarketStore::open(db);
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.startSource = false;
         o.persistSettings = false;
         MainWindow w(o);
@@ -67,6 +68,16 @@ private slots:
         // The window shows what arrived: the first data picks the instrument.
         QTRY_COMPARE(w.marketModel()->instrument(), link);
         QTRY_VERIFY(w.marketModel()->hasData());
+
+        // The same file again: nothing new, and the window and status bar say so.
+        finished.clear();
+        dropFiles(&w, {TestUtil::dataFile(QStringLiteral("binance/LINKUSDT-1m-2023-02-01.csv"))});
+        QVERIFY(finished.wait(20000));
+        QVERIFY(finished.first().at(1).toBool());
+        const QString again = finished.first().at(0).toString();
+        QVERIFY2(again.startsWith(QLatin1String("Nothing new: 1440 1m candles from 1 file already stored")), qPrintable(again));
+        QTRY_VERIFY2(w.statusPanel()->message().startsWith(QLatin1String("Nothing new")), qPrintable(w.statusPanel()->message()));
+        QCOMPARE(MarketStore::openExisting(db).reader()->count(link, DataKind::Candles), 1440);
 
         // A file that is not market data gets one clear message and changes nothing.
         const QString junk = m_dir.filePath(QStringLiteral("holiday.jpg"));

@@ -5,6 +5,8 @@
 #include "liquidationspane.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
+#include "storage/marketstore.h"
+#include "storage/storewriter.h"
 #include "testutil.h"
 #include "timesync.h"
 
@@ -13,6 +15,8 @@
 #include <QSettings>
 #include <QTextBrowser>
 #include <qcustomplot.h>
+
+#include <random>
 
 // The predicted heatmap in the real window on a simulator database: drawn under the
 // prints, with the liquidation map at the cursor, switching presets recomputes it, and the
@@ -42,7 +46,7 @@ private slots:
     void init()
     {
         MainWindow::Options o;
-        o.dbPath = m_db;
+        o.store = m_db;
         o.startSource = false;
         o.persistSettings = false;
         o.instrument = QStringLiteral("SIM:BTCUSDT");
@@ -81,7 +85,8 @@ private slots:
         for (int y = r.top(); y < r.bottom(); y += 2)
             for (int x = r.left(); x < r.right(); x += 2) {
                 const QColor c = img.pixelColor(x, y);
-                if (c.green() > 120 && c.blue() < 140 && c.red() < 230)
+                // Heat colours are saturated; the price line and the grid are grey.
+                if (c.hsvSaturation() > 90 && c.value() > 90)
                     ++warm;
             }
         QVERIFY2(warm > 20, qPrintable(QString::number(warm)));
@@ -125,6 +130,96 @@ private slots:
             b += v;
         QVERIFY(a != b); // a different leverage mix puts the levels elsewhere
         QCOMPARE(QSettings().value(QStringLiteral("heatmap/preset")).toString(), QStringLiteral("high_leverage"));
+    }
+
+    // Without open interest the model has nothing to map: its prior (traded volume) is
+    // nobody's positions. The pane showed it as heat; now it says so and draws none, and
+    // where OI starts later, the columns before it stay empty.
+    void noOpenInterestNoHeat_data()
+    {
+        QTest::addColumn<bool>("laterOi");
+        QTest::newRow("candles only") << false;
+        QTest::newRow("open interest from the second day") << true;
+    }
+
+    void noOpenInterestNoHeat()
+    {
+        QFETCH(bool, laterOi);
+        m_w.reset();
+        const QString db = m_dir.filePath(laterOi ? QStringLiteral("later-oi.db") : QStringLiteral("no-oi.db"));
+        const Instrument inst{QStringLiteral("BINANCE"), QStringLiteral("NOOIUSDT")};
+        const qint64 t0 = 1'767'225'600'000; // 2026-01-01
+        {
+            auto w = MarketStore::open(db).writer();
+            std::mt19937_64 rng(9);
+            MarketBatch b;
+            b.instrument = inst;
+            b.candles = TestUtil::randomBars(rng, t0, 2 * 1440, 100.0);
+            if (laterOi)
+                for (qint64 t = t0 + 86'400'000; t < t0 + 2 * 86'400'000; t += 300'000)
+                    b.openInterest.push_back({t, 5e6, 5e8});
+            w->commit(b);
+        }
+        MainWindow::Options o;
+        o.store = db;
+        o.startSource = false;
+        o.persistSettings = false;
+        o.instrument = inst.key();
+        m_w = std::make_unique<MainWindow>(o);
+        m_w->resize(1400, 1000);
+        m_w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_w.get()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_w->marketModel()->hasData(), 10000);
+        m_w->timeSync()->setVisibleRange({t0, t0 + 2 * 86'400'000}, this);
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData() && pane()->heatmap()->grid()->range.from == t0, 15000);
+        const auto grid = pane()->heatmap()->grid();
+        QCOMPARE(grid->hasOpenInterest, laterOi);
+        int heated = 0, heatedBeforeOi = 0;
+        for (int c = 0; c < grid->columns; ++c)
+            for (int r = 0; r < grid->rows; ++r)
+                if (grid->longUsd[grid->index(c, r)] + grid->shortUsd[grid->index(c, r)] > 0) {
+                    ++heated;
+                    if (grid->columnTimes[c] < t0 + 86'400'000)
+                        ++heatedBeforeOi;
+                }
+        QCOMPARE(heatedBeforeOi, 0);
+        QCOMPARE(heated > 0, laterOi);
+        const QString note = pane()->heatmapNote();
+        QVERIFY2(note.contains(laterOi ? QLatin1String("No open interest before 2026-01-02") : QLatin1String("No open interest for BINANCE:NOOIUSDT: no heatmap")),
+                 qPrintable(note));
+        QVERIFY2(laterOi || pane()->header()->text().contains(QLatin1String("no open interest: no heatmap")), qPrintable(pane()->header()->text()));
+
+        // On screen: the left half (no OI anywhere) has no heat colours, the note is painted.
+        QCustomPlot *plot = pane()->plot();
+        plot->replot();
+        const QImage img = plot->grab().toImage();
+        if (qEnvironmentVariableIsSet("PERPSCOPE_TEST_SAVE"))
+            img.save(QStringLiteral("/tmp/nooi-%1.png").arg(laterOi));
+        const QRect r = plot->axisRect()->rect();
+        int warm = 0;
+        for (int y = r.top() + 30; y < r.bottom(); y += 2)
+            for (int x = r.left(); x < r.left() + r.width() * 45 / 100; x += 2) {
+                const QColor c = img.pixelColor(x, y);
+                // Heat colours are saturated; the price line and the grid are grey.
+                if (c.hsvSaturation() > 90 && c.value() > 90)
+                    ++warm;
+            }
+        QCOMPARE(warm, 0);
+        // The note is painted: hiding its item changes the pixels under it.
+        QCPItemText *item = nullptr;
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto *t = qobject_cast<QCPItemText *>(plot->item(i)); t && t->text() == note)
+                item = t;
+        QVERIFY(item && item->visible());
+        item->setVisible(false);
+        plot->replot();
+        const QImage without = plot->grab().toImage();
+        item->setVisible(true);
+        int ink = 0;
+        for (int y = r.top(); y < r.top() + 30; ++y)
+            for (int x = r.left(); x < r.right(); ++x)
+                ink += img.pixel(x, y) != without.pixel(x, y);
+        QVERIFY2(ink > 100, qPrintable(QString::number(ink)));
     }
 
     void aboutThisModel()

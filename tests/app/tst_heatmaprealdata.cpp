@@ -1,5 +1,6 @@
 #include "analysis/heatmapengine.h"
 #include "analysis/heatmapfeed.h"
+#include "storage/marketstore.h"
 #include "storage/storereader.h"
 #include "testutil.h"
 
@@ -29,7 +30,8 @@ private slots:
 
     void theFirstDayHoldsNoArtificialBand()
     {
-        StoreReader reader(m_db);
+        const auto readerOwner = MarketStore::attach(m_db).reader();
+        StoreReader &reader = *readerOwner;
         HeatmapFeed feed(reader, m_btc);
         QVERIFY(feed.extent().isValid() && feed.hasOpenInterest());
         const auto bars = feed.bars(feed.extent());

@@ -1,6 +1,7 @@
 #include "analysis/heatmapengine.h"
 #include "analysis/heatmapfeed.h"
 #include "naiveheatmapengine.h"
+#include "storage/marketstore.h"
 #include "storage/storereader.h"
 #include "testutil.h"
 
@@ -87,7 +88,8 @@ private slots:
         p.levelResolution = 0;
         p.fundingErosion = false; // funding moves levels after the fact, which the direct check cannot follow
         p.holdSigmas = 0;         // the reference has no turnover (tst_heatmapengine tests it)
-        StoreReader reader(m_runs.front().db);
+        const auto readerOwner = MarketStore::attach(m_runs.front().db).reader();
+        StoreReader &reader = *readerOwner;
         HeatmapFeed feed(reader, m_sim);
         const auto bars = feed.bars({feed.extent().from, feed.extent().from + 24 * 3'600'000LL});
         QCOMPARE(bars.size(), 1440);
@@ -123,7 +125,8 @@ private slots:
     void ledgerBalancesOnSimulatedBars()
     {
         for (const Run &run : std::as_const(m_runs)) {
-            StoreReader reader(run.db);
+            const auto readerOwner = MarketStore::attach(run.db).reader();
+            StoreReader &reader = *readerOwner;
             HeatmapFeed feed(reader, m_sim);
             HeatmapEngine e{HeatmapParams()};
             for (const HeatmapBar &bar : feed.bars(feed.extent())) {

@@ -65,9 +65,16 @@ private slots:
                                                                                                         QString::fromLatin1(got[i]))));
         }
 
-        // Importing again is a no-op: the export is byte-identical.
+        // Importing again is a no-op, and says so: the store counted no row it did not hold
+        // with these values; the export is byte-identical.
         r = TestUtil::runPerpscope({QStringLiteral("import"), QStringLiteral("--db"), db, monthZip()});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QLatin1String("Nothing new: 40320 1m candles from 1 file already stored (2023-02-01T00:00:00Z to "
+                                                "2023-03-01T00:00:00Z); 0 rows rejected")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(QLatin1String("40320 1m candles for BINANCE:LINKUSDT, 2023-02-01T00:00:00Z to 2023-03-01T00:00:00Z, all already stored")),
+                 qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QLatin1String("Imported")), qPrintable(r.out));
         const QString again = m_dir.filePath(QStringLiteral("candles2.csv"));
         TestUtil::runPerpscope({QStringLiteral("export"), QStringLiteral("csv"), QStringLiteral("--db"), db, QStringLiteral("--kind"),
                                 QStringLiteral("candles"), QStringLiteral("--timeframe"), QStringLiteral("1m"), QStringLiteral("--out"), again});
@@ -108,6 +115,21 @@ private slots:
         expectOneLineFailure(r, 2, QStringLiteral("at least one file"));
         r = TestUtil::runPerpscope({QStringLiteral("import"), QStringLiteral("--db"), db, QStringLiteral("--kind"), QStringLiteral("heat"), junk});
         expectOneLineFailure(r, 2, QStringLiteral("--kind: 'heat'"));
+    }
+
+    // Issue 14 item 9: a file that overlaps what is stored says how much of it was new.
+    void anOverlappingFileSaysWhatWasNew()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("overlap.db"));
+        auto r = TestUtil::runPerpscope({QStringLiteral("import"), QStringLiteral("--db"), db,
+                                         TestUtil::dataFile(QStringLiteral("binance/LINKUSDT-1m-2023-02-01.csv"))});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QLatin1String("Imported 1440 1m candles from 1 file")), qPrintable(r.out));
+        // The month holds the same first day, row for row.
+        r = TestUtil::runPerpscope({QStringLiteral("import"), QStringLiteral("--db"), db, monthZip()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QLatin1String("Imported 40320 1m candles (38880 new or changed) from 1 file")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QLatin1String("38880 new or changed, 1440 already stored")), qPrintable(r.out));
     }
 
     void malformedRowsAreListedAndTheRestImported()

@@ -39,7 +39,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("live.db"));
         MarketStore::open(db);
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.source = QStringLiteral("binance");
         o.instrument = QStringLiteral("LINKUSDT");
         o.persistSettings = false;

@@ -35,7 +35,7 @@ private:
     std::unique_ptr<MainWindow> openWindow()
     {
         MainWindow::Options o;
-        o.dbPath = m_db;
+        o.store = m_db;
         o.startSource = false;
         o.instrument = m_i.key();
         auto w = std::make_unique<MainWindow>(o);

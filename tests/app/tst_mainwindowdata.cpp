@@ -61,7 +61,7 @@ private:
     std::unique_ptr<MainWindow> open(const QString &db, const QString &source = QStringLiteral("none"), bool persist = true)
     {
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.source = source;
         o.startSource = true;
         o.persistSettings = persist;

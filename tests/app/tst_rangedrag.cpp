@@ -118,7 +118,7 @@ private slots:
     {
         QSettings().clear();
         MainWindow::Options o;
-        o.dbPath = m_db;
+        o.store = m_db;
         o.startSource = false;
         o.persistSettings = false;
         o.instrument = m_i.key();

@@ -78,7 +78,7 @@ private slots:
     void init()
     {
         MainWindow::Options o;
-        o.dbPath = m_db;
+        o.store = m_db;
         o.startSource = false;
         o.persistSettings = false;
         o.instrument = m_i.key();
@@ -186,7 +186,7 @@ private slots:
         QVERIFY(payload);
         QCOMPARE(payload->range, m_w->timeSync()->selection());
         QCOMPARE(payload->instrument, m_i);
-        QCOMPARE(payload->dbPath, m_db);
+        QCOMPARE(payload->store, StoreLocator(m_db));
         const QList<QByteArray> lines = mime->data(QStringLiteral("text/csv")).trimmed().split('\n');
         QVERIFY(lines[0].startsWith("ts,open,high,low,close,volume"));
         QVERIFY(lines.size() > 300); // six hours of 1m rows

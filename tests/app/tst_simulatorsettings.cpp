@@ -41,7 +41,7 @@ private:
     static MainWindow::Options windowOptions(const QString &path)
     {
         MainWindow::Options o;
-        o.dbPath = path;
+        o.store = path;
         o.startSource = false;
         o.persistSettings = false;
         return o;

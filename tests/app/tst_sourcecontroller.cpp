@@ -123,7 +123,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("window.db"));
         MarketStore::open(db);
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.startSource = false;
         o.persistSettings = false;
         MainWindow w(o);

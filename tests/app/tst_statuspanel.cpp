@@ -56,7 +56,7 @@ private:
     static std::unique_ptr<MainWindow> window(const QString &db)
     {
         MainWindow::Options o;
-        o.dbPath = db;
+        o.store = db;
         o.startSource = false;
         o.persistSettings = false;
         auto w = std::make_unique<MainWindow>(o);

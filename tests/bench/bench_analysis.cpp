@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     out.flush();
 
     MainWindow::Options o;
-    o.dbPath = db;
+    o.store = db;
     o.startSource = false;
     o.persistSettings = false;
     o.instrument = instrument.key();

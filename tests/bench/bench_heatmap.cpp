@@ -141,7 +141,7 @@ int main(int argc, char **argv)
     const double engineTwoWeeks = clock.nsecsElapsed() / 1e9;
 
     const double fullEngine = median(engineRuns), fullHistory = median(historyRuns);
-    out << QStringLiteral("full recompute, 1 year of 1m bars (%1), 0.1 % bins: engine %2 s, with snapshots+checkpoints %3 s (median of 3; goal <= 2 s); history memory %4 MiB\n")
+    out << QStringLiteral("full recompute, 1 year of 1m bars (%1), 0.1 % bins: engine %2 s, with snapshots+checkpoints %3 s (median of 3; goal <= 2 s); history memory %4 MiB per year of history\n")
                .arg(yearBars)
                .arg(fullEngine, 0, 'f', 3)
                .arg(fullHistory, 0, 'f', 3)
@@ -195,7 +195,8 @@ int main(int argc, char **argv)
     out << "store: a year written in " << clock.elapsed() / 1000.0 << " s\n";
 
     {
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         HeatmapFeed feed(reader, batch.instrument);
         clock.restart();
         qsizetype n = 0;
@@ -208,9 +209,12 @@ int main(int argc, char **argv)
     HeatmapService service(path);
     clock.restart();
     service.update(batch.instrument, params);
-    out << QStringLiteral("full recompute from the store (SQLite reads + model + snapshots): %1 s; service memory %2 MiB\n")
+    out << QStringLiteral("full recompute from the store (SQLite reads + model + snapshots): %1 s; service memory %2 MiB per year of "
+                          "history (budget %3 MiB: %4 years of histories)\n")
                .arg(clock.nsecsElapsed() / 1e9, 0, 'f', 2)
-               .arg(service.memoryBytes() / 1048576.0, 0, 'f', 1);
+               .arg(service.memoryBytes() / 1048576.0, 0, 'f', 1)
+               .arg(service.memoryBudget() / 1048576.0, 0, 'f', 0)
+               .arg(double(service.memoryBudget()) / double(std::max<qsizetype>(1, service.memoryBytes())), 0, 'f', 1);
 
     const auto timeGrid = [&](TimeRange range, const char *what) {
         QVector<double> runs;

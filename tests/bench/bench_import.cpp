@@ -86,7 +86,8 @@ double rawInsertSeconds(const QString &path, const std::vector<Row> &rows, const
 double importSeconds(const QString &db, const QString &file, qint64 *rows)
 {
     MarketStore::open(db);
-    StoreWriter writer(db);
+    const auto writerOwner = MarketStore::attach(db).writer();
+    StoreWriter &writer = *writerOwner;
     QElapsedTimer t;
     t.start();
     FileImport f(file, {}, [&writer](const MarketBatch &b) { writer.commit(b); });

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
     const long rssBeforeWindow = peakRssKb();
 
     MainWindow::Options o;
-    o.dbPath = db;
+    o.store = db;
     o.startSource = false;
     o.instrument = instrument.key();
     MainWindow window(o);

@@ -1,11 +1,13 @@
 // Each venue's client against its loopback server, same data, same run: REST backfill rows
 // per second (candles, mark, funding, OI committed over wall time, median of 3) and the
 // latency from a closing kline message leaving the server to its row committed (median and
-// 95th percentile, batch 250 ms). Prints each figure and its ratio to Binance's.
+// 95th percentile, batch 250 ms). Prints each figure and its ratio to Binance's. OKX's
+// closing candle travels on its /ws/v5/business socket.
 
 #include "benchutil.h"
 #include "fakebinance.h"
 #include "fakebybit.h"
+#include "fakeokx.h"
 #include "sources/datathread.h"
 #include "sources/sourcefactory.h"
 #include "storage/marketstore.h"
@@ -44,11 +46,24 @@ QVector<Candle> linkFebruary()
     return out;
 }
 
+// The same market on each venue, in its own spelling.
+QString symbolOf(const QString &venue)
+{
+    return venue == QLatin1String("okx") ? QStringLiteral("LINK-USDT-SWAP") : QStringLiteral("LINKUSDT");
+}
+
+QByteArray okxInstruments()
+{
+    QFile f(QStringLiteral(PERPSCOPE_TEST_DATA "/okx/public-instruments-SWAP-2022-05-13.json"));
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+
 SourceOptions options(const QString &venue, const QString &rest, const QString &ws, double days, bool live, qint64 batchMs)
 {
     SourceOptions o;
     o.source = venue;
-    o.instrument = {venue.toUpper(), QStringLiteral("LINKUSDT")};
+    o.instrument = {venue.toUpper(), symbolOf(venue)};
     o.days = days;
     o.live = live;
     o.extra = {{QStringLiteral("rest_url"), rest},
@@ -79,7 +94,7 @@ double backfillRate(const QString &venue, const QString &rest, const QString &db
     data.sync();
     const double s = t.nsecsElapsed() / 1e9;
     auto reader = MarketStore::openExisting(db).reader();
-    const Instrument i{venue.toUpper(), QStringLiteral("LINKUSDT")};
+    const Instrument i{venue.toUpper(), symbolOf(venue)};
     const qint64 rows = reader->count(i, DataKind::Candles) + reader->count(i, DataKind::MarkCandles) + reader->count(i, DataKind::Funding)
                       + reader->count(i, DataKind::OpenInterest);
     return double(rows) / s;
@@ -141,16 +156,22 @@ int main(int argc, char **argv)
     bd.candles = bd.mark = link;
     FakeBybit::Dataset yd;
     yd.candles = yd.mark = link;
+    FakeOkx::Dataset od;
+    od.candles = od.mark = link;
+    od.contractValue = 1;
+    const QByteArray instruments = okxInstruments();
     for (qint64 t = feb1; t < feb1 + 28 * 86'400'000LL; t += 8 * 3'600'000LL) {
         bd.funding << FakeBinance::Funding{t + 2, "0.00010000"};
         yd.funding << FakeBybit::Funding{t, "0.0001"};
+        od.funding << FakeOkx::Funding{t, "0.0001"};
     }
     for (qint64 t = feb1, k = 0; t < feb1 + 28 * 86'400'000LL; t += 300'000, ++k) {
         bd.openInterest << OpenInterestSample{t, 1e6 + k, (1e6 + k) * 6.9};
         yd.openInterest << FakeBybit::OpenInterest{t, 1e6 + k};
+        od.openInterest << FakeOkx::OpenInterest{t, 1e6 + k, 1e6 + k, (1e6 + k) * 6.9};
     }
 
-    QVector<double> binanceRates, bybitRates;
+    QVector<double> binanceRates, bybitRates, okxRates;
     for (int run = 0; run < 3; ++run) {
         FakeBinance::RestServer brest(now, 1'000'000, 60'000); // Binance's OI history reaches 30 days: all of it
         brest.data[QStringLiteral("LINKUSDT")] = bd;
@@ -158,11 +179,17 @@ int main(int argc, char **argv)
         FakeBybit::RestServer yrest(now);
         yrest.data[QStringLiteral("LINKUSDT")] = yd;
         bybitRates << backfillRate(QStringLiteral("bybit"), yrest.url(), dir.filePath(QStringLiteral("y%1.db").arg(run)), days);
+        // OKX paces itself to its per-endpoint limits (20 history requests per 2 s, 100 mark
+        // bars a page) and its rubik OI reaches 5 days: fewer rows, fetched slower.
+        FakeOkx::RestServer orest(now, instruments);
+        orest.data[QStringLiteral("LINK-USDT-SWAP")] = od;
+        okxRates << backfillRate(QStringLiteral("okx"), orest.url(), dir.filePath(QStringLiteral("o%1.db").arg(run)), days);
     }
-    const double b = BenchUtil::median(binanceRates), y = BenchUtil::median(bybitRates);
+    const double b = BenchUtil::median(binanceRates), y = BenchUtil::median(bybitRates), ok = BenchUtil::median(okxRates);
     std::printf("REST backfill, %g days of 1m LINKUSDT (candles, mark, funding, OI), median of 3:\n", days);
     std::printf("  binance  %9.0f rows/s  (baseline)\n", b);
     std::printf("  bybit    %9.0f rows/s  ratio %.2f\n", y, b > 0 ? y / b : 0);
+    std::printf("  okx      %9.0f rows/s  ratio %.2f\n", ok, b > 0 ? ok / b : 0);
 
     FakeBinance::RestServer brest(feb1 + 30'000, 1'000'000, 60'000);
     brest.data[QStringLiteral("LINKUSDT")] = {};
@@ -176,8 +203,15 @@ int main(int argc, char **argv)
     const auto yl = latency(QStringLiteral("bybit"), yrest.url(), yws.url(), dir.filePath(QStringLiteral("yl.db")), 150,
                             [&] { return yws.subscribedConnections() > 0; },
                             [&](const Candle &c) { yws.push(FakeBybit::StreamServer::kline(QStringLiteral("LINKUSDT"), {{c, true}}, c.ts + 60'100)); });
+    FakeOkx::RestServer orest(feb1 + 30'000, instruments);
+    orest.data[QStringLiteral("LINK-USDT-SWAP")] = {};
+    FakeOkx::StreamServer ows;
+    const auto ol = latency(QStringLiteral("okx"), orest.url(), ows.url(), dir.filePath(QStringLiteral("ol.db")), 150,
+                            [&] { return ows.subscribed(QStringLiteral("/ws/v5/business")) > 0 && ows.subscribed(QStringLiteral("/ws/v5/public")) > 0; },
+                            [&](const Candle &c) { ows.push(FakeOkx::StreamServer::candle(QStringLiteral("LINK-USDT-SWAP"), {{c, true}}, 1)); });
     std::printf("message -> committed row, batch 250 ms, 150 closing klines:\n");
     std::printf("  binance  median %6.1f ms  p95 %6.1f ms  (baseline)\n", bl.first, bl.second);
     std::printf("  bybit    median %6.1f ms  p95 %6.1f ms  ratio %.2f\n", yl.first, yl.second, bl.first > 0 ? yl.first / bl.first : 0);
+    std::printf("  okx      median %6.1f ms  p95 %6.1f ms  ratio %.2f\n", ol.first, ol.second, bl.first > 0 ? ol.first / bl.first : 0);
     return 0;
 }

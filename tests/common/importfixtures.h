@@ -46,7 +46,8 @@ inline QString write(const QTemporaryDir &dir, const QString &relative, const QB
 
 inline ImportSummary importInto(const QString &db, const QStringList &paths, const ImportFormat::Hints &hints = {}, qint64 flushRows = 0)
 {
-    StoreWriter writer(db);
+    const auto writerOwner = MarketStore::attach(db).writer();
+    StoreWriter &writer = *writerOwner;
     ImportSummary summary;
     QStringList notes;
     for (const QString &p : FileImportSource::expand(paths, &notes)) {

@@ -66,7 +66,8 @@ private slots:
         HeatmapParams params;
         params.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model; // the tape is made from the model
         const QString path = makeStore(m_dir.filePath(QStringLiteral("self.db")), params, 0);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         const auto r = HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options());
         QVERIFY(r);
         QCOMPARE(r->snapshots, 48);
@@ -97,7 +98,8 @@ private slots:
         HeatmapParams params;
         params.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model;
         const QString path = makeStore(m_dir.filePath(QStringLiteral("shift.db")), params, 3);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         const auto r = HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options());
         QVERIFY(r);
         QVERIFY2(r->model.emdPercent > 0.2 && r->model.emdPercent < 0.31, qPrintable(QString::number(r->model.emdPercent)));
@@ -123,7 +125,8 @@ private slots:
                 c.resolutionMs = 1000;
             }
         MarketStore::open(path).writer()->commit(batch);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         try {
             HeatmapScorer::score(reader, path, m_synth, HeatmapParams(), HeatmapScorer::Options());
             QFAIL("expected an error");
@@ -146,7 +149,8 @@ private slots:
         params.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model;
         params.lookbackHours = 6; // warm after six hours of the two days
         const QString path = makeStore(m_dir.filePath(QStringLiteral("tape.db")), params, 0, false);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         const auto r = HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options());
         QVERIFY(r);
         QVERIFY(!r->hasTruth && r->tapeComplete);
@@ -174,7 +178,8 @@ private slots:
         const HeatmapParams params;
         const QString path = makeStore(m_dir.filePath(QStringLiteral("grid.db")), params, 0);
         MarketStore::open(path).writer()->setMeta(QStringLiteral("sim.truth_grid_step"), QStringLiteral("0.001"));
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         QVERIFY(HeatmapScorer::score(reader, path, m_synth, params, HeatmapScorer::Options()));
         HeatmapParams wide = params;
         wide.binStep = 0.002;
@@ -190,7 +195,8 @@ private slots:
     {
         const HeatmapParams params;
         const QString path = makeStore(m_dir.filePath(QStringLiteral("cancel.db")), params, 0);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         std::atomic<bool> cancel{true};
         HeatmapJob job;
         job.cancel = &cancel;

@@ -7,6 +7,7 @@
 #include "storage/storewriter.h"
 #include "testutil.h"
 
+#include <future>
 #include <thread>
 
 namespace {
@@ -32,7 +33,8 @@ MarketBatch synthetic(qint64 minutes, quint64 seed = 4)
 // The exact states at the given times, from a fresh engine over every stored bar.
 QVector<HeatmapEngine> referenceStates(const QString &path, const HeatmapParams &params, const QVector<qint64> &times)
 {
-    StoreReader reader(path);
+    const auto readerOwner = MarketStore::attach(path).reader();
+    StoreReader &reader = *readerOwner;
     HeatmapFeed feed(reader, synth);
     const auto bars = feed.bars(feed.extent());
     HeatmapEngine e(params);
@@ -80,7 +82,8 @@ private slots:
 
     void feedJoinsTheStoredSeries()
     {
-        StoreReader reader(m_path);
+        const auto readerOwner = MarketStore::attach(m_path).reader();
+        StoreReader &reader = *readerOwner;
         HeatmapFeed feed(reader, synth);
         QCOMPARE(feed.barTimeframe(), Timeframe::M1);
         QCOMPARE(feed.extent(), (TimeRange{t0, t0 + 4 * 1440 * minute}));
@@ -275,6 +278,156 @@ private slots:
             QVERIFY(close(patched->longs[i].usd, patchedFresh->longs[i].usd));
     }
 
+    // Issue 19.7: the GUI thread calls invalidate() for every commit, also while a long build
+    // holds the history. It returns at once (it never takes the history's lock), and the
+    // running build goes back to the invalidated time at its next week of bars, so the result
+    // is the fresh build of the changed data.
+    void invalidateDuringABuildReturnsAtOnceAndTheBuildFollows()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("building.db"));
+        const MarketBatch tenDays = synthetic(10 * 1440);
+        MarketStore::open(path).writer()->commit(tenDays);
+        HeatmapService service(path);
+
+        std::promise<void> entered, release;
+        std::shared_future<void> released = release.get_future().share();
+        std::atomic<bool> buildReturned{false};
+        bool built = false;
+        int calls = 0;
+        HeatmapJob job;
+        job.progress = [&](double, const QString &) {
+            if (calls++ == 0) { // after the first week, with the history locked
+                entered.set_value();
+                released.wait();
+            }
+        };
+        std::thread builder([&] {
+            built = service.update(synth, m_params, job);
+            buildReturned = true;
+        });
+        entered.get_future().wait();
+
+        // Day 2's OI is corrected while the build is past it.
+        MarketBatch patch;
+        patch.instrument = synth;
+        for (qsizetype i = 1440; i < 1500; ++i) {
+            OpenInterestSample o = tenDays.openInterest[i];
+            o.openInterest *= 1.05;
+            patch.openInterest.push_back(o);
+        }
+        MarketStore::open(path).writer()->commit(patch);
+        service.invalidate(synth, t0 + 1440 * minute);
+        // Returned while the build still holds the history; the table queries do not wait either.
+        QVERIFY(!buildReturned);
+        QVERIFY(service.memoryBytes() > 0);
+        QCOMPARE(service.historyCount(), 1);
+        QVERIFY(!buildReturned);
+        release.set_value();
+        builder.join();
+        QVERIFY(built);
+        // Without the rewind the build reports twice (two weeks of bars); the third report is
+        // the build going back over the corrected day itself, not a later query.
+        QVERIFY(calls >= 3);
+
+        // Five days in (within the look-back of the corrected hour; the daily checkpoint
+        // before it was re-taken by the rewind) and at the end.
+        const QString unpatched = m_dir.filePath(QStringLiteral("unpatched.db"));
+        MarketStore::open(unpatched).writer()->commit(tenDays);
+        bool differs = false;
+        for (const qint64 t : {t0 + 5 * 1440 * minute + 7 * minute, t0 + 10 * 1440 * minute}) {
+            const auto followed = service.liquidationMap(synth, t, m_params);
+            const auto fresh = HeatmapService(path).liquidationMap(synth, t, m_params);
+            QVERIFY(followed && fresh);
+            QCOMPARE(followed->longs.size(), fresh->longs.size());
+            for (qsizetype i = 0; i < fresh->longs.size(); ++i)
+                QVERIFY2(close(followed->longs[i].usd, fresh->longs[i].usd), qPrintable(QString::number(i)));
+            // And the correction matters there (the comparison would prove nothing otherwise).
+            const auto before = HeatmapService(unpatched).liquidationMap(synth, t, m_params);
+            QVERIFY(before);
+            differs = differs || before->longs.size() != fresh->longs.size();
+            for (qsizetype i = 0; !differs && i < fresh->longs.size(); ++i)
+                differs = !close(before->longs[i].usd, fresh->longs[i].usd);
+        }
+        QVERIFY(differs);
+    }
+
+    // A job cancelled while it waits for a history another query is building stops as soon
+    // as it gets it, without answering.
+    void aJobCancelledWhileWaitingDoesNotAnswer()
+    {
+        HeatmapService service(m_path);
+        std::promise<void> entered, release;
+        std::shared_future<void> released = release.get_future().share();
+        bool first = true;
+        HeatmapJob holder;
+        holder.progress = [&](double, const QString &) {
+            if (std::exchange(first, false)) {
+                entered.set_value();
+                released.wait();
+            }
+        };
+        std::thread builder([&] { service.update(synth, m_params, holder); });
+        entered.get_future().wait();
+        std::atomic<bool> cancel{false};
+        HeatmapJob waiting;
+        waiting.cancel = &cancel;
+        std::optional<HeatmapGrid> g;
+        std::atomic<bool> answered{false};
+        std::thread query([&] {
+            g = service.grid(synth, {t0, t0 + 1440 * minute}, 10, 40'000, 60'000, 10, m_params, HeatmapGrid::RowScale::Linear, waiting);
+            answered = true;
+        });
+        cancel = true;
+        QVERIFY(!answered); // it cannot have the history yet
+        release.set_value();
+        builder.join();
+        query.join();
+        QVERIFY(!g);
+    }
+
+    // Histories are kept within the memory budget; the least recently used one goes first,
+    // the one in use never.
+    void evictionKeepsTheBudgetAndDropsTheLeastRecentlyUsed()
+    {
+        HeatmapParams a = m_params, b = m_params, c = m_params;
+        b.lookbackHours = m_params.lookbackHours / 2;
+        c.lookbackHours = m_params.lookbackHours / 3;
+        QVERIFY(a.validate().isEmpty() && b.validate().isEmpty() && c.validate().isEmpty());
+        const auto bytesOf = [this](const HeatmapParams &p) {
+            HeatmapService one(m_path);
+            one.update(synth, p);
+            return one.memoryBytes();
+        };
+        const qsizetype ba = bytesOf(a), bb = bytesOf(b), bc = bytesOf(c);
+        QVERIFY(ba > 0 && bb > 0 && bc > 0);
+        const qsizetype budget = std::max(ba + bb, ba + bc); // two fit, three do not
+        QVERIFY(ba + bb + bc > budget);
+        QVERIFY2(bb + bc <= budget, "the longest look-back should hold the most"); // b and c fit once a goes
+
+        HeatmapService service(m_path, budget);
+        QCOMPARE(service.memoryBudget(), budget);
+        QVERIFY(service.update(synth, a));
+        QVERIFY(service.update(synth, b));
+        QCOMPARE(service.historyCount(), 2);
+        QVERIFY(service.grid(synth, {t0, t0 + 1440 * minute}, 10, 40'000, 60'000, 10, a)); // a used again: b is now the oldest
+        QVERIFY(service.update(synth, c));
+        QVERIFY(service.memoryBytes() <= budget);
+        QVERIFY(service.holds(synth, a));
+        QVERIFY(!service.holds(synth, b));
+        QVERIFY(service.holds(synth, c));
+
+        // b comes back on its next use (rebuilt), and a, now the oldest, makes room.
+        const auto map = service.liquidationMap(synth, t0 + 3 * 1440 * minute, b);
+        QVERIFY(map && !map->longs.isEmpty());
+        QVERIFY(service.holds(synth, b) && service.holds(synth, c) && !service.holds(synth, a));
+        QVERIFY(service.memoryBytes() <= budget);
+
+        // A budget below one history keeps the one in use only while it is used.
+        service.setMemoryBudget(1);
+        QCOMPARE(service.historyCount(), 0);
+        QCOMPARE(service.memoryBytes(), 0);
+    }
+
     void fiveMinuteOpenInterestMeansFiveMinuteBars()
     {
         const QString path = m_dir.filePath(QStringLiteral("binance-like.db"));
@@ -285,7 +438,8 @@ private slots:
                 fiveMinute.push_back(o);
         b.openInterest = fiveMinute;
         MarketStore::open(path).writer()->commit(b);
-        StoreReader reader(path);
+        const auto readerOwner = MarketStore::attach(path).reader();
+        StoreReader &reader = *readerOwner;
         HeatmapFeed feed(reader, synth);
         QCOMPARE(feed.barTimeframe(), Timeframe::M5);
         const auto bars = feed.bars(feed.extent());

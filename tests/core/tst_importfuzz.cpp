@@ -164,7 +164,8 @@ private slots:
     {
         const QString db = m_dir.filePath(QStringLiteral("fuzz.db"));
         MarketStore::open(db);
-        StoreWriter writer(db);
+        const auto writerOwner = MarketStore::attach(db).writer();
+        StoreWriter &writer = *writerOwner;
         const QList<Layout> all = layouts();
         qint64 importedRows = 0;
         const char *names[] = {"FUZZ-1m-2023-02.csv", "FUZZ-aggTrades-2023-02.csv", "FUZZ-fundingRate-2023-02.csv",

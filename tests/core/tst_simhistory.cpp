@@ -65,7 +65,7 @@ private:
         const auto meta = sim->metadata();
         for (auto it = meta.cbegin(); it != meta.cend(); ++it)
             writer->setMeta(it.key(), it.value());
-        sim->setStorePath(path);
+        sim->setStore(path);
         QString failure;
         connect(sim, &DataSource::batchReady, sim, [&](const MarketBatch &b) { writer->commit(b); });
         connect(sim, &DataSource::failed, sim, [&](const QString &why) { failure = why; });

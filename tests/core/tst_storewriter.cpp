@@ -176,8 +176,9 @@ private slots:
         const MarketBatch b = fullBatch();
         {
             auto w = MarketStore::open(path).writer();
-            const auto spans = w->commit(b);
-            QCOMPARE(spans.size(), 7);
+            const auto result = w->commit(b);
+            QCOMPARE(result.spans.size(), 7);
+            QCOMPARE(result.changedRows, b.rowCount());
         }
         auto r = MarketStore::openExisting(path).reader();
         QCOMPARE(r->instruments(), QList<Instrument>{m_btc});
@@ -202,14 +203,40 @@ private slots:
         const QString path = freshDb(QStringLiteral("replay.db"));
         const MarketBatch b = fullBatch();
         auto w = MarketStore::open(path).writer();
-        w->commit(b);
+        QCOMPARE(w->commit(b).changedRows, b.rowCount());
         const QByteArray before = exportAll(path);
-        w->commit(b);
-        w->commit(b);
+        // A replay writes nothing and says so (a re-import reports "nothing new").
+        QCOMPARE(w->commit(b).changedRows, 0);
+        QCOMPARE(w->commit(b).changedRows, 0);
         QCOMPARE(exportAll(path), before);
         auto r = MarketStore::openExisting(path).reader();
         QCOMPARE(r->count(m_btc, DataKind::Candles), 300);
         QCOMPARE(r->count(m_btc, DataKind::Liquidations), 3);
+
+        // Only what differs counts: one bar with another volume, one OI value, one new print.
+        MarketBatch changed = b;
+        changed.candles[17].volume += 1.5;
+        changed.openInterest[1].openInterestUsd += 1;
+        changed.liquidations.push_back({t0 + 9000, 0, Liquidation::Side::Short, 90'500, 0.5, true});
+        QCOMPARE(w->commit(changed).changedRows, 3);
+        QCOMPARE(r->candles(m_btc, Timeframe::M1, {changed.candles[17].ts, changed.candles[17].ts + 1}).value(0), changed.candles[17]);
+        QCOMPARE(r->count(m_btc, DataKind::Liquidations), 4);
+        verifyTiers(*r, "candles");
+
+        // Imported coarse bars count at their own tier, not the tiers rebuilt above them.
+        MarketBatch hourly;
+        hourly.instrument = m_btc;
+        hourly.candleTimeframe = Timeframe::H1;
+        std::mt19937_64 rng(3);
+        hourly.candles = TestUtil::randomBars(rng, t0 + 86'400'000, 1, 90'000);
+        hourly.candles[0].ts = t0 + 86'400'000;
+        for (int h = 1; h < 24; ++h) {
+            Candle c = hourly.candles[0];
+            c.ts += h * 3'600'000;
+            hourly.candles.push_back(c);
+        }
+        QCOMPARE(w->commit(hourly).changedRows, 24);
+        QCOMPARE(w->commit(hourly).changedRows, 0);
     }
 
     void tiersEqualBruteForceOnRandomData_data()

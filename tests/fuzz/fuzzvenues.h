@@ -7,7 +7,9 @@
 
 #include "sources/binance/binanceadapter.h"
 #include "sources/bybit/bybitadapter.h"
+#include "sources/okx/okxadapter.h"
 
 #define PERPSCOPE_FUZZ_VENUES(X) \
     X(binance, BinanceAdapter) \
-    X(bybit, BybitAdapter)
+    X(bybit, BybitAdapter) \
+    X(okx, OkxAdapter)

@@ -1,4 +1,5 @@
 #include "analysis/heatmapparams.h"
+#include "analysis/heatmapservice.h"
 #include "heatmapmodel.h"
 #include "sources/syntheticsource.h"
 #include "storage/marketstore.h"
@@ -6,6 +7,8 @@
 #include "testutil.h"
 
 #include <QSignalSpy>
+#include <future>
+#include <thread>
 
 // HeatmapModel, the GUI's view of the predicted heatmap: grids for what the panes ask, off the
 // GUI thread, only the newest request answered (a wheel burst must not paint the map of a
@@ -178,6 +181,82 @@ private slots:
         QCOMPARE(model.grid()->range, r.range);
         QVERIFY(total(*model.grid()) > 0);
         QVERIFY(total(*model.grid()) != before);
+    }
+
+    // Issue 19.7: new parameters cancel the job running for the old ones (it reports
+    // cancelled and answers nothing), the new grid follows, and the GUI thread's calls never
+    // wait for a build in progress: here another query (the range analysis, say) is building
+    // the history the model's job needs, and holds it until the test lets go.
+    void newParametersCancelTheRunningJob()
+    {
+        HeatmapModel model(m_db);
+        QSignalSpy ready(&model, &HeatmapModel::gridReady);
+        QSignalSpy cancelled(&model, &HeatmapModel::cancelled);
+        const auto service = model.service();
+        std::promise<void> entered, release;
+        std::shared_future<void> released = release.get_future().share();
+        bool first = true;
+        HeatmapJob holder;
+        holder.progress = [&](double, const QString &) {
+            if (std::exchange(first, false)) {
+                entered.set_value();
+                released.wait();
+            }
+        };
+        const HeatmapParams old = model.params();
+        std::thread builder([&] { service->update(m_i, old, holder); });
+        entered.get_future().wait();
+
+        const auto r = request({t0 + 2 * day, t0 + 3 * day});
+        model.requestGrid(r); // its job waits for the history being built
+        // Commits arrive meanwhile: marked, not waited for.
+        model.onAppended(m_i, DataKind::Candles, t0 + day, t0 + 2 * day);
+        model.onAppended(m_i, DataKind::OpenInterest, t0 + 3 * day, t0 + 4 * day);
+        const auto high = HeatmapParams::preset(QStringLiteral("high_leverage"));
+        QVERIFY(high);
+        model.setParams(*high);
+        QVERIFY(cancelled.isEmpty()); // still held: nothing could have finished
+        QVERIFY(ready.isEmpty());
+        release.set_value();
+        builder.join();
+
+        QVERIFY(ready.wait(60000));
+        QVERIFY(cancelled.size() >= 1);
+        QCOMPARE(cancelled.first().first().toString(), QStringLiteral("grid"));
+        QCOMPARE(ready.size(), 1); // the old parameters' job answered nothing
+        QCOMPARE(model.grid()->range, r.range);
+        // The grid shown is the new parameters' one.
+        HeatmapService fresh(m_db);
+        const auto expected = fresh.grid(m_i, r.range, r.columns, r.priceLow, r.priceHigh, r.rows, *high);
+        QVERIFY(expected);
+        QCOMPARE(model.grid()->longUsd, expected->longUsd);
+    }
+
+    // The model goes away while its job waits for a history: the job finishes on its own
+    // state (no pointer back to the model) and the model's destructor does not hang on it.
+    void modelDestroyedWhileItsJobWaits()
+    {
+        auto model = std::make_unique<HeatmapModel>(m_db);
+        const auto service = model->service();
+        std::promise<void> entered, release;
+        std::shared_future<void> released = release.get_future().share();
+        bool first = true;
+        HeatmapJob holder;
+        holder.progress = [&](double, const QString &) {
+            if (std::exchange(first, false)) {
+                entered.set_value();
+                released.wait();
+            }
+        };
+        const HeatmapParams params = model->params();
+        std::thread builder([&] { service->update(m_i, params, holder); });
+        entered.get_future().wait();
+        model->requestGrid(request({t0 + 2 * day, t0 + 3 * day}));
+        model->requestMap(m_i, t0 + 3 * day);
+        release.set_value(); // the destructor cancels and waits for the jobs, which now can run
+        model.reset();
+        builder.join();
+        QVERIFY(service->holds(m_i, params));
     }
 
     void commitsRefreshTheGrid()

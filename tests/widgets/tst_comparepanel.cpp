@@ -1,4 +1,6 @@
+#include "analysis/heatmapservice.h"
 #include "comparemodel.h"
+#include "domain/displayformat.h"
 #include "comparepanel.h"
 #include "rangemime.h"
 #include "sources/syntheticsource.h"
@@ -74,6 +76,39 @@ private slots:
             changes << panel.cell(QStringLiteral("Price change"), k) + panel.cell(QStringLiteral("High / low"), k);
         }
         QCOMPARE(changes.size(), 3); // three different ranges, three different readings
+    }
+
+    // Issue 19 item 4: Compare said "n/a" for zones consumed even with the panes' heatmap
+    // shared. Now a column shows the predicted notional the path consumed per side (as the
+    // range analysis does), and a range inside the model's warm-up says so.
+    void zonesConsumedShowWhatThePathConsumed()
+    {
+        ComparePanel panel;
+        panel.model()->setHeatmap(std::make_shared<HeatmapService>(m_db), HeatmapParams{});
+        panel.resize(700, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.addRange(range(15, 18)); // after the week of warm-up
+        panel.addRange(range(0, 1));   // inside it
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->column(0).state == CompareModel::Column::State::Done
+                                     && panel.model()->column(1).state == CompareModel::Column::State::Done,
+                                 60000);
+        const RangeAnalysis::Result &r = *panel.model()->column(0).result;
+        QVERIFY(r.consumption && r.consumption->isKnown());
+        QVERIFY(r.consumption->totalUsd() > 0);
+        const QString cell = panel.cell(QStringLiteral("Zones consumed"), 0);
+        QVERIFY2(!cell.contains(QLatin1String("n/a")), qPrintable(cell));
+        QVERIFY2(cell.contains(QStringLiteral("longs %1").arg(DisplayFormat::usd(r.consumption->longUsd))), qPrintable(cell));
+        QVERIFY2(cell.contains(QStringLiteral("shorts %1").arg(DisplayFormat::usd(r.consumption->shortUsd))), qPrintable(cell));
+        QVERIFY2(cell.startsWith(QString::number(r.consumption->zones.size()) + QLatin1Char(' ')), qPrintable(cell));
+        const QString warming = panel.cell(QStringLiteral("Zones consumed"), 1);
+        QVERIFY2(warming.startsWith(QLatin1String("heatmap warming up until")), qPrintable(warming));
+
+        // Without a heatmap it is said, not shown as zero.
+        ComparePanel bare;
+        bare.addRange(range(15, 18));
+        QTRY_COMPARE_WITH_TIMEOUT(bare.model()->column(0).state, CompareModel::Column::State::Done, 30000);
+        QCOMPARE(bare.cell(QStringLiteral("Zones consumed"), 0), QStringLiteral("n/a (no heatmap)"));
     }
 
     // Journey 3 on a real window: in the dock's width (about 420 px) the second range was

@@ -32,6 +32,8 @@ struct HeatmapGrid
     // max() while no open interest has been seen; hasOpenInterest false: no heatmap possible.
     qint64 warmUntil = std::numeric_limits<qint64>::max();
     bool hasOpenInterest = false;
+    // The first open-interest sample's time: columns before it are empty (max() without any).
+    qint64 openInterestFrom = std::numeric_limits<qint64>::max();
 
     bool isWarm(int column) const { return columnTimes.value(column) < warmUntil; }
 

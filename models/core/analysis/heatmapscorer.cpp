@@ -171,7 +171,7 @@ void summariseNextHour(const NextHour &h, HeatmapScorer::Figures &f)
 
 } // namespace
 
-std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, const QString &dbPath, const Instrument &instrument,
+std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, const StoreLocator &store, const Instrument &instrument,
                                                           const HeatmapParams &params, const Options &o, const HeatmapJob &job)
 {
     const TimeRange truthExtent = reader.extent(instrument, DataKind::GroundTruth);
@@ -183,7 +183,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     if (!hasTruth && !tapeComplete)
         throw std::runtime_error(QStringLiteral("database %1 holds neither simulator ground truth nor a complete liquidation tape for %2; "
                                                 "heatmap-score needs one of them (perpscope backfill --source sim writes both; %3)")
-                                     .arg(dbPath, instrument.key(),
+                                     .arg(store.display(), instrument.key(),
                                           tape.isNone() ? QStringLiteral("this store has no liquidation coverage")
                                                         : QStringLiteral("this store's liquidations are %1 and cover %2 % of the data")
                                                               .arg(Coverages::qualityName(tape.quality))
@@ -194,7 +194,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     if (hasTruth && !truthStep.isEmpty() && std::abs(truthStep.toDouble() - params.binStep) > 1e-12)
         throw std::runtime_error(QStringLiteral("database %1 holds ground truth on %2 % bins but preset %3 uses %4 % bins; scoring compares bin "
                                                 "for bin, so use a preset with the same bin width")
-                                     .arg(dbPath)
+                                     .arg(store.display())
                                      .arg(truthStep.toDouble() * 100)
                                      .arg(params.name)
                                      .arg(params.binStep * 100)
@@ -202,7 +202,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     if (!extent.isValid() || !feed.hasOpenInterest())
         throw std::runtime_error(
             QStringLiteral("database %1 has %2 for %3 but no candles or open interest to run the model on")
-                .arg(dbPath, hasTruth ? QStringLiteral("ground truth") : QStringLiteral("a liquidation tape"), instrument.key())
+                .arg(store.display(), hasTruth ? QStringLiteral("ground truth") : QStringLiteral("a liquidation tape"), instrument.key())
                 .toStdString());
     const QVector<HeatmapBar> bars = feed.bars(feed.extent());
     const QVector<Liquidation> prints = reader.liquidations(instrument, {feed.extent().from, feed.extent().to + o.horizonMs});

@@ -4,6 +4,7 @@
 #include "domain/timerange.h"
 #include "heatmapjob.h"
 #include "heatmapparams.h"
+#include "storage/storelocator.h"
 
 #include <QString>
 #include <QStringList>
@@ -75,6 +76,6 @@ public:
     // Throws std::runtime_error (one line naming the database) when the store holds neither
     // ground truth nor a complete liquidation tape for the instrument, StoreError on a
     // database error. nullopt when cancelled.
-    static std::optional<Report> score(StoreReader &reader, const QString &dbPath, const Instrument &instrument, const HeatmapParams &params,
+    static std::optional<Report> score(StoreReader &reader, const StoreLocator &store, const Instrument &instrument, const HeatmapParams &params,
                                        const Options &options, const HeatmapJob &job = {});
 };

@@ -85,8 +85,8 @@ private:
     std::shared_ptr<Entry> m_entry;
 };
 
-HeatmapService::HeatmapService(const QString &dbPath, qsizetype memoryBudget)
-    : m_path(dbPath)
+HeatmapService::HeatmapService(const StoreLocator &store, qsizetype memoryBudget)
+    : m_store(MarketStore::attach(store, MarketStore::Access::ReadOnly))
     , m_budget(memoryBudget)
 {
 }
@@ -162,6 +162,10 @@ void HeatmapService::enforceBudget(const Entry *keep)
 
 bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrument &instrument, const HeatmapParams &params, const Job &job)
 {
+    // A job cancelled while it waited for the entry (another query was building it) stops
+    // here instead of answering a request nobody wants any more.
+    if (job.cancelled())
+        return false;
     applyPendingRewind(e);
     HeatmapFeed feed(reader, instrument);
     const TimeRange extent = feed.extent();
@@ -188,9 +192,9 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
         return true;
     // A long build reads the next week from the store (its own connection) while the model
     // steps through this one: SQLite decoding and the model overlap.
-    const auto load = [path = m_path, instrument](TimeRange range) {
-        StoreReader own(path);
-        return HeatmapFeed(own, instrument).bars(range);
+    const auto load = [store = m_store, instrument](TimeRange range) {
+        const auto own = store.reader();
+        return HeatmapFeed(*own, instrument).bars(range);
     };
     QVector<HeatmapBar> current = feed.bars({from, std::min(extent.to, from + chunkMs)});
     for (;;) {
@@ -228,7 +232,8 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
 bool HeatmapService::update(const Instrument &instrument, const HeatmapParams &params, const Job &job)
 {
     Use e = entry(instrument, params);
-    StoreReader reader(m_path);
+    const auto readerOwner = m_store.reader();
+    StoreReader &reader = *readerOwner;
     std::unique_lock lock(e->mutex);
     const bool done = updateLocked(*e, reader, instrument, params, job);
     lock.unlock();
@@ -269,7 +274,8 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
     if (!(priceLow > 0) || !(priceHigh > priceLow))
         throw std::invalid_argument("heatmap grid: need 0 < priceLow < priceHigh");
     Use e = entry(instrument, params);
-    StoreReader reader(m_path);
+    const auto readerOwner = m_store.reader();
+    StoreReader &reader = *readerOwner;
 
     HeatmapGrid g;
     g.range = range;
@@ -294,13 +300,20 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
     const HeatmapHistory &h = *e->history;
     g.predicted = h.consumed(range);
     g.hasOpenInterest = h.engine().firstOpenInterestTime() != 0;
+    if (g.hasOpenInterest)
+        g.openInterestFrom = h.engine().firstOpenInterestTime();
     g.warmUntil = h.engine().warmUntil();
+    // Before the first OI sample the book holds only the prior (in units of traded volume):
+    // nobody's positions, so those columns - all of them without any OI - stay empty.
+    const auto held = [&g](int c) { return g.columnTimes[c] >= g.openInterestFrom; };
     const qint64 columnMs = range.span() / columns;
 
     if (columnMs >= h.snapshotEveryMs()) {
         // Zoomed out: one stored snapshot per column (or the current state past the end).
         for (int c = 0; c < columns; ++c) {
             const qint64 t = g.columnTimes[c];
+            if (!held(c))
+                continue;
             if (t >= h.time()) {
                 raster.addEngine(c, h.engine());
             } else if (const qsizetype i = h.snapshotAtOrBefore(t); i >= 0) {
@@ -324,13 +337,15 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
         if (job.cancelled())
             return std::nullopt;
         for (const HeatmapBar &bar : feed.bars({chunk, std::min(range.to, chunk + chunkMs)})) {
-            while (c < columns && g.columnTimes[c] < bar.end())
-                raster.addEngine(c++, engine);
+            for (; c < columns && g.columnTimes[c] < bar.end(); ++c)
+                if (held(c))
+                    raster.addEngine(c, engine);
             engine.step(bar);
         }
     }
-    while (c < columns)
-        raster.addEngine(c++, engine);
+    for (; c < columns; ++c)
+        if (held(c))
+            raster.addEngine(c, engine);
     return g;
 }
 
@@ -338,7 +353,8 @@ std::optional<LiquidationMap> HeatmapService::liquidationMap(const Instrument &i
                                                              const Job &job)
 {
     Use e = entry(instrument, params);
-    StoreReader reader(m_path);
+    const auto readerOwner = m_store.reader();
+    StoreReader &reader = *readerOwner;
     {
         std::lock_guard lock(e->mutex);
         if (!updateLocked(*e, reader, instrument, params, job))
@@ -353,6 +369,8 @@ std::optional<LiquidationMap> HeatmapService::liquidationMap(const Instrument &i
     map.price = engine->price();
     map.hasOpenInterest = engine->firstOpenInterestTime() != 0;
     map.warmingUp = engine->isWarmingUp(t);
+    if (!map.hasOpenInterest)
+        return map; // the prior alone (traded volume) is nobody's liquidation level
     const LogPriceGrid grid(params.binStep);
     const auto levels = [&grid](const HeatmapBook &book, bool descending) {
         QVector<LiquidationMap::Level> out;
@@ -376,7 +394,8 @@ std::optional<HeatmapConsumption> HeatmapService::consumption(const Instrument &
     if (!range.isValid())
         throw std::invalid_argument("heatmap consumption: the time range is empty");
     Use e = entry(instrument, params);
-    StoreReader reader(m_path);
+    const auto readerOwner = m_store.reader();
+    StoreReader &reader = *readerOwner;
     HeatmapConsumption result;
     result.range = range;
     QVector<HeatmapHistory::ConsumedCell> consumed;
@@ -487,6 +506,13 @@ qsizetype HeatmapService::memoryBytes()
     for (const auto &[key, e] : m_entries)
         bytes += e->bytes;
     return bytes;
+}
+
+bool HeatmapService::holds(const Instrument &instrument, const HeatmapParams &params)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_entries.find({instrument.key(), params.toJson()});
+    return it != m_entries.end() && it->second->bytes > 0;
 }
 
 int HeatmapService::historyCount()

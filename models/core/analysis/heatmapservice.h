@@ -8,6 +8,7 @@
 #include "heatmapjob.h"
 #include "heatmapparams.h"
 #include "liquidationmap.h"
+#include "storage/marketstore.h"
 
 #include <QString>
 #include <QVector>
@@ -46,10 +47,10 @@ public:
     // memory per year).
     static constexpr qsizetype defaultMemoryBudget = qsizetype(320) << 20;
 
-    explicit HeatmapService(const QString &dbPath, qsizetype memoryBudget = defaultMemoryBudget);
+    explicit HeatmapService(const StoreLocator &store, qsizetype memoryBudget = defaultMemoryBudget);
     ~HeatmapService();
 
-    const QString &path() const { return m_path; }
+    const StoreLocator &store() const { return m_store.locator(); }
     void setMemoryBudget(qsizetype bytes);
     qsizetype memoryBudget() const { return m_budget; }
 
@@ -75,8 +76,9 @@ public:
     void clear();
     // Memory held by the histories (as of their last completed step of work).
     qsizetype memoryBytes();
-    // Number of histories held (for tests of the budget).
+    // Number of histories held, and whether one is (for tests of the budget).
     int historyCount();
+    bool holds(const Instrument &instrument, const HeatmapParams &params);
 
 private:
     struct Entry;
@@ -89,7 +91,7 @@ private:
     // The exact engine state at t (stepping from the nearest checkpoint), or nullopt if cancelled.
     std::optional<HeatmapEngine> stateAt(Entry &e, StoreReader &reader, const Instrument &instrument, qint64 t, const Job &job);
 
-    QString m_path;
+    MarketStore m_store;
     std::atomic<qsizetype> m_budget;
     std::atomic<quint64> m_clock{0};
     std::mutex m_mutex; // the table only; never held while waiting for an entry

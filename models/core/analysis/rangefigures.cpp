@@ -183,6 +183,24 @@ QString zonesConsumed(const Result &r)
     return r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd)) : QStringLiteral("n/a (no heatmap)");
 }
 
+QString consumption(const Result &r)
+{
+    if (!r.consumption)
+        return QStringLiteral("n/a (no heatmap)");
+    const HeatmapConsumption &c = *r.consumption;
+    if (!c.isKnown())
+        return QStringLiteral("heatmap warming up until %1").arg(clock(r, c.warmUntil));
+    QString text = QStringLiteral("%1 %2 · longs %3, shorts %4")
+                       .arg(c.zones.size())
+                       .arg(c.zones.size() == 1 ? QStringLiteral("zone") : QStringLiteral("zones"))
+                       .arg(usd(c.longUsd), usd(c.shortUsd));
+    if (r.liquidationTapeComplete && r.longLiqUsd && r.shortLiqUsd)
+        text += QStringLiteral(" (realized %1, %2)").arg(usd(*r.longLiqUsd), usd(*r.shortLiqUsd));
+    if (c.isPartial())
+        text += QStringLiteral(" · counted from %1").arg(clock(r, c.counted.from));
+    return text;
+}
+
 QString coverage(const Result &r)
 {
     const auto &c = r.coverage;

@@ -27,6 +27,10 @@ QString shortLiquidations(const RangeAnalysis::Result &r);
 QString liquidationCount(const RangeAnalysis::Result &r);
 QString largestPrint(const RangeAnalysis::Result &r);
 QString zonesConsumed(const RangeAnalysis::Result &r);
+// The predicted notional the path consumed per side, beside the realized liquidations where
+// the tape is complete: 2 zones · longs $16.2M, shorts $0.4M (realized $16.6M, $0.3M);
+// "warming up until 01-08 00:00" or "n/a (no heatmap)" when not known. Compare's row.
+QString consumption(const RangeAnalysis::Result &r);
 QString coverage(const RangeAnalysis::Result &r);       // price 100% · OI 100% · funding 100% · liquidations none
 QString verdict(const RangeAnalysis::Result &r);        // Leverage flush · high confidence
 } // namespace RangeFigures

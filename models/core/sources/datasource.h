@@ -1,6 +1,7 @@
 #pragma once
 
 #include "marketbatch.h"
+#include "storage/storelocator.h"
 
 #include <QHash>
 #include <QList>
@@ -40,10 +41,10 @@ public:
     // when there is nothing to say beyond the display name.
     virtual QString plan() const { return {}; }
 
-    // The database the writer commits to; sources may read it (with their own StoreReader)
-    // to resume where the stored history ends.
-    void setStorePath(const QString &path) { m_storePath = path; }
-    const QString &storePath() const { return m_storePath; }
+    // The store the writer commits to; sources may read it (with a reader of their own,
+    // MarketStore::attach(store()).reader()) to resume where the stored history ends.
+    void setStore(const StoreLocator &store) { m_store = store; }
+    const StoreLocator &store() const { return m_store; }
 
 public slots:
     virtual void start() = 0;
@@ -55,14 +56,25 @@ public slots:
     // again (an exchange over REST) fetches from there, so what it had already counted as
     // delivered comes back. Batches the worker kept are committed in order, not dropped.
     virtual void storeRecovered(const QHash<Instrument, qint64> &since) { Q_UNUSED(since); }
+    // A batch this source emitted with a tag is committed: changedRows of its rows were new or
+    // held other values (0 for a replay). Called in the data thread, right inside batchReady
+    // normally, later when the batch waited out a store outage; never for a dropped batch.
+    virtual void batchStored(quint64 tag, qint64 changedRows)
+    {
+        Q_UNUSED(tag);
+        Q_UNUSED(changedRows);
+    }
 
 signals:
     void batchReady(const MarketBatch &batch);
     void progress(qint64 done, qint64 total, const QString &what);
     void statusChanged(const QString &status);
+    // Facts learned after start() (an exchange's contract sizes come with its instrument
+    // list): kept in the meta table like metadata().
+    void metadataChanged(const QHash<QString, QString> &meta);
     void failed(const QString &reason); // fatal: the source has stopped
     void finished();                    // done (backfill complete) or stopped
 
 private:
-    QString m_storePath;
+    StoreLocator m_store;
 };

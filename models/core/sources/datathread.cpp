@@ -3,15 +3,15 @@
 #include "datasource.h"
 #include "ingestworker.h"
 
-DataThread::DataThread(const QString &dbPath, QObject *parent)
+DataThread::DataThread(const StoreLocator &store, QObject *parent)
     : QObject(parent)
-    , m_dbPath(dbPath)
+    , m_store(store)
 {
     qRegisterMetaType<Instrument>();
     qRegisterMetaType<DataKind>();
     qRegisterMetaType<MarketBatch>();
     m_thread.setObjectName(QStringLiteral("perpscope-data"));
-    m_worker = new IngestWorker(dbPath);
+    m_worker = new IngestWorker(store);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &IngestWorker::appended, this, &DataThread::appended);

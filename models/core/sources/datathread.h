@@ -16,10 +16,10 @@ class DataThread : public QObject
 {
     Q_OBJECT
 public:
-    explicit DataThread(const QString &dbPath, QObject *parent = nullptr);
+    explicit DataThread(const StoreLocator &store, QObject *parent = nullptr);
     ~DataThread() override; // stops the source and joins the thread
 
-    const QString &dbPath() const { return m_dbPath; }
+    const StoreLocator &store() const { return m_store; }
     // Takes ownership of a parentless source created in this thread; the previous source is
     // stopped and deleted in the data thread. nullptr just stops.
     void setSource(DataSource *source);
@@ -42,7 +42,7 @@ signals:
     void storeRecovered();
 
 private:
-    QString m_dbPath;
+    StoreLocator m_store;
     QThread m_thread;
     IngestWorker *m_worker = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "ingestworker.h"
 
 #include "datasource.h"
+#include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storewriter.h"
 
@@ -33,8 +34,8 @@ QString rowsText(qint64 n)
 
 } // namespace
 
-IngestWorker::IngestWorker(QString dbPath)
-    : m_dbPath(std::move(dbPath))
+IngestWorker::IngestWorker(StoreLocator store)
+    : m_store(std::move(store))
     , m_backoff(m_policy.firstRetryMs, m_policy.maxRetryMs)
 {
     qRegisterMetaType<IngestWorker::CommitPolicy>();
@@ -48,7 +49,7 @@ IngestWorker::~IngestWorker()
 StoreWriter *IngestWorker::writer()
 {
     if (!m_writer)
-        m_writer = std::make_unique<StoreWriter>(m_dbPath); // created in the data thread
+        m_writer = MarketStore::attach(m_store).writer(); // created in the data thread
     return m_writer.get();
 }
 
@@ -75,8 +76,9 @@ void IngestWorker::setSource(DataSource *source)
     if (!source)
         return;
     m_source = source;
+    ++m_sourceSerial;
     source->setParent(nullptr);
-    source->setStorePath(m_dbPath);
+    source->setStore(m_store);
     try {
         for (const Instrument &i : source->instruments()) {
             if (source->replacesStoredHistory())
@@ -96,6 +98,7 @@ void IngestWorker::setSource(DataSource *source)
         return;
     }
     connect(source, &DataSource::batchReady, this, &IngestWorker::commit, Qt::DirectConnection);
+    connect(source, &DataSource::metadataChanged, this, &IngestWorker::storeMeta, Qt::DirectConnection);
     connect(source, &DataSource::progress, this, &IngestWorker::progress);
     connect(source, &DataSource::statusChanged, this, &IngestWorker::sourceStatus);
     connect(source, &DataSource::failed, this, &IngestWorker::sourceFailed);
@@ -111,6 +114,16 @@ void IngestWorker::shutdown()
     m_writer.reset();
 }
 
+void IngestWorker::storeMeta(const QHash<QString, QString> &meta)
+{
+    try {
+        for (auto it = meta.cbegin(); it != meta.cend(); ++it)
+            writer()->setMeta(it.key(), it.value());
+    } catch (const StoreError &e) {
+        emit storeError(e.message()); // notes only: the rows go on
+    }
+}
+
 void IngestWorker::onSourceFinished()
 {
     if (m_backlog.empty())
@@ -119,30 +132,32 @@ void IngestWorker::onSourceFinished()
         m_finishPending = true; // passed on once the backlog is committed (or given up)
 }
 
-bool IngestWorker::tryCommit(const MarketBatch &batch)
+void IngestWorker::tryCommit(const Pending &pending)
 {
-    const auto spans = writer()->commit(batch);
-    for (const auto &span : spans)
+    const MarketBatch &batch = pending.batch;
+    const StoreWriter::Result result = writer()->commit(batch);
+    for (const auto &span : result.spans)
         emit appended(batch.instrument, span.kind, span.range.from, span.range.to);
-    if (!spans.isEmpty())
+    if (!result.spans.isEmpty())
         emit committed(batch.instrument, batch.rowCount());
-    return true;
+    if (batch.tag && m_source && pending.source == m_sourceSerial)
+        m_source->batchStored(batch.tag, result.changedRows);
 }
 
 void IngestWorker::commit(const MarketBatch &batch)
 {
     if (!m_backlog.empty()) { // an outage: keep the order
-        m_backlog.push_back(batch);
+        m_backlog.push_back({batch, m_sourceSerial});
         m_backlogRows += batch.rowCount();
         while (m_backlogRows > m_policy.maxBacklogRows && m_backlog.size() > 1) {
-            drop(m_backlog.front());
-            m_backlogRows -= m_backlog.front().rowCount();
+            drop(m_backlog.front().batch);
+            m_backlogRows -= m_backlog.front().batch.rowCount();
             m_backlog.pop_front();
         }
         return;
     }
     try {
-        tryCommit(batch);
+        tryCommit({batch, m_sourceSerial});
     } catch (const StoreError &e) {
         if (!e.isRetryable()) {
             // A rejected batch: one bad message, usually. Reported; the source fetches it again.
@@ -156,7 +171,7 @@ void IngestWorker::commit(const MarketBatch &batch)
         m_outage = e.message();
         m_attempts = 1;
         m_backoff.reset();
-        m_backlog.push_back(batch);
+        m_backlog.push_back({batch, m_sourceSerial});
         m_backlogRows = batch.rowCount();
         emit storeError(e.message());
         retry();
@@ -191,8 +206,8 @@ void IngestWorker::retry()
             if (!e.isRetryable()) {
                 emit storeError(e.message());
                 emit batchRejected(e.message());
-                drop(m_backlog.front());
-                m_backlogRows -= m_backlog.front().rowCount();
+                drop(m_backlog.front().batch);
+                m_backlogRows -= m_backlog.front().batch.rowCount();
                 m_backlog.pop_front();
                 continue;
             }
@@ -201,8 +216,8 @@ void IngestWorker::retry()
                                             .arg(e.message())
                                             .arg(m_attempts)
                                             .arg(rowsText(m_backlogRows));
-                for (const MarketBatch &b : m_backlog)
-                    drop(b);
+                for (const Pending &p : m_backlog)
+                    drop(p.batch);
                 m_backlog.clear();
                 m_backlogRows = 0;
                 m_outage.clear();
@@ -219,7 +234,7 @@ void IngestWorker::retry()
             m_retryTimer->start(int(delay));
             return;
         }
-        m_backlogRows -= m_backlog.front().rowCount();
+        m_backlogRows -= m_backlog.front().batch.rowCount();
         m_backlog.pop_front();
     }
     if (m_outage.isEmpty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/storelocator.h"
 #include "domain/datakind.h"
 #include "domain/instrument.h"
 #include "exchange/backoff.h"
@@ -39,7 +40,7 @@ public:
         qint64 maxBacklogRows = 2'000'000; // about 150 MB of rows
     };
 
-    explicit IngestWorker(QString dbPath);
+    explicit IngestWorker(StoreLocator store);
     ~IngestWorker() override;
 
 public slots:
@@ -64,19 +65,26 @@ signals:
     void storeRecovered();
 
 private:
+    struct Pending
+    {
+        MarketBatch batch;
+        quint64 source = 0; // m_sourceSerial of the source that emitted it
+    };
     void commit(const MarketBatch &batch);
-    bool tryCommit(const MarketBatch &batch);
+    void tryCommit(const Pending &pending);
     void retry();
     void drop(const MarketBatch &batch);
     void onSourceFinished();
+    void storeMeta(const QHash<QString, QString> &meta);
     void dropSource();
     StoreWriter *writer();
 
-    QString m_dbPath;
+    StoreLocator m_store;
     std::unique_ptr<StoreWriter> m_writer;
     DataSource *m_source = nullptr;
     CommitPolicy m_policy;
-    std::deque<MarketBatch> m_backlog; // batches waiting for the store, in arrival order
+    std::deque<Pending> m_backlog; // batches waiting for the store, in arrival order
+    quint64 m_sourceSerial = 0;    // counts setSource(): a batch's commit is told only to its own source
     qint64 m_backlogRows = 0;
     QTimer *m_retryTimer = nullptr;
     Backoff m_backoff;

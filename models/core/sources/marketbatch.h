@@ -37,6 +37,9 @@ struct MarketBatch
     QVector<Liquidation> liquidations;
     QVector<GroundTruthCell> groundTruth; // simulator only
     QVector<CoverageSpan> coverage;
+    // The source's own label for this batch (0: none), handed back with what the store made
+    // of it (DataSource::batchStored): an import counts per file what was new.
+    quint64 tag = 0;
 
     bool hasRows() const
     {

@@ -3,6 +3,7 @@
 #include "binance/binancevenue.h"
 #include "bybit/bybitvenue.h"
 #include "exchange/exchangeoptions.h"
+#include "okx/okxvenue.h"
 #include "domain/timeframe.h"
 #include "sim/simhistory.h"
 #include "sim/simulator.h"
@@ -101,6 +102,10 @@ const QList<Entry> &entries()
          {QStringLiteral("USDT linear perpetual")},
          QStringLiteral("Bybit v5 linear perpetuals over REST and WebSocket; liquidations complete (allLiquidation: every one)"),
          ExchangeOptions::keys(), BybitVenue::create},
+        {QStringLiteral("okx"), QStringLiteral("OKX perpetual swap (live)"), QStringLiteral("OKX"), CoverageQuality::Sampled,
+         {QStringLiteral("USDT/USDC linear perpetual"), QStringLiteral("coin-margined inverse perpetual")},
+         QStringLiteral("OKX v5 perpetual swaps (OKX:BTC-USDT-SWAP) over REST and two WebSockets; liquidations sampled (liquidation-orders)"),
+         ExchangeOptions::keys(), OkxVenue::create},
     };
     return table;
 }

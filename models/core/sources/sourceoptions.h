@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/instrument.h"
+#include "storage/storelocator.h"
 
 #include <QMap>
 #include <QString>
@@ -19,9 +20,9 @@ struct SourceOptions
     bool live = false;     // keep streaming after the backfill
     double speed = 1.0;    // simulator live speed (simulated seconds per real second)
     QMap<QString, QString> extra;
-    // The store the source will write to (a file path; a locator once stores are not only
-    // files). The simulator continues the history it holds rather than rewrite it.
-    QString store;
+    // The store the source will write to. The simulator continues the history it holds
+    // rather than rewrite it.
+    StoreLocator store;
     // Explicit requests about a stored simulated history: replaceHistory starts a new market
     // in its place (the user confirmed it); runExplicit says the seed, preset or parameters
     // were asked for (the command line), so a stored market of other ones is an error rather

@@ -10,14 +10,19 @@ QByteArray upsertSql(const char *table, int rows)
     for (int i = 0; i < rows; ++i)
         sql += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
     sql += " ON CONFLICT(instrument,tf,ts) DO UPDATE SET open=excluded.open,high=excluded.high,low=excluded.low,"
-           "close=excluded.close,volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy";
+           "close=excluded.close,volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy "
+           // A row re-sent with the values it holds is left alone: nothing written, nothing
+           // counted as changed (a re-import says so), no WAL page dirtied.
+           "WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low OR close IS NOT excluded.close "
+           "OR volume IS NOT excluded.volume OR quote_volume IS NOT excluded.quote_volume OR taker_buy IS NOT excluded.taker_buy";
     return sql;
 }
 
 } // namespace
 
 CandleRowWriter::CandleRowWriter(SqliteConnection &db, const char *table)
-    : m_group(db.prepare(upsertSql(table, groupRows).constData(), true))
+    : m_db(db)
+    , m_group(db.prepare(upsertSql(table, groupRows).constData(), true))
     , m_single(db.prepare(upsertSql(table, 1).constData(), true))
 {
 }
@@ -27,6 +32,7 @@ void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
     m_buffer[m_count++] = {instrument, Timeframes::minutes(tf), c};
     if (m_count < groupRows)
         return;
+    m_count = 0; // a failed statement leaves no rows behind for the next transaction
     for (int i = 0; i < groupRows; ++i) {
         const Pending &p = m_buffer[i];
         const int b = i * 10;
@@ -42,12 +48,13 @@ void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
             .bind(b + 10, p.candle.takerBuyVolume);
     }
     m_group.exec();
-    m_count = 0;
+    m_changed += m_db.changes();
 }
 
 void CandleRowWriter::flush()
 {
-    for (int i = 0; i < m_count; ++i) {
+    const int n = std::exchange(m_count, 0);
+    for (int i = 0; i < n; ++i) {
         const Pending &p = m_buffer[i];
         m_single.bind(1, p.instrument)
             .bind(2, p.tf)
@@ -60,6 +67,6 @@ void CandleRowWriter::flush()
             .bind(9, p.candle.quoteVolume)
             .bind(10, p.candle.takerBuyVolume);
         m_single.exec();
+        m_changed += m_db.changes();
     }
-    m_count = 0;
 }

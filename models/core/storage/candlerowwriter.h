@@ -4,6 +4,8 @@
 #include "domain/timeframe.h"
 #include "sqlitestatement.h"
 
+#include <utility>
+
 class SqliteConnection;
 
 // Upserts candle rows of one table (candles or mark_candles) in groups of `groupRows` per
@@ -18,9 +20,13 @@ public:
 
     void add(qint64 instrument, Timeframe tf, const Candle &c);
     void flush(); // writes what is buffered (call before reading the table back)
+    // Rows inserted or changed by what was written since the last call (a row re-sent with
+    // the values it holds is left alone and not counted). Call after flush().
+    qint64 takeChanged() { return std::exchange(m_changed, 0); }
 
 private:
 
+    SqliteConnection &m_db;
     SqliteStatement m_group;
     SqliteStatement m_single;
     struct Pending
@@ -31,4 +37,5 @@ private:
     };
     Pending m_buffer[groupRows];
     int m_count = 0;
+    qint64 m_changed = 0;
 };

@@ -34,7 +34,8 @@ QVector<Candle> CoarseTiers::read(bool mark, qint64 instrument, Timeframe tf, qi
     return out;
 }
 
-QVector<TimeRange> CoarseTiers::write(CandleRowWriter &upsert, bool mark, qint64 instrument, Timeframe tf, const QVector<Candle> &input)
+QVector<TimeRange> CoarseTiers::write(CandleRowWriter &upsert, bool mark, qint64 instrument, Timeframe tf, const QVector<Candle> &input,
+                                      qint64 *changed)
 {
     if (input.isEmpty() || tf == Timeframe::M1)
         return {};
@@ -60,9 +61,11 @@ QVector<TimeRange> CoarseTiers::write(CandleRowWriter &upsert, bool mark, qint64
     }
     if (kept.isEmpty())
         return {};
+    upsert.takeChanged(); // count this tier's bars only
     for (const Candle &c : kept)
         upsert.add(instrument, tf, c);
     upsert.flush();
+    *changed += upsert.takeChanged();
 
     // Each coarser tier from the tier below it, so a bucket that is half 1m history and half
     // imported coarse bars adds up both.

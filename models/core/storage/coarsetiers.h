@@ -20,8 +20,10 @@ class CoarseTiers
 public:
     explicit CoarseTiers(SqliteConnection &db);
 
-    // Returns the stretches of buckets written (none when every bucket held finer bars).
-    QVector<TimeRange> write(CandleRowWriter &upsert, bool mark, qint64 instrument, Timeframe tf, const QVector<Candle> &bars);
+    // Returns the stretches of buckets written (none when every bucket held finer bars);
+    // *changed grows by the bars of tier tf inserted or changed (the tiers above not counted).
+    QVector<TimeRange> write(CandleRowWriter &upsert, bool mark, qint64 instrument, Timeframe tf, const QVector<Candle> &bars,
+                             qint64 *changed);
     // Stored bars of one tier in [from, to), in time order.
     QVector<Candle> read(bool mark, qint64 instrument, Timeframe tf, qint64 from, qint64 to);
 

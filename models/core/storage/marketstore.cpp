@@ -66,32 +66,57 @@ void rebuildDerivedTiersIfNeeded(SqliteConnection &db)
 
 } // namespace
 
-MarketStore::MarketStore(QString path, int version, Access access)
-    : m_path(std::move(path))
+MarketStore::MarketStore(StoreLocator locator, int version, Access access)
+    : m_locator(std::move(locator))
     , m_version(version)
     , m_access(access)
 {
 }
 
-MarketStore MarketStore::open(const QString &path)
+MarketStore MarketStore::open(const StoreLocator &locator)
 {
-    return openImpl(path, true, Access::ReadWrite);
+    return openImpl(locator, true, Access::ReadWrite);
 }
 
-MarketStore MarketStore::openExisting(const QString &path)
+MarketStore MarketStore::openExisting(const StoreLocator &locator)
 {
-    return openImpl(path, false, Access::ReadWrite);
+    return openImpl(locator, false, Access::ReadWrite);
 }
 
-MarketStore MarketStore::openReadOnly(const QString &path)
+MarketStore MarketStore::openReadOnly(const StoreLocator &locator)
 {
-    return openImpl(path, false, Access::ReadOnly);
+    return openImpl(locator, false, Access::ReadOnly);
 }
 
-MarketStore MarketStore::openImpl(const QString &path, bool mayCreate, Access access)
+void MarketStore::checkBackend(const StoreLocator &locator)
 {
-    if (path.isEmpty())
-        throw StoreError(QStringLiteral("no database path given"));
+    if (!locator.isValid())
+        throw StoreError(locator.error());
+    if (locator.isPostgreSql())
+        throw StoreError(QStringLiteral("database %1: PostgreSQL store: not available in this Perpscope build (it has no "
+                                        "PostgreSQL backend; use an SQLite file path)")
+                             .arg(locator.display()));
+}
+
+MarketStore MarketStore::attach(const StoreLocator &locator, Access access)
+{
+    checkBackend(locator);
+    return MarketStore(locator, Schema::latestVersion(), access);
+}
+
+bool MarketStore::holdsData(const StoreLocator &locator)
+{
+    if (locator.isSqlite()) {
+        const QFileInfo info(locator.filePath());
+        return info.exists() && info.size() > 0;
+    }
+    return locator.isPostgreSql();
+}
+
+MarketStore MarketStore::openImpl(const StoreLocator &locator, bool mayCreate, Access access)
+{
+    checkBackend(locator);
+    const QString path = locator.filePath();
     const QFileInfo info(path);
     const bool readOnly = access == Access::ReadOnly;
     if (info.exists()) {
@@ -133,30 +158,33 @@ MarketStore MarketStore::openImpl(const QString &path, bool mayCreate, Access ac
                                  .arg(path)
                                  .arg(version)
                                  .arg(Schema::latestVersion()));
-        return MarketStore(path, version, access);
+        return MarketStore(locator, version, access);
     }
     // Only now, with the file known to be ours, may it change: WAL first, then migrations.
     db.enableWal();
     Schema::migrate(db);
     rebuildDerivedTiersIfNeeded(db);
-    return MarketStore(path, Schema::latestVersion(), access);
+    return MarketStore(locator, Schema::latestVersion(), access);
 }
 
 std::unique_ptr<StoreWriter> MarketStore::writer() const
 {
     if (m_access == Access::ReadOnly)
-        throw StoreError(QStringLiteral("database %1: opened read-only").arg(m_path));
-    return std::make_unique<StoreWriter>(m_path);
+        throw StoreError(QStringLiteral("database %1: opened read-only").arg(name()));
+    checkBackend(m_locator);
+    return std::unique_ptr<StoreWriter>(new StoreWriter(m_locator.filePath()));
 }
 
 std::unique_ptr<StoreReader> MarketStore::reader() const
 {
-    return std::make_unique<StoreReader>(m_path);
+    checkBackend(m_locator);
+    return std::unique_ptr<StoreReader>(new StoreReader(m_locator.filePath()));
 }
 
 QString MarketStore::integrityCheck() const
 {
-    SqliteConnection db(m_path, m_access == Access::ReadOnly ? SqliteConnection::Mode::ReadOnly : SqliteConnection::Mode::ReadWrite);
+    checkBackend(m_locator);
+    SqliteConnection db(m_locator.filePath(), m_access == Access::ReadOnly ? SqliteConnection::Mode::ReadOnly : SqliteConnection::Mode::ReadWrite);
     SqliteStatement st = db.prepare("PRAGMA integrity_check");
     QStringList problems;
     while (st.step())
@@ -164,7 +192,7 @@ QString MarketStore::integrityCheck() const
     return problems.join(QLatin1Char('\n'));
 }
 
-QString MarketStore::defaultPath()
+StoreLocator MarketStore::defaultLocator()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/perpscope.db");
+    return StoreLocator(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/perpscope.db"));
 }

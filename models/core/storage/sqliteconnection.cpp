@@ -104,6 +104,11 @@ qint64 SqliteConnection::scalar(const char *sql)
     return st.step() ? st.int64(0) : 0;
 }
 
+qint64 SqliteConnection::changes() const
+{
+    return sqlite3_changes64(m_db);
+}
+
 StoreError SqliteConnection::error(sqlite3 *db, int rc, const QString &path, const QString &what)
 {
     switch (rc & 0xff) {

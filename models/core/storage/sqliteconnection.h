@@ -60,6 +60,9 @@ public:
     };
     Reused reuse(const char *sql);
     qint64 scalar(const char *sql); // first column of the first row, 0 if none
+    // Rows the last INSERT/UPDATE/DELETE on this connection inserted, updated or deleted (an
+    // upsert whose DO UPDATE ... WHERE found equal values counts nothing).
+    qint64 changes() const;
 
     // "database /x/y.db: database disk image is malformed (while step)"
     static QString describe(sqlite3 *db, int rc, const QString &path, const QString &what);

@@ -22,10 +22,10 @@
 // Window queries on a connection of its own (one reader per thread). In WAL mode a reader
 // never waits for the writer and only ever sees committed batches. Every query is a range
 // scan of a clustered key, so cost follows the rows returned, not the table size.
+// Only MarketStore::reader() makes one.
 class StoreReader
 {
 public:
-    explicit StoreReader(const QString &path);
 
     QList<Instrument> instruments();
     bool hasInstrument(const Instrument &instrument);
@@ -63,6 +63,8 @@ public:
     QString meta(const QString &key);
 
 private:
+    friend class MarketStore;
+    explicit StoreReader(const QString &path);
     std::optional<qint64> idOf(const Instrument &instrument);
     QVector<Candle> candleQuery(const char *sql, const Instrument &instrument, Timeframe tf, TimeRange range);
 

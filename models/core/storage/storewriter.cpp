@@ -67,20 +67,26 @@ struct StoreWriter::Statements
         , candleSelect(db.prepare(selectCandleSql(false), true))
         , markSelect(db.prepare(selectCandleSql(true), true))
         , funding(db.prepare("INSERT INTO funding(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
-                             "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h",
+                             "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h "
+                             "WHERE rate IS NOT excluded.rate OR interval_h IS NOT excluded.interval_h",
                              true))
         , predicted(db.prepare("INSERT INTO funding_predicted(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
-                               "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h",
+                               "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h "
+                               "WHERE rate IS NOT excluded.rate OR interval_h IS NOT excluded.interval_h",
                                true))
         , oi(db.prepare("INSERT INTO open_interest(instrument,ts,oi,oi_usd) VALUES(?,?,?,?) "
-                        "ON CONFLICT(instrument,ts) DO UPDATE SET oi=excluded.oi,oi_usd=excluded.oi_usd",
+                        "ON CONFLICT(instrument,ts) DO UPDATE SET oi=excluded.oi,oi_usd=excluded.oi_usd "
+                        "WHERE oi IS NOT excluded.oi OR oi_usd IS NOT excluded.oi_usd",
                         true))
         , liquidation(db.prepare("INSERT INTO liquidations(instrument,ts,seq,side,price,qty,in_feed) VALUES(?,?,?,?,?,?,?) "
                                  "ON CONFLICT(instrument,ts,seq) DO UPDATE SET side=excluded.side,price=excluded.price,"
-                                 "qty=excluded.qty,in_feed=excluded.in_feed",
+                                 "qty=excluded.qty,in_feed=excluded.in_feed "
+                                 "WHERE side IS NOT excluded.side OR price IS NOT excluded.price OR qty IS NOT excluded.qty "
+                                 "OR in_feed IS NOT excluded.in_feed",
                                  true))
         , groundTruth(db.prepare("INSERT INTO ground_truth(instrument,ts,side,bin,notional) VALUES(?,?,?,?,?) "
-                                 "ON CONFLICT(instrument,ts,side,bin) DO UPDATE SET notional=excluded.notional",
+                                 "ON CONFLICT(instrument,ts,side,bin) DO UPDATE SET notional=excluded.notional "
+                                 "WHERE notional IS NOT excluded.notional",
                                  true))
         , coverage(db)
         , coarse(db)
@@ -221,7 +227,13 @@ const QVector<StoreWriter::CoarseSpan> &StoreWriter::coarseSpans(qint64 id, bool
     return *m_coarse.insert(key, spans);
 }
 
-void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span)
+void StoreWriter::upsert(SqliteStatement &st, qint64 *changed)
+{
+    st.exec();
+    *changed += m_db.changes();
+}
+
+void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span, qint64 *changed)
 {
     const bool mark = qstrcmp(table, "mark_candles") == 0;
     CandleRowWriter &upsert = mark ? m_st->mark : m_st->candle;
@@ -231,9 +243,11 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
 
     const QVector<Candle> bars = CandleAggregator::normalized(input);
     CandleTail &tail = tailOf(id, mark);
+    upsert.takeChanged(); // count the 1m bars only
     for (const Candle &c : bars)
         upsert.add(id, Timeframe::M1, c);
     upsert.flush(); // the tier pass below may read these rows back
+    *changed += upsert.takeChanged();
 
     // Each tier bucket the batch touched is rebuilt from all its stored 1m bars. Where the
     // batch holds every minute of the bucket, those are the batch's bars; in days after the
@@ -310,14 +324,15 @@ TimeRange spanOf(const QVector<T> &rows)
 
 } // namespace
 
-QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
+StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
 {
     if (const QString err = validate(batch); !err.isEmpty())
         throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err),
                          StoreError::Kind::Rejected);
-    QVector<Span> spans;
+    Result result;
+    QVector<Span> &spans = result.spans;
     if (batch.isEmpty())
-        return spans;
+        return result;
 
     // Inside a replacement a batch is a savepoint: a rejected one leaves the others.
     m_db.exec(m_replacing ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
@@ -325,33 +340,34 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         dropTailsIfOthersWrote();
         const qint64 id = instrumentId(batch.instrument);
         TimeRange candleSpan, markSpan;
+        qint64 changed = 0;
         QVector<TimeRange> coarseWritten[2]; // candles, mark
         if (batch.candleTimeframe == Timeframe::M1) {
-            writeCandles("candles", id, batch.candles, &candleSpan);
-            writeCandles("mark_candles", id, batch.markCandles, &markSpan);
+            writeCandles("candles", id, batch.candles, &candleSpan, &changed);
+            writeCandles("mark_candles", id, batch.markCandles, &markSpan, &changed);
         } else {
-            coarseWritten[0] = m_st->coarse.write(m_st->candle, false, id, batch.candleTimeframe, batch.candles);
-            coarseWritten[1] = m_st->coarse.write(m_st->mark, true, id, batch.candleTimeframe, batch.markCandles);
+            coarseWritten[0] = m_st->coarse.write(m_st->candle, false, id, batch.candleTimeframe, batch.candles, &changed);
+            coarseWritten[1] = m_st->coarse.write(m_st->mark, true, id, batch.candleTimeframe, batch.markCandles, &changed);
             if (!coarseWritten[0].isEmpty())
                 candleSpan = {coarseWritten[0].front().from, coarseWritten[0].back().to};
             if (!coarseWritten[1].isEmpty())
                 markSpan = {coarseWritten[1].front().from, coarseWritten[1].back().to};
         }
         for (const FundingSample &f : batch.funding)
-            m_st->funding.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours).exec();
+            upsert(m_st->funding.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours), &changed);
         for (const FundingSample &f : batch.predictedFunding)
-            m_st->predicted.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours).exec();
+            upsert(m_st->predicted.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours), &changed);
         for (const OpenInterestSample &o : batch.openInterest)
-            m_st->oi.bind(1, id).bind(2, o.ts).bind(3, o.openInterest).bind(4, o.openInterestUsd).exec();
+            upsert(m_st->oi.bind(1, id).bind(2, o.ts).bind(3, o.openInterest).bind(4, o.openInterestUsd), &changed);
         for (const Liquidation &l : batch.liquidations)
-            m_st->liquidation.bind(1, id)
-                .bind(2, l.ts)
-                .bind(3, l.seq)
-                .bind(4, int(l.side))
-                .bind(5, l.price)
-                .bind(6, l.qty)
-                .bind(7, l.inExchangeFeed ? 1 : 0)
-                .exec();
+            upsert(m_st->liquidation.bind(1, id)
+                       .bind(2, l.ts)
+                       .bind(3, l.seq)
+                       .bind(4, int(l.side))
+                       .bind(5, l.price)
+                       .bind(6, l.qty)
+                       .bind(7, l.inExchangeFeed ? 1 : 0),
+                   &changed);
         const auto times = [](const auto &rows) {
             QVector<qint64> t;
             t.reserve(rows.size());
@@ -366,7 +382,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         if (!batch.liquidations.isEmpty())
             m_derived->rebuildLiquidations(id, times(batch.liquidations));
         for (const GroundTruthCell &g : batch.groundTruth)
-            m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional).exec();
+            upsert(m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional), &changed);
         for (const CoverageSpan &c : batch.coverage) {
             const bool own = !c.instrument.isValid() || c.instrument == batch.instrument;
             const qint64 spanId = own ? id : instrumentId(c.instrument);
@@ -386,6 +402,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
                 m_coarse.remove(key); // reloaded with this span next time
         }
         m_db.exec(m_replacing ? "RELEASE batch" : "COMMIT");
+        result.changedRows = changed;
 
         const auto add = [&spans](DataKind kind, TimeRange r) {
             if (r.isValid())
@@ -407,7 +424,7 @@ QVector<StoreWriter::Span> StoreWriter::commit(const MarketBatch &batch)
         }
         throw;
     }
-    return spans;
+    return result;
 }
 
 void StoreWriter::forgetCaches()

@@ -14,7 +14,8 @@
 
 // The single writer of a store (one per process, used from one thread). commit() writes a
 // whole batch in one BEGIN IMMEDIATE transaction as an upsert and maintains the candle tiers
-// (5m ... 1d) so they always equal the aggregate of the stored 1m bars.
+// (5m ... 1d) so they always equal the aggregate of the stored 1m bars. Only
+// MarketStore::writer() makes one.
 class StoreWriter
 {
 public:
@@ -24,11 +25,19 @@ public:
         TimeRange range; // [first ts, last ts + 1) touched by the batch
     };
 
-    explicit StoreWriter(const QString &path);
+    struct Result
+    {
+        QVector<Span> spans; // what the batch touched, for appended()
+        // The batch's own rows (1m bars, or the imported tier's bars; samples, prints, cells)
+        // that were new or held other values: a replayed batch changes 0. Derived tiers and
+        // coverage are not counted.
+        qint64 changedRows = 0;
+    };
+
     ~StoreWriter();
 
-    // Throws StoreError (nothing is written then). Returns what changed, for appended().
-    QVector<Span> commit(const MarketBatch &batch);
+    // Throws StoreError (nothing is written then).
+    Result commit(const MarketBatch &batch);
 
     // Per-instrument facts the UI shows: "full" (complete tape) or "throttled" (exchange
     // feed, at most one print per second).
@@ -56,9 +65,13 @@ public:
     static QString validate(const MarketBatch &batch);
 
 private:
+    friend class MarketStore;
+    explicit StoreWriter(const QString &path);
     struct Statements;
     qint64 instrumentId(const Instrument &instrument);
-    void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span);
+    void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span, qint64 *changed);
+    // Executes a bound upsert; *changed grows by the row it inserted or changed.
+    void upsert(SqliteStatement &st, qint64 *changed);
     CandleTail &tailOf(qint64 id, bool mark);
     struct CoarseSpan
     {

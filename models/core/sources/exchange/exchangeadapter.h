@@ -84,7 +84,7 @@ struct RestVerdict
 // Something a market stream said, normalised (liquidation side = the position's side).
 struct StreamUpdate
 {
-    enum class Type { Candle, MarkPrice, Liquidation, Ignored };
+    enum class Type { Candle, MarkPrice, Liquidation, OpenInterest, Ignored };
     Type type = Type::Ignored;
     Instrument instrument;
     qint64 eventTime = 0;
@@ -93,7 +93,18 @@ struct StreamUpdate
     double markPrice = 0; // Type::MarkPrice
     double fundingRate = 0;
     qint64 nextFundingTime = 0;
+    int fundingIntervalHours = 0; // the interval ending at nextFundingTime, where the venue says it (0 = unknown)
     Liquidation liquidation; // Type::Liquidation
+    OpenInterestSample openInterest; // Type::OpenInterest: a pushed value (OKX open-interest), USD NaN when not given
+};
+
+// One WebSocket a venue serves live data on, and the text frames every new socket sends
+// first (subscriptions). Most venues have one; OKX has two (candles on /ws/v5/business, the
+// rest on /ws/v5/public).
+struct StreamEndpoint
+{
+    QUrl url;
+    QList<QByteArray> subscribe;
 };
 
 class RequestBudget;
@@ -142,6 +153,12 @@ public:
     {
         Q_UNUSED(instruments);
         return {};
+    }
+    // Every socket the live client keeps open. By default the one streamUrl() with
+    // subscribeMessages(); a venue with several endpoints overrides this.
+    virtual QList<StreamEndpoint> streamEndpoints(const QList<Instrument> &instruments) const
+    {
+        return {StreamEndpoint{streamUrl(instruments), subscribeMessages(instruments)}};
     }
     // An application-level keep-alive sent every heartbeatMs (0 = none: Binance's pings are
     // WebSocket control frames that QWebSocket answers by itself).

@@ -2,6 +2,7 @@
 
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
+#include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
 
@@ -90,7 +91,7 @@ void ExchangeClient::start()
                       .arg(why));
     });
     connect(m_rest, &RestClient::online, this, [this] {
-        setStatus(m_stream && m_stream->isConnected() ? QStringLiteral("connected; filling the gap") : QStringLiteral("online again"));
+        setStatus(streamsConnected() ? QStringLiteral("connected; filling the gap") : QStringLiteral("online again"));
     });
     setStatus(QStringLiteral("connecting to %1").arg(m_adapter->venueName()));
     RestRequest time = m_adapter->serverTime();
@@ -112,8 +113,8 @@ void ExchangeClient::shutDown()
     m_running = false;
     if (m_rest)
         m_rest->clear();
-    if (m_stream)
-        m_stream->close();
+    for (StreamConnection *stream : m_streams)
+        stream->close();
     if (m_batchTimer)
         m_batchTimer->stop();
     if (m_pollTimer)
@@ -179,6 +180,7 @@ void ExchangeClient::onHandshake(const RestRequest &r, const RestPage &page)
         return;
     }
     m_adapter->applyLimits(m_rest->budget(), page, m_settings.rest.weightSafety);
+    emit metadataChanged(metadata()); // the notes that depend on the instrument list
     for (auto &f : m_feeds)
         if (const int hours = page.fundingIntervalHours.value(f->instrument().symbol); hours > 0)
             f->setFundingInterval(hours);
@@ -215,9 +217,9 @@ void ExchangeClient::startBackfill()
     m_end = Timeframes::floor(Timeframe::M1, m_settings.endMs > 0 ? m_settings.endMs : now);
     const qint64 start = Timeframes::floor(Timeframe::M1, m_end - qint64(m_settings.days * dayMs));
     std::unique_ptr<StoreReader> reader;
-    if (!storePath().isEmpty() && QFileInfo::exists(storePath())) {
+    if (MarketStore::holdsData(store())) {
         try {
-            reader = std::make_unique<StoreReader>(storePath());
+            reader = MarketStore::attach(store()).reader();
         } catch (const StoreError &) {
             reader.reset(); // no resume then; the writer reports store problems
         }
@@ -283,13 +285,24 @@ void ExchangeClient::backfillStepDone()
 
 void ExchangeClient::startLive()
 {
-    m_stream = new StreamConnection(m_settings.stream, this);
-    m_stream->setSubscribeMessages(m_adapter->subscribeMessages(m_settings.instruments));
-    m_stream->setHeartbeat(m_adapter->heartbeat(), m_settings.heartbeatMs > 0 ? m_settings.heartbeatMs : m_adapter->heartbeatMs());
-    connect(m_stream, &StreamConnection::message, this, &ExchangeClient::onStreamMessage);
-    connect(m_stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
-    connect(m_stream, &StreamConnection::dropped, this, [this] { stopListening(); });
-    connect(m_stream, &StreamConnection::statusChanged, this, &ExchangeClient::setStatus);
+    // One StreamConnection per endpoint the venue declares (OKX: business + public); each
+    // keeps its own socket, subscriptions, watchdog and backoff.
+    const QList<StreamEndpoint> endpoints = m_adapter->streamEndpoints(m_settings.instruments);
+    for (const StreamEndpoint &e : endpoints) {
+        auto *stream = new StreamConnection(m_settings.stream, this);
+        stream->setSubscribeMessages(e.subscribe);
+        stream->setHeartbeat(m_adapter->heartbeat(), m_settings.heartbeatMs > 0 ? m_settings.heartbeatMs : m_adapter->heartbeatMs());
+        connect(stream, &StreamConnection::message, this, [this, stream](const QByteArray &m) { onStreamMessage(stream, m); });
+        connect(stream, &StreamConnection::connected, this, &ExchangeClient::onStreamConnected);
+        connect(stream, &StreamConnection::dropped, this, [this] { stopListening(); });
+        if (endpoints.size() == 1)
+            connect(stream, &StreamConnection::statusChanged, this, &ExchangeClient::setStatus);
+        else
+            connect(stream, &StreamConnection::statusChanged, this, [this, path = e.url.path()](const QString &status) {
+                setStatus(QStringLiteral("%1: %2").arg(path, status));
+            });
+        m_streams.push_back(stream);
+    }
     m_batchTimer = new QTimer(this);
     m_batchTimer->setTimerType(Qt::PreciseTimer);
     connect(m_batchTimer, &QTimer::timeout, this, &ExchangeClient::flush);
@@ -297,8 +310,27 @@ void ExchangeClient::startLive()
     m_pollTimer = new QTimer(this);
     connect(m_pollTimer, &QTimer::timeout, this, &ExchangeClient::pollOpenInterest);
     m_pollTimer->start(int(std::max<qint64>(1000, m_settings.oiPollMs)));
-    m_stream->open(m_adapter->streamUrl(m_settings.instruments));
+    for (qsizetype k = 0; k < endpoints.size(); ++k)
+        m_streams[size_t(k)]->open(endpoints[k].url);
     pollOpenInterest();
+}
+
+int ExchangeClient::streamConnections() const
+{
+    int n = 0;
+    for (const StreamConnection *stream : m_streams)
+        n += stream->connectionCount();
+    return n;
+}
+
+bool ExchangeClient::streamsConnected() const
+{
+    if (m_streams.empty())
+        return false;
+    for (const StreamConnection *stream : m_streams)
+        if (!stream->isConnected())
+            return false;
+    return true;
 }
 
 void ExchangeClient::stopListening()
@@ -325,7 +357,10 @@ void ExchangeClient::coverListening(bool force)
 
 void ExchangeClient::onStreamConnected(bool)
 {
-    m_listeningFrom = std::max(m_rest->serverNow(), m_lastMessageMs + 1);
+    // Liquidations count as heard only while every endpoint listens (a venue may carry them
+    // on any one of its sockets): the conservative reading when one of several is down.
+    if (streamsConnected())
+        m_listeningFrom = std::max(m_rest->serverNow(), m_lastMessageMs + 1);
     // Whatever closed while the stream was not listening (the backfill itself takes time,
     // and a drop loses messages) comes over REST; repeats are harmless upserts.
     const qint64 now = m_rest->serverNow();
@@ -334,7 +369,7 @@ void ExchangeClient::onStreamConnected(bool)
             request(x.series, f->instrument(), x.from, x.to, Job::Gap);
 }
 
-void ExchangeClient::onStreamMessage(const QByteArray &message)
+void ExchangeClient::onStreamMessage(StreamConnection *stream, const QByteArray &message)
 {
     if (m_listeningFrom >= 0)
         m_lastMessageMs = std::max(m_lastMessageMs, m_rest->serverNow());
@@ -342,10 +377,10 @@ void ExchangeClient::onStreamMessage(const QByteArray &message)
     QString error;
     if (!m_adapter->parseStream(message, &updates, &error)) {
         ++m_malformed; // one bad message is skipped; a run of them replaces the socket
-        m_stream->reportMalformed(error);
+        stream->reportMalformed(error);
         return;
     }
-    m_stream->reportValid();
+    stream->reportValid();
     for (const StreamUpdate &u : updates)
         if (m_listeningFrom >= 0)
             m_lastMessageMs = std::max(m_lastMessageMs, u.eventTime); // the venue's clock: what its events are stamped with

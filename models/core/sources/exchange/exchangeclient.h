@@ -52,7 +52,8 @@ public:
 
     const ExchangeAdapter &adapter() const { return *m_adapter; }
     const QString &status() const { return m_status; }
-    int streamConnections() const { return m_stream ? m_stream->connectionCount() : 0; }
+    int streamConnections() const; // sockets opened over all of the venue's stream endpoints
+    int streamEndpoints() const { return int(m_streams.size()); }
     qint64 malformedMessages() const { return m_malformed; }
     // A CA certificate file (PEM) for the settings' caCertificates, or an error sentence.
     static QString loadCaFile(const QString &path, QList<QSslCertificate> *out);
@@ -73,7 +74,8 @@ private:
     void enqueue(RestRequest request, Job job);
     void backfillStepDone();
     void startLive();
-    void onStreamMessage(const QByteArray &message);
+    void onStreamMessage(StreamConnection *stream, const QByteArray &message);
+    bool streamsConnected() const; // every endpoint's socket is up
     void onStreamConnected(bool resumed);
     void pollOpenInterest();
     void flush();
@@ -86,7 +88,7 @@ private:
     std::unique_ptr<ExchangeAdapter> m_adapter;
     Settings m_settings;
     RestClient *m_rest = nullptr;
-    StreamConnection *m_stream = nullptr;
+    std::vector<StreamConnection *> m_streams; // one per endpoint the adapter declares
     QTimer *m_batchTimer = nullptr;
     QTimer *m_pollTimer = nullptr;
     std::vector<std::unique_ptr<InstrumentFeed>> m_feeds;

@@ -154,9 +154,10 @@ void InstrumentFeed::settleOpenInterest()
     releaseValued(valued);
 }
 
-void InstrumentFeed::addOpenInterestNow(OpenInterestSample sample)
+void InstrumentFeed::addOpenInterestNow(OpenInterestSample sample, bool keepUsd)
 {
-    sample.openInterestUsd = sample.openInterest * m_lastMark;
+    if (!keepUsd || !std::isfinite(sample.openInterestUsd))
+        sample.openInterestUsd = sample.openInterest * m_lastMark;
     m_pending.openInterest.push_back(sample);
     // A poll stands for the time since the previous one, when that was a few minutes ago.
     if (!m_venue.isEmpty() && m_lastOiPoll >= 0 && sample.ts > m_lastOiPoll && sample.ts - m_lastOiPoll <= 5 * minute)
@@ -171,6 +172,7 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::apply(const StreamUpdate &u)
     case StreamUpdate::Type::Candle: return applyCandle(u);
     case StreamUpdate::Type::MarkPrice: return applyMark(u);
     case StreamUpdate::Type::Liquidation: m_pending.liquidations.push_back(u.liquidation); return {};
+    case StreamUpdate::Type::OpenInterest: addOpenInterestNow(u.openInterest, true); return {};
     case StreamUpdate::Type::Ignored: return {};
     }
     return {};
@@ -235,7 +237,7 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::applyMark(const StreamUpdate &u)
 
     // The running funding estimate, one value per minute (the latest wins).
     if (u.nextFundingTime > 0) {
-        m_pending.predictedFunding.push_back({m, u.fundingRate, m_intervalHours});
+        m_pending.predictedFunding.push_back({m, u.fundingRate, u.fundingIntervalHours > 0 ? u.fundingIntervalHours : m_intervalHours});
         coverRows(DataKind::PredictedFunding, {m}, minute, 1, true);
         if (m_nextFundingTime > 0 && u.nextFundingTime > m_nextFundingTime) {
             // Settled at the previous next-funding time: fetch the settled rate.

@@ -44,7 +44,9 @@ public:
     // what is left at the nearest bar within an hour and drops (uncovered) what has none.
     void addOpenInterest(const QVector<OpenInterestSample> &samples);
     void settleOpenInterest();
-    void addOpenInterestNow(OpenInterestSample sample); // values it at the last mark price
+    // A current value (REST poll or a stream push): valued at the last mark price unless it
+    // carries its own finite USD value and keepUsd is set (OKX sends oiUsd).
+    void addOpenInterestNow(OpenInterestSample sample, bool keepUsd = false);
 
     QVector<Fetch> apply(const StreamUpdate &update);
     // After a (re)connect: whatever may have been missed up to now.

@@ -81,8 +81,28 @@ void FileImportSource::stop()
         m_summary.add(r);
         m_current.reset();
     }
-    emit imported(m_summary);
+    emit imported(summaryWithStoreCounts());
     emit finished();
+}
+
+void FileImportSource::batchStored(quint64 tag, qint64 changedRows)
+{
+    StoreCount &c = m_stored[tag];
+    ++c.stored;
+    c.changed += changedRows;
+}
+
+ImportSummary FileImportSource::summaryWithStoreCounts() const
+{
+    ImportSummary s = m_summary;
+    for (qsizetype i = 0; i < s.files().size(); ++i) {
+        const StoreCount c = m_stored.value(quint64(i) + 1);
+        if (c.batches > 0 && c.stored == c.batches)
+            s.setChanged(i, c.changed);
+        else if (c.batches == 0)
+            s.setChanged(i, 0); // nothing handed to the store
+    }
+    return s;
 }
 
 void FileImportSource::step()
@@ -94,7 +114,14 @@ void FileImportSource::step()
             return done();
         const QString path = m_files.at(m_next++);
         ImportFormat::Hints hints{m_options.instrument, m_options.kind};
-        m_current = std::make_unique<FileImport>(path, hints, [this](const MarketBatch &b) { emit batchReady(b); });
+        // The file's batches carry its place in the summary, so the store's counts find it.
+        const quint64 tag = quint64(m_summary.files().size()) + 1;
+        m_current = std::make_unique<FileImport>(path, hints, [this, tag](const MarketBatch &b) {
+            MarketBatch tagged = b;
+            tagged.tag = tag;
+            ++m_stored[tag].batches;
+            emit batchReady(tagged);
+        });
         if (!QFileInfo::exists(path)) {
             ImportSummary::File r = m_current->report();
             r.error = QStringLiteral("no such file or folder");
@@ -120,7 +147,8 @@ void FileImportSource::done()
     m_running = false;
     for (const QString &note : std::as_const(m_notes))
         m_summary.addNote(note);
-    emit statusChanged(m_summary.headline());
-    emit imported(m_summary);
+    const ImportSummary summary = summaryWithStoreCounts();
+    emit statusChanged(summary.headline());
+    emit imported(summary);
     emit finished();
 }

@@ -4,6 +4,7 @@
 #include "importsummary.h"
 #include "sources/datasource.h"
 
+#include <QHash>
 #include <QStringList>
 #include <memory>
 
@@ -39,7 +40,7 @@ public:
     // label, and an import must not overwrite what a live source recorded.
     QList<Instrument> instruments() const override { return {}; }
 
-    const ImportSummary &summary() const { return m_summary; }
+    ImportSummary summary() const { return summaryWithStoreCounts(); }
     const QStringList &files() const { return m_files; }
 
     // The files to import: explicit paths as given, folders searched recursively for .csv
@@ -49,6 +50,7 @@ public:
 public slots:
     void start() override;
     void stop() override;
+    void batchStored(quint64 tag, qint64 changedRows) override;
 
 signals:
     void imported(const ImportSummary &summary);
@@ -56,6 +58,9 @@ signals:
 private:
     void step();
     void done();
+    // The summary with what the store made of each file's rows, where every batch of the file
+    // has been committed (a file whose batches wait out a store outage stays unknown).
+    ImportSummary summaryWithStoreCounts() const;
 
     QStringList m_paths;
     Options m_options;
@@ -66,5 +71,12 @@ private:
     qint64 m_bytesTotal = 0;
     qint64 m_bytesBefore = 0;
     ImportSummary m_summary;
+    struct StoreCount
+    {
+        qint64 batches = 0; // emitted
+        qint64 stored = 0;  // committed
+        qint64 changed = 0; // rows new or different in the store
+    };
+    QHash<quint64, StoreCount> m_stored; // by batch tag = index of the file in m_summary + 1
     bool m_running = false;
 };

@@ -44,6 +44,10 @@ QString ImportSummary::File::line() const
     QString s = QStringLiteral("%1: %2, %3 %4 for %5").arg(name(), format, count(rows), kindWord(storedAs, Timeframes::name(timeframe)), instrument.key());
     if (span.isValid())
         s += QStringLiteral(", ") + spanText(span);
+    if (rows > 0 && changed == 0)
+        s += QStringLiteral(", all already stored");
+    else if (rows > 0 && changed > 0 && changed < rows)
+        s += QStringLiteral(", %1 new or changed, %2 already stored").arg(count(changed), count(rows - changed));
     if (rejected)
         s += QStringLiteral(", %1 rows rejected").arg(count(rejected));
     if (duplicates)
@@ -74,6 +78,30 @@ qint64 ImportSummary::totalRows() const
     qint64 n = 0;
     for (const File &f : m_files)
         n += f.rows;
+    return n;
+}
+
+qint64 ImportSummary::changedRows(DataKind kind) const
+{
+    qint64 n = 0;
+    for (const File &f : m_files)
+        if (f.storedAs == kind && f.rows > 0) {
+            if (f.changed < 0)
+                return -1;
+            n += f.changed;
+        }
+    return n;
+}
+
+qint64 ImportSummary::totalChanged() const
+{
+    qint64 n = 0;
+    for (const File &f : m_files)
+        if (f.rows > 0) {
+            if (f.changed < 0)
+                return -1;
+            n += f.changed;
+        }
     return n;
 }
 
@@ -122,11 +150,21 @@ QString ImportSummary::headline() const
             for (const File &f : m_files)
                 if (f.storedAs == k && f.rows > 0 && !tiers.contains(Timeframes::name(f.timeframe)))
                     tiers << Timeframes::name(f.timeframe);
-            parts << QStringLiteral("%1 %2").arg(count(n), kindWord(k, tiers.isEmpty() ? QStringLiteral("1m") : tiers.join(QLatin1Char('+'))));
+            QString part = QStringLiteral("%1 %2").arg(count(n), kindWord(k, tiers.isEmpty() ? QStringLiteral("1m") : tiers.join(QLatin1Char('+'))));
+            // Said only where the store knows it and it differs from "all new".
+            const qint64 changed = rows(k) > 0 ? changedRows(k) : -1;
+            if (changed >= 0 && changed < n && totalChanged() != 0)
+                part += changed == 0 ? QStringLiteral(" (all already stored)") : QStringLiteral(" (%1 new or changed)").arg(count(changed));
+            parts << part;
         }
     const int n = int(m_files.size());
-    QString s = parts.isEmpty() ? QStringLiteral("Imported nothing") : QStringLiteral("Imported ") + parts.join(QStringLiteral(", "));
+    const bool nothingNew = !parts.isEmpty() && totalChanged() == 0;
+    QString s = parts.isEmpty() ? QStringLiteral("Imported nothing")
+        : nothingNew            ? QStringLiteral("Nothing new: ") + parts.join(QStringLiteral(", "))
+                                : QStringLiteral("Imported ") + parts.join(QStringLiteral(", "));
     s += QStringLiteral(" from %1 file%2").arg(n).arg(n == 1 ? "" : "s");
+    if (nothingNew)
+        s += QStringLiteral(" already stored");
     if (span().isValid())
         s += QStringLiteral(" (%1)").arg(spanText(span()));
     s += QStringLiteral("; %1 rows rejected").arg(count(rejected()));

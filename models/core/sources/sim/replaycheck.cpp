@@ -27,7 +27,7 @@ QString candleDiff(const Candle &s, const Candle &r)
 
 } // namespace
 
-ReplayCheck::ReplayCheck(const QString &store, const Instrument &instrument)
+ReplayCheck::ReplayCheck(const StoreLocator &store, const Instrument &instrument)
     : m_instrument(instrument)
     , m_reader(MarketStore::openExisting(store).reader())
 {

@@ -2,6 +2,7 @@
 
 #include "domain/instrument.h"
 #include "sources/marketbatch.h"
+#include "storage/storelocator.h"
 
 #include <QString>
 
@@ -16,7 +17,7 @@ class StoreReader;
 class ReplayCheck
 {
 public:
-    ReplayCheck(const QString &store, const Instrument &instrument);
+    ReplayCheck(const StoreLocator &store, const Instrument &instrument);
     ~ReplayCheck();
 
     // Empty when the batch's rows equal the stored ones; otherwise the first difference

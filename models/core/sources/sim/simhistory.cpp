@@ -5,11 +5,10 @@
 #include "storage/marketstore.h"
 #include "storage/storereader.h"
 
-#include <QFileInfo>
 
-std::optional<SimHistory> SimHistory::read(const QString &store, const Instrument &instrument)
+std::optional<SimHistory> SimHistory::read(const StoreLocator &store, const Instrument &instrument)
 {
-    if (store.isEmpty() || !QFileInfo::exists(store) || QFileInfo(store).size() == 0)
+    if (!MarketStore::holdsData(store))
         return std::nullopt;
     auto reader = MarketStore::openExisting(store).reader();
     const TimeRange extent = reader->extent(instrument, DataKind::Candles);

@@ -2,6 +2,7 @@
 
 #include "domain/instrument.h"
 #include "simrunrecord.h"
+#include "storage/storelocator.h"
 
 #include <QString>
 
@@ -12,8 +13,7 @@
 // simulator continues a stored history rather than rewrite it; only an explicit request
 // (Simulator settings, `backfill --replace`) replaces it.
 //
-// Reads through StoreReader only (no SQL here): a store locator other than a file path
-// (issue 18) changes how the reader is opened, in read(), and nothing else.
+// Reads through StoreReader only (no SQL here), from whatever store the locator names.
 class SimHistory
 {
 public:
@@ -25,7 +25,7 @@ public:
 
     // nullopt when the store does not exist or holds no bars of the instrument. Throws
     // StoreError when the store exists but cannot be read.
-    static std::optional<SimHistory> read(const QString &store, const Instrument &instrument);
+    static std::optional<SimHistory> read(const StoreLocator &store, const Instrument &instrument);
 
     // Whether `requested` can start on this store: true with *out set to continue the
     // stored run (same seed, scenario, start and warm-up; resuming at the newest stored bar)
@@ -34,14 +34,14 @@ public:
     // request names another market than the stored one. Without `strict` a request that
     // names no market explicitly (the GUI's defaults) adopts the stored one.
     template<typename Options>
-    static bool resolve(const QString &store, bool strict, const Options &requested, Options *out, QString *error);
+    static bool resolve(const StoreLocator &store, bool strict, const Options &requested, Options *out, QString *error);
 
     // The sentence for a stored market a request differs from (and how to replace it).
     QString describeStored() const;
 };
 
 template<typename Options>
-bool SimHistory::resolve(const QString &store, bool strict, const Options &requested, Options *out, QString *error)
+bool SimHistory::resolve(const StoreLocator &store, bool strict, const Options &requested, Options *out, QString *error)
 {
     *out = requested;
     const auto stored = read(store, requested.instrument);
@@ -51,20 +51,20 @@ bool SimHistory::resolve(const QString &store, bool strict, const Options &reque
                                            "(GUI) or backfill --replace");
     if (!stored->run) {
         *error = QStringLiteral("%1 holds simulated history of %2 that cannot be continued (%3); %4")
-                     .arg(store, requested.instrument.key(), stored->problem, replace);
+                     .arg(store.display(), requested.instrument.key(), stored->problem, replace);
         return false;
     }
     const SimRunRecord &run = *stored->run;
     if (run.model() != SimRunRecord::modelVersion) {
         *error = QStringLiteral("%1 holds %2 made by another version of the simulator, which a replay would not reproduce; %3")
-                     .arg(store, stored->describeStored(), replace);
+                     .arg(store.display(), stored->describeStored(), replace);
         return false;
     }
     const SimRunRecord asked(requested.scenario, requested.seed, requested.instrument, requested.startMs, requested.warmupSeconds);
     if (strict && !asked.sameMarket(run)) {
         *error = QStringLiteral("%1 holds %2; %3 would replace it: pass --replace to do so, or leave out --seed, --preset "
                                 "and --param to continue the stored market")
-                     .arg(store, stored->describeStored(), asked.describe());
+                     .arg(store.display(), stored->describeStored(), asked.describe());
         return false;
     }
     out->scenario = run.scenario();

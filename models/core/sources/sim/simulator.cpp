@@ -83,7 +83,7 @@ void Simulator::start()
     }
     if (resumes()) {
         try {
-            m_check = std::make_unique<ReplayCheck>(storePath(), m_options.instrument);
+            m_check = std::make_unique<ReplayCheck>(store(), m_options.instrument);
         } catch (const StoreError &e) {
             m_running = false;
             emit failed(QStringLiteral("cannot read the stored history to continue it: %1").arg(e.message()));
