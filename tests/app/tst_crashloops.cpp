@@ -104,6 +104,14 @@ private slots:
             lost += compare(stored, source, before, &problem);
             QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(problem)));
             before = stored.size();
+            if (!r.killed) {
+                // It finished before the kill: the next round would only resume a complete
+                // history (nothing to write, done at once). Start it from nothing instead.
+                const QString base = db;
+                for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                    QFile::remove(base + suffix);
+                before = 0;
+            }
         }
         const auto last = FaultLoop::run(backfillArgs(db), -1);
         QVERIFY2(last.exitCode == 0, qPrintable(last.err));
