@@ -65,7 +65,7 @@ int AnalyzeCommand::run(const QStringList &args)
         line(QStringLiteral("long liquidations"), RangeFigures::longLiquidations(r));
         line(QStringLiteral("short liquidations"), RangeFigures::shortLiquidations(r));
         line(QStringLiteral("largest print"), RangeFigures::largestPrint(r));
-        line(QStringLiteral("zones consumed"), RangeFigures::zonesConsumed(r));
+        line(QStringLiteral("zones consumed"), RangeFigures::consumption(r));
         line(QStringLiteral("coverage"), RangeFigures::coverage(r));
         for (const QString &reason : r.reasons)
             out << "  - " << reason << '\n';

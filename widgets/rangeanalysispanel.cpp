@@ -153,7 +153,9 @@ void RangeAnalysisPanel::show(const RangeAnalysis::Result &r)
     set("Long liquidations", RangeFigures::longLiquidations(r));
     set("Short liquidations", RangeFigures::shortLiquidations(r));
     set("Largest print", RangeFigures::largestPrint(r));
-    set("Zones consumed", RangeFigures::zonesConsumed(r));
+    // The consumed notional per side (and the zones among it), beside the realized prints:
+    // a path that crossed no hot zone still consumed predicted liquidations.
+    set("Zones consumed", RangeFigures::consumption(r));
     set("Coverage", RangeFigures::coverage(r));
     // Figures not fully known are greyed: "no data", "sampled" and "covered" say why.
     for (QLabel *l : std::as_const(m_figures)) {

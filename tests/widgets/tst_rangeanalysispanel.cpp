@@ -105,6 +105,29 @@ private slots:
         QApplication::processEvents();
         QCOMPARE(dock->width(), width);
         QVERIFY(!panel->verdictText().isEmpty());
+
+        // Zones consumed: a path that crossed no hot zone still consumed predicted notional,
+        // and the row says how much per side (the defect: "0 ($0)" beside a reason that said
+        // $155.0K longs, $339.5K shorts were consumed).
+        RangeAnalysis::Result c = panel->analysisModel()->result().value();
+        HeatmapConsumption consumed;
+        consumed.range = c.range;
+        consumed.counted = c.range;
+        consumed.warmUntil = c.range.from;
+        consumed.hasOpenInterest = true;
+        consumed.longUsd = 155'000;
+        consumed.shortUsd = 339'500;
+        c.consumption = consumed;
+        c.zonesConsumed = 0;
+        emit panel->analysisModel()->finished(c);
+        QApplication::processEvents();
+        const QString row = panel->figure(QStringLiteral("Zones consumed"));
+        QVERIFY2(row.contains(QLatin1String("longs $155")) && row.contains(QLatin1String("shorts $339")), qPrintable(row));
+        QVERIFY2(!row.contains(QLatin1String("($0)")), qPrintable(row));
+        c.consumption.reset();
+        emit panel->analysisModel()->finished(c);
+        QApplication::processEvents();
+        QCOMPARE(panel->figure(QStringLiteral("Zones consumed")), QStringLiteral("n/a (no heatmap)"));
     }
 };
 

@@ -178,11 +178,6 @@ QString largestPrint(const Result &r)
     return r.largestLiqUsd ? usd(*r.largestLiqUsd) + liqQualifier(r) : noData;
 }
 
-QString zonesConsumed(const Result &r)
-{
-    return r.zonesConsumed ? QStringLiteral("%1  (%2)").arg(*r.zonesConsumed).arg(usd(r.zonesConsumedUsd)) : QStringLiteral("n/a (no heatmap)");
-}
-
 QString consumption(const Result &r)
 {
     if (!r.consumption)

@@ -26,7 +26,6 @@ QString longLiquidations(const RangeAnalysis::Result &r); // $16.60M (123) · sa
 QString shortLiquidations(const RangeAnalysis::Result &r);
 QString liquidationCount(const RangeAnalysis::Result &r);
 QString largestPrint(const RangeAnalysis::Result &r);
-QString zonesConsumed(const RangeAnalysis::Result &r);
 // The predicted notional the path consumed per side, beside the realized liquidations where
 // the tape is complete: 2 zones · longs $16.2M, shorts $0.4M (realized $16.6M, $0.3M);
 // "warming up until 01-08 00:00" or "n/a (no heatmap)" when not known. Compare's row.
