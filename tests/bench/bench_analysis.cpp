@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     out << QStringLiteral("range analysis over %1 days of 1m data (verdict %2, %3 liquidations)\n")
                .arg(all.span() / 86'400'000)
                .arg(RangeAnalysis::verdictName(r.verdict))
-               .arg(r.liqCount());
+               .arg(r.liqCount() ? QString::number(*r.liqCount()) : QStringLiteral("an unknown number of"));
     out << QStringLiteral("  with tiers, median          : %1 ms (goal <= 50 ms)\n").arg(median(tiers), 0, 'f', 1);
     out << QStringLiteral("  from raw rows (baseline)    : %1 ms (x%2)\n").arg(median(naive), 0, 'f', 0).arg(median(naive) / median(tiers), 0, 'f', 0);
     out.flush();
