@@ -1,10 +1,10 @@
 #include "candlerowwriter.h"
 
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 namespace {
 
-QByteArray upsertSql(const char *table, int rows)
+QByteArray upsertSql(const SqlDialect &dialect, const char *table, int rows)
 {
     QByteArray sql = QByteArray("INSERT INTO ") + table + "(instrument,tf,ts,open,high,low,close,volume,quote_volume,taker_buy) VALUES";
     for (int i = 0; i < rows; ++i)
@@ -13,30 +13,28 @@ QByteArray upsertSql(const char *table, int rows)
            "close=excluded.close,volume=excluded.volume,quote_volume=excluded.quote_volume,taker_buy=excluded.taker_buy "
            // A row re-sent with the values it holds is left alone: nothing written, nothing
            // counted as changed (a re-import says so), no WAL page dirtied.
-           "WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low OR close IS NOT excluded.close "
-           "OR volume IS NOT excluded.volume OR quote_volume IS NOT excluded.quote_volume OR taker_buy IS NOT excluded.taker_buy";
+        + dialect.changedWhere(table, {"open", "high", "low", "close", "volume", "quote_volume", "taker_buy"});
     return sql;
 }
 
 } // namespace
 
-CandleRowWriter::CandleRowWriter(SqliteConnection &db, const char *table)
+CandleRowWriter::CandleRowWriter(DbConnection &db, const char *table)
     : m_db(db)
-    , m_group(db.prepare(upsertSql(table, groupRows).constData(), true))
-    , m_single(db.prepare(upsertSql(table, 1).constData(), true))
+    , m_table(table)
+    , m_groupRows(db.dialect().candleGroupRows())
+    , m_group(db.prepare(upsertSql(db.dialect(), table, m_groupRows).constData(), true))
+    , m_single(db.prepare(upsertSql(db.dialect(), table, 1).constData(), true))
 {
+    m_buffer.reserve(size_t(m_groupRows));
 }
 
-void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
+void CandleRowWriter::bindRows(DbStatement &st, int count)
 {
-    m_buffer[m_count++] = {instrument, Timeframes::minutes(tf), c};
-    if (m_count < groupRows)
-        return;
-    m_count = 0; // a failed statement leaves no rows behind for the next transaction
-    for (int i = 0; i < groupRows; ++i) {
-        const Pending &p = m_buffer[i];
+    for (int i = 0; i < count; ++i) {
+        const Pending &p = m_buffer[size_t(i)];
         const int b = i * 10;
-        m_group.bind(b + 1, p.instrument)
+        st.bind(b + 1, p.instrument)
             .bind(b + 2, p.tf)
             .bind(b + 3, p.candle.ts)
             .bind(b + 4, p.candle.open)
@@ -47,15 +45,35 @@ void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
             .bind(b + 9, p.candle.quoteVolume)
             .bind(b + 10, p.candle.takerBuyVolume);
     }
+}
+
+void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
+{
+    m_buffer.push_back({instrument, Timeframes::minutes(tf), c});
+    if (int(m_buffer.size()) < m_groupRows)
+        return;
+    bindRows(m_group, m_groupRows);
+    m_buffer.clear(); // a failed statement leaves no rows behind for the next transaction
     m_group.exec();
     m_changed += m_db.changes();
 }
 
 void CandleRowWriter::flush()
 {
-    const int n = std::exchange(m_count, 0);
-    for (int i = 0; i < n; ++i) {
-        const Pending &p = m_buffer[i];
+    const int n = int(m_buffer.size());
+    if (n == 0)
+        return;
+    if (n > 1 && m_db.dialect().flushesRemainderAtOnce()) {
+        DbStatement rest = m_db.prepare(upsertSql(m_db.dialect(), m_table, n).constData());
+        bindRows(rest, n);
+        m_buffer.clear();
+        rest.exec();
+        m_changed += m_db.changes();
+        return;
+    }
+    const std::vector<Pending> rows = std::exchange(m_buffer, {});
+    m_buffer.reserve(size_t(m_groupRows));
+    for (const Pending &p : rows) {
         m_single.bind(1, p.instrument)
             .bind(2, p.tf)
             .bind(3, p.candle.ts)
