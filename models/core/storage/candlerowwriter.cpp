@@ -2,6 +2,8 @@
 
 #include "dbconnection.h"
 
+#include <charconv>
+
 namespace {
 
 QByteArray upsertSql(const SqlDialect &dialect, const char *table, int rows)
@@ -17,16 +19,81 @@ QByteArray upsertSql(const SqlDialect &dialect, const char *table, int rows)
     return sql;
 }
 
+constexpr const char *valueColumns[] = {"open", "high", "low", "close", "volume", "quote_volume", "taker_buy"};
+
+template<typename T>
+void appendNumber(QByteArray &out, T v)
+{
+    char buf[32];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr - buf); // doubles: shortest exact
+}
+
 } // namespace
 
 CandleRowWriter::CandleRowWriter(DbConnection &db, const char *table)
     : m_db(db)
     , m_table(table)
     , m_groupRows(db.dialect().candleGroupRows())
+    , m_copy(db.hasCopy())
     , m_group(db.prepare(upsertSql(db.dialect(), table, m_groupRows).constData(), true))
     , m_single(db.prepare(upsertSql(db.dialect(), table, 1).constData(), true))
 {
     m_buffer.reserve(size_t(m_groupRows));
+    if (m_copy) {
+        const SqlDialect &d = db.dialect();
+        m_stage = SqlDialect::stageOf(table);
+        m_stageDdl = d.stageDdl(table);
+        m_move = db.prepare(d.upsertFromStage(table, "instrument,tf,ts", {valueColumns[0], valueColumns[1], valueColumns[2], valueColumns[3],
+                                                                          valueColumns[4], valueColumns[5], valueColumns[6]})
+                                .constData(),
+                            true);
+    }
+}
+
+void CandleRowWriter::flushCopy()
+{
+    if (m_copyCount == 0)
+        return;
+    const QByteArray rows = std::exchange(m_copyRows, {}); // a failure leaves nothing for the next transaction
+    m_copyCount = 0;
+    m_db.ensureStage(m_stage, m_stageDdl);
+    m_db.copyRows(m_stage, rows);
+    m_move.exec();
+    m_changed += m_db.changes();
+}
+
+void CandleRowWriter::flushNew()
+{
+    if (m_newCount == 0)
+        return;
+    const QByteArray rows = std::exchange(m_newRows, {});
+    m_newCount = 0;
+    m_changed += m_db.copyRows(m_table, rows); // each one a new row
+}
+
+void CandleRowWriter::appendCopyRow(QByteArray &out, qint64 instrument, Timeframe tf, const Candle &c)
+{
+    appendNumber(out, instrument);
+    out += '\t';
+    appendNumber(out, Timeframes::minutes(tf));
+    out += '\t';
+    appendNumber(out, c.ts);
+    for (double v : {c.open, c.high, c.low, c.close, c.volume, c.quoteVolume, c.takerBuyVolume}) {
+        out += '\t';
+        appendNumber(out, v);
+    }
+    out += '\n';
+}
+
+void CandleRowWriter::addNew(qint64 instrument, Timeframe tf, const Candle &c)
+{
+    if (!m_copy) {
+        add(instrument, tf, c);
+        return;
+    }
+    appendCopyRow(m_newRows, instrument, tf, c);
+    if (++m_newCount >= copyGroupRows)
+        flushNew();
 }
 
 void CandleRowWriter::bindRows(DbStatement &st, int count)
@@ -49,6 +116,12 @@ void CandleRowWriter::bindRows(DbStatement &st, int count)
 
 void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
 {
+    if (m_copy) {
+        appendCopyRow(m_copyRows, instrument, tf, c);
+        if (++m_copyCount >= copyGroupRows)
+            flushCopy();
+        return;
+    }
     m_buffer.push_back({instrument, Timeframes::minutes(tf), c});
     if (int(m_buffer.size()) < m_groupRows)
         return;
@@ -60,6 +133,11 @@ void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
 
 void CandleRowWriter::flush()
 {
+    if (m_copy) {
+        flushNew();
+        flushCopy();
+        return;
+    }
     const int n = int(m_buffer.size());
     if (n == 0)
         return;

@@ -20,6 +20,8 @@ public:
 
     // The newest day with stored bars; later days hold nothing (before the next merge).
     qint64 day() const { return m_day; }
+    // Nothing is stored at or after this time.
+    qint64 end() const { return m_end; }
     // Stored bars in [from, to), a range inside day().
     std::span<const Candle> bars(qint64 from, qint64 to) const;
     // Merges a normalized batch that has just been written.

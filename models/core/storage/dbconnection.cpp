@@ -42,3 +42,13 @@ QStringList DbConnection::tablesWithColumn(const QString &column)
     st.reset();
     return names;
 }
+
+qint64 DbConnection::copyRows(const QByteArray &, const QByteArray &)
+{
+    throw StoreError(QStringLiteral("database %1: this kind of store has no bulk copy").arg(name()));
+}
+
+void DbConnection::ensureStage(const QByteArray &, const QByteArray &)
+{
+    throw StoreError(QStringLiteral("database %1: this kind of store has no bulk copy").arg(name()));
+}

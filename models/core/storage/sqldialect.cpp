@@ -42,3 +42,17 @@ const char *SqlDialect::tablesWithColumnSql() const
            "WHERE c.table_schema = current_schema() AND c.column_name = ? AND r.relkind IN ('r','p') AND NOT r.relispartition "
            "ORDER BY 1";
 }
+
+QByteArray SqlDialect::stageDdl(const char *table) const
+{
+    return "CREATE TEMPORARY TABLE IF NOT EXISTS " + stageOf(table) + " (LIKE " + table + ") ON COMMIT DELETE ROWS";
+}
+
+QByteArray SqlDialect::upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values) const
+{
+    QByteArray set;
+    for (const char *v : values)
+        set += QByteArray(set.isEmpty() ? "" : ",") + v + "=excluded." + v;
+    return "WITH moved AS (DELETE FROM " + stageOf(table) + " RETURNING *) INSERT INTO " + table + " SELECT * FROM moved ON CONFLICT("
+           + key + ") DO UPDATE SET " + set + ' ' + changedWhere(table, values);
+}

@@ -254,8 +254,12 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
     const QVector<Candle> bars = CandleAggregator::normalized(input);
     CandleTail &tail = tailOf(id, mark);
     upsert.takeChanged(); // count the 1m bars only
-    for (const Candle &c : bars)
-        upsert.add(id, Timeframe::M1, c);
+    for (const Candle &c : bars) {
+        if (c.ts >= tail.end())
+            upsert.addNew(id, Timeframe::M1, c); // after the newest stored bar: an append
+        else
+            upsert.add(id, Timeframe::M1, c);
+    }
     upsert.flush(); // the tier pass below may read these rows back
     *changed += upsert.takeChanged();
 

@@ -62,10 +62,10 @@ void PgConnection::ResultDeleter::operator()(pg_result *r) const
     PQclear(r);
 }
 
-PgConnection::RawResult PgConnection::check(pg_result *res, const char *what)
+PgConnection::RawResult PgConnection::check(pg_result *res, const char *what, int expected)
 {
     const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    if (expected >= 0 ? status != expected : status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         const StoreError e = error(QString::fromUtf8(what).section(QLatin1Char(' '), 0, 2), res);
         PQclear(res);
         if (PQstatus(m_conn) == CONNECTION_BAD) {
@@ -105,6 +105,19 @@ PgConnection::Result PgConnection::take(pg_result *raw, const char *what)
         for (int j = 0; j < r.m_columns; ++j)
             r.m_cells.push_back(PQgetisnull(res, i, j) ? QByteArray() : QByteArray(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
     return r;
+}
+
+qint64 PgConnection::copyIn(const QByteArray &copySql, const QByteArray &data)
+{
+    check(PQexec(m_conn, copySql.constData()), copySql.constData(), PGRES_COPY_IN);
+    if (PQputCopyData(m_conn, data.constData(), int(data.size())) != 1 || PQputCopyEnd(m_conn, nullptr) != 1) {
+        // The connection failed mid-copy: what the server says next is the error.
+    }
+    const RawResult done = check(PQgetResult(m_conn), copySql.constData());
+    // The end of the COPY's results.
+    while (pg_result *rest = PQgetResult(m_conn))
+        PQclear(rest);
+    return QByteArray(PQcmdTuples(done.get())).toLongLong();
 }
 
 void PgConnection::exec(const QByteArray &sql)

@@ -27,6 +27,8 @@ public:
     PgConnection &operator=(const PgConnection &) = delete;
 
     const QString &display() const { return m_display; }
+    // Grows with every reconnect (what lived in the server session is gone then).
+    int session() const { return m_session; }
 
     // The rows of one statement, as text; a NULL is a null QByteArray.
     class Result
@@ -68,6 +70,10 @@ public:
     // the connection was re-established since.
     RawResult runPrepared(const QByteArray &name, const QByteArray &sql, int params, const char *const *values);
 
+    // COPY ... FROM STDIN with `data` (COPY's text format, whole lines); returns the rows
+    // copied. Throws StoreError.
+    qint64 copyIn(const QByteArray &copySql, const QByteArray &data);
+
     // Parameter text for a value: a double as the shortest text that reads back to it.
     static QByteArray param(qint64 v) { return QByteArray::number(v); }
     static QByteArray param(int v) { return QByteArray::number(v); }
@@ -77,7 +83,8 @@ public:
 private:
     StoreError error(const QString &what, pg_result *res) const;
     Result take(pg_result *res, const char *what);
-    RawResult check(pg_result *res, const char *what);
+    // expected: the one ExecStatusType that is success (default: a command or rows).
+    RawResult check(pg_result *res, const char *what, int expected = -1);
 
     pg_conn *m_conn = nullptr;
     QString m_display;

@@ -212,6 +212,24 @@ void PgDb::prepareRange(qint64 fromMs, qint64 toMs)
     }
 }
 
+void PgDb::ensureStage(const QByteArray &stage, const QByteArray &ddl)
+{
+    if (m_stageSession != m_pg.session()) {
+        m_stages.clear();
+        m_stageSession = m_pg.session();
+    }
+    if (!m_stages.contains(stage)) {
+        m_pg.exec(ddl);
+        m_stages.insert(stage);
+    }
+}
+
+qint64 PgDb::copyRows(const QByteArray &table, const QByteArray &rows)
+{
+    m_changes = m_pg.copyIn("COPY " + table + " FROM STDIN", rows);
+    return m_changes;
+}
+
 QString PgDb::integrityCheck()
 {
     // The server keeps its own files consistent; what is worth asking is whether this is

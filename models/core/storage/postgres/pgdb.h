@@ -25,7 +25,14 @@ public:
     void beginWrite() override;
     bool othersWrote() override;
     void prepareRange(qint64 fromMs, qint64 toMs) override;
-    void forgetPrepared() override { m_months.clear(); }
+    void forgetPrepared() override
+    {
+        m_months.clear();
+        m_stages.clear();
+    }
+    bool hasCopy() const override { return true; }
+    qint64 copyRows(const QByteArray &table, const QByteArray &rows) override;
+    void ensureStage(const QByteArray &stage, const QByteArray &ddl) override;
     QString integrityCheck() override;
 
     PgConnection &connection() { return m_pg; }
@@ -39,5 +46,7 @@ private:
     qint64 m_writeSeq = -1;    // perpscope_writes.seq after this connection's last write
     bool m_othersWrote = true; // since othersWrote() last said
     QSet<qint64> m_months;     // month starts whose partitions exist (made or seen)
+    QSet<QByteArray> m_stages; // staging tables made (a rollback may undo one)
+    int m_stageSession = -1;   // the session they were made in (temporary tables end with it)
     int m_nextStatement = 0;
 };
