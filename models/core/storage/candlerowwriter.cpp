@@ -33,12 +33,11 @@ void appendNumber(QByteArray &out, T v)
 CandleRowWriter::CandleRowWriter(DbConnection &db, const char *table)
     : m_db(db)
     , m_table(table)
-    , m_groupRows(db.dialect().candleGroupRows())
     , m_copy(db.hasCopy())
-    , m_group(db.prepare(upsertSql(db.dialect(), table, m_groupRows).constData(), true))
+    , m_group(db.prepare(upsertSql(db.dialect(), table, groupRows).constData(), true))
     , m_single(db.prepare(upsertSql(db.dialect(), table, 1).constData(), true))
 {
-    m_buffer.reserve(size_t(m_groupRows));
+    m_buffer.reserve(size_t(groupRows));
     if (m_copy) {
         const SqlDialect &d = db.dialect();
         m_stage = SqlDialect::stageOf(table);
@@ -123,9 +122,9 @@ void CandleRowWriter::add(qint64 instrument, Timeframe tf, const Candle &c)
         return;
     }
     m_buffer.push_back({instrument, Timeframes::minutes(tf), c});
-    if (int(m_buffer.size()) < m_groupRows)
+    if (int(m_buffer.size()) < groupRows)
         return;
-    bindRows(m_group, m_groupRows);
+    bindRows(m_group, groupRows);
     m_buffer.clear(); // a failed statement leaves no rows behind for the next transaction
     m_group.exec();
     m_changed += m_db.changes();
@@ -138,19 +137,10 @@ void CandleRowWriter::flush()
         flushCopy();
         return;
     }
-    const int n = int(m_buffer.size());
-    if (n == 0)
+    if (m_buffer.empty())
         return;
-    if (n > 1 && m_db.dialect().flushesRemainderAtOnce()) {
-        DbStatement rest = m_db.prepare(upsertSql(m_db.dialect(), m_table, n).constData());
-        bindRows(rest, n);
-        m_buffer.clear();
-        rest.exec();
-        m_changed += m_db.changes();
-        return;
-    }
     const std::vector<Pending> rows = std::exchange(m_buffer, {});
-    m_buffer.reserve(size_t(m_groupRows));
+    m_buffer.reserve(size_t(groupRows));
     for (const Pending &p : rows) {
         m_single.bind(1, p.instrument)
             .bind(2, p.tf)

@@ -9,8 +9,8 @@
 
 class DbConnection;
 
-// Upserts candle rows of one table (candles or mark_candles) in groups of
-// SqlDialect::candleGroupRows() per statement: one multi-row INSERT steps once for many rows,
+// Upserts candle rows of one table (candles or mark_candles) in groups of `groupRows` per
+// statement: one multi-row INSERT steps once for many rows,
 // which is what lets the writer keep five tiers and still ingest at the speed of a plain
 // single-row insert. On PostgreSQL the rows go by COPY into a staging table and one upsert
 // moves them (DbConnection::ensureStage, copyRows): a round trip and no parameters per
@@ -32,6 +32,7 @@ public:
     qint64 takeChanged() { return std::exchange(m_changed, 0); }
 
 private:
+    static constexpr int groupRows = 64; // per multi-row statement (SQLite)
     // Rows per COPY on a backend with a bulk path (DbConnection::ensureStage, copyRows).
     static constexpr int copyGroupRows = 20'000;
     void bindRows(DbStatement &st, int count);
@@ -41,7 +42,6 @@ private:
 
     DbConnection &m_db;
     const char *m_table;
-    int m_groupRows;
     bool m_copy;
     QByteArray m_stage, m_stageDdl;
     DbStatement m_move; // staged rows into the table

@@ -28,18 +28,12 @@ public:
     // The larger of two values: MAX(a,b) (SQLite) or GREATEST(a,b) (PostgreSQL).
     QByteArray greatest(const QByteArray &a, const QByteArray &b) const;
 
-    // Rows per multi-row INSERT of candles. A PostgreSQL statement is a round trip, so it
-    // takes more rows at once, and what is left at a flush goes as one statement too; on
-    // SQLite a statement is a function call, and a short remainder goes row by row.
-    // PostgreSQL's bulk path (DbConnection::ensureStage, copyRows): the temporary staging table of a
-    // table (its columns; emptied at every commit, so what a failed move leaves is gone),
-    // and the upsert that moves its rows into the table and empties it.
+    // PostgreSQL's bulk path (DbConnection::ensureStage, copyRows): the temporary staging
+    // table of a table (its columns; emptied at every commit, so what a failed move leaves is
+    // gone), and the upsert that moves its rows into the table and empties it.
     static QByteArray stageOf(const char *table) { return QByteArray(table) + "_stage"; }
     QByteArray stageDdl(const char *table) const;
     QByteArray upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values) const;
-
-    int candleGroupRows() const { return m_backend == Backend::Sqlite ? 64 : 500; }
-    bool flushesRemainderAtOnce() const { return m_backend == Backend::PostgreSql; }
 
 private:
     explicit SqlDialect(Backend backend)
