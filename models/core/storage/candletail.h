@@ -9,7 +9,7 @@
 // series: every bar of the newest day that has data (`day`), and that nothing is stored at
 // or after `end`. Appending batches (backfill, live) then rebuild their partial tier
 // buckets from memory instead of from the table. The writer drops this knowledge whenever
-// another connection may have written (PRAGMA data_version) or a transaction rolls back.
+// another connection may have written (DbConnection::othersWrote) or a transaction rolls back.
 class CandleTail
 {
 public:
