@@ -1,8 +1,10 @@
+#include "pgcluster.h"
 #include "storage/candleaggregator.h"
 #include "storage/csvexporter.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 #include "storage/storereader.h"
+#include "storage/postgres/pgconnection.h"
 #include "storage/sqliteconnection.h"
 #include "storage/storewriter.h"
 #include "testutil.h"
@@ -13,16 +15,68 @@
 #include <atomic>
 #include <thread>
 
+// Every case runs twice: on SQLite files (TestStoreWriter) and on PostgreSQL databases of a
+// throwaway cluster (TestStoreWriterPg, which fails saying why when the cluster cannot start).
 class TestStoreWriter : public QObject
 {
     Q_OBJECT
 
+public:
+    explicit TestStoreWriter(bool postgreSql = false)
+        : m_pg(postgreSql)
+    {
+    }
+
 private:
+    const bool m_pg;
+    PgCluster m_cluster;
     QTemporaryDir m_dir;
     const Instrument m_btc{QStringLiteral("SIM"), QStringLiteral("BTCUSDT")};
     static constexpr qint64 t0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
 
-    QString freshDb(const QString &name) { return m_dir.filePath(name); }
+    // A store of its own for each case: a file, or a database of the cluster.
+    QString freshDb(const QString &name)
+    {
+        if (!m_pg)
+            return m_dir.filePath(name);
+        QString db = name.section(QLatin1Char('.'), 0, 0).toLower();
+        db.replace(QLatin1Char('-'), QLatin1Char('_'));
+        QString why;
+        if (!m_cluster.createDatabase(db, &why))
+            qFatal("%s", qPrintable(why));
+        return m_cluster.uri(db);
+    }
+
+    // Direct SQL on a store, for what no reader shows (a table a later migration might add,
+    // one read transaction over several queries).
+    class Raw
+    {
+    public:
+        Raw(const QString &store, bool pg)
+        {
+            if (pg)
+                m_pgdb = std::make_unique<PgConnection>(store, store);
+            else
+                m_lite = std::make_unique<SqliteConnection>(store, SqliteConnection::Mode::ReadWrite);
+        }
+        void exec(const char *sql) { m_pgdb ? m_pgdb->exec(sql) : m_lite->exec(sql); }
+        qint64 scalar(const char *sql) { return m_pgdb ? m_pgdb->scalar(sql) : m_lite->scalar(sql); }
+        double real(const char *sql)
+        {
+            if (m_pgdb) {
+                const PgConnection::Result r = m_pgdb->query(sql);
+                return r.rows() ? r.real(0, 0) : std::numeric_limits<double>::quiet_NaN();
+            }
+            SqliteStatement st = m_lite->prepare(sql);
+            return st.step() ? st.real(0) : std::numeric_limits<double>::quiet_NaN();
+        }
+        // A transaction whose queries all see one snapshot.
+        void beginSnapshot() { exec(m_pgdb ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN"); }
+
+    private:
+        std::unique_ptr<SqliteConnection> m_lite;
+        std::unique_ptr<PgConnection> m_pgdb;
+    };
 
     MarketBatch fullBatch()
     {
@@ -168,7 +222,15 @@ private:
     }
 
 private slots:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QString why;
+        if (m_pg)
+            QVERIFY2(m_cluster.start(&why), qPrintable(why));
+    }
+
+    void cleanupTestCase() { m_cluster.stop(); }
 
     void roundTripEveryKind()
     {
@@ -428,11 +490,8 @@ private slots:
         w->commit(a);
         w->commit(b);
         // A table a later migration might add: clearSeries finds it in the schema.
-        {
-            SqliteConnection raw(path, SqliteConnection::Mode::ReadWrite);
-            raw.exec("CREATE TABLE future_series(instrument INTEGER NOT NULL, ts INTEGER NOT NULL, v REAL, PRIMARY KEY(instrument, ts));"
-                     "INSERT INTO future_series SELECT id, 1, 2.5 FROM instruments;");
-        }
+        Raw(path, m_pg).exec("CREATE TABLE future_series(instrument INTEGER NOT NULL, ts INTEGER NOT NULL, v REAL, PRIMARY KEY(instrument, ts));"
+                             "INSERT INTO future_series SELECT id, 1, 2.5 FROM instruments;");
         auto r = MarketStore::openExisting(path).reader();
         const Everything before = everything(*r, b.instrument);
         QVERIFY(everything(*r, m_btc).rows() > 500);
@@ -443,7 +502,7 @@ private slots:
             QCOMPARE(cleared.counts.value(kind), 0);
         QVERIFY(r->hasInstrument(m_btc)); // the id stays, so readers that know it still find it
         QCOMPARE(everything(*r, b.instrument), before);
-        SqliteConnection raw(path, SqliteConnection::Mode::ReadOnly);
+        Raw raw(path, m_pg);
         QCOMPARE(raw.scalar("SELECT count(*) FROM future_series"), 1);
         QCOMPARE(raw.scalar("SELECT count(*) FROM line_bars l JOIN instruments i ON i.id = l.instrument WHERE i.exchange = 'SIM'"), 0);
         QCOMPARE(raw.scalar("SELECT count(*) FROM liq_bars l JOIN instruments i ON i.id = l.instrument WHERE i.exchange = 'SIM'"), 0);
@@ -490,15 +549,15 @@ private slots:
         std::thread reader([&] {
             // One read transaction per look, so the count, the meta row and the first bar
             // come from the same snapshot.
-            SqliteConnection db(path, SqliteConnection::Mode::ReadOnly);
+            Raw db(path, m_pg);
             while (!done.load()) {
-                db.exec("BEGIN");
+                db.beginSnapshot();
                 const qint64 n = db.scalar("SELECT count(*) FROM candles WHERE tf = 1");
                 const qint64 seed = db.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sim.seed'");
-                const qint64 high = db.scalar("SELECT CAST(high * 1000 AS INTEGER) FROM candles WHERE tf = 1 ORDER BY ts LIMIT 1");
+                const double high = db.real("SELECT high FROM candles WHERE tf = 1 ORDER BY ts LIMIT 1");
                 db.exec("COMMIT");
                 const bool isOld = n == oldCount && seed == 1;
-                const bool isNew = n == bars.size() && seed == 2 && high == qint64(bars[0].high * 1000);
+                const bool isNew = n == bars.size() && seed == 2 && high == bars[0].high;
                 if (isOld)
                     ++oldSeen;
                 else if (isNew)
@@ -572,5 +631,24 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestStoreWriter)
+class TestStoreWriterPg : public TestStoreWriter
+{
+    Q_OBJECT
+
+public:
+    TestStoreWriterPg()
+        : TestStoreWriter(true)
+    {
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    TestStoreWriter sqlite;
+    TestStoreWriterPg postgreSql;
+    const int failed = QTest::qExec(&sqlite, argc, argv);
+    return failed + QTest::qExec(&postgreSql, argc, argv);
+}
+
 #include "tst_storewriter.moc"

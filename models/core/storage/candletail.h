@@ -9,7 +9,7 @@
 // series: every bar of the newest day that has data (`day`), and that nothing is stored at
 // or after `end`. Appending batches (backfill, live) then rebuild their partial tier
 // buckets from memory instead of from the table. The writer drops this knowledge whenever
-// another connection may have written (PRAGMA data_version) or a transaction rolls back.
+// another connection may have written (DbConnection::othersWrote) or a transaction rolls back.
 class CandleTail
 {
 public:
@@ -20,6 +20,8 @@ public:
 
     // The newest day with stored bars; later days hold nothing (before the next merge).
     qint64 day() const { return m_day; }
+    // Nothing is stored at or after this time.
+    qint64 end() const { return m_end; }
     // Stored bars in [from, to), a range inside day().
     std::span<const Candle> bars(qint64 from, qint64 to) const;
     // Merges a normalized batch that has just been written.

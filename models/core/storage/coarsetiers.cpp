@@ -2,7 +2,7 @@
 
 #include "candleaggregator.h"
 #include "candlerowwriter.h"
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 #include <algorithm>
 
@@ -18,14 +18,14 @@ const char *selectSql(bool mark)
 
 } // namespace
 
-CoarseTiers::CoarseTiers(SqliteConnection &db)
+CoarseTiers::CoarseTiers(DbConnection &db)
     : m_select{db.prepare(selectSql(false), true), db.prepare(selectSql(true), true)}
 {
 }
 
 QVector<Candle> CoarseTiers::read(bool mark, qint64 instrument, Timeframe tf, qint64 from, qint64 to)
 {
-    SqliteStatement &st = m_select[mark ? 1 : 0];
+    DbStatement &st = m_select[mark ? 1 : 0];
     st.bind(1, instrument).bind(2, Timeframes::minutes(tf)).bind(3, from).bind(4, to);
     QVector<Candle> out;
     while (st.step())

@@ -3,12 +3,12 @@
 #include "domain/candle.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
-#include "sqlitestatement.h"
+#include "dbstatement.h"
 
 #include <QVector>
 
 class CandleRowWriter;
-class SqliteConnection;
+class DbConnection;
 
 // Candles that arrive coarser than 1m (a 5m ... 1d kline dump, whose bars cannot be split
 // into minutes): they go into their own tier, and each coarser tier's touched buckets are
@@ -18,7 +18,7 @@ class SqliteConnection;
 class CoarseTiers
 {
 public:
-    explicit CoarseTiers(SqliteConnection &db);
+    explicit CoarseTiers(DbConnection &db);
 
     // Returns the stretches of buckets written (none when every bucket held finer bars);
     // *changed grows by the bars of tier tf inserted or changed (the tiers above not counted).
@@ -28,5 +28,5 @@ public:
     QVector<Candle> read(bool mark, qint64 instrument, Timeframe tf, qint64 from, qint64 to);
 
 private:
-    SqliteStatement m_select[2]; // candles, mark_candles
+    DbStatement m_select[2]; // candles, mark_candles
 };

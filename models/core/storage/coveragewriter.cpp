@@ -1,7 +1,7 @@
 #include "coveragewriter.h"
 
 #include "domain/timeformat.h"
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 #include <QStringList>
 
@@ -16,7 +16,7 @@ QByteArray sql(const char *head)
     return QByteArray(head) + matching;
 }
 
-SqliteStatement &bindKey(SqliteStatement &st, qint64 instrument, const CoverageSpan &s)
+DbStatement &bindKey(DbStatement &st, qint64 instrument, const CoverageSpan &s)
 {
     return st.bind(1, instrument)
         .bind(2, int(s.kind))
@@ -28,12 +28,12 @@ SqliteStatement &bindKey(SqliteStatement &st, qint64 instrument, const CoverageS
 
 } // namespace
 
-CoverageWriter::CoverageWriter(SqliteConnection &db)
+CoverageWriter::CoverageWriter(DbConnection &db)
     : m_select(db.prepare(sql("SELECT from_ms,to_ms,origin FROM coverage").constData(), true))
     , m_delete(db.prepare(sql("DELETE FROM coverage").constData(), true))
     , m_insert(db.prepare("INSERT INTO coverage(instrument,kind,quality,resolution_ms,from_ms,to_ms,origin) VALUES(?,?,?,?,?,?,?) "
-                          "ON CONFLICT(instrument,kind,quality,resolution_ms,from_ms) DO UPDATE SET to_ms=MAX(to_ms,excluded.to_ms),"
-                          "origin=excluded.origin",
+                          "ON CONFLICT(instrument,kind,quality,resolution_ms,from_ms) DO UPDATE SET to_ms="
+                              + db.dialect().greatest("coverage.to_ms", "excluded.to_ms") + ",origin=excluded.origin",
                           true))
 {
 }

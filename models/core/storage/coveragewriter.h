@@ -1,9 +1,9 @@
 #pragma once
 
 #include "domain/coverage.h"
-#include "sqlitestatement.h"
+#include "dbstatement.h"
 
-class SqliteConnection;
+class DbConnection;
 
 // Records coverage spans inside the writer's transaction. A span is merged with the stored
 // spans of the same instrument, kind, quality and resolution that overlap or touch it, so a
@@ -11,14 +11,14 @@ class SqliteConnection;
 class CoverageWriter
 {
 public:
-    explicit CoverageWriter(SqliteConnection &db);
+    explicit CoverageWriter(DbConnection &db);
 
     void add(qint64 instrument, const CoverageSpan &span);
     // Validation shared with StoreWriter::validate: empty when the span is fine.
     static QString check(const CoverageSpan &span);
 
 private:
-    SqliteStatement m_select;
-    SqliteStatement m_delete;
-    SqliteStatement m_insert;
+    DbStatement m_select;
+    DbStatement m_delete;
+    DbStatement m_insert;
 };

@@ -1,13 +1,13 @@
 #include "derivedtiers.h"
 
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 #include <algorithm>
 #include <span>
 
 struct DerivedTiers::Statements
 {
-    explicit Statements(SqliteConnection &db)
+    explicit Statements(DbConnection &db)
         : oiRaw(db.prepare("SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts", true))
         , fundingRaw(db.prepare("SELECT ts,rate FROM funding_predicted WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts", true))
         , liqRaw(db.prepare("SELECT ts,side,price,qty FROM liquidations WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts,seq", true))
@@ -28,7 +28,7 @@ struct DerivedTiers::Statements
                               true))
     {
     }
-    SqliteStatement oiRaw, fundingRaw, liqRaw, lineRead, liqRead, lineWrite, liqWrite;
+    DbStatement oiRaw, fundingRaw, liqRaw, lineRead, liqRead, lineWrite, liqWrite;
 };
 
 namespace {
@@ -86,7 +86,7 @@ void foldLiq(LiquidationBar &bar, const LiquidationBar &part)
 
 } // namespace
 
-DerivedTiers::DerivedTiers(SqliteConnection &db)
+DerivedTiers::DerivedTiers(DbConnection &db)
     : m_db(db)
     , m_st(new Statements(db))
 {
@@ -100,7 +100,7 @@ DerivedTiers::~DerivedTiers()
 QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LineBar> out;
-    SqliteStatement &st = m_st->lineRead;
+    DbStatement &st = m_st->lineRead;
     st.bind(1, instrument).bind(2, series).bind(3, Timeframes::minutes(tf)).bind(4, from).bind(5, to);
     while (st.step())
         out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4)});
@@ -111,7 +111,7 @@ QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timef
 QVector<LiquidationBar> DerivedTiers::readLiqBars(qint64 instrument, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LiquidationBar> out;
-    SqliteStatement &st = m_st->liqRead;
+    DbStatement &st = m_st->liqRead;
     st.bind(1, instrument).bind(2, Timeframes::minutes(tf)).bind(3, from).bind(4, to);
     while (st.step())
         out.push_back({st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), int(st.int64(5)), int(st.int64(6)), st.real(7)});
@@ -181,7 +181,7 @@ void DerivedTiers::rebuildLines(qint64 instrument, QVector<qint64> touched, bool
     const QVector<qint64> minutes = bucketsOf(touched, Timeframe::M1);
     const QList<int> seriesIds = openInterest ? QList<int>{int(LineSeries::OpenInterest), int(LineSeries::OpenInterestUsd)}
                                               : QList<int>{int(LineSeries::PredictedFunding)};
-    SqliteStatement &raw = openInterest ? m_st->oiRaw : m_st->fundingRaw;
+    DbStatement &raw = openInterest ? m_st->oiRaw : m_st->fundingRaw;
     forEachRun(minutes, Timeframes::minuteMs, [&](qint64 from, qint64 to) {
         raw.bind(1, instrument).bind(2, from).bind(3, to);
         LineBar bars[2];
@@ -218,7 +218,7 @@ void DerivedTiers::rebuildLines(qint64 instrument, QVector<qint64> touched, bool
 void DerivedTiers::rebuildLiquidations(qint64 instrument, QVector<qint64> touched)
 {
     const QVector<qint64> minutes = bucketsOf(touched, Timeframe::M1);
-    SqliteStatement &raw = m_st->liqRaw;
+    DbStatement &raw = m_st->liqRaw;
     forEachRun(minutes, Timeframes::minuteMs, [&](qint64 from, qint64 to) {
         raw.bind(1, instrument).bind(2, from).bind(3, to);
         LiquidationBar bar;
@@ -255,7 +255,7 @@ void DerivedTiers::rebuildAll(qint64 instrument)
     constexpr qint64 chunk = 30LL * 86'400'000;
     const auto span = [&](const char *table) {
         const QString sql = QStringLiteral("SELECT MIN(ts), MAX(ts) FROM %1 WHERE instrument=%2").arg(QLatin1String(table)).arg(instrument);
-        SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
+        DbStatement st = m_db.prepare(sql.toUtf8().constData());
         st.step();
         return std::pair<qint64, qint64>(st.isNull(0) ? 0 : st.int64(0), st.isNull(0) ? -1 : st.int64(1));
     };

@@ -6,8 +6,8 @@
 
 #include <QVector>
 
-class SqliteConnection;
-class SqliteStatement;
+class DbConnection;
+class DbStatement;
 
 // Maintains the per-tier summaries of the sparse or irregular series, so a view of years
 // reads a few thousand rows instead of millions: line_bars (open interest in coin and USD,
@@ -19,7 +19,7 @@ class SqliteStatement;
 class DerivedTiers
 {
 public:
-    explicit DerivedTiers(SqliteConnection &db);
+    explicit DerivedTiers(DbConnection &db);
     ~DerivedTiers();
 
     // touchedMinutes: ts of raw rows just written (any order, duplicates allowed).
@@ -37,6 +37,6 @@ private:
     void writeBar(qint64 instrument, int series, Timeframe tf, const LineBar &bar);
     void writeBar(qint64 instrument, int series, Timeframe tf, const LiquidationBar &bar);
 
-    SqliteConnection &m_db;
+    DbConnection &m_db;
     Statements *m_st;
 };

@@ -1,7 +1,11 @@
 #include "marketstore.h"
 
+#include "dbconnection.h"
 #include "derivedtiers.h"
+#include "postgres/pgconnection.h"
+#include "postgres/pgschema.h"
 #include "schema.h"
+#include "sqlitedb.h"
 #include "sqliteconnection.h"
 #include "storeerror.h"
 #include "storereader.h"
@@ -49,7 +53,8 @@ void rebuildDerivedTiersIfNeeded(SqliteConnection &db)
         return;
     db.exec("BEGIN IMMEDIATE");
     try {
-        DerivedTiers tiers(db);
+        SqliteDb conn(db);
+        DerivedTiers tiers(conn);
         QVector<qint64> ids;
         SqliteStatement st = db.prepare("SELECT id FROM instruments");
         while (st.step())
@@ -92,16 +97,46 @@ void MarketStore::checkBackend(const StoreLocator &locator)
 {
     if (!locator.isValid())
         throw StoreError(locator.error());
-    if (locator.isPostgreSql())
-        throw StoreError(QStringLiteral("database %1: PostgreSQL store: not available in this Perpscope build (it has no "
-                                        "PostgreSQL backend; use an SQLite file path)")
+}
+
+// A PostgreSQL store: the database must exist (a server's databases are made by its
+// administrator, so open() creates none); a database without tables becomes a store.
+MarketStore MarketStore::openPostgreSql(const StoreLocator &locator, Access access)
+{
+    PgConnection db(locator.text(), locator.display());
+    const int version = PgSchema::version(db);
+    const int latest = PgSchema::latestVersion();
+    if (access == Access::ReadWrite) {
+        PgSchema::migrate(db); // refuses a foreign or newer database and leaves it alone
+        return MarketStore(locator, latest, access);
+    }
+    if (version < 0)
+        throw StoreError(QStringLiteral("database %1: a PostgreSQL database, but not a Perpscope store; it was left untouched")
                              .arg(locator.display()));
+    if (version == 0)
+        throw StoreError(QStringLiteral("database %1: the database is empty, not a Perpscope store yet (import or backfill into it "
+                                        "first); it was left untouched")
+                             .arg(locator.display()));
+    if (version > latest)
+        throw StoreError(QStringLiteral("database %1: schema version %2 is newer than this Perpscope understands (%3); use a newer "
+                                        "Perpscope. The store was left untouched")
+                             .arg(locator.display())
+                             .arg(version)
+                             .arg(latest));
+    if (version < latest)
+        throw StoreError(QStringLiteral("database %1: schema version %2 is older than this Perpscope's (%3); a command that only reads "
+                                        "does not upgrade it: run perpscope import or backfill on it, or open it in Perpscope, once. "
+                                        "The store was left untouched")
+                             .arg(locator.display())
+                             .arg(version)
+                             .arg(latest));
+    return MarketStore(locator, version, access);
 }
 
 MarketStore MarketStore::attach(const StoreLocator &locator, Access access)
 {
     checkBackend(locator);
-    return MarketStore(locator, Schema::latestVersion(), access);
+    return MarketStore(locator, locator.isPostgreSql() ? PgSchema::latestVersion() : Schema::latestVersion(), access);
 }
 
 bool MarketStore::holdsData(const StoreLocator &locator)
@@ -116,6 +151,8 @@ bool MarketStore::holdsData(const StoreLocator &locator)
 MarketStore MarketStore::openImpl(const StoreLocator &locator, bool mayCreate, Access access)
 {
     checkBackend(locator);
+    if (locator.isPostgreSql())
+        return openPostgreSql(locator, access);
     const QString path = locator.filePath();
     const QFileInfo info(path);
     const bool readOnly = access == Access::ReadOnly;
@@ -171,25 +208,18 @@ std::unique_ptr<StoreWriter> MarketStore::writer() const
 {
     if (m_access == Access::ReadOnly)
         throw StoreError(QStringLiteral("database %1: opened read-only").arg(name()));
-    checkBackend(m_locator);
-    return std::unique_ptr<StoreWriter>(new StoreWriter(m_locator.filePath()));
+    return std::unique_ptr<StoreWriter>(new StoreWriter(DbConnection::connect(m_locator, DbConnection::Access::ReadWrite)));
 }
 
 std::unique_ptr<StoreReader> MarketStore::reader() const
 {
-    checkBackend(m_locator);
-    return std::unique_ptr<StoreReader>(new StoreReader(m_locator.filePath()));
+    return std::unique_ptr<StoreReader>(new StoreReader(DbConnection::connect(m_locator, DbConnection::Access::ReadOnly)));
 }
 
 QString MarketStore::integrityCheck() const
 {
-    checkBackend(m_locator);
-    SqliteConnection db(m_locator.filePath(), m_access == Access::ReadOnly ? SqliteConnection::Mode::ReadOnly : SqliteConnection::Mode::ReadWrite);
-    SqliteStatement st = db.prepare("PRAGMA integrity_check");
-    QStringList problems;
-    while (st.step())
-        problems << st.text(0);
-    return problems.join(QLatin1Char('\n'));
+    return DbConnection::connect(m_locator, m_access == Access::ReadOnly ? DbConnection::Access::ReadOnly : DbConnection::Access::ReadWrite)
+        ->integrityCheck();
 }
 
 StoreLocator MarketStore::defaultLocator()

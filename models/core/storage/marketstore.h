@@ -16,8 +16,10 @@ class StoreWriter;
 // Perpscope) and brings its schema up to date; it never overwrites or adopts a foreign file:
 // a file that fails the checks is left byte for byte as it was (the switch to WAL comes after
 // them). Connections are per thread: each thread asks for its own writer or reader.
-// A PostgreSQL locator is refused with a clear StoreError while this build has no
-// PostgreSQL backend.
+//
+// PostgreSQL (a libpq URI): the database must exist; open() makes an empty one a store
+// (PgSchema: the same concepts, monthly partitions) and migrates an older one, and refuses a
+// foreign or newer one, leaving it alone. Readers and writers each hold a connection.
 class MarketStore
 {
 public:
@@ -51,7 +53,8 @@ public:
     std::unique_ptr<StoreWriter> writer() const; // throws StoreError on a read-only store
     std::unique_ptr<StoreReader> reader() const;
 
-    // PRAGMA integrity_check; returns "ok" or the problems found.
+    // SQLite: PRAGMA integrity_check; PostgreSQL: the schema version and a query (the server
+    // keeps its files consistent). Returns "ok" or the problems found.
     QString integrityCheck() const;
 
     // Where the GUI keeps its database unless --db says otherwise.
@@ -60,6 +63,7 @@ public:
 private:
     MarketStore(StoreLocator locator, int version, Access access);
     static MarketStore openImpl(const StoreLocator &locator, bool mayCreate, Access access);
+    static MarketStore openPostgreSql(const StoreLocator &locator, Access access);
     static void checkBackend(const StoreLocator &locator);
 
     StoreLocator m_locator;

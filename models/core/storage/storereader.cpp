@@ -1,7 +1,10 @@
 #include "storereader.h"
 
-StoreReader::StoreReader(const QString &path)
-    : m_db(path, SqliteConnection::Mode::ReadOnly)
+#include <algorithm>
+
+StoreReader::StoreReader(std::unique_ptr<DbConnection> db)
+    : m_conn(std::move(db))
+    , m_db(*m_conn)
 {
 }
 
@@ -20,9 +23,15 @@ std::optional<qint64> StoreReader::idOf(const Instrument &instrument)
 QList<Instrument> StoreReader::instruments()
 {
     QList<Instrument> out;
-    SqliteStatement st = m_db.prepare("SELECT exchange, symbol FROM instruments ORDER BY exchange, symbol");
+    DbStatement st = m_db.prepare("SELECT exchange, symbol FROM instruments ORDER BY exchange, symbol");
     while (st.step())
         out.push_back({st.text(0), st.text(1)});
+    st.reset();
+    // In byte order of the UTF-8 text whatever the server's collation (SQLite's order).
+    std::stable_sort(out.begin(), out.end(), [](const Instrument &a, const Instrument &b) {
+        const QByteArray ea = a.exchange.toUtf8(), eb = b.exchange.toUtf8();
+        return ea != eb ? ea < eb : a.symbol.toUtf8() < b.symbol.toUtf8();
+    });
     return out;
 }
 
@@ -61,7 +70,7 @@ QVector<Candle> StoreReader::markCandles(const Instrument &instrument, Timeframe
 namespace {
 
 template<typename Row, typename Fill>
-QVector<Row> rangeQuery(SqliteConnection &db, const char *sql, std::optional<qint64> id, TimeRange range, Fill fill)
+QVector<Row> rangeQuery(DbConnection &db, const char *sql, std::optional<qint64> id, TimeRange range, Fill fill)
 {
     QVector<Row> out;
     if (!id)
@@ -73,12 +82,12 @@ QVector<Row> rangeQuery(SqliteConnection &db, const char *sql, std::optional<qin
     return out;
 }
 
-FundingSample fundingRow(const SqliteStatement &st)
+FundingSample fundingRow(const DbStatement &st)
 {
     return {st.int64(0), st.real(1), int(st.int64(2))};
 }
 
-OpenInterestSample oiRow(const SqliteStatement &st)
+OpenInterestSample oiRow(const DbStatement &st)
 {
     return {st.int64(0), st.real(1), st.real(2)};
 }
@@ -109,7 +118,7 @@ QVector<Liquidation> StoreReader::liquidations(const Instrument &instrument, Tim
     return rangeQuery<Liquidation>(m_db,
                                    "SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts>=? AND ts<? "
                                    "ORDER BY ts, seq",
-                                   idOf(instrument), range, [](const SqliteStatement &st) {
+                                   idOf(instrument), range, [](const DbStatement &st) {
                                        return Liquidation{st.int64(0), int(st.int64(1)), Liquidation::Side(st.int64(2)),
                                                           st.real(3), st.real(4), st.int64(5) != 0};
                                    });
@@ -120,7 +129,7 @@ QVector<GroundTruthCell> StoreReader::groundTruth(const Instrument &instrument, 
     return rangeQuery<GroundTruthCell>(m_db,
                                        "SELECT ts,side,bin,notional FROM ground_truth WHERE instrument=? AND ts>=? AND ts<? "
                                        "ORDER BY ts, side, bin",
-                                       idOf(instrument), range, [](const SqliteStatement &st) {
+                                       idOf(instrument), range, [](const DbStatement &st) {
                                            return GroundTruthCell{st.int64(0), Liquidation::Side(st.int64(1)), int(st.int64(2)),
                                                                   st.real(3)};
                                        });
@@ -159,7 +168,7 @@ QVector<Liquidation> StoreReader::latestLiquidations(const Instrument &instrumen
     const auto id = idOf(instrument);
     if (!id)
         return out;
-    SqliteStatement st = m_db.prepare("SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts<? "
+    DbStatement st = m_db.prepare("SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts<? "
                                       "ORDER BY ts DESC, seq DESC LIMIT ?");
     st.bind(1, *id).bind(2, before).bind(3, limit);
     while (st.step())
@@ -171,7 +180,7 @@ namespace {
 
 // The last row at or before t of a (instrument, ts)-keyed table: one probe of the key.
 template<typename Row, typename Fill>
-std::optional<Row> lastAtOrBefore(SqliteConnection &db, const char *sql, std::optional<qint64> id, qint64 t, Fill fill)
+std::optional<Row> lastAtOrBefore(DbConnection &db, const char *sql, std::optional<qint64> id, qint64 t, Fill fill)
 {
     if (!id)
         return std::nullopt;
@@ -239,7 +248,7 @@ TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
     for (int pass = 0; pass < 2; ++pass) {
         const QString sql = QStringLiteral("SELECT ts FROM %1 WHERE %2 ORDER BY ts %3 LIMIT 1")
                                 .arg(table, where, pass == 0 ? QStringLiteral("ASC") : QStringLiteral("DESC"));
-        SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
+        DbStatement st = m_db.prepare(sql.toUtf8().constData());
         st.bind(1, *id);
         if (!st.step())
             break;
@@ -264,14 +273,14 @@ qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
         return 0;
     const QString sql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE instrument=?%2")
                             .arg(QString::fromLatin1(tableOf(kind)), isCandleKind(kind) ? QStringLiteral(" AND tf=1") : QString());
-    SqliteStatement st = m_db.prepare(sql.toUtf8().constData());
+    DbStatement st = m_db.prepare(sql.toUtf8().constData());
     st.bind(1, *id);
     return st.step() ? st.int64(0) : 0;
 }
 
 namespace {
 
-CoverageSpan coverageRow(const SqliteStatement &st, const Instrument &instrument)
+CoverageSpan coverageRow(const DbStatement &st, const Instrument &instrument)
 {
     return {instrument, DataKind(st.int64(0)), {st.int64(3), st.int64(4)}, CoverageQuality(st.int64(1)), st.int64(2), st.text(5)};
 }
@@ -313,14 +322,14 @@ CoverageSummary StoreReader::coverageSummary(const Instrument &instrument, DataK
 
 QString StoreReader::liquidationFeed(const Instrument &instrument)
 {
-    SqliteStatement st = m_db.prepare("SELECT liq_feed FROM instruments WHERE exchange=? AND symbol=?");
+    DbStatement st = m_db.prepare("SELECT liq_feed FROM instruments WHERE exchange=? AND symbol=?");
     st.bind(1, instrument.exchange).bind(2, instrument.symbol);
     return st.step() ? st.text(0) : QString();
 }
 
 QString StoreReader::meta(const QString &key)
 {
-    SqliteStatement st = m_db.prepare("SELECT value FROM meta WHERE key=?");
+    DbStatement st = m_db.prepare("SELECT value FROM meta WHERE key=?");
     st.bind(1, key);
     return st.step() ? st.text(0) : QString();
 }

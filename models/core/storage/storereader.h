@@ -12,15 +12,17 @@
 #include "domain/openinterestsample.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 #include <QHash>
 #include <QList>
 #include <QVector>
+#include <memory>
 #include <optional>
 
-// Window queries on a connection of its own (one reader per thread). In WAL mode a reader
-// never waits for the writer and only ever sees committed batches. Every query is a range
+// Window queries on a connection of its own (one reader per thread), SQLite or PostgreSQL.
+// A reader never waits for the writer and only ever sees committed batches (SQLite's WAL
+// mode; PostgreSQL's read committed). Every query is a range
 // scan of a clustered key, so cost follows the rows returned, not the table size.
 // Only MarketStore::reader() makes one.
 class StoreReader
@@ -64,10 +66,11 @@ public:
 
 private:
     friend class MarketStore;
-    explicit StoreReader(const QString &path);
+    explicit StoreReader(std::unique_ptr<DbConnection> db);
     std::optional<qint64> idOf(const Instrument &instrument);
     QVector<Candle> candleQuery(const char *sql, const Instrument &instrument, Timeframe tf, TimeRange range);
 
-    SqliteConnection m_db;
+    std::unique_ptr<DbConnection> m_conn;
+    DbConnection &m_db;
     QHash<Instrument, qint64> m_ids;
 };

@@ -61,47 +61,53 @@ QString checkCandles(const QVector<Candle> &bars, const char *what, Timeframe tf
 
 struct StoreWriter::Statements
 {
-    explicit Statements(SqliteConnection &db)
+    // An upsert that leaves a row re-sent with the values it holds alone (and uncounted).
+    static QByteArray upsertSql(const SqlDialect &d, const char *table, const char *columns, const char *key,
+                                std::initializer_list<const char *> values)
+    {
+        QByteArray sql = QByteArray("INSERT INTO ") + table + '(' + columns + ") VALUES(";
+        const int n = int(QByteArray(columns).count(',')) + 1;
+        for (int i = 0; i < n; ++i)
+            sql += i ? ",?" : "?";
+        sql += QByteArray(") ON CONFLICT(") + key + ") DO UPDATE SET ";
+        bool first = true;
+        for (const char *v : values) {
+            sql += QByteArray(first ? "" : ",") + v + "=excluded." + v;
+            first = false;
+        }
+        return sql + ' ' + d.changedWhere(table, values);
+    }
+
+    explicit Statements(DbConnection &db)
         : candle(db, "candles")
         , mark(db, "mark_candles")
         , candleSelect(db.prepare(selectCandleSql(false), true))
         , markSelect(db.prepare(selectCandleSql(true), true))
-        , funding(db.prepare("INSERT INTO funding(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
-                             "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h "
-                             "WHERE rate IS NOT excluded.rate OR interval_h IS NOT excluded.interval_h",
+        , funding(db.prepare(upsertSql(db.dialect(), "funding", "instrument,ts,rate,interval_h", "instrument,ts", {"rate", "interval_h"}),
                              true))
-        , predicted(db.prepare("INSERT INTO funding_predicted(instrument,ts,rate,interval_h) VALUES(?,?,?,?) "
-                               "ON CONFLICT(instrument,ts) DO UPDATE SET rate=excluded.rate,interval_h=excluded.interval_h "
-                               "WHERE rate IS NOT excluded.rate OR interval_h IS NOT excluded.interval_h",
-                               true))
-        , oi(db.prepare("INSERT INTO open_interest(instrument,ts,oi,oi_usd) VALUES(?,?,?,?) "
-                        "ON CONFLICT(instrument,ts) DO UPDATE SET oi=excluded.oi,oi_usd=excluded.oi_usd "
-                        "WHERE oi IS NOT excluded.oi OR oi_usd IS NOT excluded.oi_usd",
-                        true))
-        , liquidation(db.prepare("INSERT INTO liquidations(instrument,ts,seq,side,price,qty,in_feed) VALUES(?,?,?,?,?,?,?) "
-                                 "ON CONFLICT(instrument,ts,seq) DO UPDATE SET side=excluded.side,price=excluded.price,"
-                                 "qty=excluded.qty,in_feed=excluded.in_feed "
-                                 "WHERE side IS NOT excluded.side OR price IS NOT excluded.price OR qty IS NOT excluded.qty "
-                                 "OR in_feed IS NOT excluded.in_feed",
+        , predicted(db.prepare(
+              upsertSql(db.dialect(), "funding_predicted", "instrument,ts,rate,interval_h", "instrument,ts", {"rate", "interval_h"}), true))
+        , oi(db.prepare(upsertSql(db.dialect(), "open_interest", "instrument,ts,oi,oi_usd", "instrument,ts", {"oi", "oi_usd"}), true))
+        , liquidation(db.prepare(upsertSql(db.dialect(), "liquidations", "instrument,ts,seq,side,price,qty,in_feed", "instrument,ts,seq",
+                                           {"side", "price", "qty", "in_feed"}),
                                  true))
-        , groundTruth(db.prepare("INSERT INTO ground_truth(instrument,ts,side,bin,notional) VALUES(?,?,?,?,?) "
-                                 "ON CONFLICT(instrument,ts,side,bin) DO UPDATE SET notional=excluded.notional "
-                                 "WHERE notional IS NOT excluded.notional",
-                                 true))
+        , groundTruth(db.prepare(
+              upsertSql(db.dialect(), "ground_truth", "instrument,ts,side,bin,notional", "instrument,ts,side,bin", {"notional"}), true))
         , coverage(db)
         , coarse(db)
         , coarseSpans(db.prepare("SELECT from_ms,to_ms,resolution_ms FROM coverage WHERE instrument=? AND kind=?", true))
     {
     }
     CandleRowWriter candle, mark;
-    SqliteStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
+    DbStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
     CoverageWriter coverage;
     CoarseTiers coarse;
-    SqliteStatement coarseSpans;
+    DbStatement coarseSpans;
 };
 
-StoreWriter::StoreWriter(const QString &path)
-    : m_db(path, SqliteConnection::Mode::ReadWrite)
+StoreWriter::StoreWriter(std::unique_ptr<DbConnection> db)
+    : m_conn(std::move(db))
+    , m_db(*m_conn)
     , m_st(std::make_unique<Statements>(m_db))
     , m_derived(std::make_unique<DerivedTiers>(m_db))
 {
@@ -144,12 +150,18 @@ qint64 StoreWriter::instrumentId(const Instrument &instrument)
 {
     if (auto it = m_ids.constFind(instrument); it != m_ids.constEnd())
         return *it;
-    SqliteStatement ins = m_db.prepare("INSERT INTO instruments(exchange,symbol) VALUES(?,?) ON CONFLICT DO NOTHING");
-    ins.bind(1, instrument.exchange).bind(2, instrument.symbol).exec();
-    SqliteStatement sel = m_db.prepare("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
+    DbStatement sel = m_db.prepare("SELECT id FROM instruments WHERE exchange=? AND symbol=?");
     sel.bind(1, instrument.exchange).bind(2, instrument.symbol);
-    if (!sel.step())
-        throw StoreError(QStringLiteral("database %1: cannot register instrument %2").arg(m_db.path(), instrument.key()));
+    if (!sel.step()) {
+        // Only a new instrument is inserted: PostgreSQL draws an id even for an insert that
+        // conflicts, and the ids stay as dense as SQLite's.
+        sel.reset();
+        DbStatement ins = m_db.prepare("INSERT INTO instruments(exchange,symbol) VALUES(?,?) ON CONFLICT DO NOTHING");
+        ins.bind(1, instrument.exchange).bind(2, instrument.symbol).exec();
+        sel.bind(1, instrument.exchange).bind(2, instrument.symbol);
+        if (!sel.step())
+            throw StoreError(QStringLiteral("database %1: cannot register instrument %2").arg(m_db.name(), instrument.key()));
+    }
     const qint64 id = sel.int64(0);
     m_ids.insert(instrument, id);
     return id;
@@ -157,7 +169,7 @@ qint64 StoreWriter::instrumentId(const Instrument &instrument)
 
 namespace {
 
-Candle readCandle(const SqliteStatement &st)
+Candle readCandle(const DbStatement &st)
 {
     return Candle{st.int64(0), st.real(1), st.real(2), st.real(3), st.real(4), st.real(5), st.real(6), st.real(7)};
 }
@@ -166,15 +178,13 @@ Candle readCandle(const SqliteStatement &st)
 
 void StoreWriter::dropTailsIfOthersWrote()
 {
-    // data_version changes only when another connection commits: then what this writer
-    // remembers about the newest bars may be stale.
-    const qint64 version = m_db.scalar("PRAGMA data_version");
-    if (version != m_dataVersion) {
+    // When another connection committed, what this writer remembers about the newest bars
+    // may be stale.
+    if (m_db.othersWrote()) {
         for (CandleTail &t : m_tails)
             t.invalidate();
         m_coarse.clear();
     }
-    m_dataVersion = version;
 }
 
 CandleTail &StoreWriter::tailOf(qint64 id, bool mark)
@@ -182,8 +192,8 @@ CandleTail &StoreWriter::tailOf(qint64 id, bool mark)
     CandleTail &tail = m_tails[id * 2 + (mark ? 1 : 0)];
     if (tail.isValid())
         return tail;
-    SqliteStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
-    SqliteStatement last = m_db.prepare(mark ? "SELECT ts FROM mark_candles WHERE instrument=? AND tf=1 ORDER BY ts DESC LIMIT 1"
+    DbStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
+    DbStatement last = m_db.prepare(mark ? "SELECT ts FROM mark_candles WHERE instrument=? AND tf=1 ORDER BY ts DESC LIMIT 1"
                                              : "SELECT ts FROM candles WHERE instrument=? AND tf=1 ORDER BY ts DESC LIMIT 1");
     last.bind(1, id);
     if (!last.step()) {
@@ -208,7 +218,7 @@ const QVector<StoreWriter::CoarseSpan> &StoreWriter::coarseSpans(qint64 id, bool
         return *it;
     QVector<CoarseSpan> coarse;
     QVector<TimeRange> minutes;
-    SqliteStatement &st = m_st->coarseSpans;
+    DbStatement &st = m_st->coarseSpans;
     st.bind(1, id).bind(2, int(mark ? DataKind::MarkCandles : DataKind::Candles));
     while (st.step()) {
         const TimeRange r{st.int64(0), st.int64(1)};
@@ -227,7 +237,7 @@ const QVector<StoreWriter::CoarseSpan> &StoreWriter::coarseSpans(qint64 id, bool
     return *m_coarse.insert(key, spans);
 }
 
-void StoreWriter::upsert(SqliteStatement &st, qint64 *changed)
+void StoreWriter::upsert(DbStatement &st, qint64 *changed)
 {
     st.exec();
     *changed += m_db.changes();
@@ -237,15 +247,19 @@ void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candl
 {
     const bool mark = qstrcmp(table, "mark_candles") == 0;
     CandleRowWriter &upsert = mark ? m_st->mark : m_st->candle;
-    SqliteStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
+    DbStatement &select = mark ? m_st->markSelect : m_st->candleSelect;
     if (input.isEmpty())
         return;
 
     const QVector<Candle> bars = CandleAggregator::normalized(input);
     CandleTail &tail = tailOf(id, mark);
     upsert.takeChanged(); // count the 1m bars only
-    for (const Candle &c : bars)
-        upsert.add(id, Timeframe::M1, c);
+    for (const Candle &c : bars) {
+        if (c.ts >= tail.end())
+            upsert.addNew(id, Timeframe::M1, c); // after the newest stored bar: an append
+        else
+            upsert.add(id, Timeframe::M1, c);
+    }
     upsert.flush(); // the tier pass below may read these rows back
     *changed += upsert.takeChanged();
 
@@ -327,7 +341,7 @@ TimeRange spanOf(const QVector<T> &rows)
 StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
 {
     if (const QString err = validate(batch); !err.isEmpty())
-        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.path(), batch.instrument.key(), err),
+        throw StoreError(QStringLiteral("database %1: rejected a batch for %2: %3").arg(m_db.name(), batch.instrument.key(), err),
                          StoreError::Kind::Rejected);
     Result result;
     QVector<Span> &spans = result.spans;
@@ -335,10 +349,14 @@ StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
         return result;
 
     // Inside a replacement a batch is a savepoint: a rejected one leaves the others.
-    m_db.exec(m_replacing ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
+    if (m_replacing)
+        m_db.exec("SAVEPOINT batch");
+    else
+        m_db.beginWrite();
     try {
         dropTailsIfOthersWrote();
         const qint64 id = instrumentId(batch.instrument);
+        prepareRanges(batch);
         TimeRange candleSpan, markSpan;
         qint64 changed = 0;
         QVector<TimeRange> coarseWritten[2]; // candles, mark
@@ -427,8 +445,25 @@ StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
     return result;
 }
 
+void StoreWriter::prepareRanges(const MarketBatch &batch)
+{
+    // The month partitions (PostgreSQL) of every row the batch may write: tier buckets up
+    // to a day start in the month of their first bar.
+    TimeRange candles, liquidations;
+    for (const auto *bars : {&batch.candles, &batch.markCandles})
+        for (const Candle &c : *bars)
+            candles = candles.united({c.ts, c.ts + 1});
+    for (const Liquidation &l : batch.liquidations)
+        liquidations = liquidations.united({l.ts, l.ts + 1});
+    if (candles.isValid())
+        m_db.prepareRange(candles.from, candles.to);
+    if (liquidations.isValid())
+        m_db.prepareRange(liquidations.from, liquidations.to);
+}
+
 void StoreWriter::forgetCaches()
 {
+    m_db.forgetPrepared(); // partitions made in a rolled-back transaction are gone
     m_ids.clear();
     for (CandleTail &t : m_tails)
         t.invalidate();
@@ -442,7 +477,7 @@ void StoreWriter::transaction(F &&f)
         f();
         return;
     }
-    m_db.exec("BEGIN IMMEDIATE");
+    m_db.beginWrite();
     try {
         f();
         m_db.exec("COMMIT");
@@ -460,13 +495,13 @@ void StoreWriter::transaction(F &&f)
 void StoreWriter::setLiquidationFeed(const Instrument &instrument, const QString &feed)
 {
     const qint64 id = instrumentId(instrument);
-    SqliteStatement st = m_db.prepare("UPDATE instruments SET liq_feed=? WHERE id=?");
+    DbStatement st = m_db.prepare("UPDATE instruments SET liq_feed=? WHERE id=?");
     st.bind(1, feed).bind(2, id).exec();
 }
 
 void StoreWriter::setMeta(const QString &key, const QString &value)
 {
-    SqliteStatement st = m_db.prepare("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    DbStatement st = m_db.prepare("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     st.bind(1, key).bind(2, value).exec();
 }
 
@@ -476,14 +511,9 @@ void StoreWriter::clearSeries(const Instrument &instrument)
         const qint64 id = instrumentId(instrument);
         // Every table keyed by instrument, as the schema has it now (the instruments table
         // itself keys by id and keeps the row, so the id readers know stays valid).
-        QVector<QByteArray> tables;
-        SqliteStatement list = m_db.prepare("SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
-                                            "WHERE m.type='table' AND c.name='instrument' ORDER BY m.name");
-        while (list.step())
-            tables.push_back(list.text(0).toUtf8());
-        for (const QByteArray &table : tables) {
-            const QByteArray sql = "DELETE FROM \"" + table + "\" WHERE instrument=?";
-            SqliteStatement st = m_db.prepare(sql.constData());
+        for (const QString &table : m_db.tablesWithColumn(QStringLiteral("instrument"))) {
+            const QByteArray sql = "DELETE FROM \"" + table.toUtf8() + "\" WHERE instrument=?";
+            DbStatement st = m_db.prepare(sql.constData());
             st.bind(1, id).exec();
         }
         m_tails.remove(id * 2);
@@ -496,8 +526,8 @@ void StoreWriter::clearSeries(const Instrument &instrument)
 void StoreWriter::beginReplacement(const QList<Instrument> &instruments)
 {
     if (m_replacing)
-        throw StoreError(QStringLiteral("database %1: a replacement is already running").arg(m_db.path()));
-    m_db.exec("BEGIN IMMEDIATE");
+        throw StoreError(QStringLiteral("database %1: a replacement is already running").arg(m_db.name()));
+    m_db.beginWrite();
     m_replacing = true;
     try {
         for (const Instrument &i : instruments)

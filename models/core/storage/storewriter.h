@@ -6,14 +6,15 @@
 #include "sources/marketbatch.h"
 #include "candletail.h"
 #include "derivedtiers.h"
-#include "sqliteconnection.h"
+#include "dbconnection.h"
 
 #include <QHash>
 #include <QVector>
 #include <memory>
 
-// The single writer of a store (one per process, used from one thread). commit() writes a
-// whole batch in one BEGIN IMMEDIATE transaction as an upsert and maintains the candle tiers
+// The single writer of a store (one per process, used from one thread), SQLite or
+// PostgreSQL. commit() writes a whole batch in one write transaction (which excludes other
+// writers: DbConnection::beginWrite) as an upsert and maintains the candle tiers
 // (5m ... 1d) so they always equal the aggregate of the stored 1m bars. Only
 // MarketStore::writer() makes one.
 class StoreWriter
@@ -66,12 +67,12 @@ public:
 
 private:
     friend class MarketStore;
-    explicit StoreWriter(const QString &path);
+    explicit StoreWriter(std::unique_ptr<DbConnection> db);
     struct Statements;
     qint64 instrumentId(const Instrument &instrument);
     void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span, qint64 *changed);
     // Executes a bound upsert; *changed grows by the row it inserted or changed.
-    void upsert(SqliteStatement &st, qint64 *changed);
+    void upsert(DbStatement &st, qint64 *changed);
     CandleTail &tailOf(qint64 id, bool mark);
     struct CoarseSpan
     {
@@ -81,17 +82,18 @@ private:
     // Spans of imported candles coarser than 1m (from the coverage table).
     const QVector<CoarseSpan> &coarseSpans(qint64 id, bool mark);
     void dropTailsIfOthersWrote();
+    void prepareRanges(const MarketBatch &batch);
     void forgetCaches();
     // Runs f inside a transaction of its own, or inside the running replacement.
     template<typename F>
     void transaction(F &&f);
 
-    SqliteConnection m_db;
+    std::unique_ptr<DbConnection> m_conn;
+    DbConnection &m_db;
     std::unique_ptr<Statements> m_st;
     std::unique_ptr<DerivedTiers> m_derived;
     QHash<Instrument, qint64> m_ids;
     QHash<qint64, CandleTail> m_tails; // key: instrument id * 2 + (mark ? 1 : 0)
     QHash<qint64, QVector<CoarseSpan>> m_coarse; // same key
-    qint64 m_dataVersion = -1;
     bool m_replacing = false;
 };

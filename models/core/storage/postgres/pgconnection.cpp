@@ -57,16 +57,45 @@ StoreError PgConnection::error(const QString &what, pg_result *res) const
                       lost || retryable(state) ? StoreError::Kind::Unavailable : StoreError::Kind::Other);
 }
 
-PgConnection::Result PgConnection::take(pg_result *res, const char *what)
+void PgConnection::ResultDeleter::operator()(pg_result *r) const
+{
+    PQclear(r);
+}
+
+PgConnection::RawResult PgConnection::check(pg_result *res, const char *what, int expected)
 {
     const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    if (expected >= 0 ? status != expected : status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         const StoreError e = error(QString::fromUtf8(what).section(QLatin1Char(' '), 0, 2), res);
         PQclear(res);
-        if (PQstatus(m_conn) == CONNECTION_BAD)
+        if (PQstatus(m_conn) == CONNECTION_BAD) {
             PQreset(m_conn); // the next statement finds the server again if it is back
+            ++m_session;
+        }
         throw e;
     }
+    return RawResult(res);
+}
+
+PgConnection::RawResult PgConnection::run(const QByteArray &sql, int params, const char *const *values)
+{
+    return check(PQexecParams(m_conn, sql.constData(), params, nullptr, values, nullptr, nullptr, 0), sql.constData());
+}
+
+PgConnection::RawResult PgConnection::runPrepared(const QByteArray &name, const QByteArray &sql, int params, const char *const *values)
+{
+    auto it = m_prepared.find(name);
+    if (it == m_prepared.end() || *it != m_session) {
+        check(PQprepare(m_conn, name.constData(), sql.constData(), params, nullptr), sql.constData());
+        m_prepared.insert(name, m_session);
+    }
+    return check(PQexecPrepared(m_conn, name.constData(), params, values, nullptr, nullptr, 0), sql.constData());
+}
+
+PgConnection::Result PgConnection::take(pg_result *raw, const char *what)
+{
+    RawResult owned = check(raw, what);
+    pg_result *res = owned.get();
     Result r;
     r.m_rows = PQntuples(res);
     r.m_columns = PQnfields(res);
@@ -75,8 +104,20 @@ PgConnection::Result PgConnection::take(pg_result *res, const char *what)
     for (int i = 0; i < r.m_rows; ++i)
         for (int j = 0; j < r.m_columns; ++j)
             r.m_cells.push_back(PQgetisnull(res, i, j) ? QByteArray() : QByteArray(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
-    PQclear(res);
     return r;
+}
+
+qint64 PgConnection::copyIn(const QByteArray &copySql, const QByteArray &data)
+{
+    check(PQexec(m_conn, copySql.constData()), copySql.constData(), PGRES_COPY_IN);
+    if (PQputCopyData(m_conn, data.constData(), int(data.size())) != 1 || PQputCopyEnd(m_conn, nullptr) != 1) {
+        // The connection failed mid-copy: what the server says next is the error.
+    }
+    const RawResult done = check(PQgetResult(m_conn), copySql.constData());
+    // The end of the COPY's results.
+    while (pg_result *rest = PQgetResult(m_conn))
+        PQclear(rest);
+    return QByteArray(PQcmdTuples(done.get())).toLongLong();
 }
 
 void PgConnection::exec(const QByteArray &sql)

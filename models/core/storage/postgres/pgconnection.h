@@ -3,6 +3,7 @@
 #include "storage/storeerror.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 #include <QVector>
 #include <memory>
@@ -26,6 +27,8 @@ public:
     PgConnection &operator=(const PgConnection &) = delete;
 
     const QString &display() const { return m_display; }
+    // Grows with every reconnect (what lived in the server session is gone then).
+    int session() const { return m_session; }
 
     // The rows of one statement, as text; a NULL is a null QByteArray.
     class Result
@@ -55,6 +58,22 @@ public:
     // The first column of the first row as an integer, 0 when there is none.
     qint64 scalar(const QByteArray &sql, const QVector<QByteArray> &params = {});
 
+    // The statement-level interface PgDb's statements use: a result kept as libpq returns
+    // it (no copy of its cells). Throws StoreError like query().
+    struct ResultDeleter
+    {
+        void operator()(pg_result *r) const;
+    };
+    using RawResult = std::unique_ptr<pg_result, ResultDeleter>;
+    RawResult run(const QByteArray &sql, int params, const char *const *values);
+    // A statement prepared on the server under `name` once per session: prepared again when
+    // the connection was re-established since.
+    RawResult runPrepared(const QByteArray &name, const QByteArray &sql, int params, const char *const *values);
+
+    // COPY ... FROM STDIN with `data` (COPY's text format, whole lines); returns the rows
+    // copied. Throws StoreError.
+    qint64 copyIn(const QByteArray &copySql, const QByteArray &data);
+
     // Parameter text for a value: a double as the shortest text that reads back to it.
     static QByteArray param(qint64 v) { return QByteArray::number(v); }
     static QByteArray param(int v) { return QByteArray::number(v); }
@@ -64,7 +83,11 @@ public:
 private:
     StoreError error(const QString &what, pg_result *res) const;
     Result take(pg_result *res, const char *what);
+    // expected: the one ExecStatusType that is success (default: a command or rows).
+    RawResult check(pg_result *res, const char *what, int expected = -1);
 
     pg_conn *m_conn = nullptr;
     QString m_display;
+    int m_session = 0; // grows with every reconnect: server-side statements are gone then
+    QHash<QByteArray, int> m_prepared; // name -> session it was prepared in
 };

@@ -11,7 +11,7 @@ namespace {
 // One entry per schema version. Keys as in SQLite (instrument, ..., ts): a window query is one
 // range scan of the primary key's index. bigint for every integer (times are epoch ms),
 // double precision for every real (SQLite's REAL is an 8-byte double too).
-constexpr std::array<const char *, 1> migrations = {
+constexpr std::array<const char *, 2> migrations = {
     // v1: everything SQLite's schema version 4 holds.
     R"sql(
 CREATE TABLE instruments(
@@ -65,6 +65,14 @@ CREATE TABLE coverage(
     instrument bigint NOT NULL, kind bigint NOT NULL, quality bigint NOT NULL, resolution_ms bigint NOT NULL,
     from_ms bigint NOT NULL, to_ms bigint NOT NULL, origin text NOT NULL,
     PRIMARY KEY(instrument, kind, quality, resolution_ms, from_ms));
+)sql",
+    // v2: the writers' lock and write counter (one row). A write transaction increments it
+    // first: the row lock makes writers wait for each other, as SQLite's BEGIN IMMEDIATE does,
+    // so the candle tiers are always rebuilt from every committed 1m bar; and a writer that
+    // finds the counter moved on by more than its own increment knows another one wrote.
+    R"sql(
+CREATE TABLE perpscope_writes(seq bigint NOT NULL);
+INSERT INTO perpscope_writes VALUES (0);
 )sql",
 };
 
