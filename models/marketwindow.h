@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/candle.h"
+#include "domain/coverage.h"
 #include "domain/fundingsample.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
@@ -32,6 +33,8 @@ struct MarketWindow
     QVector<Liquidation> tape; // newest first, ending at the window's right edge
     TimeRange extent;          // of the 1m candles, for pan/zoom limits
     QString liquidationFeed;   // "full" | "throttled" | "unknown"
+    // Where the candles' taker-buy volume is unknown (Bybit and OKX klines have none).
+    TakerBuyCoverage takerBuy;
 
     bool isEmpty() const { return candles.isEmpty() && openInterest.isEmpty() && funding.isEmpty() && liquidations.isEmpty(); }
 
