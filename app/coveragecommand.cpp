@@ -19,7 +19,7 @@ namespace {
 
 constexpr int holesShown = 8;
 constexpr DataKind kinds[] = {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding,
-                              DataKind::OpenInterest, DataKind::Liquidations, DataKind::GroundTruth};
+                              DataKind::OpenInterest, DataKind::Liquidations, DataKind::GroundTruth, DataKind::TakerBuy};
 
 QString when(qint64 ms)
 {
@@ -107,7 +107,10 @@ void printTable(QTextStream &out, const Instrument &instrument, const QVector<Ki
         const CoverageSummary &s = k.summary;
         const QString name = DataKinds::name(k.kind);
         if (s.isNone()) {
-            if (k.rows.isValid())
+            if (k.rows.isValid() && k.kind == DataKind::TakerBuy)
+                row(name, when(k.rows.from) + QStringLiteral(" .. ") + when(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
+                    QStringLiteral("candles without taker-buy volume (Bybit and OKX klines have none): taker flow unknown"));
+            else if (k.rows.isValid())
                 row(name, when(k.rows.from) + QStringLiteral(" .. ") + when(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
                     QStringLiteral("rows stored without coverage (before coverage was recorded): import or backfill again to record it"));
             else

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/candle.h"
+#include "domain/coverage.h"
 #include "domain/fundingsample.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
@@ -32,6 +33,13 @@ struct MarketWindow
     QVector<Liquidation> tape; // newest first, ending at the window's right edge
     TimeRange extent;          // of the 1m candles, for pan/zoom limits
     QString liquidationFeed;   // "full" | "throttled" | "unknown"
+    // What the venue says of its liquidation stream (its adapter's liquidationFeedNote), when
+    // a live source recorded one: how a sampled feed samples differs per venue.
+    QString liquidationFeedNote;
+    // Where the candles' taker-buy volume is unknown (Bybit and OKX klines have none).
+    TakerBuyCoverage takerBuy;
+    // Where liquidations were covered (a stream listening): elsewhere their sums are unknown.
+    CoverageSummary liquidationCoverage;
 
     bool isEmpty() const { return candles.isEmpty() && openInterest.isEmpty() && funding.isEmpty() && liquidations.isEmpty(); }
 

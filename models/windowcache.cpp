@@ -78,6 +78,9 @@ MarketWindow WindowCache::sliced(const MarketWindow &w, TimeRange slice)
     out.timeframe = w.timeframe;
     out.extent = w.extent;
     out.liquidationFeed = w.liquidationFeed;
+    out.liquidationFeedNote = w.liquidationFeedNote;
+    out.takerBuy = w.takerBuy; // spans, not rows: valid for any slice
+    out.liquidationCoverage = w.liquidationCoverage;
     out.range = {std::max(w.range.from, slice.from), std::min(w.range.to, slice.to)};
     const qint64 step = Timeframes::ms(w.timeframe);
     out.candles = barsIn(w.candles, out.range, step);

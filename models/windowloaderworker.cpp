@@ -44,6 +44,9 @@ MarketWindow WindowLoaderWorker::read(StoreReader &r, const WindowRequest &reque
     w.tape = r.latestLiquidations(i, request.range.to, request.tapeRows);
     w.extent = r.extent(i, DataKind::Candles);
     w.liquidationFeed = r.liquidationFeed(i);
+    w.liquidationFeedNote = r.meta(QStringLiteral("liquidation_feed_note.") + i.key());
+    w.liquidationCoverage = r.coverageSummary(i, DataKind::Liquidations, bars);
+    w.takerBuy = {r.coverageSummary(i, DataKind::Candles, bars), r.coverageSummary(i, DataKind::TakerBuy, bars)};
     return w;
 }
 

@@ -270,7 +270,13 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
     const MarketWindow &w = window();
     const ChartTheme &th = theme();
     const qint64 step = Timeframes::ms(w.timeframe);
-    if (t) {
+    // Liquidations where nothing listened are unknown, not $0 (a backfill cannot fetch them).
+    const auto coveredShare = [&w](TimeRange r) {
+        return r.isValid() ? double(Coverages::length(Coverages::clip(w.liquidationCoverage.covered, r))) / double(r.span()) : 0.0;
+    };
+    if (t && coveredShare({Timeframes::floor(w.timeframe, *t), Timeframes::floor(w.timeframe, *t) + step}) <= 0) {
+        field(out, tr("Liquidations"), tr("unknown (not covered here)"), th.mutedText, 14);
+    } else if (t) {
         const LiquidationBar *b = MarketWindow::at(w.liquidations, *t, step);
         field(out, tr("Longs"), DisplayFormat::usd(b ? b->longUsd : 0), th.longLiq, 4);
         text(out, QStringLiteral("(%1)").arg(b ? b->longCount : 0), th.mutedText, 10);
@@ -284,8 +290,16 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
             longUsd += v.longUsd;
             shortUsd += v.shortUsd;
         }
-        field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
-        field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, 14);
+        const QCPRange keys = visibleKeys();
+        const double share = coveredShare({qint64(keys.lower * 1000.0), qint64(keys.upper * 1000.0)});
+        if (share <= 0) {
+            field(out, tr("In view: liquidations"), tr("unknown (not covered)"), th.mutedText, 14);
+        } else {
+            field(out, tr("In view: longs"), DisplayFormat::usd(longUsd), th.longLiq);
+            field(out, tr("shorts"), DisplayFormat::usd(shortUsd), th.shortLiq, share < 0.99 ? 4 : 14);
+            if (share < 0.99)
+                text(out, tr("(%1 covered)").arg(share < 0.01 ? QStringLiteral("<1%") : DisplayFormat::percent(share, 0)), th.mutedText, 14);
+        }
     }
     if (m_showHeatmap && m_heat->hasData() && !w.candles.isEmpty() && !m_heat->grid()->hasOpenInterest) {
         field(out, tr("Heat"), tr("no open interest: no heatmap"), th.mutedText, 14);
@@ -298,9 +312,11 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
             field(out, tr("Heat"), DisplayFormat::usd(m_heat->legendLowUsd()) + QStringLiteral(" … ") + DisplayFormat::usd(m_heat->legendHighUsd()),
                   th.text, 14);
     }
-    // The coverage badge: how completely the source saw liquidations (its registry row).
+    // The coverage badge: how completely the source saw liquidations (its registry row). How a
+    // sampled feed samples is the venue's (Binance: one print per second; OKX: undocumented):
+    // the tape below shows the venue's own note.
     if (w.liquidationFeed == QLatin1String("throttled"))
-        text(out, tr("· coverage: sampled (at most 1 print/s: a lower bound)"), th.mutedText);
+        text(out, tr("· coverage: sampled (a lower bound)"), th.mutedText);
     else if (w.liquidationFeed == QLatin1String("full"))
         text(out, w.instrument.isSynthetic()   ? tr("· made-up prints (synthetic random walk)")
                   : w.instrument.isSimulated() ? tr("· coverage: complete (simulated)")

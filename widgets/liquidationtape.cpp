@@ -19,6 +19,7 @@ LiquidationTape::LiquidationTape(MarketWindowModel *model, TimeSync *sync, QWidg
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("tapeCoverageNote"));
     m_note->setContentsMargins(6, 3, 6, 3);
     m_note->setWordWrap(true);
     layout->addWidget(m_note);
@@ -73,8 +74,10 @@ void LiquidationTape::refresh()
         if (l.ts < edge)
             rows.push_back(l);
     m_tape->setRows(rows);
-    if (w.liquidationFeed == QLatin1String("throttled"))
-        m_note->setText(tr("Exchange feed: at most one print per second per symbol; totals are a lower bound."));
+    if (w.liquidationFeed == QLatin1String("throttled") && !w.liquidationFeedNote.isEmpty())
+        m_note->setText(tr("Sampled feed: %1. Totals are a lower bound.").arg(w.liquidationFeedNote));
+    else if (w.liquidationFeed == QLatin1String("throttled"))
+        m_note->setText(tr("Sampled exchange feed: not every liquidation; totals are a lower bound."));
     else if (w.instrument.isSynthetic())
         m_note->setText(tr("Synthetic random walk: made-up liquidation prints, not a market."));
     else if (w.instrument.isSimulated())

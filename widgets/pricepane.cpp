@@ -140,7 +140,9 @@ void PricePane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) cons
     field(out, QStringLiteral("C"), DisplayFormat::price(c->close), dir, 8);
     text(out, DisplayFormat::percent(c->close / c->open - 1.0, 2, true), dir, 14);
     field(out, tr("Vol"), DisplayFormat::quantity(c->volume), th.text);
-    if (c->volume > 0)
+    if (w.takerBuy.isUnknown({c->ts, c->ts + Timeframes::ms(w.timeframe)}))
+        field(out, tr("taker buy"), tr("unknown"), th.text, 14); // the source gives none (Bybit, OKX)
+    else if (c->volume > 0)
         field(out, tr("taker buy"), DisplayFormat::percent(c->takerBuyVolume / c->volume, 0), th.text, 14);
     if (m_showMark)
         if (const Candle *m = rowAt(w.markCandles, t, Timeframes::ms(w.timeframe)))

@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QLabel>
 
 // The GUI on the Bybit source, live from the loopback Bybit: the source picker lists it
 // (from the registry), the window backfills, subscribes, replays the recorded socket
@@ -78,6 +79,9 @@ private slots:
         ChartPane *liq = window.pane(QStringLiteral("dock.liquidations"));
         QVERIFY(liq);
         QTRY_VERIFY2_WITH_TIMEOUT(liq->header()->text().contains(QLatin1String("coverage: complete")), qPrintable(liq->header()->text()), 15'000);
+        auto *note = window.findChild<QLabel *>(QStringLiteral("tapeCoverageNote"));
+        QVERIFY(note);
+        QTRY_VERIFY2_WITH_TIMEOUT(note->text().startsWith(QLatin1String("Complete feed")), qPrintable(note->text()), 15'000);
         QTRY_VERIFY2_WITH_TIMEOUT(ws.pings() >= 1, "no op:ping sent", 5000);
         window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("bybitlive.png")));
     }

@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QLabel>
 
 // The GUI on the OKX source, live from the loopback OKX: the source picker lists it (from the
 // registry), the window backfills, opens both sockets (candles on /ws/v5/business, the rest on
@@ -86,6 +87,17 @@ private slots:
         ChartPane *liq = window.pane(QStringLiteral("dock.liquidations"));
         QVERIFY(liq);
         QTRY_VERIFY2_WITH_TIMEOUT(liq->header()->text().contains(QLatin1String("coverage: sampled")), qPrintable(liq->header()->text()), 15'000);
+        // The tape says how OKX samples, not Binance's one print per second.
+        auto *note = window.findChild<QLabel *>(QStringLiteral("tapeCoverageNote"));
+        QVERIFY(note);
+        QTRY_VERIFY2_WITH_TIMEOUT(note->text().contains(QLatin1String("OKX liquidation-orders stream: a sample")), qPrintable(note->text()), 15'000);
+        QVERIFY2(!note->text().contains(QLatin1String("per second")) && !liq->header()->text().contains(QLatin1String("1 print/s")),
+                 qPrintable(note->text() + QLatin1Char('|') + liq->header()->text()));
+        // The backfilled history had no liquidation stream listening: its sums are unknown,
+        // not $0 (only the stretch since the socket opened is covered).
+        const QString header = liq->header()->text();
+        QVERIFY2(header.contains(QLatin1String("unknown (not covered)")) || header.contains(QLatin1String("covered)")), qPrintable(header));
+        liq->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("okxliquidations.png")));
         QTRY_VERIFY2_WITH_TIMEOUT(ws.pings() >= 2, "no text ping sent", 5000);
         window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("okxlive.png")));
     }

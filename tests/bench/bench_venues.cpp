@@ -1,8 +1,9 @@
 // Each venue's client against its loopback server, same data, same run: REST backfill rows
 // per second (candles, mark, funding, OI committed over wall time, median of 3) and the
 // latency from a closing kline message leaving the server to its row committed (median and
-// 95th percentile, batch 250 ms). Prints each figure and its ratio to Binance's. OKX's
-// closing candle travels on its /ws/v5/business socket.
+// 95th percentile, batch 250 ms), and from a liquidation message to its row. Prints each
+// figure and its ratio to Binance's. OKX's closing candle travels on its /ws/v5/business
+// socket, its liquidations on /ws/v5/public.
 
 #include "benchutil.h"
 #include "fakebinance.h"
@@ -100,9 +101,17 @@ double backfillRate(const QString &venue, const QString &rest, const QString &db
     return double(rows) / s;
 }
 
-// Median and 95th percentile (ms) from a closing kline message to its committed row.
+// Median and 95th percentile (ms) from a message leaving the server (a closing kline, or a
+// liquidation print: kind) to its committed row; push(k) sends message k and returns the
+// time of its row.
+struct Latency
+{
+    double median = -1, p95 = -1;
+    int rows = 0; // messages whose row was committed (of those sent)
+};
+
 template<typename Push>
-std::pair<double, double> latency(const QString &venue, const QString &rest, const QString &ws, const QString &db, int messages,
+Latency latency(const QString &venue, const QString &rest, const QString &ws, const QString &db, int messages, DataKind watched,
                                   const std::function<bool()> &subscribed, Push push)
 {
     MarketStore::open(db);
@@ -112,13 +121,15 @@ std::pair<double, double> latency(const QString &venue, const QString &rest, con
     QHash<qint64, qint64> sentAt;
     std::vector<double> latencies;
     QObject::connect(&data, &DataThread::appended, &data, [&](const Instrument &, DataKind kind, qint64 from, qint64 to) {
-        if (kind != DataKind::Candles)
+        if (kind != watched)
             return;
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        for (qint64 t = from; t < to; t += minute)
-            if (const auto it = sentAt.find(t); it != sentAt.end()) {
-                latencies.push_back(double(now - *it));
-                sentAt.erase(it);
+        for (auto it = sentAt.begin(); it != sentAt.end();)
+            if (it.key() >= from && it.key() < to) {
+                latencies.push_back(double(now - it.value()));
+                it = sentAt.erase(it);
+            } else {
+                ++it;
             }
     });
     data.setSource(source);
@@ -127,9 +138,8 @@ std::pair<double, double> latency(const QString &venue, const QString &rest, con
     std::mt19937_64 rng(3);
     std::uniform_int_distribution<int> gap(5, 45);
     for (int k = 0; k < messages; ++k) {
-        const qint64 ts = feb1 + (k + 1) * minute;
-        sentAt.insert(ts, QDateTime::currentMSecsSinceEpoch());
-        push(Candle{ts, 6.9, 6.95, 6.88, 6.91, 1000, 6910, 0});
+        const qint64 sent = QDateTime::currentMSecsSinceEpoch();
+        sentAt.insert(push(k), sent);
         wait(gap(rng));
     }
     for (int k = 0; k < 100 && !sentAt.isEmpty(); ++k)
@@ -138,8 +148,8 @@ std::pair<double, double> latency(const QString &venue, const QString &rest, con
     data.sync();
     std::sort(latencies.begin(), latencies.end());
     if (latencies.empty())
-        return {-1, -1};
-    return {latencies[latencies.size() / 2], latencies[latencies.size() * 95 / 100]};
+        return {};
+    return {latencies[latencies.size() / 2], latencies[latencies.size() * 95 / 100], int(latencies.size())};
 }
 
 } // namespace
@@ -191,27 +201,70 @@ int main(int argc, char **argv)
     std::printf("  bybit    %9.0f rows/s  ratio %.2f\n", y, b > 0 ? y / b : 0);
     std::printf("  okx      %9.0f rows/s  ratio %.2f\n", ok, b > 0 ? ok / b : 0);
 
-    FakeBinance::RestServer brest(feb1 + 30'000, 1'000'000, 60'000);
-    brest.data[QStringLiteral("LINKUSDT")] = {};
-    FakeBinance::StreamServer bws;
-    const auto bl = latency(QStringLiteral("binance"), brest.url(), bws.url(), dir.filePath(QStringLiteral("bl.db")), 150,
-                            [&] { return bws.liveConnections() > 0; },
-                            [&](const Candle &c) { bws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), c, true, c.ts + 60'100)); });
-    FakeBybit::RestServer yrest(feb1 + 30'000);
-    yrest.data[QStringLiteral("LINKUSDT")] = {};
-    FakeBybit::StreamServer yws;
-    const auto yl = latency(QStringLiteral("bybit"), yrest.url(), yws.url(), dir.filePath(QStringLiteral("yl.db")), 150,
-                            [&] { return yws.subscribedConnections() > 0; },
-                            [&](const Candle &c) { yws.push(FakeBybit::StreamServer::kline(QStringLiteral("LINKUSDT"), {{c, true}}, c.ts + 60'100)); });
-    FakeOkx::RestServer orest(feb1 + 30'000, instruments);
-    orest.data[QStringLiteral("LINK-USDT-SWAP")] = {};
-    FakeOkx::StreamServer ows;
-    const auto ol = latency(QStringLiteral("okx"), orest.url(), ows.url(), dir.filePath(QStringLiteral("ol.db")), 150,
-                            [&] { return ows.subscribed(QStringLiteral("/ws/v5/business")) > 0 && ows.subscribed(QStringLiteral("/ws/v5/public")) > 0; },
-                            [&](const Candle &c) { ows.push(FakeOkx::StreamServer::candle(QStringLiteral("LINK-USDT-SWAP"), {{c, true}}, 1)); });
+    // Closing klines at feb1 + (k + 1) min; liquidation prints 1.013 s apart (distinct rows).
+    const auto barAt = [](int k) { return Candle{feb1 + (k + 1) * minute, 6.9, 6.95, 6.88, 6.91, 1000, 6910, 0}; };
+    const auto printAt = [](int k) { return feb1 + 30'000 + k * 1013LL; };
+    Latency bl, yl, ol, bq, yq, oq;
+    for (DataKind kind : {DataKind::Candles, DataKind::Liquidations}) {
+        const bool bars = kind == DataKind::Candles;
+        const QString tag = bars ? QStringLiteral("k") : QStringLiteral("q");
+        FakeBinance::RestServer brest(feb1 + 30'000, 1'000'000, 60'000);
+        brest.data[QStringLiteral("LINKUSDT")] = {};
+        FakeBinance::StreamServer bws;
+        (bars ? bl : bq) = latency(QStringLiteral("binance"), brest.url(), bws.url(), dir.filePath(QStringLiteral("bl%1.db").arg(tag)), 150, kind,
+                                   [&] { return bws.liveConnections() > 0; },
+                                   [&](int k) {
+                                       if (bars) {
+                                           const Candle c = barAt(k);
+                                           bws.push(FakeBinance::StreamServer::kline(QStringLiteral("LINKUSDT"), c, true, c.ts + 60'100));
+                                           return c.ts;
+                                       }
+                                       bws.push(FakeBinance::StreamServer::forceOrder(QStringLiteral("LINKUSDT"), printAt(k), "SELL", 6.9, 10 + k));
+                                       return printAt(k);
+                                   });
+        FakeBybit::RestServer yrest(feb1 + 30'000);
+        yrest.data[QStringLiteral("LINKUSDT")] = {};
+        FakeBybit::StreamServer yws;
+        (bars ? yl : yq) = latency(QStringLiteral("bybit"), yrest.url(), yws.url(), dir.filePath(QStringLiteral("yl%1.db").arg(tag)), 150, kind,
+                                   [&] { return yws.subscribedConnections() > 0; },
+                                   [&](int k) {
+                                       if (bars) {
+                                           const Candle c = barAt(k);
+                                           yws.push(FakeBybit::StreamServer::kline(QStringLiteral("LINKUSDT"), {{c, true}}, c.ts + 60'100));
+                                           return c.ts;
+                                       }
+                                       yws.push(FakeBybit::StreamServer::liquidation(QStringLiteral("LINKUSDT"), printAt(k), "Buy", 6.9, 10 + k));
+                                       return printAt(k);
+                                   });
+        FakeOkx::RestServer orest(feb1 + 30'000, instruments);
+        orest.data[QStringLiteral("LINK-USDT-SWAP")] = {};
+        FakeOkx::StreamServer ows;
+        (bars ? ol : oq) = latency(QStringLiteral("okx"), orest.url(), ows.url(), dir.filePath(QStringLiteral("ol%1.db").arg(tag)), 150, kind,
+                                   [&] { return ows.subscribed(QStringLiteral("/ws/v5/business")) > 0 && ows.subscribed(QStringLiteral("/ws/v5/public")) > 0; },
+                                   [&](int k) {
+                                       if (bars) {
+                                           const Candle c = barAt(k);
+                                           ows.push(FakeOkx::StreamServer::candle(QStringLiteral("LINK-USDT-SWAP"), {{c, true}}, 1));
+                                           return c.ts;
+                                       }
+                                       ows.push(FakeOkx::StreamServer::liquidation(QStringLiteral("LINK-USDT-SWAP"), {{"sell", "net", 6.9, 10.0 + k, printAt(k)}}));
+                                       return printAt(k);
+                                   });
+    }
+    const auto line = [](const char *venue, const Latency &v, const Latency &base, bool isBase) {
+        if (isBase)
+            std::printf("  %-8s median %6.1f ms  p95 %6.1f ms  rows %3d/150  (baseline)\n", venue, v.median, v.p95, v.rows);
+        else
+            std::printf("  %-8s median %6.1f ms  p95 %6.1f ms  rows %3d/150  ratio %.2f\n", venue, v.median, v.p95, v.rows,
+                        base.median > 0 ? v.median / base.median : 0);
+    };
     std::printf("message -> committed row, batch 250 ms, 150 closing klines:\n");
-    std::printf("  binance  median %6.1f ms  p95 %6.1f ms  (baseline)\n", bl.first, bl.second);
-    std::printf("  bybit    median %6.1f ms  p95 %6.1f ms  ratio %.2f\n", yl.first, yl.second, bl.first > 0 ? yl.first / bl.first : 0);
-    std::printf("  okx      median %6.1f ms  p95 %6.1f ms  ratio %.2f\n", ol.first, ol.second, bl.first > 0 ? ol.first / bl.first : 0);
+    line("binance", bl, bl, true);
+    line("bybit", yl, bl, false);
+    line("okx", ol, bl, false);
+    std::printf("message -> committed row, batch 250 ms, 150 liquidation prints:\n");
+    line("binance", bq, bq, true);
+    line("bybit", yq, bq, false);
+    line("okx", oq, bq, false);
     return 0;
 }

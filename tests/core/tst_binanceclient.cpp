@@ -197,8 +197,8 @@ private slots:
                  CandleAggregator::toTimeframe(expectedCandles, Timeframe::H1));
         const QVector<Liquidation> liqs = reader->liquidations(m_instrument, {start, end});
         QCOMPARE(liqs.size(), 2);
-        QCOMPARE(liqs[0], (Liquidation{first + 4 * minute + 10'123, 0, Liquidation::Side::Long, 6.95, 1200.5, true}));
-        QCOMPARE(liqs[1], (Liquidation{first + 7 * minute + 30'456, 0, Liquidation::Side::Short, 7.01, 10, true}));
+        QCOMPARE(liqs[0], (Liquidation{first + 4 * minute + 10'123, Liquidation::contentSeq(Liquidation::Side::Long, 6.95, 1200.5, 0), Liquidation::Side::Long, 6.95, 1200.5, true}));
+        QCOMPARE(liqs[1], (Liquidation{first + 7 * minute + 30'456, Liquidation::contentSeq(Liquidation::Side::Short, 7.01, 10, 0), Liquidation::Side::Short, 7.01, 10, true}));
         QCOMPARE(reader->liquidationFeed(m_instrument), QStringLiteral("throttled"));
         QVERIFY(reader->meta(QStringLiteral("liquidation_feed_note.BINANCE:LINKUSDT")).contains(QLatin1String("one liquidation per second")));
         // Open interest: the 5m history in the window, then the polled values.
@@ -219,6 +219,8 @@ private slots:
         // (the server's history starts on 1 February: before it is a hole)
         const auto candleCov = reader->coverageSummary(m_instrument, DataKind::Candles, {start, end}, minute);
         QCOMPARE(candleCov.holes, (QVector<TimeRange>{{start, feb1}}));
+        // Binance klines carry taker-buy volume: it is covered wherever the candles are.
+        QCOMPARE(reader->coverageSummary(m_instrument, DataKind::TakerBuy, {start, end}, minute).covered, candleCov.covered);
         QVERIFY(reader->coverageSummary(m_instrument, DataKind::MarkCandles, {feb1, first}, minute).isFull());
         QVERIFY(reader->coverageSummary(m_instrument, DataKind::Funding, {start, settlement + 1}).isFull());
         QVERIFY(reader->coverageSummary(m_instrument, DataKind::OpenInterest, {history.front().ts, history.back().ts}).isFull());

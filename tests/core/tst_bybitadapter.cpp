@@ -1,8 +1,12 @@
 #include "sources/bybit/bybitadapter.h"
 #include "sources/exchange/requestbudget.h"
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+#include "storage/storewriter.h"
 #include "testutil.h"
 
 #include <QFile>
+#include <QTemporaryDir>
 
 // Bybit v5 linear formats in and out: requests as the docs want them (start/end for klines,
 // startTime with endTime for funding, intervalTime and a cursor for open interest), answers
@@ -102,11 +106,14 @@ private slots:
         RestPage fp;
         QVERIFY2(m_a.parse(f, R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[)" + list + "]},\"time\":1}", &fp, &error), qPrintable(error));
         QCOMPARE(fp.funding.size(), 200);
-        QCOMPARE(fp.funding.front().intervalHours, 8);
+        // The oldest row of a cut page has no predecessor here: 0 (the next page, which
+        // holds it again with the settlement before it, gives its interval).
+        QCOMPARE(fp.funding.front().intervalHours, 0);
+        QCOMPARE(fp.funding[1].intervalHours, 8);
         QVERIFY(fp.funding.front().ts < fp.funding.back().ts);
         const auto back = m_a.nextPage(f, fp);
         QVERIFY(back);
-        QCOMPARE(back->to, fp.funding.front().ts);
+        QCOMPARE(back->to, fp.funding.front().ts + 1);
         QCOMPARE(back->from, 0);
         QCOMPARE(m_a.fundingCovered(f, fp), (TimeRange{fp.funding.front().ts, t0}));
 
@@ -232,6 +239,90 @@ private slots:
         QCOMPARE(u[1].liquidation.seq, 1);
         QCOMPARE(m_a.liquidationCoverage(), CoverageQuality::Complete);
         QVERIFY(!m_a.parseStream(R"({"topic":"allLiquidation.X","ts":1,"data":[{"T":1739502302929,"s":"X","S":"Long","v":"1","p":"1"}]})", &u, &error));
+    }
+
+    // Regression: the first settlement of a backfill got the spacing to the next one as its
+    // interval, so a first row closing an 8 h interval before 4-hourly ones said 4 h. The
+    // request looks a day further back and the settlement before it gives the interval.
+    void theFirstFundingRowTakesItsIntervalFromTheOneBefore()
+    {
+        constexpr qint64 hour = 3'600'000;
+        const qint64 t = 1'786'291'200'000; // a settlement (2026-08-09T16:00Z)
+        const RestRequest r = m_a.page(RestSeries::Funding, m_btc, t, t + 9 * hour);
+        QCOMPARE(r.query.queryItemValue(QStringLiteral("startTime")), QString::number(t - 24 * hour));
+        QCOMPARE(r.from, t);
+        const auto row = [](qint64 ts) {
+            return QByteArray(R"({"symbol":"BTCUSDT","fundingRate":"0.0001","fundingRateTimestamp":")") + QByteArray::number(ts) + "\"}";
+        };
+        // Newest first, as served for [t - 24 h, t + 9 h): 4-hourly since t, 8-hourly before.
+        const QByteArray body = R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[)" + row(t + 8 * hour) + ','
+                              + row(t + 4 * hour) + ',' + row(t) + ',' + row(t - 8 * hour) + ',' + row(t - 16 * hour) + "]},\"time\":1}";
+        RestPage p;
+        QString error;
+        QVERIFY2(m_a.parse(r, body, &p, &error), qPrintable(error));
+        QCOMPARE(p.funding.size(), 3); // the day before is context, not rows of this window
+        QCOMPARE(p.funding[0].ts, t);
+        QCOMPARE(p.funding[0].intervalHours, 8);
+        QCOMPARE(p.funding[1].intervalHours, 4);
+        QCOMPARE(p.funding[2].intervalHours, 4);
+        QVERIFY(p.nextCursor.isEmpty());
+        QVERIFY(!m_a.nextPage(r, p));
+        QCOMPARE(m_a.fundingCovered(r, p), (TimeRange{t, t + 9 * hour}));
+
+        // A lone settlement with none in the day before (a new listing): not a guess from a
+        // neighbour; 0 = the interval the instrument list gave, which the feed fills in.
+        RestPage lone;
+        QVERIFY2(m_a.parse(r, R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[)" + row(t) + "]},\"time\":1}", &lone, &error),
+                 qPrintable(error));
+        QCOMPARE(lone.funding.size(), 1);
+        QCOMPARE(lone.funding[0].intervalHours, 0);
+    }
+
+    // Regression: prints of one millisecond in different messages each got seq 0 from a
+    // per-message count, so the second message's print replaced the first one in the store.
+    // Keyed by content, both stay; a replayed message changes nothing; identical prints
+    // within one message are two events and stay two rows.
+    void liquidationsOfOneMillisecondInSeveralMessagesAreAllKept()
+    {
+        const auto parsed = [this](const char *data) {
+            QList<StreamUpdate> u;
+            QString error;
+            const QByteArray msg = QByteArray(R"({"topic":"allLiquidation.ROSEUSDT","type":"snapshot","ts":1739502303204,"data":[)") + data + "]}";
+            if (!m_a.parseStream(msg, &u, &error))
+                qWarning() << error;
+            ExchangeAdapter::keyLiquidations(u);
+            MarketBatch b;
+            b.instrument = {QStringLiteral("BYBIT"), QStringLiteral("ROSEUSDT")};
+            for (const StreamUpdate &x : std::as_const(u))
+                b.liquidations.push_back(x.liquidation);
+            return b;
+        };
+        const MarketBatch first = parsed(R"({"T":1739502302929,"s":"ROSEUSDT","S":"Sell","v":"20000","p":"0.04499"})");
+        const MarketBatch second = parsed(R"({"T":1739502302929,"s":"ROSEUSDT","S":"Buy","v":"1500","p":"0.04512"})");
+        const MarketBatch twins = parsed(R"({"T":1739502302930,"s":"ROSEUSDT","S":"Buy","v":"7","p":"0.045"},)"
+                                         R"({"T":1739502302930,"s":"ROSEUSDT","S":"Buy","v":"7","p":"0.045"})");
+        QCOMPARE(first.liquidations.size(), 1);
+        QCOMPARE(second.liquidations.size(), 1);
+        QCOMPARE(twins.liquidations.size(), 2);
+        QVERIFY(first.liquidations[0].seq != second.liquidations[0].seq);
+        QVERIFY(twins.liquidations[0].seq != twins.liquidations[1].seq);
+        QCOMPARE(parsed(R"({"T":1739502302929,"s":"ROSEUSDT","S":"Sell","v":"20000","p":"0.04499"})").liquidations, first.liquidations);
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("liq.db"));
+        {
+            auto w = MarketStore::open(path).writer();
+            QCOMPARE(w->commit(first).changedRows, 1);
+            QCOMPARE(w->commit(second).changedRows, 1);
+            QCOMPARE(w->commit(twins).changedRows, 2);
+            QCOMPARE(w->commit(first).changedRows, 0); // replayed: nothing changes
+            QCOMPARE(w->commit(twins).changedRows, 0);
+        }
+        auto r = MarketStore::openExisting(path).reader();
+        const auto rows = r->liquidations(first.instrument, {1739502302000, 1739502304000});
+        QCOMPARE(rows.size(), 4);
+        QCOMPARE(std::count_if(rows.cbegin(), rows.cend(), [](const Liquidation &l) { return l.ts == 1739502302929; }), 2);
     }
 };
 

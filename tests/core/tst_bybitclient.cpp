@@ -1,4 +1,8 @@
+#include "analysis/rangeanalysis.h"
+#include "analysis/rangefigures.h"
 #include "fakebybit.h"
+#include "importfixtures.h"
+#include "storage/csvexporter.h"
 #include "sources/datasource.h"
 #include "sources/datathread.h"
 #include "sources/sourcefactory.h"
@@ -7,6 +11,7 @@
 #include "testutil.h"
 #include "testzip.h"
 
+#include <QBuffer>
 #include <QFile>
 
 #include <memory>
@@ -196,6 +201,76 @@ private slots:
         QCOMPARE(SourceFactory::label(QStringLiteral("bybit")), QStringLiteral("Bybit USDT perpetual (live)"));
     }
 
+    // Regression: Bybit klines carry no taker-buy volume, yet the stored 0 read as "every
+    // taker sold" (CVD = -volume in the analysis, 0 in export csv). Now no taker_buy coverage
+    // is recorded for these bars: the analysis says unknown, export csv leaves the field
+    // empty, and importing that CSV back keeps it unknown.
+    void takerBuyIsUnknownNotZero()
+    {
+        const qint64 now = feb1 + 2 * 86'400'000LL + 30'000;
+        FakeBybit::RestServer rest(now);
+        rest.data[QStringLiteral("LINKUSDT")] = m_link;
+        const QString db = freshDb();
+        {
+            DataThread data(db);
+            QSignalSpy failed(&data, &DataThread::sourceFailed);
+            QSignalSpy finished(&data, &DataThread::sourceFinished);
+            data.setSource(client(rest.url(), QStringLiteral("ws://127.0.0.1:9"), QStringLiteral("LINKUSDT"), 0.25, false));
+            QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60'000);
+            data.sync();
+            QVERIFY(failed.isEmpty());
+        }
+        const qint64 end = Timeframes::floor(Timeframe::M1, now);
+        const TimeRange range{end - 6 * hour, end};
+        auto reader = MarketStore::openExisting(db).reader();
+        QCOMPARE(reader->count(m_instrument, DataKind::Candles), 360);
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::Candles, range).isFull());
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::TakerBuy, range).isNone());
+
+        RangeAnalysis analysis(*reader);
+        analysis.setTrailingThresholds(false);
+        const RangeAnalysis::Result r = analysis.analyze(m_instrument, range);
+        QVERIFY(!r.cvdCoins);
+        QVERIFY(!r.cvdUsd);
+        QVERIFY(!r.takerBuyShare);
+        QVERIFY(r.coverage.takerBuy.isNone());
+        const QJsonObject json = r.toJson();
+        QVERIFY(json.value(QStringLiteral("taker_buy_share")).isNull());
+        QVERIFY(json.value(QStringLiteral("cvd_coins")).isNull());
+        QCOMPARE(json.value(QStringLiteral("coverage")).toObject().value(QStringLiteral("taker_buy")).toObject().value(QStringLiteral("covered_share")).toDouble(-1), 0.0);
+        QVERIFY2(RangeFigures::takerFlow(r).startsWith(QLatin1String("unknown")), qPrintable(RangeFigures::takerFlow(r)));
+        for (const QString &reason : r.reasons)
+            QVERIFY2(!reason.contains(QLatin1String("taker flow (perp CVD)")), qPrintable(reason));
+
+        QBuffer csv;
+        csv.open(QIODevice::WriteOnly);
+        QCOMPARE(CsvExporter(*reader).write({QStringLiteral("candles"), m_instrument, range, Timeframe::M1}, csv), 360);
+        const QList<QByteArray> lines = csv.data().trimmed().split('\n');
+        QCOMPARE(lines.size(), 361);
+        for (qsizetype k = 1; k < lines.size(); ++k) {
+            const QList<QByteArray> f = lines[k].split(',');
+            QCOMPARE(f.size(), 8);
+            QVERIFY2(f[7].isEmpty(), lines[k].constData()); // taker_buy_volume: unknown
+        }
+
+        // The CSV imports back as it was: the same bars, taker buys still unknown.
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("BYBIT_LINKUSDT-candles.csv"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(csv.data());
+        out.close();
+        const QString again = freshDb();
+        ImportFormat::Hints hints;
+        hints.instrument = m_instrument;
+        const ImportSummary s = ImportFixtures::importInto(again, {file}, hints);
+        QVERIFY2(s.failedFiles() == 0 && s.rejected() == 0, qPrintable(s.text()));
+        auto back = MarketStore::openExisting(again).reader();
+        QCOMPARE(back->candles(m_instrument, Timeframe::M1, range), reader->candles(m_instrument, Timeframe::M1, range));
+        QVERIFY(back->coverageSummary(m_instrument, DataKind::Candles, range).isFull());
+        QVERIFY(back->coverageSummary(m_instrument, DataKind::TakerBuy, range).isNone());
+    }
+
     void anUnknownSymbolAndARefusedRequestFail()
     {
         FakeBybit::RestServer rest(feb1 + 86'400'000LL);
@@ -270,8 +345,8 @@ private slots:
         QCOMPARE(reader->candles(i, Timeframe::M1, {bar - 28 * minute, bar}), between(btc.candles, bar - 28 * minute, bar));
         const auto liqs = reader->liquidations(i, {bar, bar + 10 * minute});
         QCOMPARE(liqs.size(), 2);
-        QCOMPARE(liqs[0], (Liquidation{1'786'310'830'123, 0, Liquidation::Side::Long, 64990.5, 0.25, true}));
-        QCOMPARE(liqs[1], (Liquidation{1'786'310'840'456, 0, Liquidation::Side::Short, 65230.1, 1.5, true}));
+        QCOMPARE(liqs[0], (Liquidation{1'786'310'830'123, Liquidation::contentSeq(Liquidation::Side::Long, 64990.5, 0.25, 0), Liquidation::Side::Long, 64990.5, 0.25, true}));
+        QCOMPARE(liqs[1], (Liquidation{1'786'310'840'456, Liquidation::contentSeq(Liquidation::Side::Short, 65230.1, 1.5, 0), Liquidation::Side::Short, 65230.1, 1.5, true}));
         const auto liqCov = reader->coverageSummary(i, DataKind::Liquidations, {bar, bar + 2 * minute});
         QCOMPARE(liqCov.quality, std::optional(CoverageQuality::Complete));
         QCOMPARE(liqCov.finestResolutionMs, std::optional<qint64>(0)); // every event

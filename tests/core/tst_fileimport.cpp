@@ -397,8 +397,12 @@ private slots:
         auto r = MarketStore::openExisting(db).reader();
         const qint64 feb = 1'675'209'600'000, mar = 1'677'628'800'000;
         const QVector<CoverageSpan> spans = r->coverage(m_link);
-        QCOMPARE(spans.size(), 1); // klines say nothing about funding, open interest or liquidations
+        // Klines say nothing about funding, open interest or liquidations; their taker-buy
+        // volume is covered with the candles.
+        QCOMPARE(spans.size(), 2);
         QCOMPARE(spans[0].kind, DataKind::Candles);
+        QCOMPARE(spans[1].kind, DataKind::TakerBuy);
+        QCOMPARE(spans[1].range, spans[0].range);
         QCOMPARE(spans[0].range, (TimeRange{feb, mar}));
         QCOMPARE(spans[0].quality, CoverageQuality::Complete);
         QCOMPARE(spans[0].resolutionMs, 60'000);

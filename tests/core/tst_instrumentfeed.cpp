@@ -110,6 +110,28 @@ private slots:
         f.addOpenInterestNow({t0 + 1500, 1000, 0});
         QCOMPARE(f.take().openInterest.back().openInterestUsd, 2500.0);
     }
+    // Regression: a backfill walks funding newest first, so by the time the oldest row came
+    // (no settlement before it in its answer: interval 0) the feed had taken the newest
+    // interval (1 h) as the current one and gave it to that row; it closed an 8 h interval,
+    // as the instrument list says.
+    void aLoneFundingRowTakesTheListedInterval()
+    {
+        constexpr qint64 hour = 3'600'000;
+        const qint64 t = 1'767'225'600'000;
+        InstrumentFeed feed(m_i);
+        feed.setFundingInterval(8);
+        feed.addFunding({{t + 30 * hour, 0.0001, 1}, {t + 31 * hour, 0.0001, 1}}); // the newest page
+        feed.addFunding({{t, 0.0002, 0}, {t + 8 * hour, 0.0002, 8}});            // the oldest
+        const MarketBatch b = feed.take();
+        QCOMPARE(b.funding.size(), 4);
+        QCOMPARE(b.funding[2].ts, t);
+        QCOMPARE(b.funding[2].intervalHours, 8);
+        // Without a listed interval the running one stands in.
+        InstrumentFeed unlisted(m_i);
+        unlisted.addFunding({{t, 0.0001, 4}});
+        unlisted.addFunding({{t + 4 * hour, 0.0001, 0}});
+        QCOMPARE(unlisted.take().funding.back().intervalHours, 4);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestInstrumentFeed)

@@ -284,6 +284,25 @@ private slots:
         store.writer()->commit(b); // the v2 table exists
         QCOMPARE(r->groundTruth(btc, {0, 1}).size(), 1);
     }
+    // v5: taker-buy coverage for what was stored before it, from the candles' coverage,
+    // except for an instrument whose venue noted that its klines have none (Bybit, OKX).
+    void migratesTakerBuyCoverageFromVersion4()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("v4.db"));
+        {
+            SqliteConnection db(path, SqliteConnection::Mode::ReadWriteCreate);
+            Schema::migrate(db, 4);
+            db.exec("INSERT INTO instruments(id, exchange, symbol) VALUES(1, 'BINANCE', 'BTCUSDT'), (2, 'BYBIT', 'BTCUSDT');"
+                    "INSERT INTO candles VALUES(1, 1, 60000, 10, 12, 9, 11, 5, 55, 2), (2, 1, 60000, 10, 12, 9, 11, 5, 55, 0);"
+                    "INSERT INTO coverage VALUES(1, 0, 2, 60000, 60000, 120000, 'binance rest'), (2, 0, 2, 60000, 60000, 120000, 'bybit rest');"
+                    "INSERT INTO meta(key, value) VALUES('taker_buy_note.BYBIT:BTCUSDT', 'Bybit klines carry no taker-buy volume');");
+        }
+        auto r = MarketStore::open(path).reader();
+        const TimeRange bar{60'000, 120'000};
+        QVERIFY(r->coverageSummary({QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")}, DataKind::TakerBuy, bar).isFull());
+        QVERIFY(r->coverageSummary({QStringLiteral("BYBIT"), QStringLiteral("BTCUSDT")}, DataKind::Candles, bar).isFull());
+        QVERIFY(r->coverageSummary({QStringLiteral("BYBIT"), QStringLiteral("BTCUSDT")}, DataKind::TakerBuy, bar).isNone());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMarketStore)

@@ -162,6 +162,9 @@ private slots:
         QVERIFY(rest.countPath(QStringLiteral("/api/v5/market/history-candles")) >= 36);
         QCOMPARE(reader->liquidationFeed(m_instrument), QStringLiteral("throttled"));
         QVERIFY(reader->meta(QStringLiteral("taker_buy_note.OKX:LINK-USDT-SWAP")).contains(QLatin1String("no taker-buy volume")));
+        // OKX candles carry no taker-buy volume: covered candles, no taker_buy coverage (unknown, not 0).
+        QVERIFY(!reader->coverageSummary(m_instrument, DataKind::Candles, {start, end}).isNone());
+        QVERIFY(reader->coverageSummary(m_instrument, DataKind::TakerBuy, {start, end}).isNone());
         QVERIFY2(reader->meta(QStringLiteral("contract_value.OKX:LINK-USDT-SWAP")).startsWith(QLatin1String("1 LINK per contract")),
                  qPrintable(reader->meta(QStringLiteral("contract_value.OKX:LINK-USDT-SWAP"))));
         for (const CoverageSpan &s : reader->coverage(m_instrument))
@@ -257,8 +260,8 @@ private slots:
         QCOMPARE(reader->candles(i, Timeframe::M1, {bar - 50 * minute, bar}), between(btc.candles, bar - 50 * minute, bar));
         const auto liqs = reader->liquidations(i, {bar, bar + 10 * minute});
         QCOMPARE(liqs.size(), 2);
-        QCOMPARE(liqs[0], (Liquidation{bar + 30'123, 0, Liquidation::Side::Long, 22990.5, 0.25, true})); // 25 contracts x 0.01 BTC
-        QCOMPARE(liqs[1], (Liquidation{bar + 40'456, 0, Liquidation::Side::Short, 23100, 1.5, true}));
+        QCOMPARE(liqs[0], (Liquidation{bar + 30'123, Liquidation::contentSeq(Liquidation::Side::Long, 22990.5, 0.25, 0), Liquidation::Side::Long, 22990.5, 0.25, true})); // 25 contracts x 0.01 BTC
+        QCOMPARE(liqs[1], (Liquidation{bar + 40'456, Liquidation::contentSeq(Liquidation::Side::Short, 23100, 1.5, 0), Liquidation::Side::Short, 23100, 1.5, true}));
         const auto liqCov = reader->coverageSummary(i, DataKind::Liquidations, {bar, bar + 2 * minute});
         QCOMPARE(liqCov.quality, std::optional(CoverageQuality::Sampled));
         // Predicted funding at the pushed rate, with the interval OKX published (4 h).

@@ -18,6 +18,7 @@ struct Scenario
     double f0 = 0.0001, f1 = 0.0001, liqUsd = 0;
     Liquidation::Side side = Liquidation::Side::Long;
     bool oiCovered = true;
+    bool takerBuy = true; // the candles' source gave taker-buy volume (Bybit and OKX do not)
     std::optional<CoverageQuality> liquidations = CoverageQuality::Complete;
     int minutes = 720;
 };
@@ -67,6 +68,8 @@ private:
         b.funding = {{t0 + 8 * 3600'000, s.f0, 8}};
         const TimeRange all{t0, t0 + n * minute};
         b.cover(DataKind::Candles, all, CoverageQuality::Complete, minute, QStringLiteral("test"));
+        if (s.takerBuy)
+            b.cover(DataKind::TakerBuy, all, CoverageQuality::Complete, minute, QStringLiteral("test"));
         b.cover(DataKind::PredictedFunding, all, CoverageQuality::Complete, minute, QStringLiteral("test"));
         b.cover(DataKind::Funding, all, CoverageQuality::Complete, 8 * 3600'000, QStringLiteral("test"));
         if (s.oiCovered)
@@ -245,6 +248,42 @@ private slots:
         QVERIFY2(RangeFigures::longLiquidations(q).contains(QLatin1String("sampled")), qPrintable(RangeFigures::longLiquidations(q)));
     }
 
+    // Regression: bars of a venue without taker-buy volume store 0 there; the analysis read
+    // that as "takers sold everything" whenever the sum of buys was not 0 elsewhere, and as
+    // a silent unknown otherwise. Now coverage.taker_buy decides: none, partial or full.
+    void takerFlowWithoutTakerBuysIsUnknown()
+    {
+        Scenario s{{100'000, 92'000}, {80'000, 68'000}, 0.0002, -0.0001, 0.03 * 8e9};
+        const auto known = analyze(craft(s));
+        QVERIFY(known.cvdCoins && known.takerBuyShare);
+        QVERIFY(known.coverage.takerBuy.isKnown());
+        s.takerBuy = false;
+        const auto r = analyze(craft(s));
+        QVERIFY(!r.cvdCoins && !r.cvdUsd && !r.takerBuyShare);
+        QCOMPARE(r.verdict, known.verdict); // the verdict does not hang on taker flow
+        const QJsonObject j = r.toJson();
+        for (const char *key : {"cvd_coins", "cvd_usd", "taker_buy_share"})
+            QVERIFY2(j.value(QLatin1String(key)).isNull(), key);
+        const QJsonObject cov = j.value(QLatin1String("coverage")).toObject().value(QLatin1String("taker_buy")).toObject();
+        QCOMPARE(cov.value(QLatin1String("covered_share")).toDouble(-1), 0.0);
+        QCOMPARE(RangeFigures::takerFlow(r), QStringLiteral("unknown (the source's candles carry no taker-buy volume)"));
+        QVERIFY2(!r.reasons.join(QLatin1Char(' ')).contains(QLatin1String("taker flow")), qPrintable(explain(r)));
+
+        // Taker buys over the first half only: not a figure for the whole range.
+        const QString path = craft(s);
+        {
+            MarketBatch b;
+            b.instrument = m_i;
+            b.cover(DataKind::TakerBuy, {t0, t0 + 360 * minute}, CoverageQuality::Complete, minute, QStringLiteral("test"));
+            MarketStore::openExisting(path).writer()->commit(b);
+        }
+        const auto half = analyze(path);
+        QVERIFY(!half.cvdCoins);
+        QVERIFY(std::abs(half.coverage.takerBuy.share - 0.5) < 1e-9);
+        QVERIFY2(RangeFigures::takerFlow(half).contains(QLatin1String("50%")), qPrintable(RangeFigures::takerFlow(half)));
+        QVERIFY(analyze(path, {t0, t0 + 360 * minute}).cvdCoins); // where it is covered, it is known
+    }
+
     void withoutOpenInterestTheDataIsInsufficient()
     {
         Scenario s{{100'000, 96'700}, {80'000, 82'000}};
@@ -315,7 +354,7 @@ private slots:
                 b.predictedFunding.push_back({ts, 0.00005 + 0.00002 * n(rng), 8});
             }
             const TimeRange all{start, t0 + 720 * minute};
-            for (DataKind k : {DataKind::Candles, DataKind::OpenInterest, DataKind::PredictedFunding})
+            for (DataKind k : {DataKind::Candles, DataKind::TakerBuy, DataKind::OpenInterest, DataKind::PredictedFunding})
                 b.cover(k, all, CoverageQuality::Complete, minute, QStringLiteral("test"));
             b.cover(DataKind::Liquidations, all, CoverageQuality::Complete, 0, QStringLiteral("test"));
             w->commit(b);

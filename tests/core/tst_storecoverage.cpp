@@ -123,8 +123,10 @@ private slots:
         QHash<DataKind, CoverageSpan> byKind;
         for (const CoverageSpan &s : r->coverage(sim))
             byKind.insert(s.kind, s);
-        QCOMPARE(byKind.keys().size(), 4); // candles, funding, oi, liquidations: the kinds it holds (and liquidations)
-        for (DataKind k : {DataKind::Candles, DataKind::Funding, DataKind::OpenInterest, DataKind::Liquidations}) {
+        // candles, funding, oi, liquidations: the kinds it holds (and liquidations); v5 adds
+        // taker buys with the candles
+        QCOMPARE(byKind.keys().size(), 5);
+        for (DataKind k : {DataKind::Candles, DataKind::Funding, DataKind::OpenInterest, DataKind::Liquidations, DataKind::TakerBuy}) {
             QVERIFY2(byKind.contains(k), qPrintable(DataKinds::name(k)));
             QCOMPARE(byKind[k].range, (TimeRange{60'000, 180'000}));
             QCOMPARE(byKind[k].quality, CoverageQuality::Complete);

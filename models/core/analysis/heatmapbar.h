@@ -13,7 +13,7 @@ struct HeatmapBar
     double markOpen = 0, markHigh = 0, markLow = 0, markClose = 0; // 0 = no mark series
     double vwap = 0;
     double volume = 0;
-    double takerBuyVolume = 0;
+    double takerBuyVolume = 0; // < 0: unknown (the source gives none)
     double openInterest = 0; // coins, at the bar's end
     bool hasOpenInterest = false;
     double fundingRate = 0; // settled inside the bar

@@ -68,7 +68,19 @@ void HeatmapFeed::appendSlice(TimeRange slice, QVector<HeatmapBar> &out)
     const auto funding = m_reader.funding(m_instrument, covered);
     const auto liquidations = m_hasTape ? m_reader.liquidations(m_instrument, covered) : QVector<Liquidation>();
 
+    const qsizetype first = out.size();
     join(candles, marks, oi, funding, liquidations, m_hasTape, barMs, out);
+    // Bars a source recorded without taker-buy volume (Bybit, OKX klines: 0 stored) split new
+    // positions by the candle colour instead (takerBuyVolume < 0 = unknown), not as "all
+    // sells" (TakerBuyCoverage).
+    TakerBuyCoverage taker;
+    taker.candles = m_reader.coverageSummary(m_instrument, DataKind::Candles, covered);
+    if (taker.candles.isNone())
+        return;
+    taker.takerBuy = m_reader.coverageSummary(m_instrument, DataKind::TakerBuy, covered);
+    for (qsizetype k = first; k < out.size(); ++k)
+        if (taker.isUnknown({out[k].ts, out[k].ts + barMs}))
+            out[k].takerBuyVolume = -1;
 }
 
 void HeatmapFeed::join(const QVector<Candle> &candles, const QVector<Candle> &marks, const QVector<OpenInterestSample> &oi,

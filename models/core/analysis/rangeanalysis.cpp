@@ -134,7 +134,8 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
 {
     const Instrument &i = r.instrument;
     bool any = false;
-    double buy = 0, volume = 0, cvdUsd = 0;
+    double buy = 0, volume = 0, cvdUsd = 0, knownVolume = 0;
+    const TakerBuyCoverage taker{m_reader.coverageSummary(i, DataKind::Candles, r.range), m_reader.coverageSummary(i, DataKind::TakerBuy, r.range)};
     Timeframe highTf = Timeframe::M1, lowTf = Timeframe::M1;
     for (const Segment &s : segments(minutes)) {
         for (const Candle &c : m_reader.candles(i, s.tf, s.range)) {
@@ -157,9 +158,12 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
                 lowTf = s.tf;
             }
             r.priceClose = c.close;
-            buy += c.takerBuyVolume;
             volume += c.volume;
-            cvdUsd += (2 * c.takerBuyVolume - c.volume) * c.vwap();
+            if (!taker.isUnknown({c.ts, c.ts + Timeframes::ms(s.tf)})) {
+                buy += c.takerBuyVolume;
+                knownVolume += c.volume;
+                cvdUsd += (2 * c.takerBuyVolume - c.volume) * c.vwap();
+            }
         }
     }
     if (!any) {
@@ -186,11 +190,13 @@ void RangeAnalysis::measurePrice(Result &r, TimeRange minutes) const
     pinpoint(r.highTime, highTf, true);
     pinpoint(r.lowTime, lowTf, false);
     r.coverage.candles = coverageOf(m_reader.coverageSummary(i, DataKind::Candles, r.range));
-    // Taker flow: known where the bars carry taker-buy volume (a source without it leaves 0).
-    if (volume > 0 && buy > 0) {
-        r.cvdCoins = 2 * buy - volume;
+    // Taker flow: known where the bars carry taker-buy volume (coverage.taker_buy); a source
+    // without it (Bybit, OKX klines) stores 0 there, which must not read as "all sells".
+    r.coverage.takerBuy = coverageOf(taker.takerBuy);
+    if (knownVolume > 0 && knownVolume >= 0.99 * volume) {
+        r.cvdCoins = 2 * buy - knownVolume;
         r.cvdUsd = cvdUsd;
-        r.takerBuyShare = buy / volume;
+        r.takerBuyShare = buy / knownVolume;
     }
 
     // Realized volatility from about a few thousand bars of the range, annualised.

@@ -57,6 +57,8 @@ public:
         std::optional<double> oiTroughToPeakPct; // largest rise from a running trough, coins (>= 0)
         qint64 oiPeakTime = 0, oiTroughTime = 0;  // of the largest fall
         // Taker flow (perp CVD): taker buys minus taker sells, coins and USD (at each bar's VWAP).
+        // Unknown unless bars with known taker-buy volume (coverage.takerBuy) hold nearly all
+        // of the range's volume: a venue without it stores 0, which is not "no buyers".
         std::optional<double> cvdCoins, cvdUsd, takerBuyShare;
         // Funding: settlements inside the range; the rate in force at the edges; extremes.
         std::optional<double> fundingMean, fundingPeak, fundingPaidUsd;
@@ -74,6 +76,7 @@ public:
         struct
         {
             KindCoverage candles, openInterest, funding, predictedFunding, liquidations;
+            KindCoverage takerBuy; // where the candles carry taker-buy volume (not Bybit, OKX)
         } coverage;
         VerdictThresholds thresholds;
         Verdict verdict = Verdict::Quiet;

@@ -155,6 +155,7 @@ QJsonObject RangeAnalysis::Result::toJson() const
     cov[QStringLiteral("funding")] = coverage.funding.toJson();
     cov[QStringLiteral("predicted_funding")] = coverage.predictedFunding.toJson();
     cov[QStringLiteral("liquidations")] = coverage.liquidations.toJson();
+    cov[QStringLiteral("taker_buy")] = coverage.takerBuy.toJson();
     o[QStringLiteral("coverage")] = cov;
     o[QStringLiteral("thresholds")] = thresholds.toJson();
     o[QStringLiteral("verdict")] = verdictName(verdict);

@@ -113,8 +113,11 @@ QString oiPath(const Result &r)
 
 QString takerFlow(const Result &r)
 {
+    if (!r.cvdCoins && r.coverage.takerBuy.isNone())
+        return r.coverage.candles.isNone() ? QStringLiteral("unknown (no coverage recorded for these candles)")
+                                           : QStringLiteral("unknown (the source's candles carry no taker-buy volume)");
     if (!r.cvdCoins)
-        return noData;
+        return QStringLiteral("unknown (taker-buy volume covers %1 of the range)").arg(percent(r.coverage.takerBuy.share, 0));
     return QStringLiteral("net %1 %2 coins (%3)")
         .arg(*r.cvdCoins >= 0 ? QStringLiteral("buys") : QStringLiteral("sells"), quantity(std::abs(*r.cvdCoins)), signedUsd(*r.cvdUsd));
 }

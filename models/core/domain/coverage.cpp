@@ -14,6 +14,17 @@ bool CoverageSummary::covers(qint64 t) const
     return std::any_of(covered.cbegin(), covered.cend(), [t](const TimeRange &r) { return r.contains(t); });
 }
 
+bool CoverageSummary::coversAll(TimeRange r) const
+{
+    // covered is sorted and disjoint: the stretch that could hold r is the last starting at
+    // or before r.from.
+    auto it = std::upper_bound(covered.cbegin(), covered.cend(), r.from, [](qint64 t, const TimeRange &c) { return t < c.from; });
+    if (it == covered.cbegin())
+        return false;
+    --it;
+    return it->from <= r.from && r.to <= it->to;
+}
+
 namespace Coverages {
 
 QString qualityName(CoverageQuality q)

@@ -54,6 +54,20 @@ struct CoverageSummary
     bool isFull() const { return holes.isEmpty() && coarser.isEmpty() && !covered.isEmpty(); }
     bool isNone() const { return covered.isEmpty(); }
     bool covers(qint64 t) const;
+    // Whether one covered stretch holds all of r (a bar [ts, ts + its span)).
+    bool coversAll(TimeRange r) const;
+};
+
+// Whether the stored taker-buy volume of a bar is known. Unknown where a source recorded the
+// candles (DataKind::Candles coverage) without taker-buy volume (no DataKind::TakerBuy
+// coverage): Bybit and OKX klines have none and store 0, which is not "no taker bought".
+// Bars stored before coverage was recorded came from sources that all carried it (Binance,
+// file imports, the simulator), so their stored value stands.
+struct TakerBuyCoverage
+{
+    CoverageSummary candles;  // coverage of DataKind::Candles over the range read
+    CoverageSummary takerBuy; // of DataKind::TakerBuy over the same range
+    bool isUnknown(TimeRange bar) const { return candles.coversAll(bar) && !takerBuy.coversAll(bar); }
 };
 
 namespace Coverages {

@@ -8,7 +8,7 @@ struct Named
     DataKind kind;
     const char *name;
 };
-constexpr std::array<Named, 7> names = {{
+constexpr std::array<Named, 8> names = {{
     {DataKind::Candles, "candles"},
     {DataKind::MarkCandles, "mark"},
     {DataKind::Funding, "funding"},
@@ -16,6 +16,7 @@ constexpr std::array<Named, 7> names = {{
     {DataKind::OpenInterest, "oi"},
     {DataKind::Liquidations, "liquidations"},
     {DataKind::GroundTruth, "ground_truth"},
+    {DataKind::TakerBuy, "taker_buy"},
 }};
 } // namespace
 

@@ -14,6 +14,10 @@ enum class DataKind : int {
     OpenInterest = 4,
     Liquidations = 5,
     GroundTruth = 6,
+    // Not a table: whether the candles of a span carry taker-buy volume (candles.taker_buy).
+    // Bybit's and OKX's klines have none; their bars store 0 there, and no TakerBuy coverage
+    // says that 0 is unknown, not "no taker bought".
+    TakerBuy = 7,
 };
 
 namespace DataKinds {

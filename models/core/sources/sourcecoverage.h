@@ -21,6 +21,7 @@ inline void coverAll(MarketBatch &batch, TimeRange range, const Resolutions &r, 
 {
     constexpr CoverageQuality complete = CoverageQuality::Complete;
     batch.cover(DataKind::Candles, range, complete, r.candles, origin);
+    batch.cover(DataKind::TakerBuy, range, complete, r.candles, origin); // built from trades with their aggressor side
     if (r.mark > 0)
         batch.cover(DataKind::MarkCandles, range, complete, r.mark, origin);
     batch.cover(DataKind::Funding, range, complete, r.funding, origin);

@@ -89,8 +89,18 @@ qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
             // 1m bars are what the venue sent: bit for bit. Coarser tiers are sums of them:
             // written as the decimals they are, without float noise (25.229, not 25.22900000000001).
             const auto v = [coarse = spec.timeframe != Timeframe::M1](double x) { return coarse ? Numbers::formatClean(x) : num(x); };
+            // A bar of a venue whose klines have no taker-buy volume (Bybit, OKX: 0 stored)
+            // leaves the field empty: unknown, not 0 (TakerBuyCoverage). Mark bars: always 0.
+            const bool mark = spec.kind == QLatin1String("mark");
+            TakerBuyCoverage taker;
+            if (!mark) {
+                taker.candles = m_reader.coverageSummary(spec.instrument, DataKind::Candles, slice);
+                taker.takerBuy = m_reader.coverageSummary(spec.instrument, DataKind::TakerBuy, slice);
+            }
+            const qint64 barMs = Timeframes::ms(spec.timeframe);
             for (const Candle &c : bars)
-                writeLine(out, {integer(c.ts), v(c.open), v(c.high), v(c.low), v(c.close), v(c.volume), v(c.quoteVolume), v(c.takerBuyVolume)});
+                writeLine(out, {integer(c.ts), v(c.open), v(c.high), v(c.low), v(c.close), v(c.volume), v(c.quoteVolume),
+                                taker.isUnknown({c.ts, c.ts + barMs}) ? QByteArray() : v(c.takerBuyVolume)});
             rows += bars.size();
         } else if (spec.kind == QLatin1String("funding") || spec.kind == QLatin1String("predicted_funding")) {
             const auto samples = spec.kind == QLatin1String("funding") ? m_reader.funding(spec.instrument, slice)

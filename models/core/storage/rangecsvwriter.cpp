@@ -42,6 +42,8 @@ qint64 RangeCsvWriter::write(const Instrument &instrument, TimeRange range, QIOD
     const auto oiUsd = m_reader.lineBars(instrument, LineSeries::OpenInterestUsd, tf, bars);
     const auto predicted = m_reader.lineBars(instrument, LineSeries::PredictedFunding, tf, bars);
     const auto liqs = m_reader.liquidationBars(instrument, tf, bars);
+    const TakerBuyCoverage taker{m_reader.coverageSummary(instrument, DataKind::Candles, bars),
+                                 m_reader.coverageSummary(instrument, DataKind::TakerBuy, bars)};
     QVector<FundingSample> settled;
     if (const auto before = m_reader.fundingAt(instrument, bars.from))
         settled.push_back(*before);
@@ -53,7 +55,7 @@ qint64 RangeCsvWriter::write(const Instrument &instrument, TimeRange range, QIOD
     const auto num = [](double v) { return Numbers::formatClean(v); };
     for (const Candle &c : candles) {
         QByteArray line = QByteArray::number(c.ts) + ',' + num(c.open) + ',' + num(c.high) + ',' + num(c.low) + ',' + num(c.close) + ','
-            + num(c.volume) + ',' + num(c.takerBuyVolume) + ',';
+            + num(c.volume) + ',' + (taker.isUnknown({c.ts, c.ts + Timeframes::ms(tf)}) ? QByteArray() : num(c.takerBuyVolume)) + ',';
         const LineBar *o = atBucket(oi, iOi, c.ts);
         const LineBar *u = atBucket(oiUsd, iUsd, c.ts);
         line += (o ? num(o->close) : QByteArray()) + ',' + (u ? num(u->close) : QByteArray()) + ',';

@@ -11,7 +11,8 @@ class StoreReader;
 // what a spreadsheet user wants from "export the selection". Columns:
 // ts,open,high,low,close,volume,taker_buy_volume,oi,oi_usd,funding_rate,predicted_funding,
 // long_liq_usd,short_liq_usd,long_liq_count,short_liq_count
-// (funding_rate is the last settled rate in force; empty cells where a series has no data).
+// (funding_rate is the last settled rate in force; empty cells where a series has no data,
+// and taker_buy_volume empty where the venue gives none: TakerBuyCoverage).
 class RangeCsvWriter
 {
 public:

@@ -8,7 +8,7 @@ namespace {
 
 // One entry per schema version. Tables are WITHOUT ROWID and keyed (instrument, ..., ts):
 // a window query is one contiguous range scan of the clustered key.
-constexpr std::array<const char *, 4> migrations = {
+constexpr std::array<const char *, 5> migrations = {
     // v1: market series.
     R"sql(
 CREATE TABLE instruments(
@@ -91,6 +91,15 @@ INSERT INTO coverage SELECT id, 5, 2, 0, a, b, 'sim' FROM migrated_runs;
 INSERT INTO coverage SELECT id, 6, 2, 3600000, a, b, 'sim' FROM migrated_runs r
     WHERE EXISTS (SELECT 1 FROM ground_truth g WHERE g.instrument = r.id);
 DROP TABLE migrated_runs;
+)sql",
+    // v5: coverage of taker-buy volume (kind 7, DataKind::TakerBuy; no table of its own: the
+    // candles' taker_buy column). Spans stored before it took taker buys from their source,
+    // except for instruments whose venue said its klines have none (the taker_buy_note the
+    // Bybit and OKX sources write: 0 stored, unknown): their candle spans are not copied.
+    R"sql(
+INSERT OR IGNORE INTO coverage SELECT c.instrument, 7, c.quality, c.resolution_ms, c.from_ms, c.to_ms, c.origin
+    FROM coverage c JOIN instruments i ON i.id = c.instrument
+    WHERE c.kind = 0 AND NOT EXISTS (SELECT 1 FROM meta m WHERE m.key = 'taker_buy_note.' || i.exchange || ':' || i.symbol);
 )sql",
 };
 

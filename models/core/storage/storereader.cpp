@@ -224,6 +224,7 @@ const char *tableOf(DataKind kind)
     case DataKind::OpenInterest: return "open_interest";
     case DataKind::Liquidations: return "liquidations";
     case DataKind::GroundTruth: return "ground_truth";
+    case DataKind::TakerBuy: return "candles"; // a column of the candles
     }
     return "candles";
 }

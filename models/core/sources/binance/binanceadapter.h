@@ -35,6 +35,7 @@ public:
     QUrl streamUrl(const QList<Instrument> &instruments) const override;
     bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const override;
     CoverageQuality liquidationCoverage() const override { return CoverageQuality::Sampled; }
+    bool candlesCarryTakerBuy() const override { return true; } // klines field 9, the stream's "V"
     QString liquidationFeedNote() const override;
 
     // Kline request weight by limit (the same table for mark price klines).

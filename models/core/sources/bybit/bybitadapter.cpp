@@ -22,6 +22,7 @@ namespace {
 constexpr qint64 oiPeriodMs = 5 * 60'000;
 constexpr qint64 ipWindowMs = 5'000; // 600 requests per 5 s per IP (§5.0)
 constexpr int ipLimit = 600;
+constexpr qint64 fundingLookbackMs = 24 * 3'600'000LL; // longer than any Bybit funding interval
 
 bool fail(QString *error, const QString &why)
 {
@@ -99,7 +100,7 @@ QHash<QString, QString> BybitAdapter::notes(const Instrument &i) const
     return {{QStringLiteral("open_interest_note.") + i.key(),
              QStringLiteral("Bybit open interest is one side (singleOpenInterest; older rows openInterest / 2, which Bybit documents "
                             "as both sides), in coins, valued in USD at the 1m bar opening at its time")},
-            {QStringLiteral("taker_buy_note.") + i.key(), QStringLiteral("Bybit klines carry no taker-buy volume: taker_buy is not known (stored as 0)")}};
+            {QStringLiteral("taker_buy_note.") + i.key(), QStringLiteral("Bybit klines carry no taker-buy volume: not known (candles hold 0 there and no taker_buy coverage is recorded, so readers say unknown)")}};
 }
 
 RestRequest BybitAdapter::serverTime() const
@@ -161,10 +162,12 @@ RestRequest BybitAdapter::page(RestSeries series, const Instrument &instrument, 
         break;
     }
     case RestSeries::Funding:
-        // Newest first, walking backwards; startTime alone is refused, so both ends go.
+        // Newest first, walking backwards; startTime alone is refused, so both ends go. A day
+        // further back than the window: the settlement before its first one tells the interval
+        // that first one closed (kept out of the page, parse() filters).
         r.path = QStringLiteral("/v5/market/funding/history");
         r.limit = fundingLimit;
-        r.query.addQueryItem(QStringLiteral("startTime"), QString::number(from));
+        r.query.addQueryItem(QStringLiteral("startTime"), QString::number(from - fundingLookbackMs));
         r.query.addQueryItem(QStringLiteral("endTime"), QString::number(to - 1));
         break;
     case RestSeries::OpenInterestHistory:
@@ -190,11 +193,16 @@ std::optional<RestRequest> BybitAdapter::nextPage(const RestRequest &r, const Re
         if (r.to < r.end)
             return page(r.series, r.instrument, r.to, r.end);
         return std::nullopt;
-    case RestSeries::Funding:
-        // A full page holds the newest 200 of the window: the rest lies before its oldest row.
-        if (answer.funding.size() >= r.limit && answer.funding.front().ts > r.from)
-            return page(r.series, r.instrument, r.from, answer.funding.front().ts);
-        return std::nullopt;
+    case RestSeries::Funding: {
+        // A full page holds the newest 200 (parse() puts the oldest one's time in nextCursor):
+        // the rest lies before it. The oldest row comes again on the next page, where the
+        // settlement before it is present and so is its interval (the store upserts it).
+        bool ok = false;
+        const qint64 oldest = answer.nextCursor.toLongLong(&ok);
+        if (!ok || oldest <= r.from || oldest + 1 >= r.to)
+            return std::nullopt;
+        return page(r.series, r.instrument, r.from, oldest + 1);
+    }
     case RestSeries::OpenInterestHistory: {
         if (answer.nextCursor.isEmpty() || answer.openInterest.isEmpty())
             return std::nullopt;
@@ -212,8 +220,11 @@ std::optional<RestRequest> BybitAdapter::nextPage(const RestRequest &r, const Re
 
 TimeRange BybitAdapter::fundingCovered(const RestRequest &r, const RestPage &answer) const
 {
-    const bool full = answer.funding.size() >= r.limit;
-    return {full ? answer.funding.front().ts : r.from, r.to};
+    // A cut page (nextCursor: its oldest row's time) proves only what lies after its oldest
+    // row; an uncut one, the whole window (no settlement since).
+    bool ok = false;
+    const qint64 oldest = answer.nextCursor.toLongLong(&ok);
+    return {ok && oldest > r.from ? oldest : r.from, r.to};
 }
 
 bool BybitAdapter::parse(const RestRequest &request, const QByteArray &body, RestPage *page, QString *error) const
@@ -268,6 +279,7 @@ bool BybitAdapter::parse(const RestRequest &request, const QByteArray &body, Res
         return true;
     }
     case RestSeries::Funding: {
+        QVector<FundingSample> all; // the window and the day before it
         for (const QJsonValue &v : list) {
             const QJsonObject r = v.toObject();
             const auto t = integer(r.value(QLatin1String("fundingRateTimestamp")));
@@ -276,17 +288,24 @@ bool BybitAdapter::parse(const RestRequest &request, const QByteArray &body, Res
                 return fail(error, QStringLiteral("a funding record lacks fundingRateTimestamp or fundingRate"));
             if (!Plausibility::time(*t) || !Plausibility::fundingRate(*rate))
                 return fail(error, QStringLiteral("a funding record has an impossible time or rate (%1)").arg(*rate));
-            page->funding.push_back({FundingGrid::snap(*t), *rate, 0}); // interval: below
+            all.push_back({FundingGrid::snap(*t), *rate, 0}); // interval: below
         }
-        std::sort(page->funding.begin(), page->funding.end(), [](const FundingSample &a, const FundingSample &b) { return a.ts < b.ts; });
-        // The interval is the spacing of settlements (Bybit varies it per symbol and shortens it
-        // when the cap is hit); a lone row keeps 0 = the interval the instrument list gave.
-        for (qsizetype i = 0; i < page->funding.size(); ++i) {
-            const auto &f = page->funding;
-            const qint64 gap = i > 0 ? f[i].ts - f[i - 1].ts : (f.size() > 1 ? f[1].ts - f[0].ts : 0);
+        std::sort(all.begin(), all.end(), [](const FundingSample &a, const FundingSample &b) { return a.ts < b.ts; });
+        all.erase(std::unique(all.begin(), all.end(), [](const FundingSample &a, const FundingSample &b) { return a.ts == b.ts; }), all.end());
+        if (request.limit > 0 && list.size() >= request.limit && !all.isEmpty())
+            page->nextCursor = QString::number(all.front().ts); // cut: older rows may remain
+        // The interval a settlement closes is the time since the previous one (Bybit varies it
+        // per symbol and shortens it when the cap is hit). The spacing to the next row is not
+        // it: a row without a predecessor here (the first settlement of a listing, or the
+        // oldest of a cut page, which comes again) keeps 0 = the interval the instrument list
+        // gave (InstrumentFeed fills it in).
+        for (qsizetype i = 0; i < all.size(); ++i) {
+            const qint64 gap = i > 0 ? all[i].ts - all[i - 1].ts : 0;
             const int hours = int((gap + FundingGrid::hourMs / 2) / FundingGrid::hourMs);
             if (hours >= 1 && hours <= 24)
-                page->funding[i].intervalHours = hours;
+                all[i].intervalHours = hours;
+            if (all[i].ts >= request.from && all[i].ts < request.to)
+                page->funding.push_back(all[i]);
         }
         return true;
     }

@@ -166,10 +166,17 @@ public:
     virtual qint64 heartbeatMs() const { return 0; }
     // Parses one stream message; false with *error when it is not a message of this venue.
     virtual bool parseStream(const QByteArray &message, QList<StreamUpdate> *updates, QString *error) const = 0;
+    // Gives the liquidations of one parsed message their natural-key seq from what each print
+    // says (Liquidation::contentSeq), so prints of one millisecond sent in different messages
+    // are all kept and a replayed message changes nothing. The client calls it for every venue.
+    static void keyLiquidations(QList<StreamUpdate> &updates);
     // What the venue's liquidation stream shows: every liquidation (Complete) or a sample
     // (Sampled: Binance sends at most one print per symbol per second).
     virtual CoverageQuality liquidationCoverage() const = 0;
     // The name the venue's streams and REST pages go by in coverage spans ("binance").
     virtual QString coverageOrigin() const { return exchange().toLower(); }
     virtual QString liquidationFeedNote() const = 0;
+    // Whether the venue's 1m klines carry taker-buy volume (Binance: field 9). Without it the
+    // bars hold 0 there and no DataKind::TakerBuy coverage is recorded: unknown, not zero.
+    virtual bool candlesCarryTakerBuy() const { return false; }
 };

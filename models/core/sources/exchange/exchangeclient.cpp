@@ -22,7 +22,7 @@ ExchangeClient::ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const S
 {
     for (const Instrument &i : m_settings.instruments) {
         m_feeds.push_back(std::make_unique<InstrumentFeed>(i));
-        m_feeds.back()->setCoverage(m_adapter->coverageOrigin(), m_adapter->liquidationCoverage());
+        m_feeds.back()->setCoverage(m_adapter->coverageOrigin(), m_adapter->liquidationCoverage(), m_adapter->candlesCarryTakerBuy());
     }
 }
 
@@ -381,6 +381,7 @@ void ExchangeClient::onStreamMessage(StreamConnection *stream, const QByteArray 
         return;
     }
     stream->reportValid();
+    ExchangeAdapter::keyLiquidations(updates);
     for (const StreamUpdate &u : updates)
         if (m_listeningFrom >= 0)
             m_lastMessageMs = std::max(m_lastMessageMs, u.eventTime); // the venue's clock: what its events are stamped with

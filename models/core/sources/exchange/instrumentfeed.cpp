@@ -16,10 +16,11 @@ InstrumentFeed::InstrumentFeed(const Instrument &instrument)
     m_pending.instrument = instrument;
 }
 
-void InstrumentFeed::setCoverage(const QString &venue, CoverageQuality liquidations)
+void InstrumentFeed::setCoverage(const QString &venue, CoverageQuality liquidations, bool takerBuy)
 {
     m_venue = venue;
     m_liquidationQuality = liquidations;
+    m_takerBuy = takerBuy;
 }
 
 void InstrumentFeed::coverRows(DataKind kind, const QVector<qint64> &times, qint64 step, double tolerance, bool stream)
@@ -27,8 +28,11 @@ void InstrumentFeed::coverRows(DataKind kind, const QVector<qint64> &times, qint
     if (m_venue.isEmpty())
         return;
     const QString origin = m_venue + (stream ? QStringLiteral(" stream") : QStringLiteral(" rest"));
-    for (const TimeRange &r : CoverageTracker::runs(times, step, tolerance))
+    for (const TimeRange &r : CoverageTracker::runs(times, step, tolerance)) {
         m_pending.cover(kind, r, CoverageQuality::Complete, step, origin);
+        if (kind == DataKind::Candles && m_takerBuy)
+            m_pending.cover(DataKind::TakerBuy, r, CoverageQuality::Complete, step, origin);
+    }
 }
 
 void InstrumentFeed::coverFunding(qint64 from, qint64 to)
@@ -102,8 +106,8 @@ void InstrumentFeed::addFunding(const QVector<FundingSample> &samples)
     if (samples.isEmpty())
         return;
     for (FundingSample f : samples) {
-        if (f.intervalHours <= 0)
-            f.intervalHours = m_intervalHours; // a lone settlement: the interval the venue lists
+        if (f.intervalHours <= 0) // a lone settlement: the interval the venue lists
+            f.intervalHours = m_listedIntervalHours > 0 ? m_listedIntervalHours : m_intervalHours;
         m_pending.funding.push_back(f);
     }
     m_lastFunding = std::max(m_lastFunding, samples.back().ts);

@@ -29,11 +29,15 @@ public:
     // Coverage: what REST pages delivered and what the stream said is final is recorded as
     // covered ("<venue> rest", "<venue> stream"); a stream outage stays a hole until REST
     // fills it. Liquidations are covered while the stream listens (listening()).
-    void setCoverage(const QString &venue, CoverageQuality liquidations);
+    // takerBuy: the venue's candles carry taker-buy volume; their spans then cover
+    // DataKind::TakerBuy too (else it stays a hole: unknown).
+    void setCoverage(const QString &venue, CoverageQuality liquidations, bool takerBuy);
     void coverFunding(qint64 from, qint64 to); // a funding page answered for [from, to)
     // The settlement interval the venue publishes for the symbol (Bybit instruments-info),
     // until funding rows say otherwise.
-    void setFundingInterval(int hours) { m_intervalHours = hours; }
+    // A row without an interval of its own (no settlement before it in the answer) takes this
+    // one, not the running interval: a newest-first walk has seen the newest interval by then.
+    void setFundingInterval(int hours) { m_intervalHours = m_listedIntervalHours = hours; }
     void listening(qint64 from, qint64 to);    // the stream delivered over [from, to)
 
     // Final history (backfill or gap fill pages).
@@ -69,6 +73,7 @@ private:
 
     QString m_venue;
     CoverageQuality m_liquidationQuality = CoverageQuality::Sampled;
+    bool m_takerBuy = false;
     qint64 m_lastOiPoll = -1;
     std::map<qint64, double> m_opens;                 // 1m bar opens at 5-minute boundaries
     std::map<qint64, OpenInterestSample> m_unvalued;  // OI rows waiting for a price
@@ -91,4 +96,5 @@ private:
     qint64 m_nextFundingTime = 0;
     qint64 m_awaitingSettlement = 0;
     int m_intervalHours = 8;
+    int m_listedIntervalHours = 0; // what the instrument list says (0 = it says nothing)
 };

@@ -353,8 +353,11 @@ void FileImport::handle(const CsvFields &f, qint64 line)
     case ImportKind::Candles:
     case ImportKind::MarkCandles: {
         Candle c;
-        if (!RowParsers::ownCandle(f, &c, &p) || !m_screen.inPeriod(c.ts, 0, &p))
+        bool takerBuyKnown = true;
+        if (!RowParsers::ownCandle(f, &c, &p, &takerBuyKnown) || !m_screen.inPeriod(c.ts, 0, &p))
             return reject(line, p, f);
+        if (!takerBuyKnown)
+            m_takerBuyUnknown = true;
         return m_bars.push(c, line, [this](const auto &e, double ref) { judgedBar(e, ref); });
     }
     case ImportKind::OpenInterest: {
@@ -484,7 +487,18 @@ void FileImport::flush()
 {
     if (!m_shapeChecked && !checkShape())
         return;
+    const qsizetype spansBefore = m_pending.coverage.size();
     m_coverage.takeInto(m_pending);
+    // Trade klines, trades and our own candles carry taker-buy volume: the same spans cover
+    // it, unless a row of the file left it empty (unknown; the whole file then stays unknown).
+    const bool takerBuys = m_format.kind == ImportKind::Klines || m_format.kind == ImportKind::AggTrades || m_format.kind == ImportKind::Candles;
+    if (takerBuys && !m_takerBuyUnknown)
+        for (qsizetype i = spansBefore, n = m_pending.coverage.size(); i < n; ++i)
+            if (m_pending.coverage[i].kind == DataKind::Candles) {
+                CoverageSpan s = m_pending.coverage[i];
+                s.kind = DataKind::TakerBuy;
+                m_pending.coverage.push_back(s);
+            }
     if (m_pending.isEmpty())
         return;
     const qint64 n = m_pending.rowCount();

@@ -98,6 +98,7 @@ private:
     qint64 m_lastPendingTs = 0;
     qint64 m_outOfOrder = 0;
     bool m_shapeChecked = false;
+    bool m_takerBuyUnknown = false; // a row of our own candles export left taker_buy_volume empty
     bool m_flushedAny = false;
     qint64 m_accepted = 0;
     qint64 m_intervalMs = 0;

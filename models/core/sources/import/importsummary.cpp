@@ -21,6 +21,7 @@ QString kindWord(DataKind kind, const QString &tf = QStringLiteral("1m"))
     case DataKind::OpenInterest: return QStringLiteral("open interest samples");
     case DataKind::Liquidations: return QStringLiteral("liquidations");
     case DataKind::GroundTruth: return QStringLiteral("ground truth cells");
+    case DataKind::TakerBuy: return QStringLiteral("%1 taker-buy volumes").arg(tf);
     }
     return {};
 }

@@ -254,13 +254,18 @@ bool metrics(const CsvFields &f, OpenInterestSample *o, QByteArrayView *symbol, 
     return nonNeg(f, 2, &o->openInterest, p) && notional(f, 3, &o->openInterestUsd, p);
 }
 
-bool ownCandle(const CsvFields &f, Candle *c, RowProblem *p)
+bool ownCandle(const CsvFields &f, Candle *c, RowProblem *p, bool *takerBuyKnown)
 {
     if (f.size() < 8)
         return fail(p, -1, QStringLiteral("at least 8 fields, found %1").arg(f.size()));
+    const bool takerBuyEmpty = takerBuyKnown && f[7].trimmed().isEmpty();
+    if (takerBuyKnown)
+        *takerBuyKnown = !takerBuyEmpty;
+    if (takerBuyEmpty)
+        c->takerBuyVolume = 0;
     if (!msTime(f, 0, &c->ts, p) || !pos(f, 1, &c->open, p) || !pos(f, 2, &c->high, p) || !pos(f, 3, &c->low, p)
         || !pos(f, 4, &c->close, p) || !nonNeg(f, 5, &c->volume, p) || !notional(f, 6, &c->quoteVolume, p)
-        || !nonNeg(f, 7, &c->takerBuyVolume, p))
+        || (!takerBuyEmpty && !nonNeg(f, 7, &c->takerBuyVolume, p)))
         return false;
     if (c->ts % Timeframes::minuteMs != 0)
         return fail(p, 0, QStringLiteral("a bar open time on a whole minute"));

@@ -50,7 +50,9 @@ bool aggTrade(const CsvFields &f, TimeColumn &time, AggTrade *out, RowProblem *p
 bool fundingRate(const CsvFields &f, TimeColumn &time, FundingSample *out, RowProblem *problem);
 // *empty: the row has a time but no open interest (Binance leaves some rows blank).
 bool metrics(const CsvFields &f, OpenInterestSample *out, QByteArrayView *symbol, bool *empty, RowProblem *problem);
-bool ownCandle(const CsvFields &f, Candle *out, RowProblem *problem);
+// takerBuyKnown: where given, an empty taker_buy_volume (our export of a venue whose klines
+// have none) is accepted as unknown (0 in the bar, *takerBuyKnown = false); without it, refused.
+bool ownCandle(const CsvFields &f, Candle *out, RowProblem *problem, bool *takerBuyKnown = nullptr);
 bool ownFunding(const CsvFields &f, FundingSample *out, RowProblem *problem);
 bool ownOpenInterest(const CsvFields &f, OpenInterestSample *out, RowProblem *problem);
 bool ownLiquidation(const CsvFields &f, Liquidation *out, RowProblem *problem);

@@ -153,7 +153,7 @@ QHash<QString, QString> OkxAdapter::notes(const Instrument &i) const
         {QStringLiteral("open_interest_note.") + i.key(),
          QStringLiteral("OKX open interest: oiCcy (coins) and oiUsd as OKX reports them; history from rubik 5-minute statistics "
                         "(the latest 1,440 rows, about 5 days)")},
-        {QStringLiteral("taker_buy_note.") + i.key(), QStringLiteral("OKX candles carry no taker-buy volume: taker_buy is not known (stored as 0)")},
+        {QStringLiteral("taker_buy_note.") + i.key(), QStringLiteral("OKX candles carry no taker-buy volume: not known (candles hold 0 there and no taker_buy coverage is recorded, so readers say unknown)")},
         {QStringLiteral("funding_note.") + i.key(),
          QStringLiteral("OKX funding: realizedRate of each settlement, interval = spacing of settlements (OKX shortens it when the cap is hit); "
                         "REST history reaches about three months")},
