@@ -383,6 +383,24 @@ private slots:
         QVERIFY2(!all.contains(QLatin1String("elevated, ")) && all.contains(QLatin1String("-0.0034%")), qPrintable(explain(r)));
     }
 
+    void timesOutsideTheRangesDayCarryTheirDate()
+    {
+        // An 8-hour range on 1 Dec whose heatmap warms up until 4 Dec: "until 00:01" read as
+        // a minute after the range began.
+        RangeAnalysis::Result r;
+        r.range = {t0 + 3600'000, t0 + 9 * 3600'000}; // 2026-01-01 01:00 - 09:00
+        HeatmapConsumption c;
+        c.range = r.range;
+        c.hasOpenInterest = true;
+        c.warmUntil = t0 + 3 * 86'400'000 + 60'000;
+        r.consumption = c;
+        QCOMPARE(RangeFigures::consumption(r), QStringLiteral("heatmap warming up until 01-04 00:01"));
+        c.warmUntil = t0 + 5 * 3600'000; // inside the range: the time is enough
+        c.counted = {c.warmUntil, r.range.to};
+        r.consumption = c;
+        QVERIFY2(RangeFigures::consumption(r).endsWith(QLatin1String("counted from 05:00")), qPrintable(RangeFigures::consumption(r)));
+    }
+
     void badRangesAreExplained()
     {
         const QString path = craft({{100, 101}, {10, 10}});

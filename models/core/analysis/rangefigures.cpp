@@ -9,9 +9,14 @@ using Result = RangeAnalysis::Result;
 
 namespace {
 
+// A time inside the range's own UTC day reads as HH:mm; anything else (a longer range, or a
+// moment outside it such as the end of the heatmap's warm-up) carries its date.
 QString clock(const Result &r, qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(r.range.span() <= 86'400'000 ? QStringLiteral("HH:mm") : QStringLiteral("MM-dd HH:mm"));
+    constexpr qint64 day = 86'400'000;
+    const qint64 first = r.range.from / day * day; // epoch ms of a market are positive
+    const bool sameDay = r.range.to - 1 < first + day && ms >= first && ms < first + day;
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(sameDay ? QStringLiteral("HH:mm") : QStringLiteral("MM-dd HH:mm"));
 }
 
 QString perEight(double fraction)
