@@ -334,7 +334,7 @@ RestVerdict BinanceAdapter::judge(int status, const QHash<QByteArray, QByteArray
     RestVerdict v;
     const auto retryAfterMs = [&]() -> qint64 {
         const auto s = Numbers::parseInt(headers.value("retry-after"));
-        return s && *s >= 0 ? *s * 1000 : 0;
+        return s && *s >= 0 ? std::min<qint64>(*s, 7 * 86400) * 1000 : 0; // capped at a week: no overflow
     };
     if (status >= 200 && status < 300)
         return v;

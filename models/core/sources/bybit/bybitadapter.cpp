@@ -242,8 +242,8 @@ bool BybitAdapter::parse(const RestRequest &request, const QByteArray &body, Res
     case RestSeries::ServerTime: {
         auto t = integer(top.value(QLatin1String("time")));
         if (!t)
-            if (const auto s = integer(result.value(QLatin1String("timeSecond"))))
-                t = *s * 1000;
+            if (const auto s = integer(result.value(QLatin1String("timeSecond"))); s && *s > 0 && *s < 100'000'000'000LL)
+                t = *s * 1000; // a bounded second count: a huge one would overflow as ms
         if (!t)
             return fail(error, QStringLiteral("%1 answered without time").arg(request.path));
         page->serverTime = *t;
@@ -377,7 +377,7 @@ RestVerdict BybitAdapter::judge(int status, const QHash<QByteArray, QByteArray> 
     } else if (status == 429) {
         v.kind = RestVerdict::Kind::RateLimited;
         const auto s = Numbers::parseInt(headers.value("retry-after"));
-        v.retryAfterMs = s && *s >= 0 ? *s * 1000 : resetWait();
+        v.retryAfterMs = s && *s >= 0 ? std::min<qint64>(*s, 7 * 86400) * 1000 : resetWait(); // capped: no overflow
     } else if (status >= 500 || status == 408) {
         v.kind = RestVerdict::Kind::Retry;
     } else {

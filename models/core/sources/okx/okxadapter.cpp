@@ -452,7 +452,7 @@ RestVerdict OkxAdapter::judge(int status, const QHash<QByteArray, QByteArray> &h
     case 50013: // systems busy
         v.kind = RestVerdict::Kind::RateLimited;
         if (const auto s = Numbers::parseInt(headers.value("retry-after")); s && *s >= 0)
-            v.retryAfterMs = std::min<qint64>(*s * 1000, 600'000);
+            v.retryAfterMs = std::min<qint64>(*s, 600) * 1000;
         else
             v.retryAfterMs = windowMs;
         return v;
@@ -466,7 +466,7 @@ RestVerdict OkxAdapter::judge(int status, const QHash<QByteArray, QByteArray> &h
     if (status == 429) {
         v.kind = RestVerdict::Kind::RateLimited;
         const auto s = Numbers::parseInt(headers.value("retry-after"));
-        v.retryAfterMs = s && *s >= 0 ? std::min<qint64>(*s * 1000, 600'000) : windowMs;
+        v.retryAfterMs = s && *s >= 0 ? std::min<qint64>(*s, 600) * 1000 : windowMs;
     } else if (status == 451 || (status == 403 && (body.contains("country") || body.contains("region")))) {
         v.kind = RestVerdict::Kind::Restricted;
     } else if (status >= 500 || status == 408 || status == 0) {
