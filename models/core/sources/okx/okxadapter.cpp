@@ -432,7 +432,10 @@ bool OkxAdapter::parse(const RestRequest &request, const QByteArray &body, RestP
         if (!t || !coins || !Plausibility::time(*t) || !Plausibility::size(*coins))
             return fail(error, QStringLiteral("%1 answered without ts or oiCcy").arg(request.path));
         seen(*t);
-        page->openInterest.push_back({*t, *coins, number(o.value(QLatin1String("oiUsd"))).value_or(0)});
+        // oiUsd missing or implausible: NaN, coins only, which the feed values at the price
+        // (never $0 for "not known").
+        const auto usd = number(o.value(QLatin1String("oiUsd")));
+        page->openInterest.push_back({*t, *coins, usd && Plausibility::notional(*usd) ? *usd : std::numeric_limits<double>::quiet_NaN()});
         return true;
     }
     }
