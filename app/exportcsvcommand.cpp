@@ -16,25 +16,6 @@
 
 using namespace CliSupport;
 
-namespace {
-
-DataKind extentKind(const QString &kind)
-{
-    if (kind == QLatin1String("mark"))
-        return DataKind::MarkCandles;
-    if (kind == QLatin1String("funding"))
-        return DataKind::Funding;
-    if (kind == QLatin1String("predicted_funding"))
-        return DataKind::PredictedFunding;
-    if (kind == QLatin1String("oi"))
-        return DataKind::OpenInterest;
-    if (kind == QLatin1String("liquidations"))
-        return DataKind::Liquidations;
-    return DataKind::Candles;
-}
-
-} // namespace
-
 int ExportCsvCommand::run(const QStringList &args)
 {
     QCommandLineParser p;
@@ -71,7 +52,7 @@ int ExportCsvCommand::run(const QStringList &args)
     try {
         auto reader = MarketStore::openReadOnly(store).reader();
         spec.instrument = resolveInstrument(*reader, p.value(QStringLiteral("instrument")), store);
-        TimeRange extent = reader->extent(spec.instrument, extentKind(spec.kind));
+        TimeRange extent = reader->extent(spec.instrument, CsvExporter::extentKind(spec.kind));
         spec.range = resolveRange(p, extent);
         if (!spec.range.isValid() && !p.isSet(QStringLiteral("from")) && !p.isSet(QStringLiteral("to")))
             spec.range = {0, 1}; // an empty series exports just the header

@@ -55,21 +55,6 @@ private:
         return buf.data();
     }
 
-    static DataKind extentKind(const QString &kind)
-    {
-        if (kind == QLatin1String("mark"))
-            return DataKind::MarkCandles;
-        if (kind == QLatin1String("funding"))
-            return DataKind::Funding;
-        if (kind == QLatin1String("predicted_funding"))
-            return DataKind::PredictedFunding;
-        if (kind == QLatin1String("oi"))
-            return DataKind::OpenInterest;
-        if (kind == QLatin1String("liquidations"))
-            return DataKind::Liquidations;
-        return DataKind::Candles;
-    }
-
 private slots:
     void initTestCase()
     {
@@ -123,8 +108,8 @@ private slots:
             const bool candles = kind == QLatin1String("candles") || kind == QLatin1String("mark");
             const bool heatmap = kind == QLatin1String("heatmap");
             // What `export csv` exports without --from/--to: the series' extent.
-            const TimeRange extent = MarketStore::openReadOnly(m_sqlite).reader()->extent(m_instrument, extentKind(kind));
-            QCOMPARE(MarketStore::openReadOnly(m_pg).reader()->extent(m_instrument, extentKind(kind)), extent);
+            const TimeRange extent = MarketStore::openReadOnly(m_sqlite).reader()->extent(m_instrument, CsvExporter::extentKind(kind));
+            QCOMPARE(MarketStore::openReadOnly(m_pg).reader()->extent(m_instrument, CsvExporter::extentKind(kind)), extent);
             QVERIFY2(extent.isValid(), qPrintable(kind));
             const QList<Timeframe> tfs = candles ? QList<Timeframe>(Timeframes::all.begin(), Timeframes::all.end())
                                          : heatmap ? QList<Timeframe>{Timeframe::M15, Timeframe::H1}

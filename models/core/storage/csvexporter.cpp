@@ -123,3 +123,18 @@ qint64 CsvExporter::write(const Spec &spec, QIODevice &out)
     }
     return rows;
 }
+
+DataKind CsvExporter::extentKind(const QString &kind)
+{
+    if (kind == QLatin1String("mark"))
+        return DataKind::MarkCandles;
+    if (kind == QLatin1String("funding"))
+        return DataKind::Funding;
+    if (kind == QLatin1String("predicted_funding"))
+        return DataKind::PredictedFunding;
+    if (kind == QLatin1String("oi"))
+        return DataKind::OpenInterest;
+    if (kind == QLatin1String("liquidations"))
+        return DataKind::Liquidations;
+    return DataKind::Candles;
+}

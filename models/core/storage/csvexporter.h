@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/datakind.h"
+
 #include "analysis/heatmapparams.h"
 #include "domain/instrument.h"
 #include "domain/timeframe.h"
@@ -27,6 +29,8 @@ public:
 
     static QStringList kinds();
     static QString header(const QString &kind);
+    // The stored kind whose extent bounds an export of `kind` (heatmap: the candles).
+    static DataKind extentKind(const QString &kind);
 
     explicit CsvExporter(StoreReader &reader);
     // The model parameters for kind "heatmap" (default: the all_leverage preset).
