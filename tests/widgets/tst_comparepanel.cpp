@@ -3,9 +3,7 @@
 #include "domain/displayformat.h"
 #include "comparepanel.h"
 #include "rangemime.h"
-#include "sources/syntheticsource.h"
-#include "storage/marketstore.h"
-#include "storage/storewriter.h"
+#include "syntheticstore.h"
 #include "testutil.h"
 
 #include <QDragEnterEvent>
@@ -45,13 +43,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("compare.db"));
-        SyntheticSource::Params p;
-        p.instrument = m_i;
-        p.startMs = t0;
-        p.minutes = 20 * 1440;
-        p.seed = 5;
-        SyntheticSource source(p);
-        MarketStore::open(m_db).writer()->commit(source.generate(p.minutes));
+        SyntheticStore::fill(m_db, m_i, t0, 20 * 1440, 5);
     }
 
     void everyColumnKeepsItsOwnRange()

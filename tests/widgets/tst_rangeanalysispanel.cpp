@@ -1,9 +1,7 @@
 #include "marketwindowmodel.h"
 #include "rangeanalysismodel.h"
 #include "rangeanalysispanel.h"
-#include "sources/syntheticsource.h"
-#include "storage/marketstore.h"
-#include "storage/storewriter.h"
+#include "syntheticstore.h"
 #include "testutil.h"
 #include "timesync.h"
 
@@ -41,13 +39,7 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("panel.db"));
-        SyntheticSource::Params p;
-        p.instrument = m_i;
-        p.startMs = t0;
-        p.minutes = 10 * 1440;
-        p.seed = 3;
-        SyntheticSource source(p);
-        MarketStore::open(m_db).writer()->commit(source.generate(p.minutes));
+        SyntheticStore::fill(m_db, m_i, t0, 10 * 1440, 3);
     }
 
     void dockWidthStaysAsVerdictsChange()
