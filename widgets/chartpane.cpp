@@ -43,7 +43,7 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     layout->setSpacing(0);
     m_header = new ReadoutBar(this); // clips long read-outs: never forces the dock area wide
     layout->addWidget(m_header);
-    m_plot = new QCustomPlot(this);
+    m_plot = new PanePlot(this);
     m_plot->setMinimumHeight(80);
     layout->addWidget(m_plot, 1);
 
@@ -217,7 +217,10 @@ void ChartPane::applyVisibleRange()
     if (!m_sync->cursor())
         updateHeader();
     viewChanged();
-    followMouse();
+    // The cursor follows once every pane has queued its replot (they hear of the new range
+    // after this one): then its move redraws no cursor layer that the replots redraw anyway.
+    if (m_hover)
+        QMetaObject::invokeMethod(this, &ChartPane::followMouse, Qt::QueuedConnection);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -309,7 +312,13 @@ void ChartPane::onCursorChanged(std::optional<qint64> t, const QObject *origin)
     }
     cursorMoved(t);
     updateHeader();
-    m_plot->layer(cursorLayer)->replot();
+    replotCursorLayer();
+}
+
+void ChartPane::replotCursorLayer()
+{
+    if (!m_plot->replotQueued())
+        m_plot->layer(cursorLayer)->replot();
 }
 
 void ChartPane::updateHeader()
@@ -458,7 +467,7 @@ void ChartPane::onSelectionChanged(TimeRange range)
         m_selectionEdges[1]->point1->setCoords(key(range.to), 0);
         m_selectionEdges[1]->point2->setCoords(key(range.to), 1);
     }
-    m_plot->layer(cursorLayer)->replot();
+    replotCursorLayer();
 }
 
 void ChartPane::keyPressEvent(QKeyEvent *event)

@@ -3,11 +3,11 @@
 #include "charttheme.h"
 #include "readoutbar.h"
 #include "marketwindow.h"
+#include "paneplot.h"
 
 #include <QWidget>
 #include <optional>
 #include <span>
-#include <qcustomplot.h>
 
 class MarketWindowModel;
 class QCustomPlot;
@@ -155,13 +155,14 @@ private:
     void updateEmptyState();
     void fitTickCounts();
     void followMouse();
+    void replotCursorLayer();
 
     QString m_title;
     TimeSync *m_sync;
     MarketWindowModel *m_model;
     ChartTheme m_theme;
     ReadoutBar *m_header;
-    QCustomPlot *m_plot;
+    PanePlot *m_plot;
     QCPItemStraightLine *m_cursorLine;
     QCPItemStraightLine *m_crossLine;
     QCPItemText *m_timeTag;

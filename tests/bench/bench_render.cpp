@@ -164,6 +164,37 @@ int main(int argc, char **argv)
             p->plot()->replot();
         fulls << t.nsecsElapsed() / 1e6;
     }
+    if (qEnvironmentVariableIsSet("PERPSCOPE_BENCH_NOAA")) {
+        for (ChartPane *p : window.panes())
+            p->plot()->setNotAntialiasedElements(QCP::aeAll);
+        QVector<double> noaa;
+        for (int k = 0; k < 11; ++k) {
+            QElapsedTimer t;
+            t.start();
+            for (ChartPane *p : window.panes())
+                p->plot()->replot();
+            noaa << t.nsecsElapsed() / 1e6;
+        }
+        QVector<double> noaaImm;
+        for (int k = 0; k < 11; ++k) {
+            QElapsedTimer t;
+            t.start();
+            for (ChartPane *p : window.panes())
+                p->plot()->replot(QCustomPlot::rpImmediateRefresh);
+            noaaImm << t.nsecsElapsed() / 1e6;
+        }
+        for (ChartPane *p : window.panes())
+            p->plot()->setNotAntialiasedElements(QCP::aeNone);
+        QVector<double> imm;
+        for (int k = 0; k < 11; ++k) {
+            QElapsedTimer t;
+            t.start();
+            for (ChartPane *p : window.panes())
+                p->plot()->replot(QCustomPlot::rpImmediateRefresh);
+            imm << t.nsecsElapsed() / 1e6;
+        }
+        out << "full replot AA " << median(fulls) << " noAA " << median(noaa) << " immediate AA " << median(imm) << " immediate noAA " << median(noaaImm) << "\n";
+    }
     if (qEnvironmentVariableIsSet("PERPSCOPE_BENCH_PLOTTABLES"))
         profilePlottables(out, window.panes());
     out << QStringLiteral("cursor move across %1 panes\n").arg(window.panes().size());
@@ -203,7 +234,12 @@ int main(int argc, char **argv)
             QApplication::processEvents(); // the first frame: queued replots of every pane
             run.firstFrame << t.nsecsElapsed() / 1e6;
             if (qEnvironmentVariableIsSet("PERPSCOPE_BENCH_STEPS"))
-                out << "step " << k << " zoom " << zoomMs << " first " << run.firstFrame.last() << " tf " << Timeframes::name(model->window().timeframe) << " cur " << immediately << "\n";
+            {
+                out << "step " << k << " zoom " << zoomMs << " first " << run.firstFrame.last() << " tf " << Timeframes::name(model->window().timeframe) << " cur " << immediately << " replots";
+                for (ChartPane *p : window.panes())
+                    out << " " << p->plot()->replotTime();
+                out << "\n";
+            }
             if (!immediately) {
                 waitFor([&] { return model->isCurrent(); }, 5000);
                 QApplication::processEvents();
