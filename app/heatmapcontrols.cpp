@@ -5,6 +5,7 @@
 #include "liquidationspane.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -18,6 +19,8 @@
 namespace {
 const QString presetsKey = QStringLiteral("heatmap/userPresets");
 const QString currentKey = QStringLiteral("heatmap/preset");
+const QString clipKey = QStringLiteral("heatmap/clipPercentile");
+const QString thresholdKey = QStringLiteral("heatmap/threshold");
 
 QString title(const QString &name)
 {
@@ -75,6 +78,63 @@ void HeatmapControls::selectPreset(const QString &name)
 void HeatmapControls::restore()
 {
     selectPreset(QSettings().value(currentKey, QStringLiteral("all_leverage")).toString());
+    const QSettings s;
+    HeatmapIntensity i;
+    i.clipPercentile = HeatmapIntensity::nearestOf(HeatmapIntensity::clipChoices(), s.value(clipKey, i.clipPercentile).toDouble());
+    i.threshold = HeatmapIntensity::nearestOf(HeatmapIntensity::thresholdChoices(), s.value(thresholdKey, i.threshold).toDouble());
+    setIntensity(i);
+}
+
+void HeatmapControls::setIntensity(const HeatmapIntensity &intensity)
+{
+    m_pane->setHeatmapIntensity(intensity);
+    QSettings s;
+    s.setValue(clipKey, intensity.clipPercentile);
+    s.setValue(thresholdKey, intensity.threshold);
+    for (QAction *a : std::as_const(m_clipActions))
+        a->setChecked(qFuzzyCompare(a->data().toDouble(), intensity.clipPercentile));
+    for (QAction *a : std::as_const(m_thresholdActions))
+        a->setChecked(qFuzzyCompare(1 + a->data().toDouble(), 1 + intensity.threshold));
+}
+
+void HeatmapControls::addIntensityMenu(QMenu *menu)
+{
+    // CoinGlass's intensity slider as stops: where the colour scale tops out (a lower
+    // percentile saturates more cells: brighter) and which faint cells to hide.
+    QMenu *sub = menu->addMenu(tr("Heatmap intensity"));
+    sub->setObjectName(QStringLiteral("heatmapIntensityMenu"));
+    auto *clips = new QActionGroup(sub);
+    for (double p : HeatmapIntensity::clipChoices()) {
+        const QString pct = QString::number(p * 100, 'f', p > 0.99 ? 1 : 0);
+        QAction *a = sub->addAction(p < 0.99   ? tr("Brighter: scale tops at the %1th percentile").arg(pct)
+                                    : p > 0.99 ? tr("Hottest only: scale tops at the %1th percentile").arg(pct)
+                                               : tr("Default: scale tops at the %1th percentile").arg(pct));
+        a->setCheckable(true);
+        a->setData(p);
+        clips->addAction(a);
+        m_clipActions << a;
+        connect(a, &QAction::triggered, this, [this, p] {
+            HeatmapIntensity i = m_pane->heatmapIntensity();
+            i.clipPercentile = p;
+            setIntensity(i);
+        });
+    }
+    sub->addSeparator();
+    auto *thresholds = new QActionGroup(sub);
+    for (double t : HeatmapIntensity::thresholdChoices()) {
+        QAction *a = sub->addAction(t <= 0 ? tr("Show every predicted cell")
+                                           : tr("Hide cells below %1% of the scale").arg(QString::number(t * 100, 'f', 0)));
+        a->setCheckable(true);
+        a->setData(t);
+        thresholds->addAction(a);
+        m_thresholdActions << a;
+        connect(a, &QAction::triggered, this, [this, t] {
+            HeatmapIntensity i = m_pane->heatmapIntensity();
+            i.threshold = t;
+            setIntensity(i);
+        });
+    }
+    setIntensity(m_pane->heatmapIntensity());
 }
 
 void HeatmapControls::addTo(QToolBar *bar, QMenu *menu)
@@ -95,6 +155,7 @@ void HeatmapControls::addTo(QToolBar *bar, QMenu *menu)
     map->setCheckable(true);
     map->setChecked(m_pane->showLiquidationMap());
     connect(map, &QAction::toggled, m_pane, &LiquidationsPane::setShowLiquidationMap);
+    addIntensityMenu(menu);
     menu->addAction(tr("Heatmap model parameters…"), this, &HeatmapControls::editParams);
     menu->addAction(tr("About this model…"), this, &HeatmapControls::showAbout);
 }

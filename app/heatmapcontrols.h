@@ -1,10 +1,12 @@
 #pragma once
 
 #include "analysis/heatmapparams.h"
+#include "heatmapintensity.h"
 
 #include <QObject>
 
 class HeatmapModel;
+class QAction;
 class LiquidationsPane;
 class QComboBox;
 class QMenu;
@@ -12,7 +14,7 @@ class QToolBar;
 class QWidget;
 
 // The heatmap's controls: a preset picker (built-ins plus user presets kept in QSettings),
-// show/hide of the heatmap and of the liquidation map, the parameters dialog and the
+// show/hide of the heatmap and of the liquidation map, its intensity, the parameters dialog and the
 // "About this model" text.
 class HeatmapControls : public QObject
 {
@@ -27,13 +29,18 @@ public:
     void selectPreset(const QString &name);
     void showAbout();
     void restore(); // from QSettings
+    // The heatmap's drawing intensity: applied to the pane, kept in QSettings, ticked in the menu.
+    void setIntensity(const HeatmapIntensity &intensity);
 
 private:
     void fillPresets();
     void editParams();
+    void addIntensityMenu(QMenu *menu);
 
     HeatmapModel *m_model;
     LiquidationsPane *m_pane;
     QWidget *m_window;
     QComboBox *m_presets = nullptr;
+    QList<QAction *> m_clipActions;
+    QList<QAction *> m_thresholdActions;
 };

@@ -86,6 +86,15 @@ void TimeSync::setDataExtent(TimeRange extent)
     }
 }
 
+void TimeSync::setRightGutter(int px)
+{
+    px = std::max(0, px);
+    if (px == m_gutter)
+        return;
+    m_gutter = px;
+    emit rightGutterChanged(px);
+}
+
 void TimeSync::setFollowLatest(bool follow)
 {
     if (follow == m_follow)

@@ -23,6 +23,10 @@ public:
     TimeRange dataExtent() const { return m_extent; }
     // True while the view's right edge is at the newest data, so live appends scroll it.
     bool followLatest() const { return m_follow; }
+    // Pixels every pane keeps free right of its value axis. The panes share one time axis, so
+    // a strip one pane draws beside its price axis (the liquidation map) must not make its
+    // plot narrower than the others: they all make the same room.
+    int rightGutter() const { return m_gutter; }
 
     static constexpr qint64 minimumSpanMs = 10 * 60'000; // ten minutes
 
@@ -34,6 +38,7 @@ public slots:
     void clearSelection(const QObject *origin = nullptr) { setSelection({}, origin); }
     void setDataExtent(TimeRange extent);
     void setFollowLatest(bool follow);
+    void setRightGutter(int px);
     // Zooms by factor (< 1 zooms in) keeping anchor at the same place on screen.
     void zoom(double factor, qint64 anchor, const QObject *origin = nullptr);
     void pan(qint64 deltaMs, const QObject *origin = nullptr);
@@ -47,6 +52,7 @@ signals:
     void selectionChanged(TimeRange range, const QObject *origin);
     void dataExtentChanged(TimeRange extent);
     void followLatestChanged(bool follow);
+    void rightGutterChanged(int px);
 
 private:
     TimeRange clamped(TimeRange range) const;
@@ -56,4 +62,5 @@ private:
     TimeRange m_extent;
     std::optional<qint64> m_cursor;
     bool m_follow = true;
+    int m_gutter = 0;
 };

@@ -57,7 +57,7 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     m_plot->xAxis->setPadding(2);
     m_plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
-    m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin, 0));
+    m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin + m_sync->rightGutter(), 0));
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHint(QCP::phCacheLabels, true);
     // Lines as separate segments: Qt strokes a long antialiased polyline wider than 1 px as
@@ -118,6 +118,7 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     connect(m_sync, &TimeSync::visibleRangeChanged, this, &ChartPane::applyVisibleRange);
     connect(m_sync, &TimeSync::cursorChanged, this, &ChartPane::onCursorChanged);
     connect(m_sync, &TimeSync::selectionChanged, this, &ChartPane::onSelectionChanged);
+    connect(m_sync, &TimeSync::rightGutterChanged, this, &ChartPane::applyMargins);
     setAcceptDrops(true);
     setFocusPolicy(Qt::ClickFocus);
     connect(m_model, &MarketWindowModel::windowChanged, this, &ChartPane::onWindowChanged);
@@ -152,7 +153,7 @@ const MarketWindow &ChartPane::window() const
 
 int ChartPane::plotWidth() const
 {
-    return std::max(1, m_plot->width() - leftMargin - rightMargin);
+    return std::max(1, m_plot->width() - leftMargin - rightMargin - m_sync->rightGutter());
 }
 
 void ChartPane::field(ReadoutBar::Segments &out, const QString &label, const QString &value, const QColor &color, int gap) const
@@ -505,6 +506,24 @@ void ChartPane::fitTickCounts()
     const int plotHeight = std::max(0, m_plot->height() - 30);
     m_valueTicker->setTickCount(std::clamp(plotHeight / 40, 2, 8));
     m_plot->xAxis->ticker()->setTickCount(std::clamp(plotWidth() / 130, 2, 12));
+}
+
+void ChartPane::applyMargins()
+{
+    m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin + m_sync->rightGutter(), 0));
+    fitTickCounts();
+    emit plotWidthChanged(plotWidth());
+    viewChanged();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QRect ChartPane::gutterRect() const
+{
+    const int gutter = m_sync->rightGutter();
+    const QRect plotArea = m_plot->axisRect()->rect();
+    if (gutter <= 0)
+        return {};
+    return QRect(plotArea.right() + 1 + rightMargin, plotArea.top(), gutter, plotArea.height());
 }
 
 void ChartPane::resizeEvent(QResizeEvent *event)

@@ -51,6 +51,9 @@ public:
     void setTheme(const ChartTheme &theme);
     // Plot area width in pixels (what the tier choice is based on).
     int plotWidth() const;
+    // The strip right of the value axis that every pane keeps free (TimeSync::rightGutter),
+    // in plot pixels; empty when there is none.
+    QRect gutterRect() const;
     // With the range tool on, a plain drag selects (as Shift-drag always does) instead of panning.
     void setRangeTool(bool on) { m_rangeTool = on; }
 
@@ -155,6 +158,7 @@ private:
     void updateEmptyState();
     void fitTickCounts();
     void followMouse();
+    void applyMargins();
     void replotCursorLayer();
 
     QString m_title;

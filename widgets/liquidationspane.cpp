@@ -5,7 +5,7 @@
 #include "domain/timeformat.h"
 #include "heatmaplayer.h"
 #include "heatmapmodel.h"
-#include "liquidationmapoverlay.h"
+#include "liquidationmapstrip.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
 #include "valueaxisticker.h"
@@ -24,7 +24,8 @@ LiquidationsPane::LiquidationsPane(TimeSync *sync, MarketWindowModel *model, QWi
     m_heat = std::make_unique<HeatmapLayer>(p->xAxis, p->yAxis2);
     m_bubbles = new BubblePlottable(p->xAxis, p->yAxis2);
     m_price = new QCPGraph(p->xAxis, p->yAxis2);
-    m_mapOverlay = new LiquidationMapOverlay(p, p->yAxis2, cursorLayerName());
+    m_mapOverlay = new LiquidationMapStrip(p, p->yAxis2, cursorLayerName(), [this] { return gutterRect(); });
+    sync->setRightGutter(m_showMap ? LiquidationMapStrip::width : 0);
     // The model needs open interest; without it the pane says so where the heat would be.
     m_heatNote = new QCPItemText(p);
     m_heatNote->setLayer(QStringLiteral("overlay"));
@@ -74,7 +75,21 @@ void LiquidationsPane::setShowLiquidationMap(bool on)
 {
     m_showMap = on;
     m_mapOverlay->setVisible(on);
-    plot()->layer(cursorLayerName())->replot();
+    // The strip's room is kept by every pane, so time stays aligned across them.
+    sync()->setRightGutter(on ? LiquidationMapStrip::width : 0);
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LiquidationsPane::setHeatmapIntensity(const HeatmapIntensity &intensity)
+{
+    m_heat->setIntensity(intensity);
+    updateHeader();
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
+HeatmapIntensity LiquidationsPane::heatmapIntensity() const
+{
+    return m_heat->intensity();
 }
 
 void LiquidationsPane::viewChanged()
@@ -165,7 +180,7 @@ void LiquidationsPane::themeChanged()
 {
     const ChartTheme &t = theme();
     m_heat->setTheme(t);
-    m_mapOverlay->setColors(t.longLiq, t.shortLiq, t.text);
+    m_mapOverlay->setColors({t.longLiq, t.shortLiq, t.text, t.mutedText, t.grid, t.panel});
     m_price->setPen(QPen(t.kind == ChartTheme::Kind::Dark ? QColor(0xe0, 0xe3, 0xeb) : QColor(0x30, 0x34, 0x40), 1.3));
     m_bubbles->setOutline(t.background);
     m_heatNote->setColor(t.mutedText);

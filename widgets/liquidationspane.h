@@ -1,20 +1,21 @@
 #pragma once
 
 #include "chartpane.h"
+#include "heatmapintensity.h"
 
 #include <QTimer>
 
 class BubblePlottable;
 class HeatmapLayer;
 class HeatmapModel;
-class LiquidationMapOverlay;
+class LiquidationMapStrip;
 class QCPGraph;
 class QCPItemText;
 
 // Realized liquidations as bubbles at their average price per bar, sized by notional (area
 // ~ USD) and coloured by side, over the price path, over the predicted liquidation heatmap
 // (a colour map on the same price axis), with the liquidation map at the cursor time drawn
-// along the right edge.
+// in a strip right of the price axis.
 class LiquidationsPane : public ChartPane
 {
     Q_OBJECT
@@ -26,12 +27,14 @@ public:
     void setHeatmapModel(HeatmapModel *heatmap);
     void setShowHeatmap(bool on);
     void setShowLiquidationMap(bool on);
+    void setHeatmapIntensity(const HeatmapIntensity &intensity);
+    HeatmapIntensity heatmapIntensity() const;
     bool showHeatmap() const { return m_showHeatmap; }
     bool showLiquidationMap() const { return m_showMap; }
 
     const BubblePlottable *bubbles() const { return m_bubbles; }
     const HeatmapLayer *heatmap() const { return m_heat.get(); }
-    const LiquidationMapOverlay *liquidationMap() const { return m_mapOverlay; }
+    const LiquidationMapStrip *liquidationMap() const { return m_mapOverlay; }
     // What the pane says instead of heat where there is no open interest (empty: heat shown).
     QString heatmapNote() const;
     // Everything the pane shows of the model is finished for the current view: the grid of
@@ -64,7 +67,7 @@ private:
     QCPGraph *m_price;
     BubblePlottable *m_bubbles;
     std::unique_ptr<HeatmapLayer> m_heat;
-    LiquidationMapOverlay *m_mapOverlay;
+    LiquidationMapStrip *m_mapOverlay;
     QCPItemText *m_heatNote;
     HeatmapModel *m_heatmapModel = nullptr;
     bool m_showHeatmap = true;

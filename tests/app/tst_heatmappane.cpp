@@ -1,7 +1,8 @@
 #include "analysis/heatmapparams.h"
+#include "charttheme.h"
 #include "heatmaplayer.h"
 #include "heatmapmodel.h"
-#include "liquidationmapoverlay.h"
+#include "liquidationmapstrip.h"
 #include "liquidationspane.h"
 #include "mainwindow.h"
 #include "marketwindowmodel.h"
@@ -109,6 +110,47 @@ private slots:
             QVERIFY(m.longs[i].cumulativeUsd >= m.longs[i - 1].cumulativeUsd);
         for (const auto &l : m.longs)
             QVERIFY(l.priceLow <= m.price); // a level may share the price's bin, never lie wholly above it
+    }
+
+    void liquidationMapSitsInTheGutterBesideThePriceAxis()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->liquidationMap()->map().has_value(), 15000);
+        QCustomPlot *plot = pane()->plot();
+        ChartPane *price = m_w->pane(QStringLiteral("dock.price"));
+        QVERIFY(price);
+        QCOMPARE(m_w->timeSync()->rightGutter(), LiquidationMapStrip::width);
+        // The strip is outside the plot area: no bar or print is covered, and every pane keeps
+        // the same room so time stays aligned between them.
+        const QRect area = plot->axisRect()->rect();
+        const QRect strip = pane()->liquidationMap()->stripRect();
+        QCOMPARE(strip.width(), LiquidationMapStrip::width);
+        QVERIFY(strip.left() > area.right());
+        QCOMPARE(price->plot()->axisRect()->rect().left(), area.left());
+        QCOMPARE(price->plot()->axisRect()->rect().width(), area.width());
+        plot->replot();
+        QTRY_VERIFY(pane()->liquidationMap()->scaleUsd() > 0);
+        const QImage img = plot->grab().toImage();
+        // Long (below price) and short (above) bars in the strip, in their own colours.
+        const ChartTheme t = ChartTheme::dark();
+        int longInk = 0, shortInk = 0;
+        for (int y = strip.top(); y <= strip.bottom(); ++y)
+            for (int x = strip.left() + 4; x < strip.left() + 30; ++x) {
+                const QColor c = img.pixelColor(x, y);
+                const auto near = [&](const QColor &ref) {
+                    const int d = std::abs(c.hue() - ref.hue());
+                    return std::min(d, 360 - d) < 20 && c.saturation() > 60;
+                };
+                longInk += near(t.longLiq);
+                shortInk += near(t.shortLiq);
+            }
+        QVERIFY2(longInk > 20 && shortInk > 20, qPrintable(QStringLiteral("%1 %2").arg(longInk).arg(shortInk)));
+
+        // Hiding the map gives the room back to every pane.
+        pane()->setShowLiquidationMap(false);
+        QCOMPARE(m_w->timeSync()->rightGutter(), 0);
+        QTRY_VERIFY(plot->axisRect()->rect().width() > area.width());
+        QCOMPARE(price->plot()->axisRect()->rect().width(), plot->axisRect()->rect().width());
+        pane()->setShowLiquidationMap(true);
     }
 
     void switchingPresetRecomputes()

@@ -201,6 +201,23 @@ private slots:
         sync.setDataExtent(other);
         QCOMPARE(sync.visibleRange(), other);
     }
+
+    void rightGutterIsSharedAndNotifiedOnce()
+    {
+        // One pane's side strip (the liquidation map) widens every pane's right margin, so
+        // the gutter lives where time alignment lives; a repeat is no change.
+        TimeSync sync;
+        QCOMPARE(sync.rightGutter(), 0);
+        QSignalSpy gutter(&sync, &TimeSync::rightGutterChanged);
+        sync.setRightGutter(104);
+        QCOMPARE(sync.rightGutter(), 104);
+        sync.setRightGutter(104);
+        QCOMPARE(gutter.size(), 1);
+        QCOMPARE(gutter.at(0).at(0).toInt(), 104);
+        sync.setRightGutter(-5); // a negative room is none
+        QCOMPARE(sync.rightGutter(), 0);
+        QCOMPARE(gutter.size(), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTimeSync)
