@@ -164,6 +164,7 @@ int ExportImageCommand::run(const QStringList &args)
     MainWindow::Options o;
     o.store = store;
     o.startSource = false;
+    o.followStore = false;
     o.persistSettings = false;
     o.instrument = instrument.key();
     o.theme = theme;

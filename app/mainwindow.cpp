@@ -21,6 +21,7 @@
 #include "rangemime.h"
 #include "simulatorsettingsdialog.h"
 #include "sourcecontroller.h"
+#include "storefollower.h"
 #include "domain/timeformat.h"
 #include "sources/datathread.h"
 #include "sources/sim/simscenario.h"
@@ -83,9 +84,12 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         applyOptionsOnly();
     m_model->requestInstruments();
     if (m_options.startSource) {
-        const QString first = m_options.source.isEmpty() && m_options.persistSettings
-                                ? QSettings().value(QStringLiteral("view/source"), QStringLiteral("sim")).toString()
-                                : m_options.source;
+        // A shared (PostgreSQL) store is written by its recorder: the GUI only reads it,
+        // and follows it, unless the user names or picks a source to run there.
+        const QString first = m_options.source.isEmpty() && m_options.store.isPostgreSql() ? SourceController::none()
+                              : m_options.source.isEmpty() && m_options.persistSettings
+                                  ? QSettings().value(QStringLiteral("view/source"), QStringLiteral("sim")).toString()
+                                  : m_options.source;
         if (!m_options.sourceOptions.isEmpty()) { // test servers, a testnet: before the first start
             SourceOptions o = m_sources->options(first);
             for (auto it = m_options.sourceOptions.cbegin(); it != m_options.sourceOptions.cend(); ++it)
@@ -94,6 +98,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
         }
         m_sources->start(first);
     }
+    if (m_options.followStore)
+        startFollowing();
 }
 
 MainWindow::~MainWindow() = default;
@@ -489,8 +495,27 @@ void MainWindow::setTheme(const QString &name)
     m_themeAction->setChecked(m_theme.kind == ChartTheme::Kind::Light);
 }
 
+void MainWindow::startFollowing()
+{
+    m_follower = new StoreFollower(m_options.store, this);
+    connect(m_follower, &StoreFollower::appended, m_model, &MarketWindowModel::onAppended);
+    connect(m_follower, &StoreFollower::appended, m_heatmap, &HeatmapModel::onAppended);
+    connect(m_follower, &StoreFollower::appended, this, &MainWindow::onAppended);
+    connect(m_follower, &StoreFollower::instrumentsChanged, m_model, &MarketWindowModel::requestInstruments);
+    connect(m_follower, &StoreFollower::stateChanged, this, [this](const QString &state) {
+        if (!m_sources->isRunning())
+            m_status->setState(state.isEmpty() ? QString() : tr("store: %1").arg(state));
+    });
+    // Until a source starts, rows can only come from elsewhere.
+    m_follower->setActive(!m_sources->isRunning());
+}
+
 void MainWindow::onSourceChanged()
 {
+    // Our own source's rows reach the panes through the data thread; another process's
+    // through the follower, which runs while we run none.
+    if (m_follower)
+        m_follower->setActive(!m_sources->isRunning());
     m_status->setSource(m_sources->displayName());
     m_status->setState(QString());
     const int idx = m_sourceBox->findData(m_sources->name());

@@ -25,6 +25,7 @@ class QTabBar;
 class QToolBar;
 class RangeAnalysisPanel;
 class SourceController;
+class StoreFollower;
 class StatusPanel;
 class TimeSync;
 struct Instrument;
@@ -46,6 +47,9 @@ public:
         QString instrument; // empty = last used
         QString theme;      // empty = last used, else dark
         bool startSource = true;
+        // Follow rows other processes write into the store while no source of ours runs
+        // (StoreFollower); off for headless exports, which show one moment.
+        bool followStore = true;
         bool persistSettings = true; // off for headless exports: never touch the user's layout
         QMap<QString, QString> sourceOptions; // --source-option KEY=VALUE for the source started first
     };
@@ -59,6 +63,7 @@ public:
     MarketWindowModel *marketModel() const { return m_model; }
     HeatmapModel *heatmapModel() const { return m_heatmap; }
     SourceController *sourceController() const { return m_sources; }
+    StoreFollower *storeFollower() const { return m_follower; }
     DataThread *dataThread() const;
     StatusPanel *statusPanel() const { return m_status; }
     ExportActions *exportActions() const { return m_exports; }
@@ -113,6 +118,7 @@ private:
     void restoreSettings();
     void applyOptionsOnly();
     void onSourceChanged();
+    void startFollowing();
     void openSimulatorSettings();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
@@ -133,6 +139,7 @@ private:
     MarketWindowModel *m_model;
     HeatmapModel *m_heatmap;
     SourceController *m_sources;
+    StoreFollower *m_follower = nullptr;
     QList<ChartPane *> m_panes;
     QList<QDockWidget *> m_docks;
     LiquidationTape *m_tape = nullptr;

@@ -56,7 +56,7 @@ void WindowLoaderWorker::loadNext()
     if (!next)
         return;
     try {
-        const MarketWindow w = read(reader(), next->request);
+        const MarketWindow w = readOnce(next->request);
         if (next->prefetch)
             emit prefetched(w);
         else
@@ -64,6 +64,20 @@ void WindowLoaderWorker::loadNext()
     } catch (const StoreError &e) {
         if (!next->prefetch)
             emit failed(e.message());
+    }
+}
+
+MarketWindow WindowLoaderWorker::readOnce(const WindowRequest &request)
+{
+    try {
+        return read(reader(), request);
+    } catch (const StoreError &e) {
+        // A shared store's server dropped the connection (a restart, an administrator): the
+        // first statement after it fails. A new connection, once, before giving up.
+        if (!e.isRetryable())
+            throw;
+        m_reader.reset();
+        return read(reader(), request);
     }
 }
 

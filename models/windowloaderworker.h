@@ -23,6 +23,7 @@ public:
     void loadInstruments();
     // One window, read with `reader` (the worker's; tests and benchmarks).
     static MarketWindow read(StoreReader &reader, const WindowRequest &request);
+    MarketWindow readOnce(const WindowRequest &request); // read(), again on a new connection after a lost one
 
 signals:
     void loaded(const MarketWindow &window);

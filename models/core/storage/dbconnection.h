@@ -67,6 +67,20 @@ public:
     // "ok", or what a sanity check of the store found.
     virtual QString integrityCheck() = 0;
 
+    // A number that moves whenever a write transaction of another connection commits
+    // (SQLite: PRAGMA data_version; PostgreSQL: perpscope_writes.seq, which every write
+    // transaction increments): a follower compares it between looks instead of querying
+    // every series.
+    virtual qint64 writeMark() = 0;
+    // Subscribes to writers' commits without polling (PostgreSQL: LISTEN; writers NOTIFY in
+    // their transaction, so a notice arrives when, and only if, it commits). Returns the
+    // socket to wait on for readability, or -1 where the backend has none (SQLite: poll
+    // writeMark()).
+    virtual int listenForWrites() { return -1; }
+    // Reads what arrived on that socket: whether a commit was announced. Throws StoreError
+    // (Unavailable) when the connection is gone.
+    virtual bool takeWriteNotices() { return false; }
+
     // A statement compiled once and kept (keyed by the address of its text: pass string
     // literals). The guard resets it when it goes out of scope, which also ends the read
     // snapshot a half-stepped SELECT would otherwise keep open.

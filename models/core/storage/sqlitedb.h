@@ -24,6 +24,7 @@ public:
     void prepareRange(qint64, qint64) override {}
     void forgetPrepared() override {}
     QString integrityCheck() override;
+    qint64 writeMark() override { return m_db.scalar("PRAGMA data_version"); }
 
 private:
     std::unique_ptr<SqliteConnection> m_owned;

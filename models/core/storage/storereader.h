@@ -64,6 +64,13 @@ public:
     QString liquidationFeed(const Instrument &instrument);
     QString meta(const QString &key);
 
+    // Following other writers (DbConnection::writeMark and friends): a number that moves
+    // when another connection commits, a socket that becomes readable when one does (-1:
+    // poll writeMark), and reading the notices off it.
+    qint64 writeMark() { return m_db.writeMark(); }
+    int listenForWrites() { return m_db.listenForWrites(); }
+    bool takeWriteNotices() { return m_db.takeWriteNotices(); }
+
 private:
     friend class MarketStore;
     explicit StoreReader(std::unique_ptr<DbConnection> db);

@@ -57,6 +57,26 @@ StoreError PgConnection::error(const QString &what, pg_result *res) const
                       lost || retryable(state) ? StoreError::Kind::Unavailable : StoreError::Kind::Other);
 }
 
+int PgConnection::socket() const
+{
+    return m_conn ? PQsocket(m_conn) : -1;
+}
+
+int PgConnection::takeNotifications()
+{
+    if (!m_conn || !PQconsumeInput(m_conn) || PQstatus(m_conn) != CONNECTION_OK) {
+        const QString reason = QString::fromUtf8(m_conn ? PQerrorMessage(m_conn) : "no connection").trimmed().replace(QLatin1Char('\n'), QLatin1String("; "));
+        throw StoreError(QStringLiteral("database %1: PostgreSQL store: connection lost (%2)").arg(m_display, reason),
+                         StoreError::Kind::Unavailable);
+    }
+    int n = 0;
+    while (PGnotify *notice = PQnotifies(m_conn)) {
+        PQfreemem(notice);
+        ++n;
+    }
+    return n;
+}
+
 void PgConnection::ResultDeleter::operator()(pg_result *r) const
 {
     PQclear(r);

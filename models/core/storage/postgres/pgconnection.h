@@ -80,6 +80,12 @@ public:
     static QByteArray param(double v);
     static QByteArray param(const QString &v) { return v.toUtf8(); }
 
+    // The connection's socket (for a QSocketNotifier), -1 without one.
+    int socket() const;
+    // Reads what the server sent and drops the notifications that arrived (LISTEN): how many.
+    // Throws StoreError (Unavailable) when the connection is gone.
+    int takeNotifications();
+
 private:
     StoreError error(const QString &what, pg_result *res) const;
     Result take(pg_result *res, const char *what);

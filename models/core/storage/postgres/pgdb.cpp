@@ -179,6 +179,9 @@ void PgDb::beginWrite()
     m_pg.exec("BEGIN");
     try {
         const qint64 seq = m_pg.scalar("UPDATE perpscope_writes SET seq = seq + 1 RETURNING seq");
+        // Delivered to followers (LISTEN perpscope_writes) when this transaction commits,
+        // and never if it rolls back.
+        m_pg.exec("NOTIFY perpscope_writes");
         if (seq != m_writeSeq + 1)
             m_othersWrote = true;
         m_writeSeq = seq;
@@ -190,6 +193,22 @@ void PgDb::beginWrite()
         }
         throw;
     }
+}
+
+qint64 PgDb::writeMark()
+{
+    return m_pg.scalar("SELECT seq FROM perpscope_writes");
+}
+
+int PgDb::listenForWrites()
+{
+    m_pg.exec("LISTEN perpscope_writes");
+    return m_pg.socket();
+}
+
+bool PgDb::takeWriteNotices()
+{
+    return m_pg.takeNotifications() > 0;
 }
 
 bool PgDb::othersWrote()

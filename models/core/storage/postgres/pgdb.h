@@ -34,6 +34,9 @@ public:
     qint64 copyRows(const QByteArray &table, const QByteArray &rows) override;
     void ensureStage(const QByteArray &stage, const QByteArray &ddl) override;
     QString integrityCheck() override;
+    qint64 writeMark() override;
+    int listenForWrites() override;
+    bool takeWriteNotices() override;
 
     PgConnection &connection() { return m_pg; }
     // `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...), outside quotes.
