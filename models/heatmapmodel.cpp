@@ -39,6 +39,7 @@ HeatmapModel::HeatmapModel(const StoreLocator &store, QObject *parent)
             emit cancelled(QStringLiteral("grid"));
         if (result.grid && current) {
             m_grid = result.grid;
+            m_gridInstrument = m_runningGrid.instrument;
             emit gridReady();
         }
         if (!current && m_enabled)
@@ -52,6 +53,7 @@ HeatmapModel::HeatmapModel(const StoreLocator &store, QObject *parent)
             emit cancelled(QStringLiteral("map"));
         if (result.map && m_runningMapParams == m_params) {
             m_map = result.map;
+            m_mapInstrument = m_runningMapInstrument;
             emit mapReady();
         }
         if (m_mapPending || !(m_runningMapParams == m_params))
@@ -214,6 +216,7 @@ void HeatmapModel::startMap()
         return;
     m_mapRunning = true;
     m_runningMapParams = m_params;
+    m_runningMapInstrument = m_wantedMap.first;
     m_mapJob = std::make_shared<JobState>();
     const auto service = m_service;
     const auto state = m_mapJob;

@@ -56,6 +56,9 @@ public:
     void requestMap(const Instrument &instrument, qint64 t);
     const std::shared_ptr<const HeatmapGrid> &grid() const { return m_grid; }
     const std::optional<LiquidationMap> &map() const { return m_map; }
+    // Whose grid and map those are (a pane that switched instrument drops the other's).
+    const Instrument &gridInstrument() const { return m_gridInstrument; }
+    const Instrument &mapInstrument() const { return m_mapInstrument; }
     // The grid (map) answers the newest request with the current parameters and nothing for
     // it is running or queued: what exports wait for, so they never show a half-built map.
     bool gridIsCurrent() const;
@@ -107,6 +110,9 @@ private:
     bool m_enabled = true;
 
     GridRequest m_wantedGrid;
+    Instrument m_gridInstrument;
+    Instrument m_mapInstrument;
+    Instrument m_runningMapInstrument;
     GridRequest m_runningGrid;
     HeatmapParams m_runningGridParams;
     bool m_gridRunning = false;

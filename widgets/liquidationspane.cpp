@@ -136,6 +136,10 @@ void LiquidationsPane::onGrid()
     const auto &grid = m_heatmapModel->grid();
     if (!grid || grid->range.span() <= 0 || (grid->columnTimes.isEmpty()))
         return;
+    // A grid asked for before the switch to another instrument (or to one without prices)
+    // answers a question nobody asks any more.
+    if (m_heatmapModel->gridInstrument() != window().instrument || window().candles.isEmpty())
+        return;
     m_heat->setGrid(grid);
     updateHeatNote();
     updateHeader();
@@ -166,7 +170,8 @@ void LiquidationsPane::updateHeatNote()
 
 void LiquidationsPane::onMap()
 {
-    m_mapOverlay->setMap(m_heatmapModel->map());
+    const bool ours = m_heatmapModel->mapInstrument() == window().instrument && !window().candles.isEmpty();
+    m_mapOverlay->setMap(ours ? m_heatmapModel->map() : std::nullopt);
     plot()->layer(cursorLayerName())->replot();
 }
 
@@ -195,6 +200,8 @@ void LiquidationsPane::refill(const MarketWindow &w)
 {
     if (m_heat->hasData() && (w.candles.isEmpty() || w.instrument != m_heatInstrument))
         m_heat->setGrid(nullptr); // another instrument, or nothing to map
+    if (m_mapOverlay->map() && (w.candles.isEmpty() || w.instrument != m_heatInstrument))
+        m_mapOverlay->setMap(std::nullopt);
     m_heatInstrument = w.instrument;
     updateHeatNote();
     const double step = Timeframes::ms(w.timeframe) / 1000.0;

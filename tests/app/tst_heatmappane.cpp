@@ -153,6 +153,22 @@ private slots:
         pane()->setShowLiquidationMap(true);
     }
 
+    void aGridForthePreviousInstrumentIsNotShownOnTheNext()
+    {
+        // Seen walking journey 6: switching to a source whose instrument the store does not
+        // hold yet left the previous instrument's heat and map under "No data for ...".
+        QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData(), 15000);
+        // A new grid and map are being computed for this instrument when the switch comes.
+        m_w->heatmapModel()->setParams(*HeatmapParams::preset(QStringLiteral("high_leverage")));
+        m_w->marketModel()->setInstrument(Instrument::parse(QStringLiteral("BINANCE:BTCUSDT"), QString()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_w->marketModel()->window().instrument.key() == QLatin1String("BINANCE:BTCUSDT"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_w->heatmapModel()->gridIsCurrent(), 20000);
+        QTest::qWait(300);
+        QVERIFY(!pane()->heatmap()->hasData());
+        QVERIFY(!pane()->liquidationMap()->map().has_value());
+        m_w->heatmapModel()->setParams(*HeatmapParams::preset(QStringLiteral("all_leverage")));
+    }
+
     void switchingPresetRecomputes()
     {
         QTRY_VERIFY_WITH_TIMEOUT(pane()->heatmap()->hasData(), 15000);
