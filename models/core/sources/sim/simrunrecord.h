@@ -20,7 +20,7 @@ class SimRunRecord
 public:
     // Bump whenever a change makes the engine produce other rows for the same run: a stored
     // history of an older model cannot be continued (a replay would not reproduce it).
-    static constexpr int modelVersion = 2;
+    static constexpr int modelVersion = 3; // 3: bar volumes are the decimals they sum to (CandleBuilder)
 
     SimRunRecord(SimScenario scenario, quint64 seed, Instrument instrument, qint64 startMs, qint64 warmupSeconds);
 
