@@ -82,15 +82,20 @@ void HeatmapControls::restore()
     HeatmapIntensity i;
     i.clipPercentile = HeatmapIntensity::nearestOf(HeatmapIntensity::clipChoices(), s.value(clipKey, i.clipPercentile).toDouble());
     i.threshold = HeatmapIntensity::nearestOf(HeatmapIntensity::thresholdChoices(), s.value(thresholdKey, i.threshold).toDouble());
-    setIntensity(i);
+    applyIntensity(i);
 }
 
 void HeatmapControls::setIntensity(const HeatmapIntensity &intensity)
 {
-    m_pane->setHeatmapIntensity(intensity);
     QSettings s;
     s.setValue(clipKey, intensity.clipPercentile);
     s.setValue(thresholdKey, intensity.threshold);
+    applyIntensity(intensity);
+}
+
+void HeatmapControls::applyIntensity(const HeatmapIntensity &intensity)
+{
+    m_pane->setHeatmapIntensity(intensity);
     for (QAction *a : std::as_const(m_clipActions))
         a->setChecked(qFuzzyCompare(a->data().toDouble(), intensity.clipPercentile));
     for (QAction *a : std::as_const(m_thresholdActions))
@@ -134,7 +139,7 @@ void HeatmapControls::addIntensityMenu(QMenu *menu)
             setIntensity(i);
         });
     }
-    setIntensity(m_pane->heatmapIntensity());
+    applyIntensity(m_pane->heatmapIntensity()); // ticks only: restore() reads what was saved
 }
 
 void HeatmapControls::addTo(QToolBar *bar, QMenu *menu)

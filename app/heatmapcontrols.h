@@ -36,6 +36,7 @@ private:
     void fillPresets();
     void editParams();
     void addIntensityMenu(QMenu *menu);
+    void applyIntensity(const HeatmapIntensity &intensity); // pane and menu, not QSettings
 
     HeatmapModel *m_model;
     LiquidationsPane *m_pane;
