@@ -348,7 +348,8 @@ private:
             for (const RiskLimit &r : d.riskLimits) {
                 if (!list.isEmpty())
                     list += ',';
-                list += R"({"id":)" + QByteArray::number(++id) + R"(,"symbol":")" + symbol.toLatin1() + R"(","riskLimitValue":")" + r.value
+                ++id;
+                list += R"({"id":)" + QByteArray::number(id) + R"(,"symbol":")" + symbol.toLatin1() + R"(","riskLimitValue":")" + r.value
                     + R"(","maintenanceMargin":")" + r.mm + R"(","initialMargin":")" + r.im + R"(","isLowestRisk":)" + (id == 1 ? "1" : "0")
                     + R"(,"maxLeverage":")" + r.leverage + R"(","mmDeduction":")" + r.deduction + R"("})";
             }

@@ -315,7 +315,9 @@ void InstrumentFeed::releaseTiers()
         t.cap *= px;
         t.referencePrice = px;
     }
-    m_pending.marginTiers = std::move(m_tiers);
+    // Valued beyond any notional (a huge last tier): dropped, never a batch the writer refuses.
+    if (MarginTiers::check(m_tiers).isEmpty())
+        m_pending.marginTiers = std::move(m_tiers);
     m_tiers.clear();
 }
 
