@@ -148,8 +148,10 @@ private slots:
         d.mark = d.candles;
         FakeBybit::RestServer rest(now);
         rest.data[QStringLiteral("LINKUSDT")] = d;
-        rest.faults << FakeBybit::Fault{QStringLiteral("/v5/market/risk-limit"), 200,
-                                        FakeBybit::envelope(10001, "params error: symbol invalid", "{}", now)};
+        FakeBybit::Fault refusal;
+        refusal.path = QStringLiteral("/v5/market/risk-limit");
+        refusal.body = FakeBybit::envelope(10001, "params error: symbol invalid", "{}", now);
+        rest.faults << refusal;
         const QString db = m_dir.filePath(QStringLiteral("refused.db"));
         const auto r = run({QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("bybit"),
                             QStringLiteral("--instrument"), QStringLiteral("LINKUSDT"), QStringLiteral("--days"), QStringLiteral("0.1"),
