@@ -1,5 +1,6 @@
 #include "backfillcommand.h"
 
+#include "analysis/margintierchoice.h"
 #include "clisupport.h"
 #include "domain/plausibility.h"
 #include "domain/timeformat.h"
@@ -142,6 +143,9 @@ int BackfillCommand::run(const QStringList &args)
             out << " from " << TimeFormat::iso(span.from) << " to " << TimeFormat::iso(span.to);
         out << ", " << reader->count(i, DataKind::Funding) << " funding, " << reader->count(i, DataKind::OpenInterest) << " OI, "
             << reader->count(i, DataKind::Liquidations) << " liquidations\n";
+        // The venue's maintenance-margin tiers, where it publishes them (the heatmap uses them).
+        if (const MarginTierChoice tiers = MarginTierChoice::forInstrument(*reader, i); !tiers.isDefault())
+            out << "  margin tiers: " << tiers.describe() << "\n";
     }
     return Ok;
 }

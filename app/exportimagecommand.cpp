@@ -201,6 +201,9 @@ int ExportImageCommand::run(const QStringList &args)
     QString error;
     if (!window.snapshot(dockName).save(out, scale, &error))
         throw Error(error);
-    QTextStream(stderr) << "exported " << pane << " of " << instrument.key() << " to " << out << Qt::endl;
+    QTextStream err(stderr);
+    err << "exported " << pane << " of " << instrument.key() << " to " << out << Qt::endl;
+    if (const auto &grid = window.heatmapModel()->grid(); grid && !grid->marginTiers.isEmpty())
+        err << "heatmap maintenance-margin tiers: " << grid->marginTiers << Qt::endl;
     return Ok;
 }

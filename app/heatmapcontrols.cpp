@@ -195,7 +195,11 @@ void HeatmapControls::showAbout()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     auto *layout = new QVBoxLayout(dialog);
     auto *text = new QTextBrowser(dialog);
-    text->setPlainText(m_model->params().aboutText());
+    // Which maintenance-margin tiers the map on screen was computed with: the venue's own as
+    // last fetched, or Binance BTCUSDT's default.
+    const auto &grid = m_model->grid();
+    const QString tiers = grid && !grid->marginTiers.isEmpty() ? grid->marginTiers : tr("not known until the heatmap has been computed");
+    text->setPlainText(m_model->params().aboutText() + tr("\nMaintenance-margin tiers in use: %1.\n").arg(tiers));
     layout->addWidget(text);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);

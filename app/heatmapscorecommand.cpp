@@ -122,6 +122,7 @@ int HeatmapScoreCommand::run(const QStringList &args)
             {QStringLiteral("to"), TimeFormat::iso(report->range.to)},
             {QStringLiteral("sim_seed"), report->seed},
             {QStringLiteral("sim_preset"), report->simPreset},
+            {QStringLiteral("margin_tiers"), report->marginTiers},
             {QStringLiteral("band_pct"), report->options.band * 100},
             {QStringLiteral("baseline"), QStringLiteral("uniform over ±%1 % of price").arg(report->options.baselineWidth * 100)},
             {QStringLiteral("model"), model},
@@ -145,7 +146,7 @@ int HeatmapScoreCommand::run(const QStringList &args)
                .arg(TimeFormat::iso(report->range.from), TimeFormat::iso(report->range.to));
     if (!report->seed.isEmpty() || !report->simPreset.isEmpty())
         out << QStringLiteral(" (simulator seed %1, preset %2)").arg(report->seed, report->simPreset);
-    out << "\n";
+    out << "\n" << QStringLiteral("maintenance-margin tiers: %1\n").arg(report->marginTiers);
     if (report->hasTruth) {
         out << "\nmedians over snapshots; baseline = notional spread evenly over ±10 % of price\n\n";
         out << QStringLiteral("%1 %2 %3 %4\n").arg(QString(), -48).arg(QStringLiteral("model"), 9).arg(QStringLiteral("baseline"), 9).arg(QStringLiteral("model/base"), 11);

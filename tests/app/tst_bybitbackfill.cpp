@@ -2,6 +2,9 @@
 #include "testutil.h"
 #include "testzip.h"
 
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+
 #include <QProcess>
 
 // perpscope backfill --source bybit, headless, against a loopback Bybit (REST in Bybit's
@@ -115,6 +118,53 @@ private slots:
         QCOMPARE(exported(db, QStringLiteral("oi"), from, to), oi);
         // No liquidation history exists on Bybit: a backfill has none, and covers none.
         QCOMPARE(exported(db, QStringLiteral("liquidations"), from, to), QStringLiteral("ts,side,price,qty,seq,in_exchange_feed\n"));
+        // The public risk-limit tiers, fetched with the backfill: USD bounds, floors = the cap
+        // before, Bybit's mmDeduction where given and derived (continuous margin) where "".
+        QCOMPARE(rest.countPath(QStringLiteral("/v5/market/risk-limit")), 1);
+        const QVector<MarginTier> tiers = MarketStore::openReadOnly(db).reader()->marginTiers({QStringLiteral("BYBIT"), QStringLiteral("LINKUSDT")});
+        QCOMPARE(tiers.size(), 4);
+        const double caps[] = {200'000, 400'000, 600'000, 800'000}, mmrs[] = {0.01, 0.015, 0.02, 0.025}, cums[] = {0, 1000, 3000, 6000};
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(tiers[k].tier, k + 1);
+            QCOMPARE(tiers[k].floor, k ? caps[k - 1] : 0.0);
+            QCOMPARE(tiers[k].cap, caps[k]);
+            QCOMPARE(tiers[k].mmr, mmrs[k]);
+            QCOMPARE(tiers[k].cum, cums[k]);
+            QCOMPARE(tiers[k].referencePrice, 0.0);
+            QVERIFY(tiers[k].fetchedMs >= now && tiers[k].fetchedMs < now + 120'000); // the server's clock
+        }
+        QCOMPARE(tiers[0].maxLeverage, 50.0);
+        QVERIFY2(r.out.contains(QLatin1String("margin tiers: BYBIT tiers of LINKUSDT fetched 2023-02-06 00:0")), qPrintable(r.out));
+    }
+
+    void refusedTiersLeaveTheBackfillAndSayWhy()
+    {
+        // An error envelope for risk-limit: the backfill completes, no tiers are stored (the
+        // heatmap keeps Binance's default) and the meta table says why.
+        FakeBybit::Dataset d;
+        const qint64 now = feb1 + 86'400'000LL + 30'000;
+        for (qint64 t = now - 3 * 3'600'000LL; t < now - 30'000; t += minute)
+            d.candles << Candle{Timeframes::floor(Timeframe::M1, t), 7, 7.1, 6.9, 7, 10, 70, 0};
+        d.mark = d.candles;
+        FakeBybit::RestServer rest(now);
+        rest.data[QStringLiteral("LINKUSDT")] = d;
+        FakeBybit::Fault refusal;
+        refusal.path = QStringLiteral("/v5/market/risk-limit");
+        refusal.body = FakeBybit::envelope(10001, "params error: symbol invalid", "{}", now);
+        rest.faults << refusal;
+        const QString db = m_dir.filePath(QStringLiteral("refused.db"));
+        const auto r = run({QStringLiteral("backfill"), QStringLiteral("--db"), db, QStringLiteral("--source"), QStringLiteral("bybit"),
+                            QStringLiteral("--instrument"), QStringLiteral("LINKUSDT"), QStringLiteral("--days"), QStringLiteral("0.1"),
+                            QStringLiteral("--source-option"), QStringLiteral("rest_url=") + rest.url(), QStringLiteral("--source-option"),
+                            QStringLiteral("ws_url=ws://127.0.0.1:9")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(rest.countPath(QStringLiteral("/v5/market/risk-limit")), 1); // refused: not asked again
+        const auto reader = MarketStore::openReadOnly(db).reader();
+        QVERIFY(reader->marginTiers({QStringLiteral("BYBIT"), QStringLiteral("LINKUSDT")}).isEmpty());
+        const QString note = reader->meta(QStringLiteral("margin_tiers_note.BYBIT:LINKUSDT"));
+        QVERIFY2(note.contains(QLatin1String("params error: symbol invalid")) && note.contains(QLatin1String("Binance BTCUSDT's default")),
+                 qPrintable(note));
+        QVERIFY2(!r.out.contains(QLatin1String("margin tiers:")), qPrintable(r.out));
     }
 
     void badOptionsAreOneLine()

@@ -293,6 +293,9 @@ private slots:
         const QString text = dialog->findChild<QTextBrowser *>()->toPlainText();
         QVERIFY(text.contains(QLatin1String("model estimate")));
         QVERIFY(text.contains(QLatin1String("leverage")));
+        // Which maintenance-margin tiers the map was computed with: the simulator's venue
+        // publishes none, so Binance BTCUSDT's default.
+        QVERIFY2(text.contains(QLatin1String("Maintenance-margin tiers in use: Binance BTCUSDT default")), qPrintable(text.right(300)));
         dialog->close();
     }
 };

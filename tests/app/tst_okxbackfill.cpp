@@ -2,6 +2,9 @@
 #include "testutil.h"
 #include "testzip.h"
 
+#include "storage/marketstore.h"
+#include "storage/storereader.h"
+
 #include <QProcess>
 
 // perpscope backfill --source okx, headless, against a loopback OKX (REST in OKX's formats:
@@ -117,6 +120,30 @@ private slots:
         QCOMPARE(exported(db, QStringLiteral("oi"), from, to), oi);
         // OKX serves no liquidation history over its documented REST: a backfill has none.
         QCOMPARE(exported(db, QStringLiteral("liquidations"), from, to), QStringLiteral("ts,side,price,qty,seq,in_exchange_feed\n"));
+        // position-tiers for the family, fetched with the backfill: contracts x ctVal (1 LINK)
+        // = coins, valued at the newest 1m close; OKX gives no maintenance amount, so cum is
+        // derived (continuous margin at each boundary).
+        QCOMPARE(rest.countPath(QStringLiteral("/api/v5/public/position-tiers")), 1);
+        const QVector<MarginTier> tiers = MarketStore::openReadOnly(db).reader()->marginTiers({QStringLiteral("OKX"), QStringLiteral("LINK-USDT-SWAP")});
+        QCOMPARE(tiers.size(), 4);
+        double px = 0;
+        for (const Candle &c : std::as_const(d.candles))
+            if (c.ts < now - minute)
+                px = c.close; // the newest bar the backfill fetched
+        const double caps[] = {50'000, 100'000, 200'000, 400'000}, mmrs[] = {0.004, 0.006, 0.01, 0.02};
+        double cum = 0;
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(tiers[k].tier, k + 1);
+            QCOMPARE(tiers[k].referencePrice, px);
+            QCOMPARE(tiers[k].floor, k ? caps[k - 1] * px : 0.0);
+            QCOMPARE(tiers[k].cap, caps[k] * px);
+            QCOMPARE(tiers[k].mmr, mmrs[k]);
+            if (k)
+                cum += tiers[k].floor * (mmrs[k] - mmrs[k - 1]);
+            QVERIFY(std::abs(tiers[k].cum - cum) < 1e-6 * std::max(1.0, cum));
+        }
+        QCOMPARE(tiers[0].maxLeverage, 125.0);
+        QVERIFY2(r.out.contains(QLatin1String("margin tiers: OKX tiers of LINK-USDT-SWAP fetched 2023-02-06 00:0")), qPrintable(r.out));
     }
 
     void badOptionsAreOneLine()

@@ -51,6 +51,25 @@ struct OpenInterest
     double single = 0; // one side, coins (singleOpenInterest; openInterest = 2 x)
 };
 
+// One row of /v5/market/risk-limit, as Bybit's API answers it (rates as fractions, strings).
+struct RiskLimit
+{
+    QByteArray value;     // riskLimitValue, USDT
+    QByteArray mm;        // maintenanceMargin
+    QByteArray im;        // initialMargin
+    QByteArray leverage;  // maxLeverage
+    QByteArray deduction; // mmDeduction ("" = none given)
+};
+
+// Hand-written tiers in the documented format (no real risk-limit capture exists).
+inline QVector<RiskLimit> defaultRiskLimits()
+{
+    return {{"200000", "0.01", "0.02", "50.00", ""},
+            {"400000", "0.015", "0.025", "40.00", "1000"},
+            {"600000", "0.02", "0.03", "33.33", "3000"},
+            {"800000", "0.025", "0.035", "28.57", "6000"}};
+}
+
 struct Dataset
 {
     QVector<Candle> candles;
@@ -59,6 +78,7 @@ struct Dataset
     QVector<OpenInterest> openInterest; // 5 min
     int fundingIntervalMinutes = 480;
     QString status = QStringLiteral("Trading");
+    QVector<RiskLimit> riskLimits = defaultRiskLimits();
 };
 
 // A scripted answer for the next request whose path starts with `path`.
@@ -321,6 +341,19 @@ private:
             const QByteArray next = i < rows.size() ? "lastid%3D" + QByteArray::number(i) + "%26lasttime%3D" + QByteArray::number(rows[i - 1].time / 1000)
                                                     : QByteArray();
             return ok(R"({"symbol":")" + symbol.toLatin1() + R"(","category":"linear","list":[)" + list + R"(],"nextPageCursor":")" + next + R"("})");
+        }
+        if (path == QLatin1String("/v5/market/risk-limit")) {
+            QByteArray list;
+            int id = 0;
+            for (const RiskLimit &r : d.riskLimits) {
+                if (!list.isEmpty())
+                    list += ',';
+                ++id;
+                list += R"({"id":)" + QByteArray::number(id) + R"(,"symbol":")" + symbol.toLatin1() + R"(","riskLimitValue":")" + r.value
+                    + R"(","maintenanceMargin":")" + r.mm + R"(","initialMargin":")" + r.im + R"(","isLowestRisk":)" + (id == 1 ? "1" : "0")
+                    + R"(,"maxLeverage":")" + r.leverage + R"(","mmDeduction":")" + r.deduction + R"("})";
+            }
+            return ok(R"({"category":"linear","list":[)" + list + R"(],"nextPageCursor":""})");
         }
         if (path == QLatin1String("/v5/market/tickers")) {
             const double oi = openInterestNow();

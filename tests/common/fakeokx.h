@@ -64,6 +64,21 @@ struct OpenInterest
     double usd = 0;       // oiUsd
 };
 
+// One row of public/position-tiers (SWAP: sizes in contracts), as OKX answers it.
+struct PositionTier
+{
+    QByteArray tier, minSz, maxSz, mmr, imr, maxLever;
+};
+
+// Hand-written tiers in the documented format (no real position-tiers capture exists).
+inline QVector<PositionTier> defaultPositionTiers()
+{
+    return {{"1", "0", "50000", "0.004", "0.008", "125"},
+            {"2", "50001", "100000", "0.006", "0.01", "100"},
+            {"3", "100001", "200000", "0.01", "0.0133", "75"},
+            {"4", "200001", "400000", "0.02", "0.025", "40"}};
+}
+
 struct Dataset
 {
     QVector<Candle> candles; // volume = volCcy (coins), quoteVolume = volCcyQuote
@@ -71,6 +86,7 @@ struct Dataset
     QVector<Funding> funding;
     QVector<OpenInterest> openInterest; // 5 min
     double contractValue = 0.01;        // vol (contracts) = volCcy / ctVal, for the served rows
+    QVector<PositionTier> tiers = defaultPositionTiers();
 };
 
 struct Fault
@@ -106,7 +122,8 @@ inline const QHash<QString, int> &endpointLimits()
                                                {QStringLiteral("/api/v5/market/history-mark-price-candles"), 20},
                                                {QStringLiteral("/api/v5/public/funding-rate-history"), 10},
                                                {QStringLiteral("/api/v5/rubik/stat/contracts/open-interest-history"), 10},
-                                               {QStringLiteral("/api/v5/public/open-interest"), 20}};
+                                               {QStringLiteral("/api/v5/public/open-interest"), 20},
+                                               {QStringLiteral("/api/v5/public/position-tiers"), 10}};
     return limits;
 }
 
@@ -271,6 +288,23 @@ private:
             if (q.queryItemValue(QStringLiteral("instType")) != QLatin1String("SWAP"))
                 return error(50014, "Parameter instType can not be empty");
             return m_instruments;
+        }
+        if (path == QLatin1String("/api/v5/public/position-tiers")) {
+            if (q.queryItemValue(QStringLiteral("instType")) != QLatin1String("SWAP") || q.queryItemValue(QStringLiteral("tdMode")).isEmpty())
+                return error(50014, "Parameter instType or tdMode can not be empty");
+            const QString family = q.queryItemValue(QStringLiteral("instFamily"));
+            const auto f = data.find(family + QStringLiteral("-SWAP"));
+            if (f == data.end())
+                return error(51000, "Parameter instFamily error");
+            QByteArray list;
+            for (const PositionTier &t : f->second.tiers) {
+                if (!list.isEmpty())
+                    list += ',';
+                list += R"({"baseMaxLoan":"","imr":")" + t.imr + R"(","instFamily":")" + family.toLatin1() + R"(","instId":"","maxLever":")"
+                    + t.maxLever + R"(","maxSz":")" + t.maxSz + R"(","minSz":")" + t.minSz + R"(","mmr":")" + t.mmr
+                    + R"(","optMgnFactor":"0","quoteMaxLoan":"","tier":")" + t.tier + R"(","uly":")" + family.toLatin1() + R"("})";
+            }
+            return ok(list);
         }
         const QString instId = q.queryItemValue(QStringLiteral("instId"));
         const auto it = data.find(instId);

@@ -167,6 +167,94 @@ private slots:
         QCOMPARE(p.serverTime, 1'786'310'820'441);
     }
 
+    static QByteArray riskLimits()
+    {
+        QFile f(TestUtil::dataFile(QStringLiteral("bybit/risk-limit-BTCUSDT-handwritten.json")));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("no risk-limit fixture");
+        return f.readAll().trimmed();
+    }
+
+    // Parses a risk-limit body; the error (empty on success).
+    QString parseTiers(const QByteArray &body, QVector<MarginTier> *tiers)
+    {
+        const auto request = m_a.marginTiers(m_btc);
+        RestPage p;
+        QString error;
+        const bool ok = m_a.parse(*request, body, &p, &error);
+        *tiers = p.marginTiers;
+        return ok ? QString() : (error.isEmpty() ? QStringLiteral("failed without a message") : error);
+    }
+
+    void riskLimitTiersParse()
+    {
+        const auto request = m_a.marginTiers(m_btc);
+        QVERIFY(request);
+        QCOMPARE(request->path, QStringLiteral("/v5/market/risk-limit"));
+        QCOMPARE(request->query.queryItemValue(QStringLiteral("category")), QStringLiteral("linear"));
+        QCOMPARE(request->query.queryItemValue(QStringLiteral("symbol")), QStringLiteral("BTCUSDT"));
+        QVERIFY(!m_a.nextPage(*request, {})); // one symbol: one page
+        QVector<MarginTier> tiers;
+        QCOMPARE(parseTiers(riskLimits(), &tiers), QString());
+        QCOMPARE(tiers.size(), 4);
+        const double caps[] = {2'000'000, 2'600'000, 3'200'000, 3'800'000}, mmrs[] = {0.005, 0.0056, 0.0062, 0.0068};
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(tiers[k].tier, k + 1);
+            QCOMPARE(tiers[k].floor, k ? caps[k - 1] : 0.0);
+            QCOMPARE(tiers[k].cap, caps[k]);
+            QCOMPARE(tiers[k].mmr, mmrs[k]);
+            QCOMPARE(tiers[k].fetchedMs, 1'796'284'800'123); // the envelope's time
+        }
+        QVERIFY(!tiers[0].hasCum()); // mmDeduction "": derived by the reader
+        QCOMPARE(tiers[1].cum, 1200.0);
+        QCOMPARE(tiers[3].cum, 4680.0);
+        QCOMPARE(tiers[2].maxLeverage, 75.75);
+        // The rows in any order, and rates as percent strings (the documentation's example):
+        // the same schedule.
+        QByteArray percent = riskLimits();
+        for (const char *v : {"0.005\"", "0.0056\"", "0.0062\"", "0.0068\""})
+            percent.replace(QByteArray("\"maintenanceMargin\":\"") + v, QByteArray("\"maintenanceMargin\":\"")
+                                                                             + QByteArray::number(QByteArray(v).chopped(1).toDouble() * 100) + '"');
+        for (const char *v : {"0.01\"", "0.0116\"", "0.0132\"", "0.0148\""})
+            percent.replace(QByteArray("\"initialMargin\":\"") + v, QByteArray("\"initialMargin\":\"")
+                                                                         + QByteArray::number(QByteArray(v).chopped(1).toDouble() * 100) + '"');
+        QVERIFY2(percent.contains("\"maintenanceMargin\":\"0.56\""), percent.constData());
+        QVector<MarginTier> fromPercent;
+        QCOMPARE(parseTiers(percent, &fromPercent), QString());
+        QCOMPARE(fromPercent.size(), 4);
+        for (int k = 0; k < 4; ++k)
+            QVERIFY(std::abs(fromPercent[k].mmr - mmrs[k]) < 1e-12);
+    }
+
+    void badRiskLimitsAreRefusedSayingWhy()
+    {
+        QVector<MarginTier> tiers;
+        const auto refused = [&](const QByteArray &body, const char *expected) {
+            const QString error = parseTiers(body, &tiers);
+            if (!error.contains(QLatin1String(expected)))
+                qWarning("%s", qPrintable(error));
+            return error.contains(QLatin1String(expected));
+        };
+        // The error envelope (judge() calls it fatal; parse() never reads it as data).
+        QVERIFY(refused("{\"retCode\":10001,\"retMsg\":\"params error: symbol invalid\",\"result\":{},\"time\":1}", "symbol invalid"));
+        QVERIFY(refused("{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{},\"time\":1}", "without result.list"));
+        QVERIFY(refused("{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[]},\"time\":1}", "no tiers for BTCUSDT"));
+        QByteArray body = riskLimits();
+        QVERIFY(refused(QByteArray(body).replace("\"riskLimitValue\":\"2600000\",", ""), "row 2: field riskLimitValue is missing"));
+        QVERIFY(refused(QByteArray(body).replace("\"maintenanceMargin\":\"0.0062\"", "\"maintenanceMargin\":\"abc\""),
+                        "row 3: field maintenanceMargin is \"abc\", expected a number"));
+        QVERIFY(refused(QByteArray(body).replace("\"maxLeverage\":\"100.00\"", "\"maxLeverage\":true"), "row 1: field maxLeverage is not a number"));
+        QVERIFY(refused(QByteArray(body).replace("\"mmDeduction\":\"1200\"", "\"mmDeduction\":\"-5\""), "row 2: field mmDeduction"));
+        QVERIFY(refused(QByteArray(body).replace("\"initialMargin\":\"0.01\"", "\"initialMargin\":\"0.3\""), "does not match maxLeverage"));
+        QVERIFY(refused(QByteArray(body).replace("\"maintenanceMargin\":\"0.0062\"", "\"maintenanceMargin\":\"1.5\""),
+                        "maintenance margin rate 1.5"));
+        QVERIFY(refused(QByteArray(body).replace("\"riskLimitValue\":\"3200000\"", "\"riskLimitValue\":\"2600000\""), "twice"));
+        QVERIFY(refused("{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[7]},\"time\":1}", "row 1 is not an object"));
+        QVERIFY(tiers.isEmpty());
+        // Rows of another symbol are not this one's.
+        QVERIFY(refused(QByteArray(body).replace("\"symbol\":\"BTCUSDT\"", "\"symbol\":\"ETHUSDT\""), "no tiers for BTCUSDT"));
+    }
+
     void subscribesAndPings()
     {
         const BybitAdapter local(BybitAdapter::Urls{QUrl(QStringLiteral("http://127.0.0.1:9")), QUrl(QStringLiteral("ws://127.0.0.1:8"))});

@@ -472,6 +472,55 @@ private slots:
         QVERIFY(engine.ledger(Liquidation::Side::Long).liquidated > 0);
     }
 
+    void venueTiersMoveTheLevels()
+    {
+        // Positions opened at a flat 100 while open interest grows, computed with Binance's
+        // default schedule (0.4 % below 50k) and with a venue's 0.6 % one: with the higher
+        // maintenance rate longs are liquidated higher and shorts lower, every leverage kind
+        // of them (100x by 0.2 %), so each side's notional-weighted level moves toward the price.
+        HeatmapParams p;
+        p.holdSigmas = 0; // no turnover: the same positions in both books
+        p.fundingErosion = false;
+        p.decayHalfLifeHours = 0;
+        QVector<HeatmapBar> bars;
+        for (int i = 0; i < 240; ++i) {
+            HeatmapBar b;
+            b.ts = 1'767'225'600'000 + i * 60'000LL;
+            b.open = b.close = b.vwap = 100;
+            b.high = 100.02;
+            b.low = 99.98;
+            b.markOpen = b.markClose = 100;
+            b.markHigh = 100.02;
+            b.markLow = 99.98;
+            b.volume = 1000;
+            b.takerBuyVolume = 500;
+            b.openInterest = 10'000 + 50.0 * i;
+            b.hasOpenInterest = true;
+            bars << b;
+        }
+        const QVector<LiquidationPrice::Bracket> venue = {{0, 1e8, 0.006, 0, 100}, {1e8, 1e9, 0.01, 400'000, 50}};
+        HeatmapEngine binance(p), other(p, venue);
+        for (const HeatmapBar &b : std::as_const(bars)) {
+            binance.step(b);
+            other.step(b);
+        }
+        const auto mean = [](const HeatmapEngine &e, Liquidation::Side side) {
+            const auto [low, high] = e.book(side).binRange();
+            const LogPriceGrid &grid = e.book(side).grid();
+            double w = 0, sum = 0;
+            e.book(side).forEachBin(low, high, [&](int bin, double usd) {
+                w += usd;
+                sum += usd * (grid.lowerEdge(bin) + grid.upperEdge(bin)) / 2;
+            });
+            return w > 0 ? sum / w : 0.0;
+        };
+        const double longBinance = mean(binance, Liquidation::Side::Long), longOther = mean(other, Liquidation::Side::Long);
+        const double shortBinance = mean(binance, Liquidation::Side::Short), shortOther = mean(other, Liquidation::Side::Short);
+        QVERIFY(longBinance > 0 && longBinance < 100 && shortBinance > 100);
+        QVERIFY2(longOther > longBinance + 0.1, qPrintable(QStringLiteral("longs %1 -> %2").arg(longBinance).arg(longOther)));
+        QVERIFY2(shortOther < shortBinance - 0.1, qPrintable(QStringLiteral("shorts %1 -> %2").arg(shortBinance).arg(shortOther)));
+    }
+
     void consumedLevelsNeverReappear()
     {
         // In the reference (which the engine matches bin for bin), every live level has not

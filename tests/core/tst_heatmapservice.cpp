@@ -194,6 +194,45 @@ private slots:
         QVERIFY(map->shorts.front().priceHigh > map->price * 0.99);
     }
 
+    void storedVenueTiersMoveTheLevelsAndAreNamed()
+    {
+        // The same market with no tiers stored (Binance BTCUSDT's default: 0.4 % below 50k)
+        // and then with a venue schedule of 1 % maintenance margin: the service notices the
+        // stored schedule, rebuilds with it and says which tiers it used.
+        const QString path = m_dir.filePath(QStringLiteral("tiers.db"));
+        MarketStore::open(path).writer()->commit(m_batch);
+        HeatmapService service(path);
+        const qint64 t = t0 + 3 * 1440 * minute + 123 * minute;
+        const double mid = m_batch.candles[3 * 1440].close;
+        const TimeRange range{t - 60 * minute, t};
+        const auto before = service.grid(synth, range, 4, mid * 0.8, mid * 1.2, 40, m_params);
+        const auto mapBefore = service.liquidationMap(synth, t, m_params);
+        QVERIFY(before && mapBefore);
+        QVERIFY2(before->marginTiers.startsWith(QLatin1String("Binance BTCUSDT default")), qPrintable(before->marginTiers));
+
+        MarketBatch tiers;
+        tiers.instrument = synth;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        tiers.marginTiers = {{1, 0, 1e7, 0.01, nan, 100, t0, 0}, {2, 1e7, 1e9, 0.05, nan, 10, t0, 0}};
+        MarketStore::open(path).writer()->commit(tiers);
+        const auto after = service.grid(synth, range, 4, mid * 0.8, mid * 1.2, 40, m_params); // the service notices the new tiers
+        const auto mapAfter = service.liquidationMap(synth, t, m_params);
+        QVERIFY(after && mapAfter);
+        QVERIFY2(after->marginTiers.startsWith(QLatin1String("SYNTH tiers of BTCUSDT fetched 2026-01-01 00:00 UTC (2 tiers, maintenance "
+                                                              "margin 1.00 % to 5.00 %")),
+                 qPrintable(after->marginTiers));
+        // Same market, other levels (which way they move is tst_heatmapengine's
+        // venueTiersMoveTheLevels: the engine without turnover).
+        QCOMPARE(mapAfter->price, mapBefore->price);
+        const auto bins = [](const LiquidationMap &m) {
+            QMap<double, double> out;
+            for (const auto &l : m.longs)
+                out[l.priceLow] += l.usd;
+            return out;
+        };
+        QVERIFY(bins(*mapAfter) != bins(*mapBefore));
+    }
+
     void consumptionCountsWhatThePathCrossedAfterTheWarmUp()
     {
         HeatmapParams day = m_params;

@@ -82,6 +82,26 @@ private slots:
         }
     }
 
+    void aHigherMaintenanceRatePullsTheLevelsTowardEntry()
+    {
+        // A venue's schedule with 1 % in its first tier instead of Binance's 0.4 %: a long is
+        // liquidated higher, a short lower, by the difference in maintenance margin.
+        const QVector<LiquidationPrice::Bracket> venue = {{0, 1e6, 0.01, 0, 100}, {1e6, 1e9, 0.02, 10'000, 50}};
+        for (double leverage : {5.0, 20.0, 50.0}) {
+            const double defaultLong = LiquidationPrice::forLong(100'000, leverage, 10'000).price;
+            const double venueLong = LiquidationPrice::forLong(100'000, leverage, 10'000, venue).price;
+            const double defaultShort = LiquidationPrice::forShort(100'000, leverage, 10'000).price;
+            const double venueShort = LiquidationPrice::forShort(100'000, leverage, 10'000, venue).price;
+            QVERIFY(venueLong > defaultLong);
+            QVERIFY(venueShort < defaultShort);
+            QCOMPARE(venueLong, 100'000 * (1 - 1 / leverage) / (1 - 0.01));
+        }
+        // The second tier's rate and amount apply to a position valued there at the liquidation price.
+        const auto big = LiquidationPrice::forLong(100'000, 10, 5e6, venue);
+        QCOMPARE(big.bracket, 1);
+        QCOMPARE(big.price, 100'000 * (1 - 0.1 - 10'000 / 5e6) / (1 - 0.02));
+    }
+
     void feeBufferAndFundingMoveTheLevelTowardEntry()
     {
         const double plain = LiquidationPrice::forLong(100'000, 50, 10'000).price;

@@ -183,6 +183,74 @@ private slots:
         QCOMPARE(now.openInterest.front().openInterest, 50.0);
     }
 
+    // Parses a position-tiers body with the real instrument list loaded; the error (empty on success).
+    static QString parseTiers(const OkxAdapter &a, const Instrument &i, const QByteArray &body, RestPage *p)
+    {
+        QString error;
+        const bool ok = a.parse(*a.marginTiers(i), body, p, &error);
+        return ok ? QString() : (error.isEmpty() ? QStringLiteral("failed without a message") : error);
+    }
+
+    void positionTiersAreContractsTimesCtVal()
+    {
+        const auto request = m_a.marginTiers(m_btc);
+        QVERIFY(request);
+        QCOMPARE(request->path, QStringLiteral("/api/v5/public/position-tiers"));
+        QCOMPARE(request->query.queryItemValue(QStringLiteral("instType")), QStringLiteral("SWAP"));
+        QCOMPARE(request->query.queryItemValue(QStringLiteral("tdMode")), QStringLiteral("isolated"));
+        QCOMPARE(request->query.queryItemValue(QStringLiteral("instFamily")), QStringLiteral("BTC-USDT"));
+        QCOMPARE(request->bucket, request->path); // its own "10 requests per 2 s"
+        OkxAdapter a;
+        RestPage p;
+        // Without the instrument list there is no ctVal to convert contracts with.
+        QVERIFY(parseTiers(a, m_btc, file(QStringLiteral("okx/position-tiers-BTC-USDT-handwritten.json")), &p).contains(QLatin1String("no contract value")));
+        loadInstruments(a);
+        QCOMPARE(parseTiers(a, m_btc, file(QStringLiteral("okx/position-tiers-BTC-USDT-handwritten.json")), &p), QString());
+        QVERIFY(p.tiersInCoins); // linear: 0.01 BTC per contract, valued at a price by the feed
+        QCOMPARE(p.marginTiers.size(), 5);
+        const double caps[] = {200, 400, 800, 1600, 3200}, mmrs[] = {0.004, 0.005, 0.008, 0.01, 0.02}, lev[] = {125, 100, 75, 50, 20};
+        for (int k = 0; k < 5; ++k) {
+            QCOMPARE(p.marginTiers[k].tier, k + 1);
+            QCOMPARE(p.marginTiers[k].floor, k ? caps[k - 1] : 0.0); // minSz is one contract above the maxSz before: contiguous
+            QCOMPARE(p.marginTiers[k].cap, caps[k]);
+            QCOMPARE(p.marginTiers[k].mmr, mmrs[k]);
+            QCOMPARE(p.marginTiers[k].maxLeverage, lev[k]);
+            QVERIFY(!p.marginTiers[k].hasCum()); // OKX gives none: derived by the reader
+        }
+        // An inverse swap's contracts are USD (100 per BTC-USD-SWAP contract).
+        RestPage inv;
+        QByteArray body = file(QStringLiteral("okx/position-tiers-BTC-USDT-handwritten.json"));
+        body.replace("BTC-USDT", "BTC-USD");
+        QCOMPARE(parseTiers(a, m_inverse, body, &inv), QString());
+        QVERIFY(!inv.tiersInCoins);
+        QCOMPARE(inv.marginTiers[0].cap, 2'000'000.0);
+    }
+
+    void badPositionTiersAreRefusedSayingWhy()
+    {
+        OkxAdapter a;
+        loadInstruments(a);
+        const QByteArray body = file(QStringLiteral("okx/position-tiers-BTC-USDT-handwritten.json"));
+        const auto refused = [&](const QByteArray &b, const char *expected) {
+            RestPage p;
+            const QString error = parseTiers(a, m_btc, b, &p);
+            if (!error.contains(QLatin1String(expected)))
+                qWarning("%s", qPrintable(error));
+            return error.contains(QLatin1String(expected)) && p.marginTiers.isEmpty();
+        };
+        QVERIFY(refused("{\"code\":\"51000\",\"msg\":\"Parameter instFamily error\",\"data\":[]}", "code 51000: Parameter instFamily error"));
+        QVERIFY(refused("{\"code\":\"0\",\"msg\":\"\"}", "without a data array"));
+        QVERIFY(refused("{\"code\":\"0\",\"msg\":\"\",\"data\":[]}", "no tiers for BTC-USDT-SWAP"));
+        QVERIFY(refused(QByteArray(body).replace("\"mmr\":\"0.008\",", ""), "row 3: field mmr is missing"));
+        QVERIFY(refused(QByteArray(body).replace("\"maxSz\":\"40000\"", "\"maxSz\":\"lots\""), "row 2: field maxSz is \"lots\", expected a number"));
+        QVERIFY(refused(QByteArray(body).replace("\"maxSz\":\"40000\"", "\"maxSz\":\"10\""), "row 2: tier 2 from 20001 to 10 contracts"));
+        QVERIFY(refused(QByteArray(body).replace("\"mmr\":\"0.004\"", "\"mmr\":\"0\""), "maintenance margin rate 0"));
+        QVERIFY(refused(QByteArray(body).replace("\"maxLever\":\"20\"", "\"maxLever\":{}"), "row 5: field maxLever is not a number"));
+        QVERIFY(refused("{\"code\":\"0\",\"msg\":\"\",\"data\":[\"x\"]}", "row 1 is not an object"));
+        // Another family's rows are not this instrument's.
+        QVERIFY(refused(QByteArray(body).replace("BTC-USDT", "ETH-USDT"), "no tiers for BTC-USDT-SWAP"));
+    }
+
     void theRealInstrumentListGivesContractValues()
     {
         OkxAdapter a;

@@ -43,7 +43,7 @@ private slots:
         PgSchema::migrate(db);
         QCOMPARE(PgSchema::version(db), PgSchema::latestVersion());
         for (const char *t : {"instruments", "candles", "mark_candles", "funding", "funding_predicted", "open_interest", "liquidations",
-                              "ground_truth", "meta", "line_bars", "liq_bars", "coverage"})
+                              "ground_truth", "meta", "line_bars", "liq_bars", "coverage", "margin_tiers"})
             QVERIFY2(db.scalar("SELECT COUNT(*) FROM pg_class WHERE relname = $1", {QByteArray(t)}) == 1, t);
         // The large tables are partitioned by range of ts.
         for (const char *t : PgSchema::partitioned)

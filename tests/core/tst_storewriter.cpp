@@ -260,6 +260,72 @@ private slots:
         QCOMPARE(r->candles(m_btc, Timeframe::M1, {t0 + 60'000, t0 + 120'000}).size(), 1);
     }
 
+    void marginTiersRoundTripAndReplace()
+    {
+        const QString path = freshDb(QStringLiteral("tiers.db"));
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        MarketBatch b;
+        b.instrument = m_btc;
+        b.marginTiers = {{1, 0, 2e6, 0.005, nan, 100, t0, 0}, {2, 2e6, 3e6, 0.0075, 5000, 50, t0, 0}, {3, 3e6, 5e6, 0.01, nan, 25.5, t0, 0}};
+        auto w = MarketStore::open(path).writer();
+        const auto result = w->commit(b);
+        QCOMPARE(result.changedRows, 3);
+        QVERIFY(result.spans.isEmpty()); // a schedule has no time span of rows
+        auto r = MarketStore::openExisting(path).reader();
+        QVector<MarginTier> stored = r->marginTiers(m_btc);
+        QCOMPARE(stored.size(), 3);
+        // What the venue gave comes back as given; the missing amounts are derived so the
+        // maintenance margin is continuous at each boundary.
+        QCOMPARE(stored[0].cum, 0.0);
+        QCOMPARE(stored[1].cum, 5000.0);
+        QCOMPARE(stored[2].cum, 3e6 * (0.01 - 0.0075) + 5000);
+        for (int k = 0; k < 3; ++k) {
+            MarginTier want = b.marginTiers[k];
+            want.cum = stored[k].cum;
+            QCOMPARE(stored[k], want);
+        }
+        QVERIFY(r->marginTiers({QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT")}).isEmpty());
+
+        // Fetched again with the same tiers: only the time moves, no row counts as changed.
+        MarketBatch again = b;
+        for (MarginTier &t : again.marginTiers)
+            t.fetchedMs = t0 + 86'400'000;
+        QCOMPARE(w->commit(again).changedRows, 0);
+        QCOMPARE(r->marginTiers(m_btc).value(2).fetchedMs, t0 + 86'400'000);
+        // A shorter schedule replaces the whole one (the venue dropped a tier).
+        MarketBatch shorter = again;
+        shorter.marginTiers.removeLast();
+        QCOMPARE(w->commit(shorter).changedRows, 1);
+        QCOMPARE(r->marginTiers(m_btc).size(), 2);
+        // A batch without tiers leaves them.
+        MarketBatch rows;
+        rows.instrument = m_btc;
+        rows.funding = {{t0, 0.0001, 8}};
+        w->commit(rows);
+        QCOMPARE(r->marginTiers(m_btc).size(), 2);
+        // A schedule with a gap, or a rate that is no fraction, is refused whole.
+        for (int which = 0; which < 3; ++which) {
+            MarketBatch bad = b;
+            if (which == 0)
+                bad.marginTiers[1].floor = 2.5e6;
+            else if (which == 1)
+                bad.marginTiers[2].mmr = 1.5;
+            else
+                bad.marginTiers[0].fetchedMs = 0;
+            try {
+                w->commit(bad);
+                QFAIL("a bad schedule was stored");
+            } catch (const StoreError &e) {
+                QCOMPARE(e.kind(), StoreError::Kind::Rejected);
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("margin tier")), e.what());
+            }
+        }
+        QCOMPARE(r->marginTiers(m_btc).size(), 2);
+        // clearSeries finds the table in the schema.
+        w->clearSeries(m_btc);
+        QVERIFY(r->marginTiers(m_btc).isEmpty());
+    }
+
     void replayChangesNothing()
     {
         const QString path = freshDb(QStringLiteral("replay.db"));

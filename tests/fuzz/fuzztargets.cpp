@@ -3,6 +3,8 @@
 #include "domain/plausibility.h"
 #include "fuzzvenues.h"
 #include "rangemime.h"
+#include "sources/bybit/bybitrisklimits.h"
+#include "sources/okx/okxpositiontiers.h"
 #include "sources/import/csvfields.h"
 #include "sources/import/fileimport.h"
 #include "sources/import/rowparsers.h"
@@ -11,6 +13,8 @@
 #include "testzip.h"
 
 #include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QFile>
 #include <QMimeData>
 #include <QTemporaryDir>
@@ -213,6 +217,55 @@ void rangeMime(const uint8_t *d, size_t n)
 
 // --- each venue's messages ---------------------------------------------------------------
 
+// What the feed and the client make of parsed tiers before the writer sees them: coins
+// valued at a price, the time of the answer where the venue gave none.
+QVector<MarginTier> storableTiers(QVector<MarginTier> tiers, bool inCoins)
+{
+    for (MarginTier &t : tiers) {
+        if (inCoins) {
+            t.floor *= 10.0;
+            t.cap *= 10.0;
+            t.referencePrice = 10.0;
+        }
+        if (t.fetchedMs <= 0 || !Plausibility::time(t.fetchedMs))
+            t.fetchedMs = 1'675'209'600'000;
+    }
+    if (!MarginTiers::check(tiers).isEmpty())
+        return {}; // valued beyond any notional: the feed drops such a schedule too
+    return tiers;
+}
+
+// The tiers parsers alone (the first byte picks Bybit risk-limit, OKX linear or OKX inverse
+// position-tiers; the rest is the response's list). Whatever parses is a valid schedule.
+void marginTiers(const uint8_t *d, size_t n)
+{
+    if (n < 1)
+        return;
+    const QJsonArray list = QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char *>(d + 1), qsizetype(n - 1))).array();
+    QVector<MarginTier> tiers;
+    bool inCoins = false;
+    QString error;
+    bool ok = false;
+    switch (d[0] % 3) {
+    case 0: ok = BybitRiskLimits::parse(list, QStringLiteral("BTCUSDT"), 0, &tiers, &error); break;
+    case 1: ok = OkxPositionTiers::parse(list, QStringLiteral("BTC-USDT-SWAP"), {0.01, 1, false, {}, {}}, 0, &tiers, &inCoins, &error); break;
+    default: ok = OkxPositionTiers::parse(list, QStringLiteral("BTC-USD-SWAP"), {100, 1, true, {}, {}}, 0, &tiers, &inCoins, &error); break;
+    }
+    if (!ok) {
+        check(!error.isEmpty(), "a refused schedule says why");
+        return;
+    }
+    check(MarginTiers::check(tiers).isEmpty(), "a parsed schedule is a valid one");
+    MarketBatch b;
+    b.instrument = fuzzInstrument;
+    b.marginTiers = storableTiers(tiers, inCoins);
+    storable(b, "parsed margin tiers");
+    QVector<MarginTier> derived = b.marginTiers;
+    MarginTiers::deriveCum(derived);
+    for (const MarginTier &t : std::as_const(derived))
+        check(std::isfinite(t.cum), "every derived maintenance amount is a number");
+}
+
 // The first byte picks the series the body answers; the rest is the body.
 template<typename Adapter>
 void restMessage(const uint8_t *d, size_t n)
@@ -220,11 +273,16 @@ void restMessage(const uint8_t *d, size_t n)
     if (n < 1)
         return;
     const Adapter adapter;
+    // Margin tiers last: the seeds' first bytes 0..6 keep their series.
     static const RestSeries series[] = {RestSeries::ServerTime,          RestSeries::ExchangeInfo,   RestSeries::Candles, RestSeries::MarkCandles,
-                                        RestSeries::Funding,             RestSeries::OpenInterestHistory, RestSeries::OpenInterestNow};
+                                        RestSeries::Funding,             RestSeries::OpenInterestHistory, RestSeries::OpenInterestNow,
+                                        RestSeries::MarginTiers};
     const RestSeries s = series[d[0] % (sizeof series / sizeof *series)];
+    if (s == RestSeries::MarginTiers && !adapter.marginTiers(fuzzInstrument))
+        return; // the venue publishes none (Binance)
     const RestRequest request = s == RestSeries::ServerTime     ? adapter.serverTime()
                               : s == RestSeries::ExchangeInfo ? adapter.exchangeInfo()
+                              : s == RestSeries::MarginTiers  ? *adapter.marginTiers(fuzzInstrument)
                                                               : adapter.page(s, fuzzInstrument, 1'675'209'600'000, 1'675'296'000'000);
     const QByteArray body(reinterpret_cast<const char *>(d + 1), qsizetype(n - 1));
     RestPage page;
@@ -241,6 +299,7 @@ void restMessage(const uint8_t *d, size_t n)
         for (OpenInterestSample &o : b.openInterest)
             if (std::isnan(o.openInterestUsd)) // coins only (Bybit): the feed values it at a bar's price
                 o.openInterestUsd = o.openInterest * 10.0;
+        b.marginTiers = storableTiers(page.marginTiers, page.tiersInCoins);
         storable(b, "a parsed REST page");
     }
     adapter.judge(200 + d[0] % 400, {{"retry-after", body.left(8)}}, body, 1'675'209'600'000);
@@ -285,6 +344,7 @@ const std::vector<Target> &all()
         {QStringLiteral("import_file"), importFile},
         {QStringLiteral("zip_entry"), zipEntry},
         {QStringLiteral("range_mime"), rangeMime},
+        {QStringLiteral("margin_tiers"), marginTiers},
         PERPSCOPE_FUZZ_VENUES(PERPSCOPE_FUZZ_VENUE_TARGETS)};
 #undef PERPSCOPE_FUZZ_VENUE_TARGETS
     return targets;

@@ -112,3 +112,14 @@ put('binance_stream', 'hand-markprice',
 put('binance_stream', 'hand-forceorder',
     b'{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":1568014460893,"o":{"s":"BTCUSDT","S":"SELL","o":"LIMIT","f":"IOC",'
     b'"q":"0.014","p":"9910","ap":"9910","X":"FILLED","l":"0.014","z":"0.014","T":1568014460893}}}')
+
+# Margin tiers (hand-written fixtures in the documented formats): the lists alone for the
+# margin_tiers target (first byte: 0 Bybit, 1 OKX linear, 2 OKX inverse), and the whole Bybit
+# answer for bybit_rest (first byte 7: RestSeries::MarginTiers).
+bybit_tiers = open(os.path.join(root, 'bybit', 'risk-limit-BTCUSDT-handwritten.json'), 'rb').read().strip()
+okx_tiers = json.dumps(json.loads(open(os.path.join(root, 'okx', 'position-tiers-BTC-USDT-handwritten.json'), 'rb').read())['data'],
+                       separators=(',', ':')).encode()
+put('margin_tiers', 'hand-bybit-risk-limit', b'\x00' + json.dumps(json.loads(bybit_tiers)['result']['list'], separators=(',', ':')).encode())
+put('margin_tiers', 'hand-okx-position-tiers', b'\x01' + okx_tiers)
+put('margin_tiers', 'hand-okx-inverse-position-tiers', b'\x02' + okx_tiers.replace(b'BTC-USDT', b'BTC-USD'))
+put('bybit_rest', 'hand-risk-limit', b'\x07' + bybit_tiers)

@@ -3,6 +3,7 @@
 #include "domain/numbers.h"
 #include "heatmapengine.h"
 #include "heatmapfeed.h"
+#include "margintierchoice.h"
 #include "storage/storereader.h"
 
 #include <QIODevice>
@@ -75,7 +76,7 @@ qint64 write(StoreReader &reader, const Instrument &instrument, TimeRange range,
     qint64 column = Timeframes::floor(timeframe, range.from);
     if (column < range.from)
         column += step;
-    HeatmapEngine engine(params);
+    HeatmapEngine engine(params, MarginTierChoice::forInstrument(reader, instrument).brackets); // the venue's tiers where stored
     qint64 rows = 0;
     const qint64 stepUntil = std::min(extent.to, range.to);
     for (qint64 from = extent.from; from < stepUntil && column < range.to; from += chunkMs) {

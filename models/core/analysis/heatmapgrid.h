@@ -3,6 +3,7 @@
 #include "domain/timerange.h"
 #include "heatmaphistory.h"
 
+#include <QString>
 #include <QVector>
 #include <cmath>
 #include <limits>
@@ -34,6 +35,10 @@ struct HeatmapGrid
     bool hasOpenInterest = false;
     // The first open-interest sample's time: columns before it are empty (max() without any).
     qint64 openInterestFrom = std::numeric_limits<qint64>::max();
+
+    // Which maintenance-margin tiers the levels were computed with (MarginTierChoice::describe);
+    // empty when nothing is stored yet.
+    QString marginTiers;
 
     bool isWarm(int column) const { return columnTimes.value(column) < warmUntil; }
 

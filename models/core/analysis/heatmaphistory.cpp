@@ -17,14 +17,16 @@ qint64 ceilTo(qint64 t, qint64 step)
 
 } // namespace
 
-HeatmapHistory::HeatmapHistory(const HeatmapParams &params, qint64 startMs, qint64 barMs, qint64 snapshotEveryMs, qint64 checkpointEveryMs)
+HeatmapHistory::HeatmapHistory(const HeatmapParams &params, qint64 startMs, qint64 barMs, qint64 snapshotEveryMs, qint64 checkpointEveryMs,
+                               const MarginTierChoice &tiers)
     : m_params(params)
     , m_start(startMs)
     , m_barMs(barMs)
     , m_snapshotEvery(std::max<qint64>(barMs, snapshotEveryMs))
     , m_checkpointEvery(std::max<qint64>(barMs, checkpointEveryMs))
-    , m_engine(params)
-    , m_origin(params)
+    , m_engine(params, tiers.brackets)
+    , m_tiers(tiers)
+    , m_origin(params, tiers.brackets)
     , m_nextSnapshot(ceilTo(startMs, m_snapshotEvery))
 {
 }

@@ -4,6 +4,7 @@
 #include "heatmapbar.h"
 #include "heatmapengine.h"
 #include "heatmapparams.h"
+#include "margintierchoice.h"
 
 #include <QVector>
 #include <limits>
@@ -42,9 +43,12 @@ public:
         float shortUsd = 0;
     };
 
-    HeatmapHistory(const HeatmapParams &params, qint64 startMs, qint64 barMs, qint64 snapshotEveryMs, qint64 checkpointEveryMs);
+    // tiers: the maintenance-margin schedule every liquidation price is computed with.
+    HeatmapHistory(const HeatmapParams &params, qint64 startMs, qint64 barMs, qint64 snapshotEveryMs, qint64 checkpointEveryMs,
+                   const MarginTierChoice &tiers = MarginTierChoice::binanceDefault());
 
     const HeatmapParams &params() const { return m_params; }
+    const MarginTierChoice &tiers() const { return m_tiers; }
     qint64 startMs() const { return m_start; }
     qint64 barMs() const { return m_barMs; }
     qint64 snapshotEveryMs() const { return m_snapshotEvery; }
@@ -91,6 +95,7 @@ private:
     qint64 m_checkpointEvery;
     qint64 m_dataEnd = std::numeric_limits<qint64>::min();
     HeatmapEngine m_engine;
+    MarginTierChoice m_tiers;
     HeatmapEngine m_origin; // empty state at m_start
     QVector<HeatmapEngine> m_checkpoints;
     std::optional<HeatmapEngine> m_beforeTentative;

@@ -1,5 +1,7 @@
 #include "heatmapscorer.h"
 
+#include "margintierchoice.h"
+
 #include "heatmapengine.h"
 #include "heatmapfeed.h"
 #include "scoremetrics.h"
@@ -230,7 +232,9 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
 
     const LogPriceGrid grid(params.binStep);
     const double logStep = std::log1p(params.binStep);
-    HeatmapEngine engine(params);
+    const MarginTierChoice tiers = MarginTierChoice::forInstrument(reader, instrument); // the venue's where stored
+    report.marginTiers = tiers.describe();
+    HeatmapEngine engine(params, tiers.brackets);
     Samples model, baseline;
     NextHour nextModel, nextProximity;
     const auto nextHourAt = [&](qint64 t, qsizetype nextBar) {

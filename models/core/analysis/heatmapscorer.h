@@ -71,6 +71,7 @@ public:
         QStringList notComputed; // "what: why", one per metric group that could not be computed
         QString seed;      // the simulator's meta, when stored
         QString simPreset;
+        QString marginTiers; // which maintenance-margin tiers the model used (MarginTierChoice::describe)
     };
 
     // Throws std::runtime_error (one line naming the database) when the store holds neither

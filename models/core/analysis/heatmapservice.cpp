@@ -178,11 +178,14 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
     qint64 start = extent.from;
     if (feed.hasOpenInterest())
         start = std::max(start, floorTo(feed.openInterestExtent().from - qint64(params.lookbackHours * hourMs), feed.barMs()));
-    if (!e.history || e.history->startMs() != start || e.history->barMs() != feed.barMs()) {
-        // History was added before the start (or the OI granularity changed): rebuild.
+    // The venue's stored maintenance-margin tiers (else Binance's default): tiers fetched
+    // again with other values move every level, so the history is rebuilt with them.
+    const MarginTierChoice tiers = MarginTierChoice::forInstrument(reader, instrument);
+    if (!e.history || e.history->startMs() != start || e.history->barMs() != feed.barMs() || !(e.history->tiers() == tiers)) {
+        // History was added before the start (or the OI granularity or the tiers changed): rebuild.
         const qint64 span = extent.to - start;
         e.history = std::make_unique<HeatmapHistory>(params, start, feed.barMs(), roundUp(span / maxSnapshots, hourMs),
-                                                     roundUp(span / maxCheckpoints, dayMs));
+                                                     roundUp(span / maxCheckpoints, dayMs), tiers);
     }
     HeatmapHistory &h = *e.history;
     h.setDataEnd(extent.to);
@@ -298,6 +301,7 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
     if (!e->history)
         return g; // nothing stored yet
     const HeatmapHistory &h = *e->history;
+    g.marginTiers = h.tiers().describe();
     g.predicted = h.consumed(range);
     g.hasOpenInterest = h.engine().firstOpenInterestTime() != 0;
     if (g.hasOpenInterest)

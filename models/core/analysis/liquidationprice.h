@@ -20,6 +20,8 @@ struct Bracket
     double mmr = 0;   // maintenance margin rate
     double cum = 0;   // maintenance amount
     int maxLeverage = 0;
+
+    friend bool operator==(const Bracket &, const Bracket &) = default;
 };
 
 // Binance BTCUSDT table of 2021-03-18 (models.md §2.1), the heatmap's default schedule.

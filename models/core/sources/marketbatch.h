@@ -7,6 +7,7 @@
 #include "domain/groundtruthcell.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
+#include "domain/margintier.h"
 #include "domain/openinterestsample.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
@@ -36,6 +37,9 @@ struct MarketBatch
     QVector<OpenInterestSample> openInterest;
     QVector<Liquidation> liquidations;
     QVector<GroundTruthCell> groundTruth; // simulator only
+    // The venue's whole maintenance-margin schedule for the instrument (tiers 1..n, fetched
+    // at one time): replaces the stored schedule. Empty: the stored one stays.
+    QVector<MarginTier> marginTiers;
     QVector<CoverageSpan> coverage;
     // The source's own label for this batch (0: none), handed back with what the store made
     // of it (DataSource::batchStored): an import counts per file what was new.
@@ -44,7 +48,7 @@ struct MarketBatch
     bool hasRows() const
     {
         return !candles.isEmpty() || !markCandles.isEmpty() || !funding.isEmpty() || !predictedFunding.isEmpty()
-            || !openInterest.isEmpty() || !liquidations.isEmpty() || !groundTruth.isEmpty();
+            || !openInterest.isEmpty() || !liquidations.isEmpty() || !groundTruth.isEmpty() || !marginTiers.isEmpty();
     }
     bool isEmpty() const { return !hasRows() && coverage.isEmpty(); }
     // Records that this batch's source covered `range` of `kind`.
@@ -56,7 +60,7 @@ struct MarketBatch
     qsizetype rowCount() const
     {
         return candles.size() + markCandles.size() + funding.size() + predictedFunding.size() + openInterest.size()
-            + liquidations.size() + groundTruth.size();
+            + liquidations.size() + groundTruth.size() + marginTiers.size();
     }
 };
 

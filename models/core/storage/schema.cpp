@@ -8,7 +8,7 @@ namespace {
 
 // One entry per schema version. Tables are WITHOUT ROWID and keyed (instrument, ..., ts):
 // a window query is one contiguous range scan of the clustered key.
-constexpr std::array<const char *, 5> migrations = {
+constexpr std::array<const char *, 6> migrations = {
     // v1: market series.
     R"sql(
 CREATE TABLE instruments(
@@ -100,6 +100,16 @@ DROP TABLE migrated_runs;
 INSERT OR IGNORE INTO coverage SELECT c.instrument, 7, c.quality, c.resolution_ms, c.from_ms, c.to_ms, c.origin
     FROM coverage c JOIN instruments i ON i.id = c.instrument
     WHERE c.kind = 0 AND NOT EXISTS (SELECT 1 FROM meta m WHERE m.key = 'taker_buy_note.' || i.exchange || ':' || i.symbol);
+)sql",
+    // v6: each venue's maintenance-margin schedule per instrument, as last fetched (tier 1..n;
+    // floor and cap in USD notional; cum NULL where the venue gives no maintenance amount, the
+    // reader derives it; reference_price: what coin-sized tiers were valued at, 0 for USD ones).
+    R"sql(
+CREATE TABLE margin_tiers(
+    instrument INTEGER NOT NULL, tier INTEGER NOT NULL,
+    floor REAL NOT NULL, cap REAL NOT NULL, mmr REAL NOT NULL, cum REAL, max_leverage REAL NOT NULL,
+    fetched_ms INTEGER NOT NULL, reference_price REAL NOT NULL,
+    PRIMARY KEY(instrument, tier)) WITHOUT ROWID;
 )sql",
 };
 

@@ -321,6 +321,31 @@ CoverageSummary StoreReader::coverageSummary(const Instrument &instrument, DataK
     return Coverages::summarize(coverage(instrument, kind, range), kind, range, maxResolutionMs);
 }
 
+QVector<MarginTier> StoreReader::marginTiers(const Instrument &instrument)
+{
+    QVector<MarginTier> out;
+    const auto id = idOf(instrument);
+    if (!id)
+        return out;
+    DbStatement st = m_db.prepare("SELECT tier,floor,cap,mmr,cum,max_leverage,fetched_ms,reference_price FROM margin_tiers "
+                                  "WHERE instrument=? ORDER BY tier");
+    st.bind(1, *id);
+    while (st.step()) {
+        MarginTier t;
+        t.tier = int(st.int64(0));
+        t.floor = st.real(1);
+        t.cap = st.real(2);
+        t.mmr = st.real(3);
+        t.cum = st.isNull(4) ? std::numeric_limits<double>::quiet_NaN() : st.real(4);
+        t.maxLeverage = st.real(5);
+        t.fetchedMs = st.int64(6);
+        t.referencePrice = st.real(7);
+        out.push_back(t);
+    }
+    MarginTiers::deriveCum(out);
+    return out;
+}
+
 QString StoreReader::liquidationFeed(const Instrument &instrument)
 {
     DbStatement st = m_db.prepare("SELECT liq_feed FROM instruments WHERE exchange=? AND symbol=?");

@@ -9,6 +9,7 @@
 #include "domain/liquidation.h"
 #include "domain/liquidationbar.h"
 #include "domain/linebar.h"
+#include "domain/margintier.h"
 #include "domain/openinterestsample.h"
 #include "domain/timeframe.h"
 #include "domain/timerange.h"
@@ -60,6 +61,11 @@ public:
     QVector<CoverageSpan> coverage(const Instrument &instrument, DataKind kind, TimeRange range);
     CoverageSummary coverageSummary(const Instrument &instrument, DataKind kind, TimeRange range,
                                     qint64 maxResolutionMs = std::numeric_limits<qint64>::max());
+
+    // The venue's maintenance-margin schedule as last fetched, tiers 1..n (empty when the
+    // store holds none), with the maintenance amounts the venue gave none for derived
+    // (MarginTiers::deriveCum).
+    QVector<MarginTier> marginTiers(const Instrument &instrument);
 
     QString liquidationFeed(const Instrument &instrument);
     QString meta(const QString &key);

@@ -4,6 +4,7 @@
 #include "candlerowwriter.h"
 #include "coarsetiers.h"
 #include "coveragewriter.h"
+#include "margintierwriter.h"
 #include "storeerror.h"
 #include "domain/plausibility.h"
 
@@ -94,6 +95,7 @@ struct StoreWriter::Statements
         , groundTruth(db.prepare(
               upsertSql(db.dialect(), "ground_truth", "instrument,ts,side,bin,notional", "instrument,ts,side,bin", {"notional"}), true))
         , coverage(db)
+        , tiers(db)
         , coarse(db)
         , coarseSpans(db.prepare("SELECT from_ms,to_ms,resolution_ms FROM coverage WHERE instrument=? AND kind=?", true))
     {
@@ -101,6 +103,7 @@ struct StoreWriter::Statements
     CandleRowWriter candle, mark;
     DbStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
     CoverageWriter coverage;
+    MarginTierWriter tiers;
     CoarseTiers coarse;
     DbStatement coarseSpans;
 };
@@ -143,6 +146,11 @@ QString StoreWriter::validate(const MarketBatch &batch)
     for (const GroundTruthCell &g : batch.groundTruth)
         if (!isFiniteValue(g.notional))
             return QStringLiteral("ground truth at %1 is not a number").arg(iso(g.ts));
+    if (const QString e = MarginTiers::check(batch.marginTiers); !e.isEmpty())
+        return e;
+    for (const MarginTier &t : batch.marginTiers)
+        if (!Plausibility::time(t.fetchedMs))
+            return QStringLiteral("margin tier %1 was fetched at an impossible time (%2)").arg(t.tier).arg(t.fetchedMs);
     return {};
 }
 
@@ -399,6 +407,8 @@ StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
             m_derived->rebuildLines(id, times(batch.predictedFunding), false);
         if (!batch.liquidations.isEmpty())
             m_derived->rebuildLiquidations(id, times(batch.liquidations));
+        if (!batch.marginTiers.isEmpty())
+            changed += m_st->tiers.replace(id, batch.marginTiers);
         for (const GroundTruthCell &g : batch.groundTruth)
             upsert(m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional), &changed);
         for (const CoverageSpan &c : batch.coverage) {

@@ -257,7 +257,8 @@ RestRequest BinanceAdapter::page(RestSeries series, const Instrument &instrument
         r.path = QStringLiteral("/fapi/v1/openInterest");
         return r;
     case RestSeries::ServerTime:
-    case RestSeries::ExchangeInfo: return r;
+    case RestSeries::ExchangeInfo:
+    case RestSeries::MarginTiers: return r; // leverageBracket is signed: not asked (the heatmap's default table is Binance's)
     }
     r.query.addQueryItem(QStringLiteral("startTime"), QString::number(from));
     r.query.addQueryItem(QStringLiteral("endTime"), QString::number(r.to - 1)); // inclusive on Binance
@@ -325,6 +326,7 @@ bool BinanceAdapter::parse(const RestRequest &request, const QByteArray &body, R
         page->openInterest.push_back({*t, *oi, 0});
         return true;
     }
+    case RestSeries::MarginTiers: break; // never asked (marginTiers() is nullopt)
     }
     return fail(error, QStringLiteral("unknown request"));
 }

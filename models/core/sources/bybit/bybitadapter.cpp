@@ -1,5 +1,7 @@
 #include "bybitadapter.h"
 
+#include "bybitrisklimits.h"
+
 #include "domain/plausibility.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
@@ -111,6 +113,11 @@ RestRequest BybitAdapter::serverTime() const
     return r;
 }
 
+std::optional<RestRequest> BybitAdapter::marginTiers(const Instrument &instrument) const
+{
+    return page(RestSeries::MarginTiers, instrument, 0, 0);
+}
+
 RestRequest BybitAdapter::exchangeInfo(const QList<Instrument> &instruments) const
 {
     RestRequest r;
@@ -178,6 +185,7 @@ RestRequest BybitAdapter::page(RestSeries series, const Instrument &instrument, 
         r.query.addQueryItem(QStringLiteral("endTime"), QString::number(to - 1));
         break;
     case RestSeries::OpenInterestNow: r.path = QStringLiteral("/v5/market/tickers"); return r;
+    case RestSeries::MarginTiers: r.path = QStringLiteral("/v5/market/risk-limit"); return r; // one symbol: no cursor
     case RestSeries::ServerTime:
     case RestSeries::ExchangeInfo: return r;
     }
@@ -331,6 +339,14 @@ bool BybitAdapter::parse(const RestRequest &request, const QByteArray &body, Res
         if (!time || !oi || !Plausibility::time(*time) || !Plausibility::size(*oi))
             return fail(error, QStringLiteral("%1 answered without time or openInterest").arg(request.path));
         page->openInterest.push_back({*time, *oi, 0});
+        return true;
+    }
+    case RestSeries::MarginTiers: {
+        if (!result.value(QLatin1String("list")).isArray())
+            return fail(error, QStringLiteral("%1 answered without result.list").arg(request.path));
+        const auto time = integer(top.value(QLatin1String("time")));
+        if (!BybitRiskLimits::parse(list, request.instrument.symbol, time && Plausibility::time(*time) ? *time : 0, &page->marginTiers, error))
+            return false;
         return true;
     }
     }

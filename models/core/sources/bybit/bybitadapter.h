@@ -31,6 +31,7 @@ public:
     std::optional<RestRequest> nextPage(const RestRequest &request, const RestPage &answer) const override;
     TimeRange fundingCovered(const RestRequest &request, const RestPage &answer) const override;
     void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const override;
+    std::optional<RestRequest> marginTiers(const Instrument &instrument) const override; // public risk-limit
     qint64 pageSpanMs(RestSeries series) const override;
     qint64 historyReachMs(RestSeries) const override { return 0; } // every series back to listing
     QHash<QString, QString> notes(const Instrument &instrument) const override;

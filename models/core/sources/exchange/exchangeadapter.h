@@ -5,6 +5,7 @@
 #include "domain/fundingsample.h"
 #include "domain/instrument.h"
 #include "domain/liquidation.h"
+#include "domain/margintier.h"
 #include "domain/openinterestsample.h"
 #include "domain/timerange.h"
 
@@ -18,7 +19,7 @@
 #include <optional>
 
 // The series an exchange client asks for over REST.
-enum class RestSeries { ServerTime, ExchangeInfo, Candles, MarkCandles, Funding, OpenInterestHistory, OpenInterestNow };
+enum class RestSeries { ServerTime, ExchangeInfo, Candles, MarkCandles, Funding, OpenInterestHistory, OpenInterestNow, MarginTiers };
 
 // One REST call: where, what it costs, and which window of a paginated series it asks for.
 struct RestRequest
@@ -36,6 +37,9 @@ struct RestRequest
     QString cursor;  // a cursor-paged API's position (Bybit nextPageCursor), empty on the first page
     int attempt = 0; // retries so far
     int tag = 0;     // the client's own marker (which job asked)
+    // Nothing else depends on it (margin tiers): an answer that does not parse is reported
+    // as failed at once instead of retried, and the client goes on without it.
+    bool optional = false;
 
     QString describe() const { return QStringLiteral("GET %1").arg(path); }
 };
@@ -53,6 +57,10 @@ struct RestPage
     QHash<QString, QString> symbolStatus; // symbol -> "" when tradable, else why not
     QHash<QString, int> fundingIntervalHours; // symbol -> hours, where the venue says it
     QString nextCursor; // a cursor-paged API: where the next page starts (empty = last page)
+    // RestSeries::MarginTiers: the venue's schedule, tiers 1..n. With tiersInCoins the
+    // bounds are coins (OKX linear swaps), which the feed values at the latest price.
+    QVector<MarginTier> marginTiers;
+    bool tiersInCoins = false;
     qint64 lastRowTime() const
     {
         if (!candles.isEmpty())
@@ -135,6 +143,13 @@ public:
     virtual TimeRange fundingCovered(const RestRequest &request, const RestPage &answer) const;
     // The venue's request limits, set once the handshake answered (info: its parsed answer).
     virtual void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const = 0;
+    // The request for the instrument's public maintenance-margin tiers, or nullopt when the
+    // venue publishes none without an API key (Binance: leverageBracket is signed).
+    virtual std::optional<RestRequest> marginTiers(const Instrument &instrument) const
+    {
+        Q_UNUSED(instrument);
+        return std::nullopt;
+    }
     // Time one backfill page of a series spans at most (progress estimates).
     virtual qint64 pageSpanMs(RestSeries series) const = 0;
     // How far back a series reaches (0 = no limit); Binance OI history: about 30 days.

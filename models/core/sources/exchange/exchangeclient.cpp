@@ -66,7 +66,9 @@ void ExchangeClient::start()
     m_running = true;
     m_rest = new RestClient(*m_adapter, m_settings.rest, this);
     connect(m_rest, &RestClient::page, this, &ExchangeClient::onPage);
-    connect(m_rest, &RestClient::failed, this, [this](const RestRequest &, const QString &reason) {
+    connect(m_rest, &RestClient::failed, this, [this](const RestRequest &r, const QString &reason) {
+        if (r.optional)
+            return optionalFailed(r, reason);
         fail(reason, QStringLiteral("offline: %1").arg(reason));
     });
     connect(m_rest, &RestClient::banned, this, [this](qint64 until, const QString &message) {
@@ -160,6 +162,15 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
         for (const OpenInterestSample &o : page.openInterest)
             f->addOpenInterestNow(o);
         break;
+    case RestSeries::MarginTiers: {
+        QVector<MarginTier> tiers = page.marginTiers;
+        const qint64 now = m_rest->serverNow();
+        for (MarginTier &t : tiers)
+            if (t.fetchedMs <= 0)
+                t.fetchedMs = now; // the venue's answer carries no time: when it came
+        f->addMarginTiers(tiers, page.tiersInCoins);
+        break;
+    }
     default: break;
     }
     // Pagination is the venue's: the next page (window, walk or cursor) comes from the answer.
@@ -169,6 +180,18 @@ void ExchangeClient::onPage(const RestRequest &r, const RestPage &page)
         flush(); // one batch per page
         backfillStepDone();
     }
+}
+
+void ExchangeClient::optionalFailed(const RestRequest &r, const QString &reason)
+{
+    // Margin tiers are an improvement, not a condition: the heatmap keeps the stored tiers or
+    // Binance's default, and the meta table says why.
+    if (r.series == RestSeries::MarginTiers)
+        emit metadataChanged({{QStringLiteral("margin_tiers_note.") + r.instrument.key(),
+                               QStringLiteral("%1 margin tiers not fetched: %2; the heatmap uses the stored tiers or Binance BTCUSDT's default")
+                                   .arg(m_adapter->venueName(), reason)}});
+    if (r.tag == int(Job::Backfill))
+        backfillStepDone();
 }
 
 void ExchangeClient::onHandshake(const RestRequest &r, const RestPage &page)
@@ -254,6 +277,13 @@ void ExchangeClient::startBackfill()
                 m_backfillTotal += int(std::max<qint64>(0, r.span()) / perPage + 1);
                 request(series, i, r.from, r.to, Job::Backfill);
             }
+        // The venue's public maintenance-margin tiers, at every start (a live start runs this
+        // backfill first): the heatmap uses them instead of Binance's default table.
+        if (std::optional<RestRequest> tiers = m_adapter->marginTiers(i)) {
+            tiers->optional = true;
+            ++m_backfillTotal;
+            enqueue(*tiers, Job::Backfill);
+        }
     }
     setStatus(QStringLiteral("backfilling"));
     if (m_backfillOpen == 0)
@@ -271,8 +301,14 @@ void ExchangeClient::backfillStepDone()
     emit progress(m_backfillDone, m_backfillTotal, QStringLiteral("backfill pages"));
     if (m_backfillOpen > 0)
         return;
-    for (auto &f : m_feeds)
+    for (auto &f : m_feeds) {
         f->settleOpenInterest(); // OI a venue sent in coins, valued where no bar came to price it
+        if (f->dropUnvaluedTiers())
+            emit metadataChanged({{QStringLiteral("margin_tiers_note.") + f->instrument().key(),
+                                   QStringLiteral("%1 tiers in contracts were not stored: no price came to value them; the heatmap uses the "
+                                                  "stored tiers or Binance BTCUSDT's default")
+                                       .arg(m_adapter->venueName())}});
+    }
     flush();
     if (!m_settings.live) {
         m_running = false;

@@ -15,7 +15,8 @@ class QTimer;
 // 1. handshake: server time (clock offset) and exchange info (weight limit, symbol check);
 // 2. backfill over REST, paginated, resuming where the store's history ends: 1m candles,
 //    mark price candles, settled funding, open interest history (as far as the venue keeps
-//    it); one batch per page;
+//    it), and the venue's public maintenance-margin tiers where it has them (a failure
+//    there is noted in the meta table, not fatal); one batch per page;
 // 3. live (when asked): the market stream, batched every batchMs into MarketBatches; gaps
 //    the stream leaves (drops, reconnects, a minute that never closed) are fetched over REST,
 //    open interest is polled. Status texts are meant for the GUI's status bar.
@@ -69,6 +70,7 @@ private:
     InstrumentFeed *feed(const Instrument &instrument);
     void onPage(const RestRequest &request, const RestPage &page);
     void onHandshake(const RestRequest &request, const RestPage &page);
+    void optionalFailed(const RestRequest &request, const QString &reason);
     void startBackfill();
     void request(RestSeries series, const Instrument &instrument, qint64 from, qint64 to, Job job);
     void enqueue(RestRequest request, Job job);

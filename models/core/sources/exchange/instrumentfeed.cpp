@@ -93,6 +93,12 @@ void InstrumentFeed::addCandles(const QVector<Candle> &bars, bool mark)
             }
         }
         releaseValued(valued);
+        for (const Candle &c : bars)
+            if (c.ts > m_newestCloseTs && c.close > 0) {
+                m_newestCloseTs = c.ts;
+                m_newestClose = c.close;
+            }
+        releaseTiers();
     }
     qint64 &last = mark ? m_lastMarkFinal : m_lastClosed;
     last = std::max(last, bars.back().ts);
@@ -282,6 +288,45 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::pendingSettlement(qint64 serverNo
     if (!m_awaitingSettlement)
         return {};
     return {{RestSeries::Funding, m_lastFunding >= 0 ? m_lastFunding + fundingStepMs : m_awaitingSettlement, serverNow + 1}};
+}
+
+void InstrumentFeed::addMarginTiers(QVector<MarginTier> tiers, bool inCoins)
+{
+    if (tiers.isEmpty())
+        return;
+    if (!inCoins) {
+        m_pending.marginTiers = std::move(tiers);
+        m_tiers.clear();
+        return;
+    }
+    m_tiers = std::move(tiers);
+    releaseTiers();
+}
+
+void InstrumentFeed::releaseTiers()
+{
+    const double px = m_newestClose > 0 ? m_newestClose : m_lastMark;
+    if (m_tiers.isEmpty() || !(px > 0))
+        return;
+    // Coins at the latest price: the USD notional the heatmap's tiers are stated in (the
+    // price is kept with each tier).
+    for (MarginTier &t : m_tiers) {
+        t.floor *= px;
+        t.cap *= px;
+        t.referencePrice = px;
+    }
+    // Valued beyond any notional (a huge last tier): dropped, never a batch the writer refuses.
+    if (MarginTiers::check(m_tiers).isEmpty())
+        m_pending.marginTiers = std::move(m_tiers);
+    m_tiers.clear();
+}
+
+bool InstrumentFeed::dropUnvaluedTiers()
+{
+    releaseTiers();
+    const bool dropped = !m_tiers.isEmpty();
+    m_tiers.clear();
+    return dropped;
 }
 
 MarketBatch InstrumentFeed::take()

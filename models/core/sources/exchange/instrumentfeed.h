@@ -52,6 +52,13 @@ public:
     // carries its own finite USD value and keepUsd is set (OKX sends oiUsd).
     void addOpenInterestNow(OpenInterestSample sample, bool keepUsd = false);
 
+    // The venue's maintenance-margin schedule (RestSeries::MarginTiers). Bounds in coins
+    // (inCoins) are valued at the newest 1m close (or the mark) once one is known; the
+    // schedule goes with the next batch.
+    void addMarginTiers(QVector<MarginTier> tiers, bool inCoins);
+    // Drops a coin-sized schedule no price came for (the end of a backfill); true if it did.
+    bool dropUnvaluedTiers();
+
     QVector<Fetch> apply(const StreamUpdate &update);
     // After a (re)connect: whatever may have been missed up to now.
     QVector<Fetch> resume(qint64 serverNow);
@@ -78,6 +85,11 @@ private:
     std::map<qint64, double> m_opens;                 // 1m bar opens at 5-minute boundaries
     std::map<qint64, OpenInterestSample> m_unvalued;  // OI rows waiting for a price
     void releaseValued(QVector<OpenInterestSample> valued);
+
+    void releaseTiers();
+    QVector<MarginTier> m_tiers; // waiting for a price (coin-sized bounds)
+    qint64 m_newestCloseTs = -1;
+    double m_newestClose = 0;
 
     MarketBatch m_pending;
     qint64 m_lastClosed = -1;   // open time of the newest final 1m bar

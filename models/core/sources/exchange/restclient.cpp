@@ -186,6 +186,10 @@ void RestClient::finished(QNetworkReply *reply)
         } else {
             m_adapter.parse(request, body, &parsed, &error);
         }
+        if (!error.isEmpty() && request.optional) {
+            emit failed(request, error); // the same answer again would not parse either
+            break;
+        }
         if (!error.isEmpty()) {
             retryLater(request, m_backoff.next(), error);
             return;

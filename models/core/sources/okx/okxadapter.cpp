@@ -1,5 +1,7 @@
 #include "okxadapter.h"
 
+#include "okxpositiontiers.h"
+
 #include "domain/plausibility.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
@@ -36,13 +38,14 @@ const QString pHistoryMark = QStringLiteral("/api/v5/market/history-mark-price-c
 const QString pFunding = QStringLiteral("/api/v5/public/funding-rate-history");
 const QString pOiHistory = QStringLiteral("/api/v5/rubik/stat/contracts/open-interest-history");
 const QString pOiNow = QStringLiteral("/api/v5/public/open-interest");
+const QString pTiers = QStringLiteral("/api/v5/public/position-tiers");
 
 // Requests per 2 s per endpoint (research/data-formats-2.md §A.1-A.7).
 const QList<QPair<QString, int>> &endpointLimits()
 {
     static const QList<QPair<QString, int>> limits = {{pTime, 10},        {pInstruments, 20}, {pCandles, 40},  {pHistoryCandles, 20},
                                                       {pMark, 20},        {pHistoryMark, 20}, {pFunding, 10},  {pOiHistory, 10},
-                                                      {pOiNow, 20}};
+                                                      {pOiNow, 20},       {pTiers, 10}};
     return limits;
 }
 
@@ -166,6 +169,11 @@ QHash<QString, QString> OkxAdapter::notes(const Instrument &i) const
     return out;
 }
 
+std::optional<RestRequest> OkxAdapter::marginTiers(const Instrument &instrument) const
+{
+    return page(RestSeries::MarginTiers, instrument, 0, 0);
+}
+
 RestRequest OkxAdapter::serverTime() const
 {
     RestRequest r;
@@ -258,6 +266,14 @@ RestRequest OkxAdapter::page(RestSeries series, const Instrument &instrument, qi
         r.bucket = pOiNow;
         r.query.addQueryItem(QStringLiteral("instType"), QStringLiteral("SWAP"));
         r.query.addQueryItem(QStringLiteral("instId"), instrument.symbol);
+        return r;
+    case RestSeries::MarginTiers:
+        // Isolated margin: the mode the heatmap's liquidation formula describes.
+        r.path = pTiers;
+        r.bucket = pTiers;
+        r.query.addQueryItem(QStringLiteral("instType"), QStringLiteral("SWAP"));
+        r.query.addQueryItem(QStringLiteral("tdMode"), QStringLiteral("isolated"));
+        r.query.addQueryItem(QStringLiteral("instFamily"), OkxPositionTiers::familyOf(instrument.symbol));
         return r;
     case RestSeries::ServerTime:
     case RestSeries::ExchangeInfo: return r;
@@ -437,6 +453,11 @@ bool OkxAdapter::parse(const RestRequest &request, const QByteArray &body, RestP
         const auto usd = number(o.value(QLatin1String("oiUsd")));
         page->openInterest.push_back({*t, *coins, usd && Plausibility::notional(*usd) ? *usd : std::numeric_limits<double>::quiet_NaN()});
         return true;
+    }
+    case RestSeries::MarginTiers: {
+        const OkxContract *c = contract(request.instrument.symbol);
+        return OkxPositionTiers::parse(data, request.instrument.symbol, c ? *c : OkxContract{}, 0, &page->marginTiers, &page->tiersInCoins,
+                                       error);
     }
     }
     return fail(error, QStringLiteral("unknown request"));

@@ -34,6 +34,7 @@ public:
     std::optional<RestRequest> nextPage(const RestRequest &request, const RestPage &answer) const override;
     TimeRange fundingCovered(const RestRequest &request, const RestPage &answer) const override;
     void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const override;
+    std::optional<RestRequest> marginTiers(const Instrument &instrument) const override; // public position-tiers
     qint64 pageSpanMs(RestSeries series) const override;
     qint64 historyReachMs(RestSeries series) const override;
     QHash<QString, QString> notes(const Instrument &instrument) const override;

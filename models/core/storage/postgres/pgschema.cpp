@@ -11,7 +11,7 @@ namespace {
 // One entry per schema version. Keys as in SQLite (instrument, ..., ts): a window query is one
 // range scan of the primary key's index. bigint for every integer (times are epoch ms),
 // double precision for every real (SQLite's REAL is an 8-byte double too).
-constexpr std::array<const char *, 2> migrations = {
+constexpr std::array<const char *, 3> migrations = {
     // v1: everything SQLite's schema version 4 holds.
     R"sql(
 CREATE TABLE instruments(
@@ -73,6 +73,14 @@ CREATE TABLE coverage(
     R"sql(
 CREATE TABLE perpscope_writes(seq bigint NOT NULL);
 INSERT INTO perpscope_writes VALUES (0);
+)sql",
+    // v3: SQLite's v6, the venues' maintenance-margin tiers.
+    R"sql(
+CREATE TABLE margin_tiers(
+    instrument bigint NOT NULL, tier bigint NOT NULL,
+    floor double precision NOT NULL, cap double precision NOT NULL, mmr double precision NOT NULL, cum double precision,
+    max_leverage double precision NOT NULL, fetched_ms bigint NOT NULL, reference_price double precision NOT NULL,
+    PRIMARY KEY(instrument, tier));
 )sql",
 };
 
