@@ -65,6 +65,11 @@ int RecordCommand::run(const QStringList &args)
 
     Recorder::Options options;
     options.store = storeLocator(p);
+    // A database restart takes seconds: retry soon, and never give up (nothing is dropped
+    // until the backlog bound, IngestWorker::CommitPolicy::maxBacklogRows).
+    options.commits.firstRetryMs = 500;
+    options.commits.maxRetryMs = 10'000;
+    options.commits.maxAttempts = 0;
     const QStringList sources = listValues(p, QStringLiteral("source"));
     const QStringList instruments = listValues(p, QStringLiteral("instrument"));
     if (sources.isEmpty())
@@ -144,9 +149,11 @@ int RecordCommand::run(const QStringList &args)
             continue;
         }
         o.extra.insert(QStringLiteral("batch_ms"), QString::number(qint64(commitMs)));
-        for (const QString &target : {QString(), name})
-            for (auto it = sourceExtra.value(target).cbegin(); it != sourceExtra.value(target).cend(); ++it)
+        for (const QString &target : {QString(), name}) { // the source's own settings win
+            const QMap<QString, QString> settings = sourceExtra.value(target);
+            for (auto it = settings.cbegin(); it != settings.cend(); ++it)
                 o.extra.insert(it.key(), it.value());
+        }
         o.instruments = mine;
         options.sources << o;
     }

@@ -125,12 +125,12 @@ void Recorder::watch(Feed *f)
         say(QStringLiteral("%1: batch rejected by the store (fetched again where the venue allows): %2").arg(f->name, message));
     });
     connect(t, &DataThread::storeFailed, this, [this, f](const QString &message) {
-        m_exitCode = 1;
-        say(QStringLiteral("%1: store failed: %2").arg(f->name, message));
+        fail(QStringLiteral("%1: store failed: %2").arg(f->name, message));
     });
+    // A source that gave up for good (an unknown symbol, a ban) ends the run with status 1:
+    // the service manager restarts it, and the log says why.
     connect(t, &DataThread::sourceFailed, this, [this, f](const QString &reason) {
-        m_exitCode = 1;
-        say(QStringLiteral("%1: failed: %2").arg(f->name, reason));
+        fail(QStringLiteral("%1: failed: %2").arg(f->name, reason));
     });
     connect(t, &DataThread::sourceFinished, this, [this, f] { onFinished(f); });
 }
@@ -179,7 +179,7 @@ void Recorder::fail(const QString &line)
 {
     say(line);
     m_exitCode = 1;
-    stop(QStringLiteral("after a failure"));
+    stop(QStringLiteral("a failure"));
 }
 
 void Recorder::stop(const QString &why)

@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <cstdlib>
+
 using namespace CliSupport;
 
 namespace {

@@ -3,6 +3,9 @@
 
 #include <QTimer>
 
+#include <algorithm>
+#include <iterator>
+
 // `perpscope record` into PostgreSQL (issue 18 item 6): the server is stopped while the
 // recorder streams and started again; every liquidation the recorder received meanwhile is
 // kept in memory, committed once the server is back, and nothing is lost. The recorder also
