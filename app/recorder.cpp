@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include "domain/timeformat.h"
+#include "domain/timeframe.h"
 #include "sources/datasource.h"
 #include "sources/datathread.h"
 #include "sources/sourcefactory.h"
@@ -113,8 +114,10 @@ void Recorder::watch(Feed *f)
         say(QStringLiteral("%1: %2").arg(f->name, status));
     });
     connect(t, &DataThread::appended, this, [f](const Instrument &i, DataKind kind, qint64, qint64 toMs) {
+        // A span ends after its last row: a bar's minute for 1m bars, 1 ms past an event.
+        const bool bars = (kind == DataKind::Candles || kind == DataKind::MarkCandles) && toMs % Timeframes::minuteMs == 0;
         auto &newest = f->touched[i][kind];
-        newest = std::max(newest, toMs - 1); // the span is [first ts, last ts + 1)
+        newest = std::max(newest, toMs - (bars ? Timeframes::minuteMs : 1));
     });
     connect(t, &DataThread::committed, this, [this, f](const Instrument &i, qint64 rows) { onCommitted(f, i, rows); });
     connect(t, &DataThread::storeError, this, [this, f](const QString &message) {
@@ -149,7 +152,7 @@ void Recorder::onProgress(Feed *f, qint64 done, qint64 total, const QString &wha
         return;
     f->progressStep = step;
     f->sinceProgress.restart();
-    say(QStringLiteral("%1: backfill %2 / %3 %4 (%5 %)").arg(f->name).arg(done).arg(total).arg(what).arg(100.0 * double(done) / double(total), 0, 'f', 1));
+    say(QStringLiteral("%1: backfill progress %2 / %3 %4 (%5 %)").arg(f->name).arg(done).arg(total).arg(what).arg(100.0 * double(done) / double(total), 0, 'f', 1));
 }
 
 // "binance: batch committed 42 rows BINANCE:BTCUSDT (candles to 2026-01-20T10:15:00Z, ...)":

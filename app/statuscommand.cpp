@@ -107,7 +107,7 @@ void printTable(QTextStream &out, const QList<std::pair<Instrument, QVector<Row>
     const auto line = [&](const QString &instrument, const QString &kind, const QString &newest, const QString &lag, const QString &span,
                           const QString &quality, const QString &share, const QString &holes) {
         out << instrument.leftJustified(width + 2) << kind.leftJustified(19) << newest.leftJustified(21) << lag.rightJustified(11) << "  "
-            << span.leftJustified(36) << quality.leftJustified(17) << share.rightJustified(7) << "  " << holes << '\n';
+            << span.leftJustified(38) << quality.leftJustified(17) << share.rightJustified(7) << "  " << holes << '\n';
     };
     line(QStringLiteral("instrument"), QStringLiteral("kind"), QStringLiteral("newest row (UTC)"), QStringLiteral("lag"),
          QStringLiteral("coverage (UTC)"), QStringLiteral("quality"), QStringLiteral("covered"), QStringLiteral("holes"));

@@ -159,8 +159,8 @@ private slots:
             const QString db = freshDb();
             RecorderRun::Recorder rec(liveArgs(venue, db, QStringLiteral("100")));
             waitStreaming(rec, venue);
-        if (QTest::currentTestFailed())
-            return;
+            if (QTest::currentTestFailed())
+                return;
             RecorderRun::Tape tape;
             QTimer feed;
             QObject::connect(&feed, &QTimer::timeout, &feed, [&] { tape.push(venue); });
