@@ -8,6 +8,7 @@
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 #include <QTimer>
 
@@ -213,6 +214,10 @@ void Recorder::checkStopped()
         f->thread->sync();
         waiting += f->thread->waitingRows();
     }
+    // What the writers said before sync() returned (the stop's own last commits) is queued
+    // for the DataThreads here: logged now, before the "stopped" line and the exit.
+    for (auto &f : m_feeds)
+        QCoreApplication::sendPostedEvents(f->thread, QEvent::MetaCall);
     if (waiting > 0 && m_stopping.elapsed() < m_options.stopTimeoutMs)
         return;
     m_done = true;
