@@ -78,7 +78,7 @@ private:
     void onFinished(Feed *feed);
     void fail(const QString &line);
     void checkStopped();
-    void say(const QString &line) const { m_log(line); }
+    void say(const QString &line) const { m_log(line.simplified()); } // one line: a store message may hold newlines, tabs
 
     Options m_options;
     Log m_log;
