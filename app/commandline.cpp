@@ -7,6 +7,8 @@
 #include "exportcsvcommand.h"
 #include "exportimagecommand.h"
 #include "importcommand.h"
+#include "recordcommand.h"
+#include "statuscommand.h"
 #include "heatmapscorecommand.h"
 #include "sources/sourcefactory.h"
 
@@ -41,6 +43,8 @@ const std::map<QString, Runner> &commands()
         {QStringLiteral("import"), ImportCommand::run},
         {QStringLiteral("heatmap-score"), HeatmapScoreCommand::run},
         {QStringLiteral("coverage"), CoverageCommand::run},
+        {QStringLiteral("record"), RecordCommand::run},
+        {QStringLiteral("status"), StatusCommand::run},
     };
     return table;
 }
@@ -117,6 +121,13 @@ QString CommandLine::helpText()
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "       perpscope coverage --db PATH [--instrument I] [--json]\n"
         "                          (what the store covered per kind: span, quality, resolution, holes)\n"
+        "       perpscope record --db PATH|URI --source NAME[,NAME]... --instrument I[,I]... [--days D]\n"
+        "                        [--commit-ms MS] [--source-option [NAME.]KEY=VALUE]... [--stop-timeout S]\n"
+        "                        [--seed N] [--preset P] [--param key=value]... [--speed X]   (sim)\n"
+        "                        (headless recorder: backfills what is missing, streams, one log line per event\n"
+        "                        on stderr; SIGTERM/SIGINT commit what was received and exit 0)\n"
+        "       perpscope status --db PATH|URI [--instrument I] [--now T] [--json]\n"
+        "                        (per instrument and kind: newest row, lag behind now, coverage)\n"
         "\n"
         "Sources (instruments are VENUE:SYMBOL, e.g. BINANCE:BTCUSDT; a bare symbol is on the source's venue):\n"
         "%2"

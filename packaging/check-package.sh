@@ -3,7 +3,8 @@
 #
 #   check-package.sh files   BUILD_DIR VERSION APP_ID
 #     `cmake --install` into a staging dir: every file is there (binary, desktop entry,
-#     metainfo, SVG + PNG icons of the right sizes, man page, copyright, changelog), and
+#     metainfo, SVG + PNG icons of the right sizes, man page, copyright, changelog, the
+#     recorder's systemd unit and sample environment file), and
 #     desktop-file-validate, appstreamcli validate and man --warnings have nothing to say.
 #   check-package.sh deb     BUILD_DIR VERSION APP_ID
 #     cpack builds the .deb into BUILD_DIR/package-check; its control fields are right, the
@@ -45,6 +46,7 @@ check_tree() { # $1 = the prefix (…/usr) of an installed tree
            share/doc/perpscope/copyright share/doc/perpscope/changelog.gz; do
     [ -f "$usr/$f" ] || fail "not installed: $usr/$f"
   done
+  check_recorder_unit "$usr"
   for s in $sizes; do
     png=$usr/share/icons/hicolor/${s}x$s/apps/$appid.png
     file "$png" | grep -q "PNG image data, $s x $s, 8-bit/color RGBA" || fail "$png: $(file -b "$png")"
@@ -66,6 +68,27 @@ check_tree() { # $1 = the prefix (…/usr) of an installed tree
   case $first in "perpscope ($version) "*) ;; *) fail "packaging/changelog starts with '$first', not an entry for $version" ;; esac
   head -n 1 "$usr/share/doc/perpscope/copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
     || fail "the copyright file is not in the machine-readable format"
+}
+
+# The recorder service and its sample environment file: the unit runs `perpscope record`
+# with the three variables the sample sets, as a dynamic user, restarted on failure; the
+# sample parses as an environment file and sets them.
+check_recorder_unit() { # $1 = the prefix (…/usr); the unit lives in …/lib/systemd/system (Debian 12)
+  unit=${1%/usr}/lib/systemd/system/perpscope-recorder@.service
+  env=$1/share/doc/perpscope/examples/recorder.env
+  [ -f "$unit" ] || fail "not installed: $unit"
+  [ -f "$env" ] || fail "not installed: $env"
+  grep -qx 'EnvironmentFile=/etc/perpscope/recorder-%i.env' "$unit" || fail "$unit does not read /etc/perpscope/recorder-%i.env"
+  grep -q '^ExecStart=/usr/bin/perpscope record ' "$unit" || fail "$unit does not run perpscope record"
+  for key in DynamicUser=yes Restart=on-failure StandardError=journal KillSignal=SIGTERM WantedBy=multi-user.target; do
+    grep -qx "$key" "$unit" || fail "$unit lacks $key"
+  done
+  for var in PERPSCOPE_DB PERPSCOPE_SOURCES PERPSCOPE_INSTRUMENTS; do
+    grep -q "\${$var}" "$unit" || fail "$unit does not pass \${$var}"
+    grep -q "^$var=." "$env" || fail "$env does not set $var"
+  done
+  ( set -a; . "$env"; [ -n "$PERPSCOPE_DB" ] && [ -n "$PERPSCOPE_SOURCES" ] && [ -n "$PERPSCOPE_INSTRUMENTS" ] ) \
+    || fail "$env does not parse as an environment file"
 }
 
 check_files() {
@@ -189,6 +212,20 @@ check_install() {
     echo "export image: $(file -b "$tmp/workspace.png")"
   else
     echo "note: this build has no 'export image' command yet"
+  fi
+  # The recorder: a source that ends (the synthetic walk has no live stream) ends it with
+  # exit 0 after its batches are committed; status reads what it stored. The service unit
+  # verifies against the installed binary.
+  $bin record --db "$tmp/recorded.db" --source synthetic --instrument BTCUSDT --days 1 >"$tmp/record.log" 2>&1 \
+    || { cat "$tmp/record.log"; fail "record from the installed binary"; }
+  grep -q '^synthetic: batch committed ' "$tmp/record.log" || { cat "$tmp/record.log"; fail "record logged no committed batch"; }
+  $bin status --db "$tmp/recorded.db" --now 2030-01-01 | grep -q '^SYNTH:BTCUSDT  *candles ' || fail "status lists no SYNTH:BTCUSDT candles"
+  echo "record + status: $(grep -c 'batch committed' "$tmp/record.log") batches committed"
+  if command -v systemd-analyze >/dev/null 2>&1; then
+    mkdir -p "$tmp/units"
+    ln -s /lib/systemd/system/perpscope-recorder@.service "$tmp/units/perpscope-recorder@check.service"
+    systemd-analyze verify --man=no "$tmp/units/perpscope-recorder@check.service" || fail "systemd-analyze verify perpscope-recorder@.service"
+    echo "systemd-analyze verify: perpscope-recorder@.service OK"
   fi
   # The GUI without --db: its database goes to the user's data dir, its settings to the
   # config dir (written when the window closes after the screenshot).

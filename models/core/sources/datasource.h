@@ -48,7 +48,8 @@ public:
 
 public slots:
     virtual void start() = 0;
-    // After stop() the source emits no more batches; it emits finished() once it is idle.
+    // stop() may emit one last batch (rows received since the previous one: a live client
+    // flushes them); after it returns the source emits no more batches, and finished() once idle.
     virtual void stop() = 0;
     // The store took no batch for a while (disk full, read-only) and the ingest worker had to
     // drop some it could not keep; it has caught up again. since: per instrument, the newest

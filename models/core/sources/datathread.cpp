@@ -54,3 +54,11 @@ void DataThread::sync()
 {
     QMetaObject::invokeMethod(m_worker, [] {}, Qt::BlockingQueuedConnection);
 }
+
+qint64 DataThread::waitingRows()
+{
+    qint64 rows = 0;
+    IngestWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, &rows] { rows = worker->waitingRows(); }, Qt::BlockingQueuedConnection);
+    return rows;
+}

@@ -26,6 +26,9 @@ public:
     void stopSource() { setSource(nullptr); }
     // Blocks until the data thread has processed everything queued so far.
     void sync();
+    // Rows the writer holds for a store that cannot take them now (blocks like sync()): a
+    // stopping recorder waits for 0 before it exits.
+    qint64 waitingRows();
     // How failed commits are retried (default: for as long as the source runs).
     void setCommitPolicy(const IngestWorker::CommitPolicy &policy);
 

@@ -66,6 +66,9 @@ void IngestWorker::dropSource()
         return;
     DataSource *old = std::exchange(m_source, nullptr);
     disconnect(old, nullptr, this, nullptr);
+    // A stopping source may hand over what it held (a live client's rows since its last
+    // batch): committed like any other batch, so a stop loses nothing it had received.
+    connect(old, &DataSource::batchReady, this, &IngestWorker::commit, Qt::DirectConnection);
     old->stop();
     delete old;
 }

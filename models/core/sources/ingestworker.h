@@ -43,6 +43,9 @@ public:
     explicit IngestWorker(StoreLocator store);
     ~IngestWorker() override;
 
+    // Rows received but not yet committed (kept through a store outage); call in the data thread.
+    qint64 waitingRows() const { return m_backlogRows; }
+
 public slots:
     void setSource(DataSource *source); // takes ownership; nullptr = stop
     void setCommitPolicy(const IngestWorker::CommitPolicy &policy);

@@ -3,6 +3,7 @@
 #include "domain/instrument.h"
 #include "storage/storelocator.h"
 
+#include <QList>
 #include <QMap>
 #include <QString>
 
@@ -12,6 +13,10 @@ struct SourceOptions
 {
     QString source = QStringLiteral("sim"); // sim, synthetic, binance, ...
     Instrument instrument;                  // invalid = the source's default
+    // Several instruments in one source (the recorder): an exchange client fetches and
+    // streams them together, on one request budget and one socket per endpoint, as the venue
+    // counts them. When set, `instrument` is ignored by the sources that take a list.
+    QList<Instrument> instruments;
     quint64 seed = 42;
     QString preset;        // simulator scenario
     static constexpr double maxDays = 36'500; // a century: beyond, day counts overflow ms arithmetic

@@ -105,6 +105,7 @@ void ExchangeClient::stop()
 {
     if (!m_running)
         return;
+    flush(); // what the stream delivered since the last batch: a stop (SIGTERM) keeps it
     shutDown();
     setStatus(QStringLiteral("offline"));
     emit finished();

@@ -52,11 +52,15 @@ bool ExchangeOptions::parse(const SourceOptions &o, const QString &exchange, con
         || !url(o, "ws_url", &urls->stream, {QStringLiteral("wss"), QStringLiteral("ws")}, error))
         return false;
 
-    s->instruments = {o.instrument.isValid() ? o.instrument : Instrument{exchange, defaultSymbol}};
-    if (s->instruments.front().exchange != exchange) {
-        *error = QStringLiteral("instrument %1 is not a %2 instrument").arg(s->instruments.front().key(), exchange);
-        return false;
-    }
+    if (!o.instruments.isEmpty())
+        s->instruments = o.instruments;
+    else
+        s->instruments = {o.instrument.isValid() ? o.instrument : Instrument{exchange, defaultSymbol}};
+    for (const Instrument &i : std::as_const(s->instruments))
+        if (i.exchange != exchange) {
+            *error = QStringLiteral("instrument %1 is not a %2 instrument").arg(i.key(), exchange);
+            return false;
+        }
     s->days = days;
     s->endMs = o.endMs;
     s->live = o.live;
