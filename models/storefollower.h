@@ -7,7 +7,7 @@
 #include <QObject>
 #include <QThread>
 
-class StoreFollowerWorker;
+#include "storefollowerworker.h"
 
 // Follows what other processes write into the store the workspace reads (a recorder on a
 // shared PostgreSQL store, a backfill into the same SQLite file), so panes move with new
@@ -24,9 +24,9 @@ class StoreFollower : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int sqlitePollMs = 500;
-    static constexpr int safetyPollMs = 5000;
-    static constexpr int maxRetryMs = 30000;
+    static constexpr int sqlitePollMs = StoreFollowerWorker::sqlitePollMs;
+    static constexpr int safetyPollMs = StoreFollowerWorker::safetyPollMs;
+    static constexpr int maxRetryMs = StoreFollowerWorker::maxRetryMs;
 
     explicit StoreFollower(const StoreLocator &store, QObject *parent = nullptr);
     ~StoreFollower() override;

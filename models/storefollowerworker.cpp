@@ -1,6 +1,5 @@
 #include "storefollowerworker.h"
 
-#include "storefollower.h"
 
 #include "domain/timeframe.h"
 #include "storage/marketstore.h"
@@ -83,7 +82,7 @@ void StoreFollowerWorker::connectStore()
                 }
             });
         }
-        m_poll->start(m_pollMs > 0 ? m_pollMs : socket >= 0 ? StoreFollower::safetyPollMs : StoreFollower::sqlitePollMs);
+        m_poll->start(m_pollMs > 0 ? m_pollMs : socket >= 0 ? safetyPollMs : sqlitePollMs);
         m_retryMs = 1000;
         // The first look after a loss catches up on what was written meanwhile.
         look(true);
@@ -101,7 +100,7 @@ void StoreFollowerWorker::lost(const QString &why)
         return;
     emit stateChanged(tr("store unreachable (%1); trying again in %2 s").arg(why).arg(m_retryMs / 1000));
     m_retry->start(m_retryMs);
-    m_retryMs = std::min(m_retryMs * 2, StoreFollower::maxRetryMs);
+    m_retryMs = std::min(m_retryMs * 2, maxRetryMs);
 }
 
 void StoreFollowerWorker::look(bool force)

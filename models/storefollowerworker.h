@@ -18,6 +18,10 @@ class StoreFollowerWorker : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr int sqlitePollMs = 500;
+    static constexpr int safetyPollMs = 5000;
+    static constexpr int maxRetryMs = 30000;
+
     explicit StoreFollowerWorker(const StoreLocator &store);
     ~StoreFollowerWorker() override;
 

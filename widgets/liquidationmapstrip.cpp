@@ -35,7 +35,8 @@ void LiquidationMapStrip::draw(QCPPainter *painter)
 {
     m_scaleUsd = 0;
     const QRect strip = stripRect();
-    if (strip.width() < 20 || !m_valueAxis || !m_valueAxis->axisRect())
+    // No map (no prices, another instrument): an empty pane shows no invented strip.
+    if (strip.width() < 20 || !m_valueAxis || !m_valueAxis->axisRect() || !m_map)
         return;
     painter->save();
     painter->setClipRect(strip);

@@ -282,6 +282,7 @@ private slots:
 
     void aboutThisModel()
     {
+        QTRY_VERIFY_WITH_TIMEOUT(m_w->heatmapModel()->grid() != nullptr, 20000); // the tiers are named once a map exists
         QAction *about = nullptr;
         for (QAction *a : m_w->findChildren<QAction *>())
             if (a->text() == QStringLiteral("About this model…"))
