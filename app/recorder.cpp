@@ -116,7 +116,7 @@ void Recorder::watch(Feed *f)
     });
     connect(t, &DataThread::appended, this, [f](const Instrument &i, DataKind kind, qint64, qint64 toMs) {
         // A span ends after its last row: a bar's minute for 1m bars, 1 ms past an event.
-        const bool bars = (kind == DataKind::Candles || kind == DataKind::MarkCandles) && toMs % Timeframes::minuteMs == 0;
+        const bool bars = DataKinds::isBars(kind) && toMs % Timeframes::minuteMs == 0;
         auto &newest = f->touched[i][kind];
         newest = std::max(newest, toMs - (bars ? Timeframes::minuteMs : 1));
     });

@@ -62,8 +62,7 @@ Row rowOf(StoreReader &reader, const Instrument &i, DataKind kind, const QVector
     // extent() is [first ts, last ts + 1), a bar's minute for candle kinds.
     const TimeRange rows = reader.extent(i, kind);
     if (rows.isValid()) {
-        const bool bars = kind == DataKind::Candles || kind == DataKind::MarkCandles;
-        r.newest = rows.to - (bars ? Timeframes::minuteMs : 1);
+        r.newest = rows.to - (DataKinds::isBars(kind) ? Timeframes::minuteMs : 1);
         r.lagMs = now - *r.newest;
     }
     TimeRange covered;

@@ -1,6 +1,5 @@
 #include "storefollowerworker.h"
 
-
 #include "domain/timeframe.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
@@ -12,11 +11,6 @@ namespace {
 // The series a follower watches (ground truth is the simulator's own; it comes with it).
 constexpr DataKind followed[] = {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding,
                                  DataKind::OpenInterest, DataKind::Liquidations};
-
-bool isBars(DataKind kind)
-{
-    return kind == DataKind::Candles || kind == DataKind::MarkCandles;
-}
 } // namespace
 
 StoreFollowerWorker::StoreFollowerWorker(const StoreLocator &store)
@@ -126,8 +120,8 @@ void StoreFollowerWorker::look(bool force)
                 if (!baseline)
                     continue;
                 // Bars: the newest again, which a live writer rewrites until it closes.
-                const qint64 from = isBars(kind) ? std::min(before, extent.to) - Timeframes::minuteMs : before;
-                if (extent.to > before || (isBars(kind) && extent.to == before))
+                const qint64 from = DataKinds::isBars(kind) ? std::min(before, extent.to) - Timeframes::minuteMs : before;
+                if (extent.to > before || (DataKinds::isBars(kind) && extent.to == before))
                     emit appended(instrument, kind, std::max(extent.from, from), extent.to);
             }
         if (baseline && instruments.size() != m_instrumentCount)

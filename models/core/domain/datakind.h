@@ -23,6 +23,11 @@ enum class DataKind : int {
 namespace DataKinds {
 QString name(DataKind kind); // "candles", "mark", "funding", "predicted_funding", "oi", ...
 std::optional<DataKind> parse(const QString &text);
+// The kinds stored as 1m bars (and their coarser tiers): their rows span a minute, not an instant.
+constexpr bool isBars(DataKind kind)
+{
+    return kind == DataKind::Candles || kind == DataKind::MarkCandles;
+}
 } // namespace DataKinds
 
 Q_DECLARE_METATYPE(DataKind)

@@ -229,11 +229,6 @@ const char *tableOf(DataKind kind)
     return "candles";
 }
 
-bool isCandleKind(DataKind kind)
-{
-    return kind == DataKind::Candles || kind == DataKind::MarkCandles;
-}
-
 } // namespace
 
 TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
@@ -241,7 +236,7 @@ TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
     const auto id = idOf(instrument);
     if (!id)
         return {};
-    const QString where = isCandleKind(kind) ? QStringLiteral("instrument=? AND tf=1") : QStringLiteral("instrument=?");
+    const QString where = DataKinds::isBars(kind) ? QStringLiteral("instrument=? AND tf=1") : QStringLiteral("instrument=?");
     const QString table = QString::fromLatin1(tableOf(kind));
     // Two index probes rather than MIN/MAX over a scan.
     qint64 first = 0, last = 0;
@@ -255,9 +250,9 @@ TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
             break;
         (pass == 0 ? first : last) = st.int64(0);
         if (pass == 1)
-            rows = {first, last + (isCandleKind(kind) ? Timeframes::minuteMs : 1)};
+            rows = {first, last + (DataKinds::isBars(kind) ? Timeframes::minuteMs : 1)};
     }
-    if (!isCandleKind(kind))
+    if (!DataKinds::isBars(kind))
         return rows;
     // Bars imported coarser than 1m (5m ... 1d klines) extend the history too.
     auto st = m_db.reuse("SELECT MIN(from_ms), MAX(to_ms) FROM coverage WHERE instrument=? AND kind=? AND resolution_ms>60000");
@@ -273,7 +268,7 @@ qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
     if (!id)
         return 0;
     const QString sql = QStringLiteral("SELECT COUNT(*) FROM %1 WHERE instrument=?%2")
-                            .arg(QString::fromLatin1(tableOf(kind)), isCandleKind(kind) ? QStringLiteral(" AND tf=1") : QString());
+                            .arg(QString::fromLatin1(tableOf(kind)), DataKinds::isBars(kind) ? QStringLiteral(" AND tf=1") : QString());
     DbStatement st = m_db.prepare(sql.toUtf8().constData());
     st.bind(1, *id);
     return st.step() ? st.int64(0) : 0;
