@@ -7,7 +7,6 @@
 #include "storage/storereader.h"
 
 #include <QCommandLineParser>
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,11 +19,6 @@ namespace {
 constexpr int holesShown = 8;
 constexpr DataKind kinds[] = {DataKind::Candles, DataKind::MarkCandles, DataKind::Funding, DataKind::PredictedFunding,
                               DataKind::OpenInterest, DataKind::Liquidations, DataKind::GroundTruth, DataKind::TakerBuy};
-
-QString when(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
 
 QString length(qint64 ms)
 {
@@ -60,17 +54,8 @@ struct KindReport
 
 KindReport report(StoreReader &reader, const Instrument &instrument, DataKind kind, const QVector<CoverageSpan> &spans)
 {
-    KindReport k{kind, {}, {}, reader.extent(instrument, kind)};
-    TimeRange extent;
-    for (const CoverageSpan &s : spans)
-        if (s.kind == kind) {
-            extent = extent.united(s.range);
-            const QString q = Coverages::qualityName(s.quality);
-            if (!k.qualities.contains(q))
-                k.qualities << q;
-        }
-    k.summary = Coverages::summarize(spans, kind, extent);
-    return k;
+    const Coverages::KindCoverage c = Coverages::ofKind(spans, kind);
+    return {kind, c.summary, c.qualities, reader.extent(instrument, kind)};
 }
 
 QJsonObject toJson(const KindReport &k)
@@ -108,10 +93,10 @@ void printTable(QTextStream &out, const Instrument &instrument, const QVector<Ki
         const QString name = DataKinds::name(k.kind);
         if (s.isNone()) {
             if (k.rows.isValid() && k.kind == DataKind::TakerBuy)
-                row(name, when(k.rows.from) + QStringLiteral(" .. ") + when(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
+                row(name, TimeFormat::minute(k.rows.from) + QStringLiteral(" .. ") + TimeFormat::minute(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
                     QStringLiteral("candles without taker-buy volume (Bybit and OKX klines have none): taker flow unknown"));
             else if (k.rows.isValid())
-                row(name, when(k.rows.from) + QStringLiteral(" .. ") + when(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
+                row(name, TimeFormat::minute(k.rows.from) + QStringLiteral(" .. ") + TimeFormat::minute(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
                     QStringLiteral("rows stored without coverage (before coverage was recorded): import or backfill again to record it"));
             else
                 row(name, QStringLiteral("-"), QStringLiteral("none"), QString(), QString(), QStringLiteral("never covered: unknown"));
@@ -123,11 +108,11 @@ void printTable(QTextStream &out, const Instrument &instrument, const QVector<Ki
         qint64 missing = 0;
         for (const TimeRange &h : s.holes)
             missing += h.span();
-        row(name, when(s.range.from) + QStringLiteral(" .. ") + when(s.range.to), k.qualities.join(QLatin1Char('+')), finest,
+        row(name, TimeFormat::minute(s.range.from) + QStringLiteral(" .. ") + TimeFormat::minute(s.range.to), k.qualities.join(QLatin1Char('+')), finest,
             QStringLiteral("%1%").arg(s.share() * 100.0, 0, 'f', 1),
             s.holes.isEmpty() ? QStringLiteral("none") : QStringLiteral("%1 (%2 in all)").arg(s.holes.size()).arg(length(missing)));
         for (qsizetype i = 0; i < s.holes.size() && i < holesShown; ++i)
-            out << "      hole " << when(s.holes[i].from) << " .. " << when(s.holes[i].to) << "  (" << length(s.holes[i].span()) << ")\n";
+            out << "      hole " << TimeFormat::minute(s.holes[i].from) << " .. " << TimeFormat::minute(s.holes[i].to) << "  (" << length(s.holes[i].span()) << ")\n";
         if (s.holes.size() > holesShown)
             out << "      ... and " << (s.holes.size() - holesShown) << " more holes\n";
     }

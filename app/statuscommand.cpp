@@ -32,11 +32,6 @@ struct Row
     QStringList qualities;
 };
 
-QString minutes(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
-
 QString seconds(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -65,15 +60,9 @@ Row rowOf(StoreReader &reader, const Instrument &i, DataKind kind, const QVector
         r.newest = rows.to - (DataKinds::isBars(kind) ? Timeframes::minuteMs : 1);
         r.lagMs = now - *r.newest;
     }
-    TimeRange covered;
-    for (const CoverageSpan &s : spans)
-        if (s.kind == kind) {
-            covered = covered.united(s.range);
-            const QString q = Coverages::qualityName(s.quality);
-            if (!r.qualities.contains(q))
-                r.qualities << q;
-        }
-    r.coverage = Coverages::summarize(spans, kind, covered);
+    const Coverages::KindCoverage k = Coverages::ofKind(spans, kind);
+    r.coverage = k.summary;
+    r.qualities = k.qualities;
     return r;
 }
 
@@ -116,7 +105,7 @@ void printTable(QTextStream &out, const QList<std::pair<Instrument, QVector<Row>
             const bool covered = c.range.isValid() && !c.isNone();
             line(instrument.key(), DataKinds::name(r.kind), r.newest ? seconds(*r.newest) : QStringLiteral("-"),
                  r.lagMs ? duration(*r.lagMs) : QStringLiteral("-"),
-                 covered ? minutes(c.range.from) + QStringLiteral(" .. ") + minutes(c.range.to) : QStringLiteral("never covered"),
+                 covered ? TimeFormat::minute(c.range.from) + QStringLiteral(" .. ") + TimeFormat::minute(c.range.to) : QStringLiteral("never covered"),
                  covered ? r.qualities.join(QLatin1Char('+')) : QStringLiteral("-"),
                  covered ? QStringLiteral("%1%").arg(c.share() * 100.0, 0, 'f', 1) : QStringLiteral("-"),
                  covered ? QString::number(c.holes.size()) : QStringLiteral("-"));

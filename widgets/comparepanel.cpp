@@ -3,6 +3,7 @@
 #include "analysis/rangefigures.h"
 #include "comparemodel.h"
 #include "displayformat.h"
+#include "domain/timeformat.h"
 #include "rangeanalysispanel.h"
 
 #include <QDragEnterEvent>
@@ -110,8 +111,8 @@ void ComparePanel::fill(int column, const RangeAnalysis::Result &r)
     const QStringList values = {
         RangeAnalysis::verdictTitle(r.verdict),
         r.verdict == RangeAnalysis::Verdict::InsufficientData ? tr("–") : RangeAnalysis::confidenceName(r.confidence),
-        QDateTime::fromMSecsSinceEpoch(r.range.from, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-        QDateTime::fromMSecsSinceEpoch(r.range.to, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+        TimeFormat::minute(r.range.from),
+        TimeFormat::minute(r.range.to),
         percent(r.priceChangePct / 100, 2, true),
         RangeFigures::highLow(r),
         r.realizedVolPct ? percent(*r.realizedVolPct / 100, 1) : RangeFigures::noData,

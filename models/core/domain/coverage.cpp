@@ -110,6 +110,21 @@ qint64 length(const QVector<TimeRange> &united)
     return n;
 }
 
+KindCoverage ofKind(const QVector<CoverageSpan> &spans, DataKind kind)
+{
+    KindCoverage k;
+    TimeRange covered;
+    for (const CoverageSpan &s : spans)
+        if (s.kind == kind) {
+            covered = covered.united(s.range);
+            const QString q = qualityName(s.quality);
+            if (!k.qualities.contains(q))
+                k.qualities << q;
+        }
+    k.summary = summarize(spans, kind, covered);
+    return k;
+}
+
 CoverageSummary summarize(const QVector<CoverageSpan> &spans, DataKind kind, TimeRange range, qint64 maxResolutionMs)
 {
     CoverageSummary s;

@@ -6,6 +6,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <limits>
 #include <optional>
@@ -89,6 +90,15 @@ qint64 length(const QVector<TimeRange> &united);
 // ignored). Spans whose resolution is coarser than maxResolutionMs count as `coarser`.
 CoverageSummary summarize(const QVector<CoverageSpan> &spans, DataKind kind, TimeRange range,
                           qint64 maxResolutionMs = std::numeric_limits<qint64>::max());
+// What the spans say of `kind` over everything they cover: the summary over the union of its
+// spans (an invalid range when it was never covered) and the qualities seen, each once, in
+// the order the spans list them. What `perpscope coverage` and `status` print per kind.
+struct KindCoverage
+{
+    CoverageSummary summary;
+    QStringList qualities;
+};
+KindCoverage ofKind(const QVector<CoverageSpan> &spans, DataKind kind);
 // An aggregate of instruments (one underlying over several venues) is only as covered as its
 // weakest member: the intersection of what each covered, the lowest quality, the coarsest
 // of the finest resolutions.

@@ -9,4 +9,5 @@ namespace TimeFormat {
 std::optional<qint64> parse(const QString &text);
 QString iso(qint64 ms);      // "2026-01-20T00:00:00Z"
 QString display(qint64 ms);  // "2026-01-20 00:00 UTC"
+QString minute(qint64 ms);   // "2026-01-20 00:00" (a table whose header says UTC)
 } // namespace TimeFormat
