@@ -14,25 +14,10 @@ bool fail(QString *error, const QString &why)
     return false;
 }
 
-QString shown(const QJsonValue &v)
-{
-    if (v.isString())
-        return QStringLiteral("\"%1\"").arg(v.toString().left(40));
-    if (v.isDouble())
-        return QString::number(v.toDouble());
-    return v.isNull() ? QStringLiteral("null") : v.isUndefined() ? QStringLiteral("missing") : QStringLiteral("not a number");
-}
-
+// A required number field of row `row`: a JSON number or a decimal string.
 bool need(const QJsonObject &o, const char *name, int row, double *out, QString *error)
 {
-    const QJsonValue v = o.value(QLatin1String(name));
-    const auto n = JsonNumbers::number(v);
-    if (!n || !std::isfinite(*n))
-        return fail(error, QStringLiteral("position-tiers row %1: field %2 is %3, expected a number (a decimal string such as \"0.004\")")
-                               .arg(row)
-                               .arg(QLatin1String(name), shown(v)));
-    *out = *n;
-    return true;
+    return JsonNumbers::required(o, name, QStringLiteral("position-tiers"), row, "0.004", out, error);
 }
 
 } // namespace
