@@ -1,11 +1,12 @@
 #include "margintierwriter.h"
 
 #include "dbconnection.h"
+#include "margintierrows.h"
 
 #include <QHash>
 
 MarginTierWriter::MarginTierWriter(DbConnection &db)
-    : m_select(db.prepare("SELECT tier,floor,cap,mmr,cum,max_leverage,reference_price FROM margin_tiers WHERE instrument=?", true))
+    : m_select(db.prepare("SELECT " PERPSCOPE_MARGIN_TIER_COLUMNS " FROM margin_tiers WHERE instrument=?", true))
     , m_delete(db.prepare("DELETE FROM margin_tiers WHERE instrument=?", true))
     , m_insert(db.prepare("INSERT INTO margin_tiers(instrument,tier,floor,cap,mmr,cum,max_leverage,fetched_ms,reference_price) "
                           "VALUES(?,?,?,?,?,?,?,?,?)",
@@ -18,14 +19,7 @@ qint64 MarginTierWriter::replace(qint64 instrument, const QVector<MarginTier> &t
     QHash<int, MarginTier> old;
     m_select.bind(1, instrument);
     while (m_select.step()) {
-        MarginTier t;
-        t.tier = int(m_select.int64(0));
-        t.floor = m_select.real(1);
-        t.cap = m_select.real(2);
-        t.mmr = m_select.real(3);
-        t.cum = m_select.real(4); // NULL reads as NaN
-        t.maxLeverage = m_select.real(5);
-        t.referencePrice = m_select.real(6);
+        const MarginTier t = MarginTierRows::read(m_select);
         old.insert(t.tier, t);
     }
     m_select.reset();

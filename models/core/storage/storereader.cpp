@@ -1,5 +1,7 @@
 #include "storereader.h"
 
+#include "margintierrows.h"
+
 #include <algorithm>
 
 StoreReader::StoreReader(std::unique_ptr<DbConnection> db)
@@ -322,21 +324,10 @@ QVector<MarginTier> StoreReader::marginTiers(const Instrument &instrument)
     const auto id = idOf(instrument);
     if (!id)
         return out;
-    DbStatement st = m_db.prepare("SELECT tier,floor,cap,mmr,cum,max_leverage,fetched_ms,reference_price FROM margin_tiers "
-                                  "WHERE instrument=? ORDER BY tier");
+    DbStatement st = m_db.prepare("SELECT " PERPSCOPE_MARGIN_TIER_COLUMNS " FROM margin_tiers WHERE instrument=? ORDER BY tier");
     st.bind(1, *id);
-    while (st.step()) {
-        MarginTier t;
-        t.tier = int(st.int64(0));
-        t.floor = st.real(1);
-        t.cap = st.real(2);
-        t.mmr = st.real(3);
-        t.cum = st.isNull(4) ? std::numeric_limits<double>::quiet_NaN() : st.real(4);
-        t.maxLeverage = st.real(5);
-        t.fetchedMs = st.int64(6);
-        t.referencePrice = st.real(7);
-        out.push_back(t);
-    }
+    while (st.step())
+        out.push_back(MarginTierRows::read(st));
     MarginTiers::deriveCum(out);
     return out;
 }
