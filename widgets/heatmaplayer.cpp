@@ -69,6 +69,11 @@ void HeatmapLayer::setGrid(const std::shared_ptr<const HeatmapGrid> &grid)
 
 HeatmapLayer::Scale HeatmapLayer::scaleOf(const HeatmapGrid &grid, double clipPercentile, double nearShare)
 {
+    // Row centres once per grid (a log grid's edges cost a pow each); rows rise in price, so
+    // the rows near a column's price are one run, found by bisection.
+    std::vector<double> mids(size_t(std::max(0, grid.rows)));
+    for (int r = 0; r < grid.rows; ++r)
+        mids[size_t(r)] = 0.5 * (grid.rowEdge(r) + grid.rowEdge(r + 1));
     const auto collect = [&](bool nearOnly) {
         std::vector<float> cells;
         cells.reserve(size_t(grid.columns) * size_t(grid.rows) / 4);
@@ -76,12 +81,12 @@ HeatmapLayer::Scale HeatmapLayer::scaleOf(const HeatmapGrid &grid, double clipPe
             const double price = grid.columnPrice.value(c);
             if (nearOnly && price <= 0)
                 continue;
-            for (int r = 0; r < grid.rows; ++r) {
-                if (nearOnly) {
-                    const double mid = 0.5 * (grid.rowEdge(r) + grid.rowEdge(r + 1));
-                    if (std::abs(mid / price - 1) > nearShare)
-                        continue;
-                }
+            int first = 0, last = grid.rows;
+            if (nearOnly) {
+                first = int(std::partition_point(mids.cbegin(), mids.cend(), [&](double mid) { return mid / price - 1 < -nearShare; }) - mids.cbegin());
+                last = int(std::partition_point(mids.cbegin(), mids.cend(), [&](double mid) { return mid / price - 1 <= nearShare; }) - mids.cbegin());
+            }
+            for (int r = first; r < last; ++r) {
                 const float v = grid.longUsd[grid.index(c, r)] + grid.shortUsd[grid.index(c, r)];
                 if (v > 0)
                     cells.push_back(v);
