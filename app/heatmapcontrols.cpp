@@ -96,10 +96,27 @@ void HeatmapControls::setIntensity(const HeatmapIntensity &intensity)
 void HeatmapControls::applyIntensity(const HeatmapIntensity &intensity)
 {
     m_pane->setHeatmapIntensity(intensity);
-    for (QAction *a : std::as_const(m_clipActions))
-        a->setChecked(qFuzzyCompare(a->data().toDouble(), intensity.clipPercentile));
-    for (QAction *a : std::as_const(m_thresholdActions))
-        a->setChecked(qFuzzyCompare(1 + a->data().toDouble(), 1 + intensity.threshold));
+    // Each action holds its field's value; 1 + v keeps qFuzzyCompare meaningful at 0.
+    for (const auto &[field, action] : std::as_const(m_intensityActions))
+        action->setChecked(qFuzzyCompare(1 + action->data().toDouble(), 1 + intensity.*field));
+}
+
+void HeatmapControls::addIntensityChoices(QMenu *sub, const QList<double> &choices, double HeatmapIntensity::*field,
+                                          const std::function<QString(double)> &label)
+{
+    auto *group = new QActionGroup(sub);
+    for (double v : choices) {
+        QAction *a = sub->addAction(label(v));
+        a->setCheckable(true);
+        a->setData(v);
+        group->addAction(a);
+        m_intensityActions.push_back({field, a});
+        connect(a, &QAction::triggered, this, [this, field, v] {
+            HeatmapIntensity i = m_pane->heatmapIntensity();
+            i.*field = v;
+            setIntensity(i);
+        });
+    }
 }
 
 void HeatmapControls::addIntensityMenu(QMenu *menu)
@@ -108,37 +125,16 @@ void HeatmapControls::addIntensityMenu(QMenu *menu)
     // percentile saturates more cells: brighter) and which faint cells to hide.
     QMenu *sub = menu->addMenu(tr("Heatmap intensity"));
     sub->setObjectName(QStringLiteral("heatmapIntensityMenu"));
-    auto *clips = new QActionGroup(sub);
-    for (double p : HeatmapIntensity::clipChoices()) {
+    addIntensityChoices(sub, HeatmapIntensity::clipChoices(), &HeatmapIntensity::clipPercentile, [](double p) {
         const QString pct = QString::number(p * 100, 'f', p > 0.99 ? 1 : 0);
-        QAction *a = sub->addAction(p < 0.99   ? tr("Brighter: scale tops at the %1th percentile").arg(pct)
-                                    : p > 0.99 ? tr("Hottest only: scale tops at the %1th percentile").arg(pct)
-                                               : tr("Default: scale tops at the %1th percentile").arg(pct));
-        a->setCheckable(true);
-        a->setData(p);
-        clips->addAction(a);
-        m_clipActions << a;
-        connect(a, &QAction::triggered, this, [this, p] {
-            HeatmapIntensity i = m_pane->heatmapIntensity();
-            i.clipPercentile = p;
-            setIntensity(i);
-        });
-    }
+        return p < 0.99   ? tr("Brighter: scale tops at the %1th percentile").arg(pct)
+               : p > 0.99 ? tr("Hottest only: scale tops at the %1th percentile").arg(pct)
+                          : tr("Default: scale tops at the %1th percentile").arg(pct);
+    });
     sub->addSeparator();
-    auto *thresholds = new QActionGroup(sub);
-    for (double t : HeatmapIntensity::thresholdChoices()) {
-        QAction *a = sub->addAction(t <= 0 ? tr("Show every predicted cell")
-                                           : tr("Hide cells below %1% of the scale").arg(QString::number(t * 100, 'f', 0)));
-        a->setCheckable(true);
-        a->setData(t);
-        thresholds->addAction(a);
-        m_thresholdActions << a;
-        connect(a, &QAction::triggered, this, [this, t] {
-            HeatmapIntensity i = m_pane->heatmapIntensity();
-            i.threshold = t;
-            setIntensity(i);
-        });
-    }
+    addIntensityChoices(sub, HeatmapIntensity::thresholdChoices(), &HeatmapIntensity::threshold, [](double t) {
+        return t <= 0 ? tr("Show every predicted cell") : tr("Hide cells below %1% of the scale").arg(QString::number(t * 100, 'f', 0));
+    });
     applyIntensity(m_pane->heatmapIntensity()); // ticks only: restore() reads what was saved
 }
 

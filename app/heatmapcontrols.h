@@ -5,6 +5,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 class HeatmapModel;
 class QAction;
 class LiquidationsPane;
@@ -36,12 +38,14 @@ private:
     void fillPresets();
     void editParams();
     void addIntensityMenu(QMenu *menu);
+    // One exclusive group of choices for one field of the intensity.
+    void addIntensityChoices(QMenu *sub, const QList<double> &choices, double HeatmapIntensity::*field,
+                             const std::function<QString(double)> &label);
     void applyIntensity(const HeatmapIntensity &intensity); // pane and menu, not QSettings
 
     HeatmapModel *m_model;
     LiquidationsPane *m_pane;
     QWidget *m_window;
     QComboBox *m_presets = nullptr;
-    QList<QAction *> m_clipActions;
-    QList<QAction *> m_thresholdActions;
+    QList<std::pair<double HeatmapIntensity::*, QAction *>> m_intensityActions;
 };
