@@ -327,12 +327,18 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 }
 
+template <typename Sender, typename Signal>
+void MainWindow::routeAppended(Sender *sender, Signal appended)
+{
+    connect(sender, appended, m_model, &MarketWindowModel::onAppended);
+    connect(sender, appended, m_heatmap, &HeatmapModel::onAppended);
+    connect(sender, appended, this, &MainWindow::onAppended);
+}
+
 void MainWindow::connectData()
 {
     DataThread *data = m_sources->dataThread();
-    connect(data, &DataThread::appended, m_model, &MarketWindowModel::onAppended);
-    connect(data, &DataThread::appended, m_heatmap, &HeatmapModel::onAppended);
-    connect(data, &DataThread::appended, this, &MainWindow::onAppended);
+    routeAppended(data, &DataThread::appended);
     connect(data, &DataThread::sourceStatus, m_status, &StatusPanel::setState);
     connect(data, &DataThread::progress, m_status, &StatusPanel::showProgress);
     connect(data, &DataThread::sourceFailed, this, [this](const QString &reason) {
@@ -437,9 +443,7 @@ void MainWindow::setupImport()
     setAcceptDrops(true);
     m_import = new ImportController(m_options.store, this, this);
     connect(this, &MainWindow::importRequested, m_import, &ImportController::import);
-    connect(m_import, &ImportController::appended, m_model, &MarketWindowModel::onAppended);
-    connect(m_import, &ImportController::appended, m_heatmap, &HeatmapModel::onAppended);
-    connect(m_import, &ImportController::appended, this, &MainWindow::onAppended);
+    routeAppended(m_import, &ImportController::appended);
     connect(m_import, &ImportController::message, m_status, [this](const QString &m) { m_status->showMessage(m, 15000); });
     connect(m_import, &ImportController::progress, m_status, &StatusPanel::showProgress);
     connect(m_import, &ImportController::finished, this, [this] {
@@ -498,9 +502,7 @@ void MainWindow::setTheme(const QString &name)
 void MainWindow::startFollowing()
 {
     m_follower = new StoreFollower(m_options.store, this);
-    connect(m_follower, &StoreFollower::appended, m_model, &MarketWindowModel::onAppended);
-    connect(m_follower, &StoreFollower::appended, m_heatmap, &HeatmapModel::onAppended);
-    connect(m_follower, &StoreFollower::appended, this, &MainWindow::onAppended);
+    routeAppended(m_follower, &StoreFollower::appended);
     connect(m_follower, &StoreFollower::instrumentsChanged, m_model, &MarketWindowModel::requestInstruments);
     connect(m_follower, &StoreFollower::stateChanged, this, [this](const QString &state) {
         if (!m_sources->isRunning())

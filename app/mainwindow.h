@@ -119,6 +119,10 @@ private:
     void applyOptionsOnly();
     void onSourceChanged();
     void startFollowing();
+    // Rows a part reports stored (our source, an import, another process's commits) reach
+    // the window model, the heatmap and the window itself alike.
+    template <typename Sender, typename Signal>
+    void routeAppended(Sender *sender, Signal appended);
     void openSimulatorSettings();
     void onInstruments(const QList<Instrument> &instruments);
     void onInstrumentPicked(int index);
