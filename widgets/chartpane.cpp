@@ -57,7 +57,7 @@ ChartPane::ChartPane(const QString &title, TimeSync *sync, MarketWindowModel *mo
     m_plot->xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     m_plot->xAxis->setPadding(2);
     m_plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msBottom);
-    m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin + m_sync->rightGutter(), 0));
+    m_plot->axisRect()->setMargins(plotMargins());
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setPlottingHint(QCP::phCacheLabels, true);
     // Lines as separate segments: Qt strokes a long antialiased polyline wider than 1 px as
@@ -508,9 +508,15 @@ void ChartPane::fitTickCounts()
     m_plot->xAxis->ticker()->setTickCount(std::clamp(plotWidth() / 130, 2, 12));
 }
 
+QMargins ChartPane::plotMargins() const
+{
+    // The right margin holds the value axis, then the room a side strip keeps in every pane.
+    return QMargins(leftMargin, 0, rightMargin + m_sync->rightGutter(), 0);
+}
+
 void ChartPane::applyMargins()
 {
-    m_plot->axisRect()->setMargins(QMargins(leftMargin, 0, rightMargin + m_sync->rightGutter(), 0));
+    m_plot->axisRect()->setMargins(plotMargins());
     fitTickCounts();
     emit plotWidthChanged(plotWidth());
     viewChanged();

@@ -158,6 +158,7 @@ private:
     void updateEmptyState();
     void fitTickCounts();
     void followMouse();
+    QMargins plotMargins() const;
     void applyMargins();
     void replotCursorLayer();
 
