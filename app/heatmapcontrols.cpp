@@ -126,7 +126,7 @@ void HeatmapControls::addIntensityMenu(QMenu *menu)
     QMenu *sub = menu->addMenu(tr("Heatmap intensity"));
     sub->setObjectName(QStringLiteral("heatmapIntensityMenu"));
     addIntensityChoices(sub, HeatmapIntensity::clipChoices(), &HeatmapIntensity::clipPercentile, [](double p) {
-        const QString pct = QString::number(p * 100, 'f', p > 0.99 ? 1 : 0);
+        const QString pct = HeatmapIntensity::percentileText(p);
         return p < 0.99   ? tr("Brighter: scale tops at the %1th percentile").arg(pct)
                : p > 0.99 ? tr("Hottest only: scale tops at the %1th percentile").arg(pct)
                           : tr("Default: scale tops at the %1th percentile").arg(pct);

@@ -18,6 +18,11 @@ struct HeatmapIntensity
     // The choices the controls offer (CoinGlass's slider as a short list of stops).
     static QList<double> clipChoices() { return {0.90, 0.95, 0.99, 0.999}; }
     static QList<double> thresholdChoices() { return {0.0, 0.05, 0.15, 0.30}; }
+    // "99", "99.9": a clip percentile as the menu and the legend write it.
+    static QString percentileText(double clipPercentile)
+    {
+        return QString::number(clipPercentile * 100, 'f', clipPercentile > 0.99 ? 1 : 0);
+    }
     static double nearestOf(const QList<double> &choices, double v)
     {
         double best = choices.first();

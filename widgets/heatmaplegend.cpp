@@ -1,6 +1,7 @@
 #include "heatmaplegend.h"
 
 #include "displayformat.h"
+#include "heatmapintensity.h"
 
 HeatmapLegend::HeatmapLegend(QCustomPlot *plot, const QString &layer)
     : QCPLayerable(plot, layer)
@@ -31,7 +32,7 @@ void HeatmapLegend::draw(QCPPainter *painter)
     const QFontMetrics fm(small);
     const QString low = DisplayFormat::usd(m_scale.lowUsd);
     const QString high = DisplayFormat::usd(m_scale.highUsd);
-    const QString clip = tr("clip p%1%2").arg(QString::number(m_scale.clipPercentile * 100, 'f', m_scale.clipPercentile > 0.99 ? 1 : 0),
+    const QString clip = tr("clip p%1%2").arg(HeatmapIntensity::percentileText(m_scale.clipPercentile),
                                                m_scale.nearPrice ? tr(" near price") : QString());
     const int rampWidth = 96;
     const int pad = 5;

@@ -50,12 +50,12 @@ void LiquidationMapStrip::draw(QCPPainter *painter)
     // Bars between the title and the scale; the price axis maps rows exactly as in the plot.
     const QRect bars(strip.left() + 4, strip.top(), strip.width() - 10, strip.height());
     const QRect scale(strip.left() + 4, strip.bottom() - textHeight - 6, strip.width() - 10, textHeight + 6);
-    const double most = m_map ? largestInView() : 0;
-    if (!m_map || most <= 0) {
+    const double most = largestInView();
+    if (most <= 0) {
         drawTitle(painter, strip, textHeight, QString());
         painter->setPen(m_colors.muted);
         painter->drawText(bars, Qt::AlignCenter | Qt::TextWordWrap,
-                          !m_map ? tr("no map") : !m_map->hasOpenInterest ? tr("no open interest") : tr("nothing in view"));
+                          !m_map->hasOpenInterest ? tr("no open interest") : tr("nothing in view"));
         painter->restore();
         return;
     }
