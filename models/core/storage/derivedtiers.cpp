@@ -1,6 +1,7 @@
 #include "derivedtiers.h"
 
 #include "dbconnection.h"
+#include "upsertbuffer.h"
 
 #include <algorithm>
 #include <span>
@@ -17,18 +18,14 @@ struct DerivedTiers::Statements
         , liqRead(db.prepare("SELECT ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd FROM liq_bars "
                              "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
                              true))
-        , lineWrite(db.prepare("INSERT INTO line_bars(instrument,series,tf,ts,open,high,low,close) VALUES(?,?,?,?,?,?,?,?) "
-                               "ON CONFLICT(instrument,series,tf,ts) DO UPDATE SET open=excluded.open,high=excluded.high,"
-                               "low=excluded.low,close=excluded.close",
-                               true))
-        , liqWrite(db.prepare("INSERT INTO liq_bars(instrument,tf,ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd) "
-                              "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(instrument,tf,ts) DO UPDATE SET long_usd=excluded.long_usd,"
-                              "short_usd=excluded.short_usd,long_qty=excluded.long_qty,short_qty=excluded.short_qty,"
-                              "long_n=excluded.long_n,short_n=excluded.short_n,largest_usd=excluded.largest_usd",
-                              true))
+        , lineWrite(db, "line_bars", {"instrument", "series", "tf", "ts", "open", "high", "low", "close"}, 4)
+        , liqWrite(db, "liq_bars", {"instrument", "tf", "ts", "long_usd", "short_usd", "long_qty", "short_qty", "long_n", "short_n", "largest_usd"},
+                   3)
     {
     }
-    DbStatement oiRaw, fundingRaw, liqRaw, lineRead, liqRead, lineWrite, liqWrite;
+    DbStatement oiRaw, fundingRaw, liqRaw, lineRead, liqRead;
+    // Written in groups; flushed before a tier is read back and when a rebuild ends.
+    UpsertBuffer lineWrite, liqWrite;
 };
 
 namespace {
@@ -100,6 +97,7 @@ DerivedTiers::~DerivedTiers()
 QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LineBar> out;
+    m_st->lineWrite.flush();
     DbStatement &st = m_st->lineRead;
     st.bind(1, instrument).bind(2, series).bind(3, Timeframes::minutes(tf)).bind(4, from).bind(5, to);
     while (st.step())
@@ -111,6 +109,7 @@ QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timef
 QVector<LiquidationBar> DerivedTiers::readLiqBars(qint64 instrument, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LiquidationBar> out;
+    m_st->liqWrite.flush();
     DbStatement &st = m_st->liqRead;
     st.bind(1, instrument).bind(2, Timeframes::minutes(tf)).bind(3, from).bind(4, to);
     while (st.step())
@@ -121,30 +120,19 @@ QVector<LiquidationBar> DerivedTiers::readLiqBars(qint64 instrument, Timeframe t
 
 void DerivedTiers::writeBar(qint64 instrument, int series, Timeframe tf, const LineBar &b)
 {
-    m_st->lineWrite.bind(1, instrument)
-        .bind(2, series)
-        .bind(3, Timeframes::minutes(tf))
-        .bind(4, b.ts)
-        .bind(5, b.open)
-        .bind(6, b.high)
-        .bind(7, b.low)
-        .bind(8, b.close)
-        .exec();
+    m_st->lineWrite.add({instrument, series, Timeframes::minutes(tf), b.ts, b.open, b.high, b.low, b.close});
 }
 
 void DerivedTiers::writeBar(qint64 instrument, int, Timeframe tf, const LiquidationBar &b)
 {
-    m_st->liqWrite.bind(1, instrument)
-        .bind(2, Timeframes::minutes(tf))
-        .bind(3, b.ts)
-        .bind(4, b.longUsd)
-        .bind(5, b.shortUsd)
-        .bind(6, b.longQty)
-        .bind(7, b.shortQty)
-        .bind(8, b.longCount)
-        .bind(9, b.shortCount)
-        .bind(10, b.largestUsd)
-        .exec();
+    m_st->liqWrite.add({instrument, Timeframes::minutes(tf), b.ts, b.longUsd, b.shortUsd, b.longQty, b.shortQty, b.longCount, b.shortCount,
+                        b.largestUsd});
+}
+
+void DerivedTiers::discard()
+{
+    m_st->lineWrite.discard();
+    m_st->liqWrite.discard();
 }
 
 // From the 1m buckets up: each coarser tier re-aggregates the child bars of its touched
@@ -213,6 +201,7 @@ void DerivedTiers::rebuildLines(qint64 instrument, QVector<qint64> touched, bool
         cascade<LineBar>(instrument, s, minutes, [](LineBar &agg, const LineBar &c, bool first) {
             foldLine(agg, first, c.open, c.high, c.low, c.close);
         });
+    m_st->lineWrite.flush();
 }
 
 void DerivedTiers::rebuildLiquidations(qint64 instrument, QVector<qint64> touched)
@@ -247,6 +236,7 @@ void DerivedTiers::rebuildLiquidations(qint64 instrument, QVector<qint64> touche
         raw.reset();
     });
     cascade<LiquidationBar>(instrument, 0, minutes, [](LiquidationBar &agg, const LiquidationBar &c, bool) { foldLiq(agg, c); });
+    m_st->liqWrite.flush();
 }
 
 void DerivedTiers::rebuildAll(qint64 instrument)

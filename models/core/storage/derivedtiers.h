@@ -27,6 +27,9 @@ public:
     void rebuildLiquidations(qint64 instrument, QVector<qint64> touchedMinutes);
     // Everything of one instrument, from its raw rows (after a migration adds the tables).
     void rebuildAll(qint64 instrument);
+    // After a rollback: drops rows still waiting to be written (each rebuild writes all of
+    // its rows before it returns, so only a failed one leaves any).
+    void discard();
 
 private:
     struct Statements;

@@ -48,11 +48,13 @@ QByteArray SqlDialect::stageDdl(const char *table) const
     return "CREATE TEMPORARY TABLE IF NOT EXISTS " + stageOf(table) + " (LIKE " + table + ") ON COMMIT DELETE ROWS";
 }
 
-QByteArray SqlDialect::upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values) const
+QByteArray SqlDialect::upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values,
+                                       const QByteArray &columns) const
 {
     QByteArray set;
     for (const char *v : values)
         set += QByteArray(set.isEmpty() ? "" : ",") + v + "=excluded." + v;
-    return "WITH moved AS (DELETE FROM " + stageOf(table) + " RETURNING *) INSERT INTO " + table + " SELECT * FROM moved ON CONFLICT("
-           + key + ") DO UPDATE SET " + set + ' ' + changedWhere(table, values);
+    const QByteArray into = columns.isEmpty() ? QByteArray(table) + " SELECT *" : QByteArray(table) + '(' + columns + ") SELECT " + columns;
+    return "WITH moved AS (DELETE FROM " + stageOf(table) + " RETURNING *) INSERT INTO " + into + " FROM moved ON CONFLICT(" + key
+           + ") DO UPDATE SET " + set + ' ' + changedWhere(table, values);
 }

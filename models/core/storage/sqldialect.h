@@ -33,7 +33,9 @@ public:
     // gone), and the upsert that moves its rows into the table and empties it.
     static QByteArray stageOf(const char *table) { return QByteArray(table) + "_stage"; }
     QByteArray stageDdl(const char *table) const;
-    QByteArray upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values) const;
+    // columns: those the stage's rows fill, in the table's order where empty (every column).
+    QByteArray upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values,
+                               const QByteArray &columns = {}) const;
 
 private:
     explicit SqlDialect(Backend backend)

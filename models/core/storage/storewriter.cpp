@@ -6,6 +6,7 @@
 #include "coveragewriter.h"
 #include "margintierwriter.h"
 #include "storeerror.h"
+#include "upsertbuffer.h"
 #include "domain/plausibility.h"
 
 #include <QDateTime>
@@ -62,38 +63,16 @@ QString checkCandles(const QVector<Candle> &bars, const char *what, Timeframe tf
 
 struct StoreWriter::Statements
 {
-    // An upsert that leaves a row re-sent with the values it holds alone (and uncounted).
-    static QByteArray upsertSql(const SqlDialect &d, const char *table, const char *columns, const char *key,
-                                std::initializer_list<const char *> values)
-    {
-        QByteArray sql = QByteArray("INSERT INTO ") + table + '(' + columns + ") VALUES(";
-        const int n = int(QByteArray(columns).count(',')) + 1;
-        for (int i = 0; i < n; ++i)
-            sql += i ? ",?" : "?";
-        sql += QByteArray(") ON CONFLICT(") + key + ") DO UPDATE SET ";
-        bool first = true;
-        for (const char *v : values) {
-            sql += QByteArray(first ? "" : ",") + v + "=excluded." + v;
-            first = false;
-        }
-        return sql + ' ' + d.changedWhere(table, values);
-    }
-
     explicit Statements(DbConnection &db)
         : candle(db, "candles")
         , mark(db, "mark_candles")
         , candleSelect(db.prepare(selectCandleSql(false), true))
         , markSelect(db.prepare(selectCandleSql(true), true))
-        , funding(db.prepare(upsertSql(db.dialect(), "funding", "instrument,ts,rate,interval_h", "instrument,ts", {"rate", "interval_h"}),
-                             true))
-        , predicted(db.prepare(
-              upsertSql(db.dialect(), "funding_predicted", "instrument,ts,rate,interval_h", "instrument,ts", {"rate", "interval_h"}), true))
-        , oi(db.prepare(upsertSql(db.dialect(), "open_interest", "instrument,ts,oi,oi_usd", "instrument,ts", {"oi", "oi_usd"}), true))
-        , liquidation(db.prepare(upsertSql(db.dialect(), "liquidations", "instrument,ts,seq,side,price,qty,in_feed", "instrument,ts,seq",
-                                           {"side", "price", "qty", "in_feed"}),
-                                 true))
-        , groundTruth(db.prepare(
-              upsertSql(db.dialect(), "ground_truth", "instrument,ts,side,bin,notional", "instrument,ts,side,bin", {"notional"}), true))
+        , funding(db, "funding", {"instrument", "ts", "rate", "interval_h"}, 2)
+        , predicted(db, "funding_predicted", {"instrument", "ts", "rate", "interval_h"}, 2)
+        , oi(db, "open_interest", {"instrument", "ts", "oi", "oi_usd"}, 2)
+        , liquidation(db, "liquidations", {"instrument", "ts", "seq", "side", "price", "qty", "in_feed"}, 3)
+        , groundTruth(db, "ground_truth", {"instrument", "ts", "side", "bin", "notional"}, 4)
         , coverage(db)
         , tiers(db)
         , coarse(db)
@@ -101,7 +80,23 @@ struct StoreWriter::Statements
     {
     }
     CandleRowWriter candle, mark;
-    DbStatement candleSelect, markSelect, funding, predicted, oi, liquidation, groundTruth;
+    DbStatement candleSelect, markSelect;
+    // The batch's own rows, written in groups (a round trip per group, not per row).
+    UpsertBuffer funding, predicted, oi, liquidation, groundTruth;
+    void flushRows(qint64 *changed)
+    {
+        for (UpsertBuffer *b : {&funding, &predicted, &oi, &liquidation, &groundTruth}) {
+            b->flush();
+            *changed += b->takeChanged();
+        }
+    }
+    void discardRows()
+    {
+        for (UpsertBuffer *b : {&funding, &predicted, &oi, &liquidation, &groundTruth}) {
+            b->discard();
+            b->takeChanged();
+        }
+    }
     CoverageWriter coverage;
     MarginTierWriter tiers;
     CoarseTiers coarse;
@@ -245,12 +240,6 @@ const QVector<StoreWriter::CoarseSpan> &StoreWriter::coarseSpans(qint64 id, bool
     return *m_coarse.insert(key, spans);
 }
 
-void StoreWriter::upsert(DbStatement &st, qint64 *changed)
-{
-    st.exec();
-    *changed += m_db.changes();
-}
-
 void StoreWriter::writeCandles(const char *table, qint64 id, const QVector<Candle> &input, TimeRange *span, qint64 *changed)
 {
     const bool mark = qstrcmp(table, "mark_candles") == 0;
@@ -380,20 +369,14 @@ StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
                 markSpan = {coarseWritten[1].front().from, coarseWritten[1].back().to};
         }
         for (const FundingSample &f : batch.funding)
-            upsert(m_st->funding.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours), &changed);
+            m_st->funding.add({id, f.ts, f.rate, f.intervalHours});
         for (const FundingSample &f : batch.predictedFunding)
-            upsert(m_st->predicted.bind(1, id).bind(2, f.ts).bind(3, f.rate).bind(4, f.intervalHours), &changed);
+            m_st->predicted.add({id, f.ts, f.rate, f.intervalHours});
         for (const OpenInterestSample &o : batch.openInterest)
-            upsert(m_st->oi.bind(1, id).bind(2, o.ts).bind(3, o.openInterest).bind(4, o.openInterestUsd), &changed);
+            m_st->oi.add({id, o.ts, o.openInterest, o.openInterestUsd});
         for (const Liquidation &l : batch.liquidations)
-            upsert(m_st->liquidation.bind(1, id)
-                       .bind(2, l.ts)
-                       .bind(3, l.seq)
-                       .bind(4, int(l.side))
-                       .bind(5, l.price)
-                       .bind(6, l.qty)
-                       .bind(7, l.inExchangeFeed ? 1 : 0),
-                   &changed);
+            m_st->liquidation.add({id, l.ts, l.seq, int(l.side), l.price, l.qty, l.inExchangeFeed ? 1 : 0});
+        m_st->flushRows(&changed); // the tiers below are rebuilt from these rows, read back
         const auto times = [](const auto &rows) {
             QVector<qint64> t;
             t.reserve(rows.size());
@@ -410,7 +393,8 @@ StoreWriter::Result StoreWriter::commit(const MarketBatch &batch)
         if (!batch.marginTiers.isEmpty())
             changed += m_st->tiers.replace(id, batch.marginTiers);
         for (const GroundTruthCell &g : batch.groundTruth)
-            upsert(m_st->groundTruth.bind(1, id).bind(2, g.ts).bind(3, int(g.side)).bind(4, g.bin).bind(5, g.notional), &changed);
+            m_st->groundTruth.add({id, g.ts, int(g.side), g.bin, g.notional});
+        m_st->flushRows(&changed);
         for (const CoverageSpan &c : batch.coverage) {
             const bool own = !c.instrument.isValid() || c.instrument == batch.instrument;
             const qint64 spanId = own ? id : instrumentId(c.instrument);
@@ -473,6 +457,8 @@ void StoreWriter::prepareRanges(const MarketBatch &batch)
 
 void StoreWriter::forgetCaches()
 {
+    m_st->discardRows(); // rows of the failed batch must not join the next one
+    m_derived->discard();
     m_db.forgetPrepared(); // partitions made in a rolled-back transaction are gone
     m_ids.clear();
     for (CandleTail &t : m_tails)

@@ -71,8 +71,6 @@ private:
     struct Statements;
     qint64 instrumentId(const Instrument &instrument);
     void writeCandles(const char *table, qint64 id, const QVector<Candle> &bars, TimeRange *span, qint64 *changed);
-    // Executes a bound upsert; *changed grows by the row it inserted or changed.
-    void upsert(DbStatement &st, qint64 *changed);
     CandleTail &tailOf(qint64 id, bool mark);
     struct CoarseSpan
     {

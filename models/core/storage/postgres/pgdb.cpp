@@ -6,11 +6,27 @@
 #include <libpq-fe.h>
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 #include <charconv>
+#include <cstdio>
+#include <map>
 #include <cmath>
 #include <limits>
 #include <vector>
+
+namespace {
+
+// PERPSCOPE_PG_PROFILE=1: every statement's count and total time on stderr when the connection
+// closes, slowest first (how to find which queries a feature's time goes to; off, it costs
+// one test of a flag per statement).
+bool profiling()
+{
+    static const bool on = qEnvironmentVariableIntValue("PERPSCOPE_PG_PROFILE") > 0;
+    return on;
+}
+
+} // namespace
 
 // One statement on a PgDb. Values travel as text both ways: a double as the shortest text
 // that reads back to it, and PostgreSQL prints double precision the same way
@@ -117,12 +133,20 @@ private:
         for (int i = 0; i < m_count; ++i)
             values[size_t(i)] = m_set[size_t(i)] ? m_params[size_t(i)].c_str() : nullptr;
         PgConnection &pg = m_db.m_pg;
+        QElapsedTimer timer;
+        if (profiling())
+            timer.start();
         m_result = m_name.isEmpty() ? pg.run(m_sql, m_count, values.data()) : pg.runPrepared(m_name, m_sql, m_count, values.data());
         m_rows = PQntuples(m_result.get());
         const char *affected = PQcmdTuples(m_result.get());
         qint64 n = 0;
         std::from_chars(affected, affected + qstrlen(affected), n);
         m_db.m_changes = n;
+        if (profiling()) {
+            PgDb::Profile &p = m_db.m_profile[m_sql];
+            ++p.count;
+            p.ns += timer.nsecsElapsed();
+        }
     }
 
     PgDb &m_db;
@@ -146,6 +170,17 @@ PgDb::PgDb(const StoreLocator &locator, Access access)
 PgDb::~PgDb()
 {
     dropReused();
+    if (m_profile.isEmpty())
+        return;
+    std::multimap<qint64, QByteArray, std::greater<>> slowest;
+    for (auto it = m_profile.cbegin(); it != m_profile.cend(); ++it)
+        slowest.emplace(it->ns, it.key());
+    std::fprintf(stderr, "PERPSCOPE_PG_PROFILE %s: statements by total time\n", qPrintable(name()));
+    for (const auto &[ns, sql] : slowest) {
+        const Profile p = m_profile.value(sql);
+        std::fprintf(stderr, "  %9.2f ms %7lld x %8.1f us  %s\n", double(ns) / 1e6, static_cast<long long>(p.count),
+                     double(ns) / 1e3 / double(p.count), sql.left(160).constData());
+    }
 }
 
 QByteArray PgDb::numberPlaceholders(const char *sql, int *count)

@@ -3,6 +3,7 @@
 #include "pgconnection.h"
 #include "storage/dbconnection.h"
 
+#include <QHash>
 #include <QSet>
 
 // DbConnection on a PostgreSQL store (a libpq URI). Statements are the storage code's own
@@ -52,4 +53,10 @@ private:
     QSet<QByteArray> m_stages; // staging tables made (a rollback may undo one)
     int m_stageSession = -1;   // the session they were made in (temporary tables end with it)
     int m_nextStatement = 0;
+    struct Profile
+    {
+        qint64 count = 0;
+        qint64 ns = 0;
+    };
+    QHash<QByteArray, Profile> m_profile; // PERPSCOPE_PG_PROFILE: per statement text
 };

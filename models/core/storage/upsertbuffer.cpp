@@ -1,0 +1,178 @@
+#include "upsertbuffer.h"
+
+#include "dbconnection.h"
+
+#include <QList>
+
+#include <charconv>
+
+namespace {
+
+QByteArray joined(const QList<QByteArray> &names)
+{
+    QByteArray out;
+    for (const QByteArray &n : names)
+        out += (out.isEmpty() ? "" : ",") + n;
+    return out;
+}
+
+// INSERT INTO table(columns) VALUES (?,..),(?,..)... ON CONFLICT(key) DO UPDATE SET v=excluded.v,...
+// WHERE <a value differs>.
+QByteArray multiRowSql(const SqlDialect &d, const char *table, const QList<QByteArray> &columns, int keyColumns, int rows,
+                       std::initializer_list<const char *> values)
+{
+    QByteArray one = "(";
+    for (qsizetype i = 0; i < columns.size(); ++i)
+        one += i ? ",?" : "?";
+    one += ')';
+    QByteArray sql = QByteArray("INSERT INTO ") + table + '(' + joined(columns) + ") VALUES";
+    for (int r = 0; r < rows; ++r)
+        sql += (r ? "," : "") + one;
+    sql += " ON CONFLICT(" + joined(columns.mid(0, keyColumns)) + ") DO UPDATE SET ";
+    bool first = true;
+    for (const char *v : values) {
+        sql += QByteArray(first ? "" : ",") + v + "=excluded." + v;
+        first = false;
+    }
+    return sql + ' ' + d.changedWhere(table, values);
+}
+
+template<typename T>
+void appendNumber(QByteArray &out, T v)
+{
+    char buf[32];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr - buf); // doubles: shortest exact
+}
+
+} // namespace
+
+size_t UpsertBuffer::KeyHash::operator()(const Key &k) const
+{
+    size_t h = 0;
+    for (qint64 v : k)
+        h = h * 1'000'003u ^ std::hash<qint64>()(v);
+    return h;
+}
+
+UpsertBuffer::UpsertBuffer(DbConnection &db, const char *table, std::initializer_list<const char *> columns, int keyColumns)
+    : m_db(db)
+    , m_columns(int(columns.size()))
+    , m_keyColumns(keyColumns)
+    , m_copy(db.hasCopy())
+{
+    Q_ASSERT(keyColumns >= 1 && keyColumns <= 4 && keyColumns < m_columns);
+    QList<QByteArray> names;
+    for (const char *c : columns)
+        names << QByteArray(c);
+    // SqlDialect takes the value columns as an initializer list: spelled out per width.
+    const std::vector<const char *> values(columns.begin() + keyColumns, columns.end());
+    const auto withValues = [&](auto make) {
+        switch (values.size()) {
+        case 1: return make({values[0]});
+        case 2: return make({values[0], values[1]});
+        case 3: return make({values[0], values[1], values[2]});
+        case 4: return make({values[0], values[1], values[2], values[3]});
+        case 5: return make({values[0], values[1], values[2], values[3], values[4]});
+        case 6: return make({values[0], values[1], values[2], values[3], values[4], values[5]});
+        case 7: return make({values[0], values[1], values[2], values[3], values[4], values[5], values[6]});
+        }
+        Q_ASSERT_X(false, "UpsertBuffer", "at most seven value columns");
+        return QByteArray();
+    };
+    const SqlDialect &d = db.dialect();
+    if (m_copy) {
+        m_stage = SqlDialect::stageOf(table);
+        m_stageDdl = d.stageDdl(table);
+        m_copyTarget = m_stage + '(' + joined(names) + ')';
+        const QByteArray key = joined(names.mid(0, keyColumns));
+        m_move = db.prepare(withValues([&](std::initializer_list<const char *> v) { return d.upsertFromStage(table, key.constData(), v, joined(names)); })
+                                .constData(),
+                            true);
+    } else {
+        m_group = db.prepare(
+            withValues([&](std::initializer_list<const char *> v) { return multiRowSql(d, table, names, keyColumns, groupRows, v); }).constData(),
+            true);
+        m_single =
+            db.prepare(withValues([&](std::initializer_list<const char *> v) { return multiRowSql(d, table, names, keyColumns, 1, v); }).constData(),
+                       true);
+    }
+    m_values.reserve(size_t(m_columns) * groupRows);
+}
+
+void UpsertBuffer::add(std::initializer_list<Value> row)
+{
+    Q_ASSERT(int(row.size()) == m_columns);
+    Key key{};
+    for (int k = 0; k < m_keyColumns; ++k)
+        key[size_t(k)] = row.begin()[k].i;
+    if (m_keys.count(key))
+        flush(); // one statement cannot touch a row twice: the earlier version goes first
+    m_keys.insert(key);
+    m_values.insert(m_values.end(), row.begin(), row.end());
+    ++m_rows;
+    if (m_rows >= size_t(m_copy ? copyGroupRows : groupRows))
+        writeGroup();
+}
+
+void UpsertBuffer::writeGroup()
+{
+    if (m_rows == 0)
+        return;
+    // Taken out first: a failed statement leaves nothing behind for the next transaction.
+    const std::vector<Value> values = std::exchange(m_values, {});
+    const size_t rows = std::exchange(m_rows, 0);
+    m_keys.clear();
+    m_values.reserve(values.size());
+    if (m_copy) {
+        QByteArray text;
+        text.reserve(qsizetype(values.size()) * 12);
+        for (size_t r = 0; r < rows; ++r) {
+            for (int c = 0; c < m_columns; ++c) {
+                const Value &v = values[r * size_t(m_columns) + size_t(c)];
+                if (c)
+                    text += '\t';
+                if (v.isInt)
+                    appendNumber(text, v.i);
+                else
+                    appendNumber(text, v.d);
+            }
+            text += '\n';
+        }
+        m_db.ensureStage(m_stage, m_stageDdl);
+        m_db.copyRows(m_copyTarget, text);
+        m_move.exec();
+        m_changed += m_db.changes();
+        return;
+    }
+    const auto run = [&](DbStatement &st, size_t from, size_t count) {
+        for (size_t r = 0; r < count; ++r) {
+            const Value *v = values.data() + (from + r) * size_t(m_columns);
+            for (int c = 0; c < m_columns; ++c) {
+                const int p = int(r) * m_columns + c + 1;
+                if (v[c].isInt)
+                    st.bind(p, v[c].i);
+                else
+                    st.bind(p, v[c].d);
+            }
+        }
+        st.exec();
+        m_changed += m_db.changes();
+    };
+    size_t r = 0;
+    for (; r + groupRows <= rows; r += groupRows)
+        run(m_group, r, groupRows);
+    for (; r < rows; ++r)
+        run(m_single, r, 1);
+}
+
+void UpsertBuffer::flush()
+{
+    writeGroup();
+}
+
+void UpsertBuffer::discard()
+{
+    m_values.clear();
+    m_rows = 0;
+    m_keys.clear();
+}

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "dbstatement.h"
+
+#include <QByteArray>
+
+#include <array>
+#include <initializer_list>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+class DbConnection;
+
+// Upserts the rows of one table in groups instead of one statement per row: the funding,
+// open interest, liquidation and ground-truth rows of a batch and the derived tiers
+// (line_bars, liq_bars). On SQLite a multi-row INSERT ... ON CONFLICT of `groupRows` rows
+// steps once for many; on PostgreSQL the rows go by COPY into a temporary staging table and
+// one upsert moves them (DbConnection::ensureStage, copyRows): a few round trips per batch
+// instead of one per row. A row re-sent with the values it holds is left alone and not
+// counted, as with a single-row upsert (SqlDialect::changedWhere).
+//
+// Rows take effect in the order added, as single-row upserts would: a row whose key is
+// already in the pending group (which one statement could not touch twice on PostgreSQL)
+// first writes the group, so a later row replaces an earlier one and both are counted.
+// flush() before reading the table back; discard() after a rollback.
+class UpsertBuffer
+{
+public:
+    // A column value: the key and integer columns take integers, the rest doubles.
+    struct Value
+    {
+        Value(qint64 v)
+            : isInt(true)
+            , i(v)
+        {
+        }
+        Value(int v)
+            : isInt(true)
+            , i(v)
+        {
+        }
+        Value(double v)
+            : isInt(false)
+            , d(v)
+        {
+        }
+        bool isInt;
+        qint64 i = 0;
+        double d = 0;
+    };
+
+    // columns: every column written, the first keyColumns of them (integers, at most four)
+    // the table's primary key.
+    UpsertBuffer(DbConnection &db, const char *table, std::initializer_list<const char *> columns, int keyColumns);
+
+    // One row, its values in column order.
+    void add(std::initializer_list<Value> row);
+    void flush();
+    void discard();
+    // Rows inserted or changed since the last call (call after flush()).
+    qint64 takeChanged() { return std::exchange(m_changed, 0); }
+
+private:
+    static constexpr int groupRows = 64;      // per multi-row statement (SQLite)
+    static constexpr int copyGroupRows = 20'000; // per COPY (PostgreSQL)
+    using Key = std::array<qint64, 4>;
+    struct KeyHash
+    {
+        size_t operator()(const Key &k) const;
+    };
+    void writeGroup();
+
+    DbConnection &m_db;
+    const int m_columns;
+    const int m_keyColumns;
+    const bool m_copy;
+    DbStatement m_group, m_single; // SQLite
+    QByteArray m_copyTarget;       // PostgreSQL: "stage(columns)"
+    QByteArray m_stage, m_stageDdl;
+    DbStatement m_move;
+    std::vector<Value> m_values; // pending rows, m_columns values each
+    size_t m_rows = 0;
+    std::unordered_set<Key, KeyHash> m_keys; // of the pending rows
+    qint64 m_changed = 0;
+};
