@@ -302,16 +302,19 @@ void RangeAnalysis::measureFunding(Result &r) const
     const KindCoverage &settled = r.coverage.funding;
     const KindCoverage &predicted = r.coverage.predictedFunding;
     if (!settled.isNone()) {
-        const auto settlements = m_reader.funding(i, r.range);
+        // Each settlement with the open interest it was paid on (one query, not one per
+        // settlement: five years hold thousands).
+        const auto settlements = m_reader.fundingWithOpenInterest(i, r.range);
         double sum = 0, peak = 0, paid = 0;
         bool paidKnown = r.oiStart.has_value();
-        for (const FundingSample &f : settlements) {
+        for (const StoreReader::SettlementWithOi &s : settlements) {
+            const FundingSample &f = s.settlement;
             sum += f.rate;
             if (std::abs(f.rate) > std::abs(peak))
                 peak = f.rate;
             if (paidKnown) {
-                if (const auto oi = m_reader.openInterestAt(i, f.ts))
-                    paid += f.rate * oi->openInterestUsd;
+                if (s.openInterestUsd)
+                    paid += f.rate * *s.openInterestUsd;
                 else
                     paidKnown = false;
             }

@@ -102,6 +102,19 @@ QVector<FundingSample> StoreReader::funding(const Instrument &instrument, TimeRa
                                      idOf(instrument), range, fundingRow);
 }
 
+QVector<StoreReader::SettlementWithOi> StoreReader::fundingWithOpenInterest(const Instrument &instrument, TimeRange range)
+{
+    // A correlated probe of the open-interest key per settlement, inside the server (or
+    // SQLite's VM): one round trip for the range.
+    return rangeQuery<SettlementWithOi>(m_db,
+                                        "SELECT f.ts,f.rate,f.interval_h,(SELECT o.oi_usd FROM open_interest o WHERE o.instrument=f.instrument "
+                                        "AND o.ts<=f.ts ORDER BY o.ts DESC LIMIT 1) FROM funding f WHERE f.instrument=? AND f.ts>=? AND f.ts<? "
+                                        "ORDER BY f.ts",
+                                        idOf(instrument), range, [](const DbStatement &st) {
+                                            return SettlementWithOi{fundingRow(st), st.isNull(3) ? std::nullopt : std::optional(st.real(3))};
+                                        });
+}
+
 QVector<FundingSample> StoreReader::predictedFunding(const Instrument &instrument, TimeRange range)
 {
     return rangeQuery<FundingSample>(m_db,

@@ -46,6 +46,16 @@ public:
     // The newest `limit` liquidations before `before`, newest first (the tape).
     QVector<Liquidation> latestLiquidations(const Instrument &instrument, qint64 before, int limit);
 
+    // The settlements in range, each with the open interest (USD) of the last sample at or
+    // before it (none: nothing stored before it): what funding paid over a range comes to,
+    // in one statement rather than a probe per settlement (thousands over years).
+    struct SettlementWithOi
+    {
+        FundingSample settlement;
+        std::optional<double> openInterestUsd;
+    };
+    QVector<SettlementWithOi> fundingWithOpenInterest(const Instrument &instrument, TimeRange range);
+
     // The last sample at or before t (for "value at the cursor" and range starts).
     std::optional<OpenInterestSample> openInterestAt(const Instrument &instrument, qint64 t);
     std::optional<FundingSample> fundingAt(const Instrument &instrument, qint64 t);
