@@ -367,6 +367,45 @@ private slots:
         QCOMPARE(w->commit(hourly).changedRows, 0);
     }
 
+    // The batch's rows go in groups (UpsertBuffer: multi-row statements, COPY on PostgreSQL):
+    // a key repeated inside one batch still acts as rows written one after the other (the
+    // later one stays, each that differs from the one before counts), across full groups and
+    // the rest, and the derived tiers are built from what stays.
+    void aKeyRepeatedInOneBatchActsAsRowsInOrder()
+    {
+        const QString path = freshDb(QStringLiteral("repeat.db"));
+        MarketBatch b;
+        b.instrument = m_btc;
+        for (int k = 0; k < 150; ++k)
+            b.openInterest.push_back({t0 + k * 60'000, 1000.0 + k, 5e7 + k});
+        b.openInterest.push_back({t0 + 70 * 60'000, 1.5, 2.5}); // again, other values
+        b.openInterest.push_back({t0 + 70 * 60'000, 1.5, 2.5}); // and once more the same: no change
+        b.funding = {{t0, 0.0001, 8}, {t0, 0.0002, 8}};
+        b.liquidations = {{t0 + 5, 0, Liquidation::Side::Long, 100, 1, true}, {t0 + 5, 0, Liquidation::Side::Long, 101, 1, true}};
+        auto w = MarketStore::open(path).writer();
+        QCOMPARE(w->commit(b).changedRows, b.rowCount() - 1);
+        auto r = MarketStore::openExisting(path).reader();
+        const TimeRange all{0, t0 * 2};
+        const auto oi = r->openInterest(m_btc, all);
+        QCOMPARE(oi.size(), 150);
+        QCOMPARE(oi[70], (OpenInterestSample{t0 + 70 * 60'000, 1.5, 2.5}));
+        QCOMPARE(oi[71].openInterest, 1071.0);
+        QCOMPARE(r->funding(m_btc, all), (QVector<FundingSample>{{t0, 0.0002, 8}}));
+        QCOMPARE(r->liquidations(m_btc, all).size(), 1);
+        QCOMPARE(r->liquidations(m_btc, all)[0].price, 101.0);
+        const auto minute = r->lineBars(m_btc, LineSeries::OpenInterest, Timeframe::M1, {t0 + 70 * 60'000, t0 + 71 * 60'000});
+        QCOMPARE(minute.size(), 1);
+        QCOMPARE(minute[0].close, 1.5);
+        const auto fiveMinutes = r->lineBars(m_btc, LineSeries::OpenInterest, Timeframe::M5, {t0 + 70 * 60'000, t0 + 71 * 60'000});
+        QCOMPARE(fiveMinutes.size(), 1);
+        QCOMPARE(fiveMinutes[0].low, 1.5);
+        QCOMPARE(fiveMinutes[0].high, 1074.0);
+        QCOMPARE(r->liquidationBars(m_btc, Timeframe::H1, all).value(0).longUsd, 101.0);
+        // Replayed: minute 70 goes 1.5 -> 1070 -> 1.5, the funding and the print there and back.
+        QCOMPARE(w->commit(b).changedRows, 6);
+        QCOMPARE(r->openInterest(m_btc, all)[70].openInterest, 1.5);
+    }
+
     void tiersEqualBruteForceOnRandomData_data()
     {
         QTest::addColumn<quint64>("seed");

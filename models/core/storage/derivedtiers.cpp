@@ -43,14 +43,19 @@ QVector<qint64> bucketsOf(const QVector<qint64> &times, Timeframe tf)
 }
 
 // Groups sorted buckets into runs that are read with one range query each: close buckets
-// share a scan, far-apart ones (a live tick after years of history) do not.
+// share a scan, far-apart ones (a live tick after years of history) do not. Rows between
+// the touched buckets are read and left alone; a round trip costs what reading a few
+// hundred rows does, so buckets up to runGapBuckets apart share one (a sample every 5
+// minutes, or liquidations minutes apart, would otherwise cost a query each).
+constexpr qint64 runGapBuckets = 64;
+
 template<typename F>
 void forEachRun(const QVector<qint64> &buckets, qint64 bucketMs, F readRun)
 {
     qsizetype i = 0;
     while (i < buckets.size()) {
         qsizetype j = i + 1;
-        while (j < buckets.size() && buckets[j] - buckets[j - 1] <= 4 * bucketMs)
+        while (j < buckets.size() && buckets[j] - buckets[j - 1] <= runGapBuckets * bucketMs)
             ++j;
         readRun(buckets[i], buckets[j - 1] + bucketMs);
         i = j;
@@ -97,7 +102,6 @@ DerivedTiers::~DerivedTiers()
 QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LineBar> out;
-    m_st->lineWrite.flush();
     DbStatement &st = m_st->lineRead;
     st.bind(1, instrument).bind(2, series).bind(3, Timeframes::minutes(tf)).bind(4, from).bind(5, to);
     while (st.step())
@@ -109,7 +113,6 @@ QVector<LineBar> DerivedTiers::readLineBars(qint64 instrument, int series, Timef
 QVector<LiquidationBar> DerivedTiers::readLiqBars(qint64 instrument, Timeframe tf, qint64 from, qint64 to)
 {
     QVector<LiquidationBar> out;
-    m_st->liqWrite.flush();
     DbStatement &st = m_st->liqRead;
     st.bind(1, instrument).bind(2, Timeframes::minutes(tf)).bind(3, from).bind(4, to);
     while (st.step())
@@ -143,6 +146,10 @@ void DerivedTiers::cascade(qint64 instrument, int series, QVector<qint64> bucket
     for (size_t t = 1; t < Timeframes::all.size(); ++t) {
         const Timeframe tf = Timeframes::all[t];
         const Timeframe child = Timeframes::all[t - 1];
+        // The tier below is read back: written first (one group for the whole tier, as the
+        // bars of this tier wait while it is read).
+        m_st->lineWrite.flush();
+        m_st->liqWrite.flush();
         buckets = bucketsOf(buckets, tf);
         forEachRun(buckets, Timeframes::ms(tf), [&](qint64 from, qint64 to) {
             QVector<Bar> children;

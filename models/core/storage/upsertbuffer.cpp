@@ -84,10 +84,14 @@ UpsertBuffer::UpsertBuffer(DbConnection &db, const char *table, std::initializer
         m_stage = SqlDialect::stageOf(table);
         m_stageDdl = d.stageDdl(table);
         m_copyTarget = m_stage + '(' + joined(names) + ')';
-        const QByteArray key = joined(names.mid(0, keyColumns));
-        m_move = db.prepare(withValues([&](std::initializer_list<const char *> v) { return d.upsertFromStage(table, key.constData(), v, joined(names)); })
-                                .constData(),
-                            true);
+        // Planned at every run (not kept): it joins the stage to the table, and the right
+        // join for a few rows into an empty table is not the one for 20 000 into millions.
+        m_move = db.prepare(d.mergeFromStage(table, names, keyColumns).constData(), false);
+        // A single row (a live commit's sample, a tier bucket) is one round trip as an upsert,
+        // two by the stage.
+        m_single =
+            db.prepare(withValues([&](std::initializer_list<const char *> v) { return multiRowSql(d, table, names, keyColumns, 1, v); }).constData(),
+                       true);
     } else {
         m_group = db.prepare(
             withValues([&](std::initializer_list<const char *> v) { return multiRowSql(d, table, names, keyColumns, groupRows, v); }).constData(),
@@ -123,7 +127,21 @@ void UpsertBuffer::writeGroup()
     const size_t rows = std::exchange(m_rows, 0);
     m_keys.clear();
     m_values.reserve(values.size());
-    if (m_copy) {
+    const auto run = [&](DbStatement &st, size_t from, size_t count) {
+        for (size_t r = 0; r < count; ++r) {
+            const Value *v = values.data() + (from + r) * size_t(m_columns);
+            for (int c = 0; c < m_columns; ++c) {
+                const int p = int(r) * m_columns + c + 1;
+                if (v[c].isInt)
+                    st.bind(p, v[c].i);
+                else
+                    st.bind(p, v[c].d);
+            }
+        }
+        st.exec();
+        m_changed += m_db.changes();
+    };
+    if (m_copy && rows > 1) {
         QByteArray text;
         text.reserve(qsizetype(values.size()) * 12);
         for (size_t r = 0; r < rows; ++r) {
@@ -140,26 +158,13 @@ void UpsertBuffer::writeGroup()
         }
         m_db.ensureStage(m_stage, m_stageDdl);
         m_db.copyRows(m_copyTarget, text);
-        m_move.exec();
-        m_changed += m_db.changes();
+        m_move.step();
+        m_changed += m_move.int64(0);
+        m_move.reset();
         return;
     }
-    const auto run = [&](DbStatement &st, size_t from, size_t count) {
-        for (size_t r = 0; r < count; ++r) {
-            const Value *v = values.data() + (from + r) * size_t(m_columns);
-            for (int c = 0; c < m_columns; ++c) {
-                const int p = int(r) * m_columns + c + 1;
-                if (v[c].isInt)
-                    st.bind(p, v[c].i);
-                else
-                    st.bind(p, v[c].d);
-            }
-        }
-        st.exec();
-        m_changed += m_db.changes();
-    };
     size_t r = 0;
-    for (; r + groupRows <= rows; r += groupRows)
+    for (; !m_copy && r + groupRows <= rows; r += groupRows)
         run(m_group, r, groupRows);
     for (; r < rows; ++r)
         run(m_single, r, 1);

@@ -16,9 +16,11 @@ class DbConnection;
 // open interest, liquidation and ground-truth rows of a batch and the derived tiers
 // (line_bars, liq_bars). On SQLite a multi-row INSERT ... ON CONFLICT of `groupRows` rows
 // steps once for many; on PostgreSQL the rows go by COPY into a temporary staging table and
-// one upsert moves them (DbConnection::ensureStage, copyRows): a few round trips per batch
-// instead of one per row. A row re-sent with the values it holds is left alone and not
-// counted, as with a single-row upsert (SqlDialect::changedWhere).
+// one statement merges them (SqlDialect::mergeFromStage: an update of the rows that differ and
+// a plain insert of the new ones, about half an upsert's cost; a group of one row is a
+// single-row upsert): two round trips per group instead of one per row. A row re-sent with the
+// values it holds is left alone and not counted, as with a single-row upsert
+// (SqlDialect::changedWhere).
 //
 // Rows take effect in the order added, as single-row upserts would: a row whose key is
 // already in the pending group (which one statement could not touch twice on PostgreSQL)
@@ -75,7 +77,8 @@ private:
     const int m_columns;
     const int m_keyColumns;
     const bool m_copy;
-    DbStatement m_group, m_single; // SQLite
+    DbStatement m_group;  // SQLite
+    DbStatement m_single; // a group of one row (and SQLite's rest of a group)
     QByteArray m_copyTarget;       // PostgreSQL: "stage(columns)"
     QByteArray m_stage, m_stageDdl;
     DbStatement m_move;
