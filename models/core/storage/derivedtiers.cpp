@@ -18,9 +18,9 @@ struct DerivedTiers::Statements
         , liqRead(db.prepare("SELECT ts,long_usd,short_usd,long_qty,short_qty,long_n,short_n,largest_usd FROM liq_bars "
                              "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
                              true))
-        , lineWrite(db, "line_bars", {"instrument", "series", "tf", "ts", "open", "high", "low", "close"}, 4)
+        , lineWrite(db, "line_bars", {"instrument", "series", "tf", "ts", "open", "high", "low", "close"}, 4, 3)
         , liqWrite(db, "liq_bars", {"instrument", "tf", "ts", "long_usd", "short_usd", "long_qty", "short_qty", "long_n", "short_n", "largest_usd"},
-                   3)
+                   3, 2)
     {
     }
     DbStatement oiRaw, fundingRaw, liqRaw, lineRead, liqRead;

@@ -5,6 +5,7 @@
 #include <QList>
 
 #include <charconv>
+#include <limits>
 
 namespace {
 
@@ -54,13 +55,14 @@ size_t UpsertBuffer::KeyHash::operator()(const Key &k) const
     return h;
 }
 
-UpsertBuffer::UpsertBuffer(DbConnection &db, const char *table, std::initializer_list<const char *> columns, int keyColumns)
+UpsertBuffer::UpsertBuffer(DbConnection &db, const char *table, std::initializer_list<const char *> columns, int keyColumns, int tsColumn)
     : m_db(db)
     , m_columns(int(columns.size()))
     , m_keyColumns(keyColumns)
+    , m_tsColumn(tsColumn)
     , m_copy(db.hasCopy())
 {
-    Q_ASSERT(keyColumns >= 1 && keyColumns <= 4 && keyColumns < m_columns);
+    Q_ASSERT(keyColumns >= 1 && keyColumns <= 4 && keyColumns < m_columns && tsColumn >= 1 && tsColumn < keyColumns);
     QList<QByteArray> names;
     for (const char *c : columns)
         names << QByteArray(c);
@@ -84,9 +86,15 @@ UpsertBuffer::UpsertBuffer(DbConnection &db, const char *table, std::initializer
         m_stage = SqlDialect::stageOf(table);
         m_stageDdl = d.stageDdl(table);
         m_copyTarget = m_stage + '(' + joined(names) + ')';
-        // Planned at every run (not kept): it joins the stage to the table, and the right
-        // join for a few rows into an empty table is not the one for 20 000 into millions.
-        m_move = db.prepare(d.mergeFromStage(table, names, keyColumns).constData(), false);
+        m_appendTarget = QByteArray(table) + '(' + joined(names) + ')';
+        const QByteArray key = joined(names.mid(0, keyColumns));
+        m_move = db.prepare(
+            withValues([&](std::initializer_list<const char *> v) { return d.upsertFromStage(table, key.constData(), v); }).constData(), true);
+        QByteArray newest = "SELECT " + names[tsColumn] + " FROM " + table + " WHERE ";
+        for (int k = 0; k < tsColumn; ++k)
+            newest += (k ? " AND " : "") + names[k] + "=?";
+        newest += " ORDER BY " + names[tsColumn] + " DESC LIMIT 1";
+        m_newest = db.prepare(newest.constData(), true);
         // A single row (a live commit's sample, a tier bucket) is one round trip as an upsert,
         // two by the stage.
         m_single =
@@ -142,25 +150,7 @@ void UpsertBuffer::writeGroup()
         m_changed += m_db.changes();
     };
     if (m_copy && rows > 1) {
-        QByteArray text;
-        text.reserve(qsizetype(values.size()) * 12);
-        for (size_t r = 0; r < rows; ++r) {
-            for (int c = 0; c < m_columns; ++c) {
-                const Value &v = values[r * size_t(m_columns) + size_t(c)];
-                if (c)
-                    text += '\t';
-                if (v.isInt)
-                    appendNumber(text, v.i);
-                else
-                    appendNumber(text, v.d);
-            }
-            text += '\n';
-        }
-        m_db.ensureStage(m_stage, m_stageDdl);
-        m_db.copyRows(m_copyTarget, text);
-        m_move.step();
-        m_changed += m_move.int64(0);
-        m_move.reset();
+        copyGroup(values, rows);
         return;
     }
     size_t r = 0;
@@ -168,6 +158,52 @@ void UpsertBuffer::writeGroup()
         run(m_group, r, groupRows);
     for (; r < rows; ++r)
         run(m_single, r, 1);
+}
+
+void UpsertBuffer::copyGroup(const std::vector<Value> &values, size_t rows)
+{
+    // The newest stored ts of each series in the group (a group is mostly one series).
+    const int prefix = m_tsColumn;
+    std::vector<std::pair<Key, qint64>> newest; // series -> last stored ts (min: none)
+    const auto newestOf = [&](const Value *row) {
+        Key series{};
+        for (int k = 0; k < prefix; ++k)
+            series[size_t(k)] = row[k].i;
+        for (const auto &n : newest)
+            if (n.first == series)
+                return n.second;
+        for (int k = 0; k < prefix; ++k)
+            m_newest.bind(k + 1, series[size_t(k)]);
+        const qint64 last = m_newest.step() ? m_newest.int64(0) : std::numeric_limits<qint64>::min();
+        m_newest.reset();
+        newest.emplace_back(series, last);
+        return last;
+    };
+    QByteArray appended, staged;
+    qint64 appendedRows = 0, stagedRows = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        const Value *row = values.data() + r * size_t(m_columns);
+        const bool append = row[m_tsColumn].i > newestOf(row);
+        QByteArray &text = append ? appended : staged;
+        ++(append ? appendedRows : stagedRows);
+        for (int c = 0; c < m_columns; ++c) {
+            if (c)
+                text += '\t';
+            if (row[c].isInt)
+                appendNumber(text, row[c].i);
+            else
+                appendNumber(text, row[c].d);
+        }
+        text += '\n';
+    }
+    if (appendedRows > 0)
+        m_changed += m_db.copyRows(m_appendTarget, appended); // each one a new row
+    if (stagedRows > 0) {
+        m_db.ensureStage(m_stage, m_stageDdl);
+        m_db.copyRows(m_copyTarget, staged);
+        m_move.exec();
+        m_changed += m_db.changes();
+    }
 }
 
 void UpsertBuffer::flush()
