@@ -255,6 +255,15 @@ private slots:
         QCOMPARE(r->openInterestAt(m_btc, t0 + 90'000)->openInterest, 80'010.25);
         QCOMPARE(r->fundingAt(m_btc, t0 + 9 * 3600'000)->rate, -0.00025);
         QVERIFY(!r->fundingAt(m_btc, t0 - 1));
+        // Settlements with the open interest in force: what openInterestAt says at each one.
+        const auto paidOn = r->fundingWithOpenInterest(m_btc, {t0 - 86'400'000, t0 + 86'400'000});
+        QCOMPARE(paidOn.size(), b.funding.size());
+        for (const StoreReader::SettlementWithOi &s : paidOn) {
+            const auto oi = r->openInterestAt(m_btc, s.settlement.ts);
+            QCOMPARE(s.openInterestUsd.has_value(), oi.has_value());
+            if (oi)
+                QCOMPARE(*s.openInterestUsd, oi->openInterestUsd);
+        }
         // Window queries are half-open and only return the asked tier.
         QCOMPARE(r->candles(m_btc, Timeframe::M5, {t0, t0 + 10 * 60'000}).size(), 2);
         QCOMPARE(r->candles(m_btc, Timeframe::M1, {t0 + 60'000, t0 + 120'000}).size(), 1);

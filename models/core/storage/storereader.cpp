@@ -104,12 +104,14 @@ QVector<FundingSample> StoreReader::funding(const Instrument &instrument, TimeRa
 
 QVector<StoreReader::SettlementWithOi> StoreReader::fundingWithOpenInterest(const Instrument &instrument, TimeRange range)
 {
-    // A correlated probe of the open-interest key per settlement, inside the server (or
-    // SQLite's VM): one round trip for the range.
+    // A probe of the open-interest key per settlement, inside the server (or SQLite's VM):
+    // one round trip for the range. Mostly a sample is stamped at the settlement itself (the
+    // join's equality probe, cheaper than a backward scan); else the last one before it.
     return rangeQuery<SettlementWithOi>(m_db,
-                                        "SELECT f.ts,f.rate,f.interval_h,(SELECT o.oi_usd FROM open_interest o WHERE o.instrument=f.instrument "
-                                        "AND o.ts<=f.ts ORDER BY o.ts DESC LIMIT 1) FROM funding f WHERE f.instrument=? AND f.ts>=? AND f.ts<? "
-                                        "ORDER BY f.ts",
+                                        "SELECT f.ts,f.rate,f.interval_h,COALESCE(o.oi_usd,(SELECT p.oi_usd FROM open_interest p "
+                                        "WHERE p.instrument=f.instrument AND p.ts<f.ts ORDER BY p.ts DESC LIMIT 1)) FROM funding f "
+                                        "LEFT JOIN open_interest o ON o.instrument=f.instrument AND o.ts=f.ts "
+                                        "WHERE f.instrument=? AND f.ts>=? AND f.ts<? ORDER BY f.ts",
                                         idOf(instrument), range, [](const DbStatement &st) {
                                             return SettlementWithOi{fundingRow(st), st.isNull(3) ? std::nullopt : std::optional(st.real(3))};
                                         });
