@@ -56,26 +56,3 @@ QByteArray SqlDialect::upsertFromStage(const char *table, const char *key, std::
     return "WITH moved AS (DELETE FROM " + stageOf(table) + " RETURNING *) INSERT INTO " + table + " SELECT * FROM moved ON CONFLICT("
            + key + ") DO UPDATE SET " + set + ' ' + changedWhere(table, values);
 }
-
-QByteArray SqlDialect::mergeFromStage(const char *table, const QList<QByteArray> &columns, int keyColumns) const
-{
-    const QByteArray stage = stageOf(table);
-    QByteArray keyMatch, set, differs, staged;
-    for (qsizetype i = 0; i < columns.size(); ++i) {
-        const QByteArray &c = columns[i];
-        staged += (i ? ",s." : "s.") + c;
-        if (i < keyColumns) {
-            keyMatch += (i ? " AND t." : "t.") + c + "=s." + c;
-        } else {
-            set += (set.isEmpty() ? "" : ",") + c + "=s." + c;
-            differs += (differs.isEmpty() ? "t." : " OR t.") + c + " IS DISTINCT FROM s." + c;
-        }
-    }
-    QByteArray all;
-    for (const QByteArray &c : columns)
-        all += (all.isEmpty() ? "" : ",") + c;
-    return "WITH changed AS (UPDATE " + QByteArray(table) + " AS t SET " + set + " FROM " + stage + " s WHERE " + keyMatch + " AND (" + differs
-           + ") RETURNING 1), added AS (INSERT INTO " + table + '(' + all + ") SELECT " + staged + " FROM " + stage
-           + " s WHERE NOT EXISTS (SELECT 1 FROM " + table + " t WHERE " + keyMatch + ") RETURNING 1), emptied AS (DELETE FROM " + stage
-           + ") SELECT (SELECT COUNT(*) FROM changed) + (SELECT COUNT(*) FROM added)";
-}

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QByteArray>
-#include <QList>
 
 #include <initializer_list>
 
@@ -35,15 +34,6 @@ public:
     static QByteArray stageOf(const char *table) { return QByteArray(table) + "_stage"; }
     QByteArray stageDdl(const char *table) const;
     QByteArray upsertFromStage(const char *table, const char *key, std::initializer_list<const char *> values) const;
-
-    // The same move without an upsert's per-row speculative insertion (about twice the cost
-    // of a plain insert): one statement that updates the rows of the table whose key the stage
-    // holds with other values, inserts the rows whose key it lacks, and empties the stage, and
-    // returns how many rows it changed or added (what the upsert would count). Only for a
-    // writer holding the writers' lock (DbConnection::beginWrite): no one else can add a key
-    // between the look and the insert. The stage never holds a key twice. columns: every
-    // column the stage's rows fill, the first keyColumns of them the key.
-    QByteArray mergeFromStage(const char *table, const QList<QByteArray> &columns, int keyColumns) const;
 
 private:
     explicit SqlDialect(Backend backend)
