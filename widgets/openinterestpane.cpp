@@ -45,6 +45,7 @@ void OpenInterestPane::setStackByVenue(bool on)
     valueTicker()->setKind(m_usd || isStacking() ? ValueAxisTicker::Kind::Usd : ValueAxisTicker::Kind::Quantity);
     refill(window());
     plot()->yAxis2->setRange(valueRange(visibleKeys()));
+    updateHeader();
     plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -61,6 +62,9 @@ void OpenInterestPane::refillStack(const MarketWindow &w)
         plot()->removeGraph(g);
     m_layers.clear();
     m_zero->data()->clear();
+    // The change bars would stripe the layers: stacked, the layers' edges show the change.
+    m_up->setVisible(!isStacking());
+    m_down->setVisible(!isStacking());
     if (!isStacking())
         return;
     valueTicker()->setKind(ValueAxisTicker::Kind::Usd);

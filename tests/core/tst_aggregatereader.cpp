@@ -1,4 +1,6 @@
 #include "aggregatefixture.h"
+#include "analysis/heatmapparams.h"
+#include "analysis/heatmapservice.h"
 #include "analysis/rangeanalysis.h"
 #include "domain/aggregates.h"
 #include "storage/aggregatereader.h"
@@ -177,6 +179,32 @@ private slots:
         QCOMPARE(json.value(QStringLiteral("price_reference")).toString(), member(0).key());
         QCOMPARE(json.value(QStringLiteral("venues")).toArray().size(), 3);
         QVERIFY(json.value(QStringLiteral("oi_end_usd")).isNull());
+    }
+
+    void heatmapSumsTheMembersEachWithItsTiers()
+    {
+        HeatmapService service(m_dir.filePath(QStringLiteral("all.db")));
+        const auto params = HeatmapParams::preset(QStringLiteral("all_leverage"));
+        QVERIFY(params);
+        const TimeRange range{t0 + 12 * hour, t0 + 20 * hour};
+        const auto total = service.grid(all, range, 40, 85'000, 95'000, 50, *params);
+        QVERIFY(total);
+        double sum = 0, parts = 0;
+        for (const float v : total->longUsd)
+            sum += v;
+        for (int v = 0; v < 3; ++v) {
+            const auto g = service.grid(member(v), range, 40, 85'000, 95'000, 50, *params);
+            QVERIFY(g);
+            for (const float x : g->longUsd)
+                parts += x;
+            QVERIFY2(total->marginTiers.contains(member(v).key()), qPrintable(total->marginTiers));
+        }
+        QVERIFY(sum > 0);
+        QVERIFY(qAbs(sum - parts) <= 1e-4 * parts);
+        QVERIFY(total->hasOpenInterest);
+        // No history of its own: only the members' are held.
+        QVERIFY(!service.holds(all, *params));
+        QVERIFY(service.holds(member(2), *params));
     }
 
     void aStoredSetOverridesTheDefault()
