@@ -67,6 +67,10 @@ int AnalyzeCommand::run(const QStringList &args)
         line(QStringLiteral("largest print"), RangeFigures::largestPrint(r));
         line(QStringLiteral("zones consumed"), RangeFigures::consumption(r));
         line(QStringLiteral("coverage"), RangeFigures::coverage(r));
+        if (r.priceReference.isValid())
+            line(QStringLiteral("price from"), r.priceReference.key());
+        for (const RangeAnalysis::Venue &v : r.venues)
+            line(QStringLiteral("  ") + v.instrument.key(), RangeFigures::venue(v));
         for (const QString &reason : r.reasons)
             out << "  - " << reason << '\n';
     } catch (const StoreError &e) {

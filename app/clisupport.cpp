@@ -1,5 +1,6 @@
 #include "clisupport.h"
 
+#include "domain/aggregates.h"
 #include "domain/timeformat.h"
 #include "storage/storereader.h"
 
@@ -100,6 +101,13 @@ Instrument resolveInstrument(StoreReader &reader, const QString &text, const Sto
         const Instrument i = Instrument::parse(text, {});
         if (all.contains(i))
             return i;
+        // An aggregate (ALL:BTC): its stored set, or every venue perpetual of BTC in the store.
+        if (Aggregates::isAggregate(i)) {
+            if (reader.hasInstrument(i))
+                return i;
+            throw Error(QStringLiteral("--instrument %1: database %2 holds no venue perpetual of %3 (it has %4)")
+                            .arg(text, where, i.symbol, names.join(QStringLiteral(", "))));
+        }
     } else {
         QList<Instrument> matches;
         for (const Instrument &i : all)

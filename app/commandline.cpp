@@ -3,6 +3,7 @@
 #include "analyzecommand.h"
 #include "backfillcommand.h"
 #include "clisupport.h"
+#include "aggregatecommand.h"
 #include "coveragecommand.h"
 #include "exportcsvcommand.h"
 #include "exportimagecommand.h"
@@ -43,6 +44,7 @@ const std::map<QString, Runner> &commands()
         {QStringLiteral("import"), ImportCommand::run},
         {QStringLiteral("heatmap-score"), HeatmapScoreCommand::run},
         {QStringLiteral("coverage"), CoverageCommand::run},
+        {QStringLiteral("aggregate"), AggregateCommand::run},
         {QStringLiteral("record"), RecordCommand::run},
         {QStringLiteral("status"), StatusCommand::run},
     };
@@ -117,6 +119,9 @@ QString CommandLine::helpText()
         "                              [--from T --to T] [--select FROM/TO] [--size WxH] [--scale S]\n"
         "                              [--theme dark|light] [--instrument I] --out FILE   (.png .jpg .pdf .svg)\n"
         "       perpscope analyze --db PATH --from T --to T [--instrument I] [--preset NAME] [--json]\n"
+        "                         (I = ALL:BTC: the venues' perpetuals of BTC as one, with a per-venue breakdown)\n"
+        "       perpscope aggregate --db PATH [--define ALL:U --members I,I... | --clear ALL:U] [--json]\n"
+        "                           (aggregated instruments and their members; --define stores a set in the database)\n"
         "       perpscope heatmap-score --db PATH [--preset all_leverage|high_leverage | --params JSON] [--instrument I] [--json]\n"
         "                               (simulator databases: scores the predicted heatmap against ground truth)\n"
         "       perpscope coverage --db PATH [--instrument I] [--json]\n"

@@ -5,6 +5,7 @@
 #include "comparepanel.h"
 #include "dockplacer.h"
 #include "exportactions.h"
+#include "fundingcomparepane.h"
 #include "fundingpane.h"
 #include "heatmapcontrols.h"
 #include "heatmapmodel.h"
@@ -124,6 +125,10 @@ void MainWindow::buildPanes()
             splitDockWidget(previous, d, Qt::Vertical);
         previous = d;
     }
+    // Funding by venue: a tab beside Funding, so the default layout keeps its four rows.
+    QDockWidget *funding = dock(QStringLiteral("dock.funding"));
+    tabifyDockWidget(funding, addPaneDock(new FundingComparePane(m_sync, m_model), QStringLiteral("dock.fundingcompare")));
+    funding->raise();
 }
 
 void MainWindow::buildSidePanels()
@@ -274,6 +279,13 @@ void MainWindow::buildActions()
     m_markAction->setCheckable(true);
     m_usdAction = action(tr("Open interest in USD"), QKeySequence(), [this](bool on) { setShowOiUsd(on); });
     m_usdAction->setCheckable(true);
+    m_stackAction = action(tr("Stack open interest by venue"), QKeySequence(), [this](bool on) {
+        if (auto *p = qobject_cast<OpenInterestPane *>(pane(QStringLiteral("dock.oi"))))
+            p->setStackByVenue(on);
+    });
+    m_stackAction->setCheckable(true);
+    m_stackAction->setObjectName(QStringLiteral("action.stackOi"));
+    m_stackAction->setToolTip(tr("For an aggregate (ALL:…): each venue's open interest in USD as a layer under the sum"));
     bar->addAction(m_themeAction);
     bar->addAction(m_resetLayoutAction);
     bar->addSeparator();
@@ -286,7 +298,7 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions(m_navigation->all());
     view->addSeparator();
-    view->addActions({m_themeAction, m_resetLayoutAction, m_rangeToolAction, m_markAction, m_usdAction});
+    view->addActions({m_themeAction, m_resetLayoutAction, m_rangeToolAction, m_markAction, m_usdAction, m_stackAction});
     view->addSeparator();
     m_heatmapControls->addTo(m_toolbar, view->addMenu(tr("Heatmap")));
     view->addSeparator();

@@ -170,4 +170,5 @@ private:
     QAction *m_rangeToolAction = nullptr;
     QAction *m_markAction = nullptr;
     QAction *m_usdAction = nullptr;
+    QAction *m_stackAction = nullptr;
 };

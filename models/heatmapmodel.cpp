@@ -1,6 +1,8 @@
 #include "heatmapmodel.h"
 
 #include "analysis/heatmapservice.h"
+#include "domain/aggregates.h"
+#include "domain/underlying.h"
 #include "storage/storeerror.h"
 #include "workpool.h"
 
@@ -273,7 +275,10 @@ void HeatmapModel::startUpdate()
     if (!m_progressTimer.isActive())
         m_progressTimer.start();
     // The view's grid is stale now: ask again for the same window.
-    if (m_wantedGrid.instrument == instrument && m_grid) {
+    // An aggregate's grid sums its members': a member's new rows make it stale too.
+    const bool shown = m_wantedGrid.instrument == instrument
+        || (Aggregates::isAggregate(m_wantedGrid.instrument) && Underlying::of(instrument) == m_wantedGrid.instrument.symbol);
+    if (shown && m_grid) {
         m_grid.reset();
         requestGrid(m_wantedGrid);
     }

@@ -5,12 +5,13 @@
 #include <QDateTime>
 #include <QLocale>
 
-void LiquidationTapeModel::setRows(const QVector<Liquidation> &newestFirst)
+void LiquidationTapeModel::setRows(const QVector<Liquidation> &newestFirst, const QStringList &venues)
 {
-    if (newestFirst == m_rows)
+    if (newestFirst == m_rows && venues == m_venues)
         return;
     beginResetModel();
     m_rows = newestFirst;
+    m_venues = venues;
     endResetModel();
 }
 
@@ -45,6 +46,7 @@ QVariant LiquidationTapeModel::data(const QModelIndex &index, int role) const
         case Price: return c.toString(l.price, 'f', l.price >= 1000 ? 1 : 4);
         case Quantity: return c.toString(l.qty, 'g', 6);
         case Notional: return QStringLiteral("$") + c.toString(l.notional(), 'f', 0);
+        case Venue: return index.row() < m_venues.size() ? m_venues.at(index.row()) : QString();
         }
     } else if (role == Qt::ForegroundRole && (index.column() == Side || index.column() == Notional)) {
         const QColor &col = l.side == Liquidation::Side::Long ? m_long : m_short;
@@ -71,6 +73,7 @@ QVariant LiquidationTapeModel::headerData(int section, Qt::Orientation orientati
     case Price: return tr("Price");
     case Quantity: return tr("Size");
     case Notional: return tr("Notional");
+    case Venue: return tr("Venue");
     }
     return {};
 }

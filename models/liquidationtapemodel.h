@@ -4,18 +4,21 @@
 
 #include <QAbstractTableModel>
 #include <QColor>
+#include <QStringList>
 #include <QVector>
 
-// The liquidation tape: newest print first, as a table (time, side, price, size, notional).
+// The liquidation tape: newest print first, as a table (time, side, price, size, notional,
+// and for an aggregate the venue of each print).
 class LiquidationTapeModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Side, Price, Quantity, Notional, ColumnCount };
+    enum Column { Time, Side, Price, Quantity, Notional, Venue, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setRows(const QVector<Liquidation> &newestFirst);
+    // venues: one per row (an aggregate's tape), or empty (one venue: the column stays empty).
+    void setRows(const QVector<Liquidation> &newestFirst, const QStringList &venues = {});
     void setSideColors(const QColor &longLiquidated, const QColor &shortLiquidated);
     const Liquidation &row(int r) const { return m_rows.at(r); }
 
@@ -26,6 +29,7 @@ public:
 
 private:
     QVector<Liquidation> m_rows;
+    QStringList m_venues;
     QColor m_long;
     QColor m_short;
 };

@@ -11,9 +11,21 @@
 #include "domain/timerange.h"
 
 #include <QMetaType>
+#include <QStringList>
 #include <QVector>
 #include <algorithm>
 #include <optional>
+
+// One venue's funding and open interest in a window: a member of the aggregate shown, or,
+// for a single venue, each perpetual of its underlying in the store (the funding comparison).
+struct VenueSeries
+{
+    Instrument instrument;
+    QVector<FundingSample> funding;    // settlements at the venue's own interval, one before the range too
+    QVector<LineBar> predictedFunding; // the venue's own interval (intervalHours)
+    QVector<LineBar> openInterestUsd;
+    int intervalHours = 8;             // its newest interval, for the predicted rates
+};
 
 // Everything the panes draw for one padded time window, read at one timeframe tier.
 struct MarketWindow
@@ -40,6 +52,21 @@ struct MarketWindow
     TakerBuyCoverage takerBuy;
     // Where liquidations were covered (a stream listening): elsewhere their sums are unknown.
     CoverageSummary liquidationCoverage;
+
+    // Per venue (see VenueSeries); the OI-weighted mean of their settlements per 8 h.
+    QVector<VenueSeries> venues;
+    QVector<FundingSample> venueMeanFunding;
+    // Aggregates (ALL:BTC): the member the price comes from, the member (index into venues)
+    // of each tape row, and the members without data over part of the window, with the kinds
+    // they miss ("OKX:BTC-USDT-SWAP: oi, funding"): their sums there are unknown, not smaller.
+    Instrument priceReference;
+    QVector<int> tapeVenue;
+    QStringList missing;
+
+    QString venueOfTapeRow(qsizetype row) const
+    {
+        return row < tapeVenue.size() && tapeVenue[row] < venues.size() ? venues[tapeVenue[row]].instrument.exchange : QString();
+    }
 
     bool isEmpty() const { return candles.isEmpty() && openInterest.isEmpty() && funding.isEmpty() && liquidations.isEmpty(); }
 

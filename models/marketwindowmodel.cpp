@@ -1,5 +1,7 @@
 #include "marketwindowmodel.h"
 
+#include "domain/aggregates.h"
+#include "domain/underlying.h"
 #include "timesync.h"
 
 namespace {
@@ -200,8 +202,21 @@ TimeRange MarketWindowModel::defaultView(TimeRange extent)
     return {from, extent.to + (extent.to - from) / 20};
 }
 
-void MarketWindowModel::onAppended(const Instrument &instrument, DataKind kind, qint64 fromMs, qint64 toMs)
+void MarketWindowModel::onAppended(const Instrument &appended, DataKind kind, qint64 fromMs, qint64 toMs)
 {
+    // A venue's commit changes the aggregate of its underlying (ALL:BTC) and the other
+    // venues' funding comparison: the window shown reads it.
+    const bool related = appended != m_instrument && m_instrument.isValid() && !Underlying::of(appended).isEmpty()
+        && (Aggregates::isAggregate(m_instrument) ? Underlying::of(appended) == m_instrument.symbol
+                                                  : Underlying::of(appended) == Underlying::of(m_instrument) && Aggregates::isPerpetual(appended));
+    const Instrument &instrument = related ? m_instrument : appended;
+    if (related && !Aggregates::isAggregate(m_instrument)) {
+        ++m_epoch;
+        m_cache.invalidate(m_instrument, {Timeframes::floor(Timeframe::D1, fromMs), Timeframes::floor(Timeframe::D1, toMs) + Timeframes::ms(Timeframe::D1)});
+        if (TimeRange{fromMs, toMs}.intersects(m_requested) && !m_liveReload.isActive())
+            m_liveReload.start();
+        return; // another venue's candles do not move this one's extent
+    }
     if (instrument != m_instrument) {
         if (!m_instrument.isValid()) {
             setInstrument(instrument); // the first data decides what to show

@@ -32,6 +32,9 @@ signals:
     void failed(const QString &message);
 
 private:
+    // The per-venue series of an aggregate's members (or of the venues of the instrument's
+    // underlying), the tape's venues and what is missing.
+    static void readVenues(StoreReader &reader, const WindowRequest &request, MarketWindow &window);
     StoreReader &reader();
 
     StoreLocator m_store;

@@ -1,5 +1,6 @@
 #include "chartpane.h"
 
+#include "domain/aggregates.h"
 #include "domain/timeformat.h"
 #include "marketwindowmodel.h"
 #include "rangemime.h"
@@ -326,8 +327,18 @@ void ChartPane::updateHeader()
 {
     ReadoutBar::Segments out;
     out.push_back({m_title, m_theme.text, true, 8});
-    if (window().instrument.isValid())
-        out.push_back({window().instrument.symbol + QStringLiteral(" · ") + Timeframes::name(window().timeframe), m_theme.mutedText, false, 16});
+    const MarketWindow &w = window();
+    if (Aggregates::isAggregate(w.instrument)) {
+        // An aggregate says what it sums and where its price comes from, and which members
+        // are missing in view (their part of a sum is unknown there).
+        out.push_back({w.instrument.key() + QStringLiteral(" (%1 venues) · ").arg(w.venues.size()) + Timeframes::name(w.timeframe)
+                           + (w.priceReference.isValid() ? QStringLiteral(" · price ") + w.priceReference.key() : QString()),
+                       m_theme.mutedText, false, 16});
+        if (!w.missing.isEmpty())
+            out.push_back({tr("partial: ") + w.missing.join(QStringLiteral("; ")), m_theme.down, false, 12});
+    } else if (w.instrument.isValid()) {
+        out.push_back({w.instrument.symbol + QStringLiteral(" · ") + Timeframes::name(w.timeframe), m_theme.mutedText, false, 16});
+    }
     readout(m_sync->cursor(), out);
     m_header->setSegments(std::move(out));
 }

@@ -1,5 +1,6 @@
 #include "liquidationtape.h"
 
+#include "domain/aggregates.h"
 #include "liquidationtapemodel.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
@@ -69,12 +70,21 @@ void LiquidationTape::refresh()
     // view's right edge, so the tape reads along with the charts.
     const qint64 edge = m_sync->visibleRange().isValid() ? m_sync->visibleRange().to : std::numeric_limits<qint64>::max();
     QVector<Liquidation> rows;
+    QStringList venues;
     rows.reserve(w.tape.size());
-    for (const Liquidation &l : w.tape)
-        if (l.ts < edge)
-            rows.push_back(l);
-    m_tape->setRows(rows);
-    if (w.liquidationFeed == QLatin1String("throttled") && !w.liquidationFeedNote.isEmpty())
+    for (qsizetype k = 0; k < w.tape.size(); ++k)
+        if (w.tape[k].ts < edge) {
+            rows.push_back(w.tape[k]);
+            if (!w.tapeVenue.isEmpty())
+                venues << w.venueOfTapeRow(k);
+        }
+    m_tape->setRows(rows, venues);
+    m_view->setColumnHidden(LiquidationTapeModel::Venue, w.tapeVenue.isEmpty());
+    if (Aggregates::isAggregate(w.instrument))
+        m_note->setText(w.liquidationFeed == QLatin1String("full")
+                            ? tr("Every venue's prints; every member's feed is complete.")
+                            : tr("Every venue's prints; as complete as the weakest member's feed (a sampled one makes the totals a lower bound)."));
+    else if (w.liquidationFeed == QLatin1String("throttled") && !w.liquidationFeedNote.isEmpty())
         m_note->setText(tr("Sampled feed: %1. Totals are a lower bound.").arg(w.liquidationFeedNote));
     else if (w.liquidationFeed == QLatin1String("throttled"))
         m_note->setText(tr("Sampled exchange feed: not every liquidation; totals are a lower bound."));

@@ -1,6 +1,8 @@
 #include "openinterestpane.h"
 
 #include "displayformat.h"
+#include "domain/aggregates.h"
+#include "fundingcomparepane.h"
 #include "fastbars.h"
 #include "valueaxisticker.h"
 
@@ -12,6 +14,8 @@ OpenInterestPane::OpenInterestPane(TimeSync *sync, MarketWindowModel *model, QWi
     QCustomPlot *p = plot();
     m_up = new FastBars(p->xAxis, p->yAxis);
     m_down = new FastBars(p->xAxis, p->yAxis);
+    m_zero = new QCPGraph(p->xAxis, p->yAxis2);
+    m_zero->setPen(Qt::NoPen);
     m_line = new QCPGraph(p->xAxis, p->yAxis2);
     valueTicker()->setKind(ValueAxisTicker::Kind::Quantity);
     themeChanged();
@@ -28,9 +32,74 @@ void OpenInterestPane::setShowUsd(bool usd)
     plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 
+bool OpenInterestPane::isStacking() const
+{
+    return m_stack && window().venues.size() >= 2 && Aggregates::isAggregate(window().instrument);
+}
+
+void OpenInterestPane::setStackByVenue(bool on)
+{
+    if (on == m_stack)
+        return;
+    m_stack = on;
+    valueTicker()->setKind(m_usd || isStacking() ? ValueAxisTicker::Kind::Usd : ValueAxisTicker::Kind::Quantity);
+    refill(window());
+    plot()->yAxis2->setRange(valueRange(visibleKeys()));
+    updateHeader();
+    plot()->replot(QCustomPlot::rpQueuedReplot);
+}
+
 const QVector<LineBar> &OpenInterestPane::series() const
 {
-    return m_usd ? window().openInterestUsd : window().openInterest;
+    // Layers are in USD (coins of different contracts add up, but the members' USD is what
+    // the window holds per venue).
+    return m_usd || isStacking() ? window().openInterestUsd : window().openInterest;
+}
+
+void OpenInterestPane::refillStack(const MarketWindow &w)
+{
+    for (QCPGraph *g : std::as_const(m_layers))
+        plot()->removeGraph(g);
+    m_layers.clear();
+    m_zero->data()->clear();
+    // The change bars would stripe the layers: stacked, the layers' edges show the change.
+    m_up->setVisible(!isStacking());
+    m_down->setVisible(!isStacking());
+    if (!isStacking())
+        return;
+    valueTicker()->setKind(ValueAxisTicker::Kind::Usd);
+    // The layers at the summed line's buckets, each member's last value held as the sum does.
+    const double width = Timeframes::ms(w.timeframe) / 1000.0;
+    const QVector<LineBar> &total = w.openInterestUsd;
+    QVector<double> cumulative(total.size(), 0.0);
+    QVector<QCPGraphData> zero;
+    for (const LineBar &b : total)
+        zero.push_back(QCPGraphData(key(b.ts) + width, 0));
+    m_zero->data()->set(zero, true);
+    QCPGraph *below = m_zero;
+    for (int k = 0; k < int(w.venues.size()); ++k) {
+        const QVector<LineBar> &rows = w.venues[k].openInterestUsd;
+        QVector<QCPGraphData> layer;
+        layer.reserve(total.size());
+        for (qsizetype i = 0; i < total.size(); ++i) {
+            if (const LineBar *b = MarketWindow::lastAtOrBefore(rows, total[i].ts))
+                cumulative[i] += b->close;
+            layer.push_back(QCPGraphData(key(total[i].ts) + width, cumulative[i]));
+        }
+        auto *g = new QCPGraph(plot()->xAxis, plot()->yAxis2);
+        g->setName(w.venues[k].instrument.key());
+        QColor c = FundingComparePane::venueColor(w.venues[k].instrument.exchange, k);
+        g->setPen(QPen(c, 1));
+        c.setAlpha(90);
+        g->setBrush(c);
+        g->setChannelFillGraph(below);
+        g->data()->set(layer, true);
+        m_layers << g;
+        below = g;
+    }
+    // The summed line on top of its layers: moving it onto its own layer again appends it
+    // there, after the layers just added.
+    m_line->setLayer(m_line->layer());
 }
 
 void OpenInterestPane::themeChanged()
@@ -69,6 +138,7 @@ void OpenInterestPane::refill(const MarketWindow &w)
     m_down->setWidth(width * 0.72);
     // Filling to the axis would start at zero; fill down to the lowest value in view instead.
     m_line->setBrush(Qt::NoBrush);
+    refillStack(w);
 }
 
 QCPRange OpenInterestPane::valueRange(const QCPRange &keys) const
@@ -76,6 +146,8 @@ QCPRange OpenInterestPane::valueRange(const QCPRange &keys) const
     ValueSpan span;
     for (const LineBar &b : inKeys(series(), keys, Timeframes::ms(window().timeframe)))
         span.add(b.low, b.high);
+    if (isStacking() && span.lo <= span.hi)
+        span.add(0, 0); // stacked layers start at zero
     return span.range();
 }
 
@@ -108,6 +180,12 @@ void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
     if (!oi)
         return;
     const ChartTheme &th = theme();
+    if (isStacking()) {
+        // Each venue's share of the sum at the cursor.
+        for (int k = 0; k < int(w.venues.size()); ++k)
+            if (const LineBar *b = MarketWindow::lastAtOrBefore(w.venues[k].openInterestUsd, oi->ts))
+                field(out, w.venues[k].instrument.exchange, DisplayFormat::usd(b->close), FundingComparePane::venueColor(w.venues[k].instrument.exchange, k), 8);
+    }
     field(out, tr("OI"), DisplayFormat::quantity(oi->close), th.accent, 4);
     if (const LineBar *usd = rowAt(w.openInterestUsd, t, step))
         text(out, QStringLiteral("(") + DisplayFormat::usd(usd->close) + QStringLiteral(")"), th.text, 14);

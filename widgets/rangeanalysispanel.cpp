@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace {
@@ -59,6 +60,15 @@ RangeAnalysisPanel::RangeAnalysisPanel(const StoreLocator &store, TimeSync *sync
         form->addRow(tr(qPrintable(name)), value);
     }
     layout->addLayout(form);
+    // An aggregate's members, one block each: what the sums above are made of.
+    m_venues = new QLabel(this);
+    m_venues->setObjectName(QStringLiteral("venueBreakdown"));
+    m_venues->setWordWrap(true);
+    m_venues->setTextFormat(Qt::RichText);
+    m_venues->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_venues->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_venues->hide();
+    layout->addWidget(m_venues);
     auto *buttons = new QHBoxLayout;
     m_compare = new QPushButton(tr("Add to Compare"), this);
     m_csv = new QPushButton(tr("Export CSV…"), this);
@@ -122,6 +132,8 @@ void RangeAnalysisPanel::onSelection(TimeRange range)
         fitReasons();
         for (QLabel *l : std::as_const(m_figures))
             l->setText(QStringLiteral("–"));
+        m_venues->clear();
+        m_venues->hide();
         return;
     }
     m_verdict->setText(tr("Analysing…"));
@@ -157,6 +169,13 @@ void RangeAnalysisPanel::show(const RangeAnalysis::Result &r)
     // a path that crossed no hot zone still consumed predicted liquidations.
     set("Zones consumed", RangeFigures::consumption(r));
     set("Coverage", RangeFigures::coverage(r));
+    QString venues;
+    for (const RangeAnalysis::Venue &v : r.venues)
+        venues += QStringLiteral("<b>%1</b>%2<br>%3<br>")
+                      .arg(v.instrument.key().toHtmlEscaped(), v.missing.isEmpty() ? QString() : QStringLiteral(" <span style='color:%1'>(partial)</span>").arg(m_theme.down.name()),
+                           RangeFigures::venue(v).toHtmlEscaped());
+    m_venues->setText(venues.isEmpty() ? QString() : tr("<b>By venue</b> (price from %1)<br>").arg(r.priceReference.key().toHtmlEscaped()) + venues);
+    m_venues->setVisible(!venues.isEmpty());
     // Figures not fully known are greyed: "no data", "sampled" and "covered" say why.
     for (QLabel *l : std::as_const(m_figures)) {
         const QString t = l->text();
@@ -186,4 +205,11 @@ QString RangeAnalysisPanel::figure(const QString &name) const
 QString RangeAnalysisPanel::verdictText() const
 {
     return m_verdict->text();
+}
+
+QString RangeAnalysisPanel::venueText() const
+{
+    QTextDocument d;
+    d.setHtml(m_venues->text());
+    return d.toPlainText();
 }

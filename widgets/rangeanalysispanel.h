@@ -28,6 +28,8 @@ public:
     RangeChip *chip() const { return m_chip; }
     QString figure(const QString &name) const; // displayed text of one figure (tests)
     QString verdictText() const;
+    // The per-venue breakdown of an aggregate as shown (plain text; empty for one venue).
+    QString venueText() const;
 
     static QColor verdictColor(RangeAnalysis::Verdict v);
 
@@ -52,6 +54,7 @@ private:
     QLabel *m_verdict;
     QLabel *m_reasons;
     QMap<QString, QLabel *> m_figures;
+    QLabel *m_venues;
     QPushButton *m_compare;
     QPushButton *m_csv;
     ChartTheme m_theme;

@@ -1,7 +1,10 @@
 #include "heatmapservice.h"
 
+#include "domain/aggregates.h"
+#include "heatmapaggregate.h"
 #include "heatmapfeed.h"
 #include "heatmapraster.h"
+#include "storage/aggregatereader.h"
 #include "storage/storereader.h"
 
 #include <algorithm>
@@ -234,6 +237,12 @@ bool HeatmapService::updateLocked(Entry &e, StoreReader &reader, const Instrumen
 
 bool HeatmapService::update(const Instrument &instrument, const HeatmapParams &params, const Job &job)
 {
+    if (Aggregates::isAggregate(instrument)) {
+        for (const Instrument &m : aggregateMembers(instrument))
+            if (!update(m, params, job))
+                return false;
+        return true;
+    }
     Use e = entry(instrument, params);
     const auto readerOwner = m_store.reader();
     StoreReader &reader = *readerOwner;
@@ -276,6 +285,19 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
         throw std::invalid_argument("heatmap grid: columns and rows must be positive (at most 50 million cells)");
     if (!(priceLow > 0) || !(priceHigh > priceLow))
         throw std::invalid_argument("heatmap grid: need 0 < priceLow < priceHigh");
+    if (Aggregates::isAggregate(instrument)) {
+        // Each member with its own OI changes and its venue's tiers, summed (HeatmapAggregate).
+        QVector<HeatmapGrid> grids;
+        QStringList names;
+        for (const Instrument &m : aggregateMembers(instrument)) {
+            auto g = grid(m, range, columns, priceLow, priceHigh, rows, params, scale, job);
+            if (!g)
+                return std::nullopt;
+            grids << std::move(*g);
+            names << m.key();
+        }
+        return HeatmapAggregate::sum(grids, names);
+    }
     Use e = entry(instrument, params);
     const auto readerOwner = m_store.reader();
     StoreReader &reader = *readerOwner;
@@ -356,6 +378,18 @@ std::optional<HeatmapGrid> HeatmapService::grid(const Instrument &instrument, Ti
 std::optional<LiquidationMap> HeatmapService::liquidationMap(const Instrument &instrument, qint64 t, const HeatmapParams &params,
                                                              const Job &job)
 {
+    if (Aggregates::isAggregate(instrument)) {
+        QVector<LiquidationMap> maps;
+        for (const Instrument &m : aggregateMembers(instrument)) {
+            auto map = liquidationMap(m, t, params, job);
+            if (!map)
+                return std::nullopt;
+            maps << std::move(*map);
+        }
+        LiquidationMap out = HeatmapAggregate::sum(maps);
+        out.time = t;
+        return out;
+    }
     Use e = entry(instrument, params);
     const auto readerOwner = m_store.reader();
     StoreReader &reader = *readerOwner;
@@ -397,6 +431,24 @@ std::optional<HeatmapConsumption> HeatmapService::consumption(const Instrument &
 {
     if (!range.isValid())
         throw std::invalid_argument("heatmap consumption: the time range is empty");
+    if (Aggregates::isAggregate(instrument)) {
+        // Counted where every member counts: from the last member's warm-up end.
+        QVector<HeatmapConsumption> parts;
+        TimeRange counted = range;
+        for (int pass = 0; pass < 2; ++pass) {
+            parts.clear();
+            for (const Instrument &m : aggregateMembers(instrument)) {
+                auto c = consumption(m, counted, params, job);
+                if (!c)
+                    return std::nullopt;
+                parts << std::move(*c);
+            }
+            HeatmapConsumption sum = HeatmapAggregate::sum(parts, range);
+            if (sum.isKnown() || !sum.hasOpenInterest || sum.warmUntil >= range.to || pass == 1)
+                return sum;
+            counted = {std::max(range.from, sum.warmUntil), range.to};
+        }
+    }
     Use e = entry(instrument, params);
     const auto readerOwner = m_store.reader();
     StoreReader &reader = *readerOwner;
@@ -523,4 +575,9 @@ int HeatmapService::historyCount()
 {
     std::lock_guard lock(m_mutex);
     return int(std::count_if(m_entries.begin(), m_entries.end(), [](const auto &kv) { return kv.second->bytes > 0; }));
+}
+
+QList<Instrument> HeatmapService::aggregateMembers(const Instrument &aggregate)
+{
+    return m_store.reader()->aggregates().members(aggregate).instruments;
 }

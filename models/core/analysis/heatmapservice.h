@@ -81,6 +81,9 @@ public:
     bool holds(const Instrument &instrument, const HeatmapParams &params);
 
 private:
+    // An aggregate (ALL:BTC) has no history of its own: its queries sum its members' (each
+    // with its own open-interest changes and its venue's margin tiers).
+    QList<Instrument> aggregateMembers(const Instrument &aggregate);
     struct Entry;
     class Use;
     Use entry(const Instrument &instrument, const HeatmapParams &params);

@@ -1,7 +1,9 @@
 #include "rangeanalysis.h"
 
 #include "analysis/heatmapservice.h"
+#include "analysis/venuebreakdown.h"
 #include "analysis/verdict.h"
+#include "domain/aggregates.h"
 #include "domain/displayformat.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
@@ -115,6 +117,12 @@ RangeAnalysis::Result RangeAnalysis::analyze(const Instrument &instrument, TimeR
     }
     r.thresholds = m_trailing ? VerdictThresholds::trailing(m_reader, instrument, range) : VerdictThresholds::fixed(range.span());
     VerdictRules::judge(r);
+    if (Aggregates::isAggregate(instrument)) {
+        // Venue by venue, and which members leave a sum partial (unknown there, not smaller).
+        r.venues = VenueBreakdown::measure(m_reader, instrument, range);
+        r.priceReference = r.venues.isEmpty() ? Instrument{} : r.venues.front().instrument;
+        r.reasons << VenueBreakdown::partialReasons(r.venues);
+    }
     if (r.consumption && r.consumption->isKnown()) {
         const HeatmapConsumption &c = *r.consumption;
         QString reason = QStringLiteral("predicted liquidations consumed by the path: %1 longs, %2 shorts")

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 #include <optional>
 #include <stdexcept>
 
@@ -39,6 +40,25 @@ public:
         bool startStale = false, endStale = false;
         bool isKnown() const { return share >= 0.99; }
         bool isNone() const { return share <= 0; }
+        QJsonObject toJson() const;
+    };
+
+    // One member of an aggregate (ALL:BTC) over the range: its own figures and coverage, so
+    // the aggregate's sums read venue by venue (analysis/venuebreakdown.h measures them).
+    struct Venue
+    {
+        Instrument instrument;
+        bool priceReference = false;
+        QString error; // no price data for the member over the range, and why
+        std::optional<double> priceChangePct, volumeUsd;
+        std::optional<double> oiStartUsd, oiEndUsd, oiChangeUsd, oiChangeUsdPct;
+        int intervalHours = 8;
+        std::optional<double> fundingMean8h, fundingEnd8h, fundingPaidUsd;
+        std::optional<double> longLiqUsd, shortLiqUsd;
+        KindCoverage candles, openInterest, funding, liquidations;
+        // The kinds it does not cover over all of the range ("oi", "funding", ...): what makes
+        // the aggregate's figure of that kind partial.
+        QStringList missing;
         QJsonObject toJson() const;
     };
 
@@ -78,6 +98,9 @@ public:
             KindCoverage candles, openInterest, funding, predictedFunding, liquidations;
             KindCoverage takerBuy; // where the candles carry taker-buy volume (not Bybit, OKX)
         } coverage;
+        // Aggregates: the member the price comes from and every member's own figures.
+        Instrument priceReference;
+        QVector<Venue> venues;
         VerdictThresholds thresholds;
         Verdict verdict = Verdict::Quiet;
         Confidence confidence = Confidence::Low;

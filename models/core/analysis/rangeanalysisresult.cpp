@@ -161,5 +161,12 @@ QJsonObject RangeAnalysis::Result::toJson() const
     o[QStringLiteral("verdict")] = verdictName(verdict);
     o[QStringLiteral("confidence")] = confidenceName(confidence);
     o[QStringLiteral("reasons")] = QJsonArray::fromStringList(reasons);
+    if (instrument.exchange == QLatin1String("ALL")) {
+        o[QStringLiteral("price_reference")] = priceReference.isValid() ? QJsonValue(priceReference.key()) : QJsonValue();
+        QJsonArray v;
+        for (const Venue &venue : venues)
+            v.append(venue.toJson());
+        o[QStringLiteral("venues")] = v;
+    }
     return o;
 }

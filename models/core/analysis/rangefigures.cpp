@@ -219,3 +219,29 @@ QString verdict(const Result &r)
 }
 
 } // namespace RangeFigures
+
+QString RangeFigures::venue(const RangeAnalysis::Venue &v)
+{
+    if (!v.error.isEmpty())
+        return v.error;
+    QStringList parts;
+    parts << QStringLiteral("price ") + (v.priceChangePct ? DisplayFormat::percent(*v.priceChangePct / 100, 2, true) : noData)
+                  + (v.priceReference ? QStringLiteral(" (reference)") : QString());
+    if (v.oiStartUsd && v.oiEndUsd)
+        parts << QStringLiteral("OI %1 → %2%3")
+                     .arg(DisplayFormat::usd(*v.oiStartUsd), DisplayFormat::usd(*v.oiEndUsd),
+                          v.oiChangeUsdPct ? QStringLiteral(" (") + DisplayFormat::percent(*v.oiChangeUsdPct / 100, 1, true) + QLatin1Char(')') : QString());
+    else
+        parts << QStringLiteral("OI ") + noData;
+    parts << QStringLiteral("funding ") + (v.fundingMean8h ? DisplayFormat::rate(*v.fundingMean8h) + QStringLiteral("/8h") : noData)
+                  + (v.intervalHours != 8 ? QStringLiteral(" (settles every %1 h)").arg(v.intervalHours) : QString());
+    if (v.longLiqUsd && v.shortLiqUsd)
+        parts << QStringLiteral("liq %1 L / %2 S%3")
+                     .arg(DisplayFormat::usd(*v.longLiqUsd), DisplayFormat::usd(*v.shortLiqUsd),
+                          v.liquidations.quality == CoverageQuality::Sampled ? QStringLiteral(" (sampled)") : QString());
+    else
+        parts << QStringLiteral("liq ") + noData;
+    if (!v.missing.isEmpty())
+        parts << QStringLiteral("missing ") + v.missing.join(QStringLiteral(", "));
+    return parts.join(QStringLiteral(" · "));
+}

@@ -32,4 +32,7 @@ QString largestPrint(const RangeAnalysis::Result &r);
 QString consumption(const RangeAnalysis::Result &r);
 QString coverage(const RangeAnalysis::Result &r);       // price 100% · OI 100% · funding 100% · liquidations none
 QString verdict(const RangeAnalysis::Result &r);        // Leverage flush · high confidence
+// One member of an aggregate: price -1.20% · OI $7.10B → $6.90B (-2.8%) · funding 0.0100%/8h ·
+// liq $12.0M L / $0.4M S (sampled) · missing oi
+QString venue(const RangeAnalysis::Venue &v);
 } // namespace RangeFigures

@@ -1,5 +1,6 @@
 #include "storereader.h"
 
+#include "aggregatereader.h"
 #include "margintierrows.h"
 
 #include <algorithm>
@@ -8,6 +9,15 @@ StoreReader::StoreReader(std::unique_ptr<DbConnection> db)
     : m_conn(std::move(db))
     , m_db(*m_conn)
 {
+}
+
+StoreReader::~StoreReader() = default;
+
+AggregateReader &StoreReader::aggregates()
+{
+    if (!m_aggregates)
+        m_aggregates = std::make_unique<AggregateReader>(*this);
+    return *m_aggregates;
 }
 
 std::optional<qint64> StoreReader::idOf(const Instrument &instrument)
@@ -39,6 +49,8 @@ QList<Instrument> StoreReader::instruments()
 
 bool StoreReader::hasInstrument(const Instrument &instrument)
 {
+    if (Aggregates::isAggregate(instrument))
+        return !aggregates().members(instrument).instruments.isEmpty();
     return idOf(instrument).has_value();
 }
 
@@ -57,6 +69,8 @@ QVector<Candle> StoreReader::candleQuery(const char *sql, const Instrument &inst
 
 QVector<Candle> StoreReader::candles(const Instrument &instrument, Timeframe tf, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().candles(instrument, tf, range);
     return candleQuery("SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM candles "
                        "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
                        instrument, tf, range);
@@ -64,6 +78,8 @@ QVector<Candle> StoreReader::candles(const Instrument &instrument, Timeframe tf,
 
 QVector<Candle> StoreReader::markCandles(const Instrument &instrument, Timeframe tf, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().markCandles(instrument, tf, range);
     return candleQuery("SELECT ts,open,high,low,close,volume,quote_volume,taker_buy FROM mark_candles "
                        "WHERE instrument=? AND tf=? AND ts>=? AND ts<? ORDER BY ts",
                        instrument, tf, range);
@@ -98,6 +114,8 @@ OpenInterestSample oiRow(const DbStatement &st)
 
 QVector<FundingSample> StoreReader::funding(const Instrument &instrument, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().funding(instrument, range);
     return rangeQuery<FundingSample>(m_db, "SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
                                      idOf(instrument), range, fundingRow);
 }
@@ -119,6 +137,8 @@ QVector<StoreReader::SettlementWithOi> StoreReader::fundingWithOpenInterest(cons
 
 QVector<FundingSample> StoreReader::predictedFunding(const Instrument &instrument, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().predictedFunding(instrument, range);
     return rangeQuery<FundingSample>(m_db,
                                      "SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
                                      idOf(instrument), range, fundingRow);
@@ -126,12 +146,16 @@ QVector<FundingSample> StoreReader::predictedFunding(const Instrument &instrumen
 
 QVector<OpenInterestSample> StoreReader::openInterest(const Instrument &instrument, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().openInterest(instrument, range);
     return rangeQuery<OpenInterestSample>(m_db, "SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts>=? AND ts<? ORDER BY ts",
                                           idOf(instrument), range, oiRow);
 }
 
 QVector<Liquidation> StoreReader::liquidations(const Instrument &instrument, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().liquidations(instrument, range);
     return rangeQuery<Liquidation>(m_db,
                                    "SELECT ts,seq,side,price,qty,in_feed FROM liquidations WHERE instrument=? AND ts>=? AND ts<? "
                                    "ORDER BY ts, seq",
@@ -143,6 +167,8 @@ QVector<Liquidation> StoreReader::liquidations(const Instrument &instrument, Tim
 
 QVector<GroundTruthCell> StoreReader::groundTruth(const Instrument &instrument, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return {}; // the simulator's alone
     return rangeQuery<GroundTruthCell>(m_db,
                                        "SELECT ts,side,bin,notional FROM ground_truth WHERE instrument=? AND ts>=? AND ts<? "
                                        "ORDER BY ts, side, bin",
@@ -154,6 +180,8 @@ QVector<GroundTruthCell> StoreReader::groundTruth(const Instrument &instrument, 
 
 QVector<LineBar> StoreReader::lineBars(const Instrument &instrument, LineSeries series, Timeframe tf, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().lineBars(instrument, series, tf, range);
     QVector<LineBar> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -167,6 +195,8 @@ QVector<LineBar> StoreReader::lineBars(const Instrument &instrument, LineSeries 
 
 QVector<LiquidationBar> StoreReader::liquidationBars(const Instrument &instrument, Timeframe tf, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().liquidationBars(instrument, tf, range);
     QVector<LiquidationBar> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -181,6 +211,8 @@ QVector<LiquidationBar> StoreReader::liquidationBars(const Instrument &instrumen
 
 QVector<Liquidation> StoreReader::latestLiquidations(const Instrument &instrument, qint64 before, int limit)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().latestLiquidations(instrument, before, limit);
     QVector<Liquidation> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -212,18 +244,24 @@ std::optional<Row> lastAtOrBefore(DbConnection &db, const char *sql, std::option
 
 std::optional<OpenInterestSample> StoreReader::openInterestAt(const Instrument &instrument, qint64 t)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().openInterestAt(instrument, t);
     return lastAtOrBefore<OpenInterestSample>(
         m_db, "SELECT ts,oi,oi_usd FROM open_interest WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1", idOf(instrument), t, oiRow);
 }
 
 std::optional<FundingSample> StoreReader::fundingAt(const Instrument &instrument, qint64 t)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().fundingAt(instrument, t);
     return lastAtOrBefore<FundingSample>(
         m_db, "SELECT ts,rate,interval_h FROM funding WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1", idOf(instrument), t, fundingRow);
 }
 
 std::optional<FundingSample> StoreReader::predictedFundingAt(const Instrument &instrument, qint64 t)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().predictedFundingAt(instrument, t);
     return lastAtOrBefore<FundingSample>(m_db,
                                          "SELECT ts,rate,interval_h FROM funding_predicted WHERE instrument=? AND ts<=? ORDER BY ts DESC LIMIT 1",
                                          idOf(instrument), t, fundingRow);
@@ -250,6 +288,8 @@ const char *tableOf(DataKind kind)
 
 TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().extent(instrument, kind);
     const auto id = idOf(instrument);
     if (!id)
         return {};
@@ -281,6 +321,8 @@ TimeRange StoreReader::extent(const Instrument &instrument, DataKind kind)
 
 qint64 StoreReader::count(const Instrument &instrument, DataKind kind)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().count(instrument, kind);
     const auto id = idOf(instrument);
     if (!id)
         return 0;
@@ -302,6 +344,8 @@ CoverageSpan coverageRow(const DbStatement &st, const Instrument &instrument)
 
 QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().coverage(instrument);
     QVector<CoverageSpan> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -316,6 +360,8 @@ QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument)
 
 QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument, DataKind kind, TimeRange range)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().coverage(instrument, kind, range);
     QVector<CoverageSpan> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -330,11 +376,15 @@ QVector<CoverageSpan> StoreReader::coverage(const Instrument &instrument, DataKi
 
 CoverageSummary StoreReader::coverageSummary(const Instrument &instrument, DataKind kind, TimeRange range, qint64 maxResolutionMs)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().coverageSummary(instrument, kind, range, maxResolutionMs);
     return Coverages::summarize(coverage(instrument, kind, range), kind, range, maxResolutionMs);
 }
 
 QVector<MarginTier> StoreReader::marginTiers(const Instrument &instrument)
 {
+    if (Aggregates::isAggregate(instrument))
+        return {}; // per member: the heatmap takes each venue's own
     QVector<MarginTier> out;
     const auto id = idOf(instrument);
     if (!id)
@@ -349,6 +399,8 @@ QVector<MarginTier> StoreReader::marginTiers(const Instrument &instrument)
 
 QString StoreReader::liquidationFeed(const Instrument &instrument)
 {
+    if (Aggregates::isAggregate(instrument))
+        return aggregates().liquidationFeed(instrument);
     DbStatement st = m_db.prepare("SELECT liq_feed FROM instruments WHERE exchange=? AND symbol=?");
     st.bind(1, instrument.exchange).bind(2, instrument.symbol);
     return st.step() ? st.text(0) : QString();
@@ -359,4 +411,14 @@ QString StoreReader::meta(const QString &key)
     DbStatement st = m_db.prepare("SELECT value FROM meta WHERE key=?");
     st.bind(1, key);
     return st.step() ? st.text(0) : QString();
+}
+
+QStringList StoreReader::metaKeys(const QString &prefix)
+{
+    QStringList out;
+    DbStatement st = m_db.prepare("SELECT key FROM meta WHERE substr(key, 1, ?)=? ORDER BY key");
+    st.bind(1, qint64(prefix.size())).bind(2, prefix);
+    while (st.step())
+        out << st.text(0);
+    return out;
 }

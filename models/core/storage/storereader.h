@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QVector>
 #include <memory>
 #include <optional>
@@ -26,9 +27,14 @@
 // mode; PostgreSQL's read committed). Every query is a range
 // scan of a clustered key, so cost follows the rows returned, not the table size.
 // Only MarketStore::reader() makes one.
+class AggregateReader;
+
+// An aggregated instrument (ALL:BTC, domain/aggregates.h) is read like any other: every query
+// for one goes to AggregateReader, which combines its members' rows.
 class StoreReader
 {
 public:
+    ~StoreReader();
 
     QList<Instrument> instruments();
     bool hasInstrument(const Instrument &instrument);
@@ -79,6 +85,10 @@ public:
 
     QString liquidationFeed(const Instrument &instrument);
     QString meta(const QString &key);
+    // The meta keys starting with prefix, sorted.
+    QStringList metaKeys(const QString &prefix);
+    // The aggregated instruments' reader (members, per-venue tape, what is missing).
+    AggregateReader &aggregates();
 
     // Following other writers (DbConnection::writeMark and friends): a number that moves
     // when another connection commits, a socket that becomes readable when one does (-1:
@@ -96,4 +106,5 @@ private:
     std::unique_ptr<DbConnection> m_conn;
     DbConnection &m_db;
     QHash<Instrument, qint64> m_ids;
+    std::unique_ptr<AggregateReader> m_aggregates;
 };
