@@ -27,7 +27,7 @@ QString title(const QString &name)
     if (name == QLatin1String("all_leverage"))
         return QObject::tr("All leverage");
     if (name == QLatin1String("high_leverage"))
-        return QObject::tr("High leverage (≥25x)");
+        return QObject::tr("High leverage (≥20x)");
     return name;
 }
 } // namespace

@@ -133,7 +133,9 @@ int HeatmapScoreCommand::run(const QStringList &args)
                          {QStringLiteral("spearman_mean"), json(report->model.nextHours ? report->model.nextHourSpearman : std::nan(""))},
                          {QStringLiteral("capture_lift"), json(report->model.nextHours ? report->model.nextHourLift : std::nan(""))},
                          {QStringLiteral("proximity_spearman_mean"), json(report->proximity.nextHours ? report->proximity.nextHourSpearman : std::nan(""))},
-                         {QStringLiteral("proximity_capture_lift"), json(report->proximity.nextHours ? report->proximity.nextHourLift : std::nan(""))}}},
+                         {QStringLiteral("proximity_capture_lift"), json(report->proximity.nextHours ? report->proximity.nextHourLift : std::nan(""))},
+                         {QStringLiteral("truth_spearman_mean"), json(report->truth.nextHours ? report->truth.nextHourSpearman : std::nan(""))},
+                         {QStringLiteral("truth_capture_lift"), json(report->truth.nextHours ? report->truth.nextHourLift : std::nan(""))}}},
             {QStringLiteral("not_computed"), QJsonArray::fromStringList(notComputed)},
         };
         out << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
@@ -171,6 +173,9 @@ int HeatmapScoreCommand::run(const QStringList &args)
         };
         row("Next hour: rank corr. with realized notional", report->model.nextHourSpearman, report->proximity.nextHourSpearman);
         row("Next hour: capture lift of hot zones", report->model.nextHourLift, report->proximity.nextHourLift);
+        if (report->truth.nextHours > 0)
+            out << QStringLiteral("ceiling (the ground truth of each hour as the map): rank corr. %1, capture lift %2\n")
+                       .arg(number(report->truth.nextHourSpearman), number(report->truth.nextHourLift));
     }
     for (const QString &n : std::as_const(notComputed))
         out << QStringLiteral("not computed: %1\n").arg(n);

@@ -13,9 +13,9 @@ private slots:
         const auto all = HeatmapParams::preset(QStringLiteral("all_leverage"));
         QVERIFY(all);
         QCOMPARE(*all, HeatmapParams());
-        QCOMPARE(all->tiers.size(), 5); // models.md §1.6 defaults
-        QCOMPARE(all->tiers[1].leverage, 10.0);
-        QCOMPARE(all->tiers[1].weight, 0.30);
+        QCOMPARE(all->tiers.size(), 7); // models.md §1.6's reference mix, widened (heatmapparams.h)
+        QCOMPARE(all->tiers[3].leverage, 10.0);
+        QCOMPARE(all->tiers[3].weight, 0.20);
         QCOMPARE(all->binStep, 0.001);
 
         const auto high = HeatmapParams::preset(QStringLiteral("high_leverage"));
@@ -24,12 +24,12 @@ private slots:
         QCOMPARE(high->tiers.size(), 3);
         double total = 0;
         for (const auto &t : high->tiers) {
-            QVERIFY(t.leverage >= 25);
+            QVERIFY(t.leverage >= 20);
             total += t.weight;
         }
         QVERIFY(qFuzzyCompare(total, 1.0));
-        QVERIFY(qFuzzyCompare(high->tiers[0].weight, 0.25 / 0.55)); // renormalised, ratios kept
-        QVERIFY(qFuzzyCompare(high->tiers[2].weight, 0.10 / 0.55));
+        QVERIFY(qFuzzyCompare(high->tiers[0].weight, 0.15 / 0.45)); // renormalised, ratios kept
+        QVERIFY(qFuzzyCompare(high->tiers[2].weight, 0.15 / 0.45));
         QVERIFY(high->validate().isEmpty());
         QVERIFY(!HeatmapParams::preset(QStringLiteral("degen")));
     }
@@ -120,7 +120,7 @@ private slots:
     void aboutTextSaysWhatTheModelAssumes()
     {
         const QString all = HeatmapParams().aboutText();
-        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "5x 15%", "10x 30%", "100x 10%", "0.1%", "taker", "mark",
+        for (const char *phrase : {"RLH-1", "all_leverage", "model estimate", "3x 10%", "5x 15%", "10x 20%", "100x 15%", "0.1%", "taker", "mark",
                                    "relative", "leverage mix is assumed", "net number", "Stop-losses", "No feedback", "168 hours",
                                    "volume traded at each price", "random-walk prior", "warming up", "drawn faded"})
             QVERIFY2(all.contains(QLatin1String(phrase)), phrase);
@@ -130,7 +130,7 @@ private slots:
         p.fundingErosion = false;
         const QString high = p.aboutText();
         QVERIFY(high.contains(QLatin1String("high_leverage")));
-        QVERIFY(high.contains(QLatin1String("25x 45.45%")));
+        QVERIFY(high.contains(QLatin1String("20x 33.33%")));
         QVERIFY(!high.contains(QLatin1String("5x 15%")));
         QVERIFY(high.contains(QLatin1String("half-life of 48 hours")));
         QVERIFY(!high.contains(QLatin1String("Funding payments")));

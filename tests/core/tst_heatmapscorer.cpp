@@ -97,6 +97,9 @@ private slots:
         // less where mass leaves the band); hot zones three bins apart miss a ±2-bin tolerance.
         HeatmapParams params;
         params.liquidationAdjust = HeatmapParams::LiquidationAdjust::Model;
+        // models.md's reference mix: no tier near the band's edge (the default 7x levels sit at
+        // -14 %, where a shift carries mass out of the ±15 % window and the EMD shrinks).
+        params.tiers = {{5, 0.15}, {10, 0.30}, {25, 0.25}, {50, 0.20}, {100, 0.10}};
         const QString path = makeStore(m_dir.filePath(QStringLiteral("shift.db")), params, 3);
         const auto readerOwner = MarketStore::attach(path).reader();
         StoreReader &reader = *readerOwner;

@@ -125,6 +125,11 @@ private:
 
 } // namespace
 
+QVector<HeatmapParams::Tier> HeatmapParams::defaultTiers()
+{
+    return {{3, 0.10}, {5, 0.15}, {7, 0.10}, {10, 0.20}, {20, 0.15}, {50, 0.15}, {100, 0.15}};
+}
+
 QString HeatmapParams::validate() const
 {
     if (name.trimmed().isEmpty())
@@ -298,7 +303,7 @@ std::optional<HeatmapParams> HeatmapParams::preset(const QString &name)
         QVector<Tier> high;
         double total = 0;
         for (const Tier &t : std::as_const(p.tiers))
-            if (t.leverage >= 25) {
+            if (t.leverage >= 20) {
                 high.push_back(t);
                 total += t.weight;
             }

@@ -40,6 +40,23 @@ HeatmapScorer::Figures summarise(const Samples &s)
     return f;
 }
 
+// Capture lift of a map's hot zones over traversed bins (research/models.md §5 C.8): the share
+// of the realised notional that fell in the hot bins (top decile of the map's non-zero
+// traversed bins), over the share of the traversed bins they are. Exact bins, no ±tolerance:
+// with a ±2-bin tolerance one hot bin claims five bins, most of an hour's range, so even the
+// ground truth used as the map scored only 1.35-1.48 (2.4-3.2 with exact bins) and the figure
+// said more about the range's width than about the map. NaN when no bin is hot.
+double captureLift(const QVector<double> &map, const QVector<double> &realised, double total, double hotQuantile)
+{
+    const QVector<int> hot = ScoreMetrics::hotBins(map, hotQuantile);
+    if (hot.isEmpty() || !(total > 0))
+        return std::nan("");
+    double captured = 0;
+    for (int i : hot)
+        captured += realised[i];
+    return (captured / total) / (double(hot.size()) / double(map.size()));
+}
+
 struct SideWindow
 {
     int lowBin = 0, highBin = 0; // inclusive
@@ -75,20 +92,8 @@ void scoreSide(int side, const QVector<double> &h, const QVector<double> &g, con
             realised += v;
         if (realised > 0) {
             out.realized.push_back(spearman(ht, rt));
-            // Lift: share of realised notional inside predicted hot zones over the share of the
-            // traversed range those zones cover.
-            const QVector<int> hot = hotBins(ht, o.hotQuantile);
-            int covered = 0;
-            double captured = 0;
-            for (int i = 0; i < ht.size(); ++i) {
-                auto it = std::lower_bound(hot.begin(), hot.end(), i - o.toleranceBins);
-                if (it != hot.end() && *it <= i + o.toleranceBins) {
-                    ++covered;
-                    captured += rt[i];
-                }
-            }
-            if (covered > 0)
-                out.lift.push_back((captured / realised) / (double(covered) / double(ht.size())));
+            if (const double lift = captureLift(ht, rt, realised, o.hotQuantile); std::isfinite(lift))
+                out.lift.push_back(lift);
         }
     }
 }
@@ -116,24 +121,18 @@ void scoreHour(const QVector<double> &m, const QVector<double> &r, double realis
 {
     using namespace ScoreMetrics;
     out.rho.push_back(spearman(m, r));
-    const QVector<int> hot = hotBins(m, o.hotQuantile);
-    int covered = 0;
-    double captured = 0;
-    for (int i = 0; i < m.size(); ++i) {
-        auto it = std::lower_bound(hot.begin(), hot.end(), i - o.toleranceBins);
-        if (it != hot.end() && *it <= i + o.toleranceBins) {
-            ++covered;
-            captured += r[i];
-        }
-    }
-    if (covered > 0)
-        out.lift.push_back((captured / realised) / (double(covered) / double(m.size())));
+    if (const double lift = captureLift(m, r, realised, o.hotQuantile); std::isfinite(lift))
+        out.lift.push_back(lift);
 }
 
 // The hour after t: over the bins the mark traded through, the map (both sides) against the
-// realised liquidation notional of that hour, and the proximity baseline beside it.
+// realised liquidation notional of that hour, and the proximity baseline beside it. With the
+// ground truth of t ([truthBegin, truthEnd), both sides), the truth is scored the same way:
+// the ceiling of what any map could reach (prints land where fills were, not at the
+// liquidation price, and positions opened within the hour are in no map).
 void scoreNextHour(const HeatmapEngine &engine, const QVector<HeatmapBar> &bars, qsizetype next, const QVector<Liquidation> &prints, qint64 t,
-                   const HeatmapScorer::Options &o, const LogPriceGrid &grid, NextHour &model, NextHour &proximity)
+                   const HeatmapScorer::Options &o, const LogPriceGrid &grid, NextHour &model, NextHour &proximity,
+                   const GroundTruthCell *truthBegin, const GroundTruthCell *truthEnd, NextHour &truth)
 {
     const double price = engine.price();
     double low = price, high = price;
@@ -162,6 +161,13 @@ void scoreNextHour(const HeatmapEngine &engine, const QVector<HeatmapBar> &bars,
         p[k] = 1.0 / (1.0 + std::abs(lo + k - priceBin));
     scoreHour(m, r, realised, o, model);
     scoreHour(p, r, realised, o, proximity);
+    if (truthBegin != truthEnd) {
+        QVector<double> g(hi - lo + 1, 0.0);
+        for (const GroundTruthCell *c = truthBegin; c != truthEnd; ++c)
+            if (c->bin >= lo && c->bin <= hi)
+                g[c->bin - lo] += c->notional;
+        scoreHour(g, r, realised, o, truth);
+    }
 }
 
 void summariseNextHour(const NextHour &h, HeatmapScorer::Figures &f)
@@ -236,11 +242,11 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     report.marginTiers = tiers.describe();
     HeatmapEngine engine(params, tiers.brackets);
     Samples model, baseline;
-    NextHour nextModel, nextProximity;
-    const auto nextHourAt = [&](qint64 t, qsizetype nextBar) {
+    NextHour nextModel, nextProximity, nextTruth;
+    const auto nextHourAt = [&](qint64 t, qsizetype nextBar, const GroundTruthCell *truthBegin, const GroundTruthCell *truthEnd) {
         if (!tapeComplete || (o.skipWarmUp && engine.isWarmingUp(t)) || !(engine.price() > 0))
             return;
-        scoreNextHour(engine, bars, nextBar, prints, t, o, grid, nextModel, nextProximity);
+        scoreNextHour(engine, bars, nextBar, prints, t, o, grid, nextModel, nextProximity, truthBegin, truthEnd, nextTruth);
     };
     qsizetype next = 0, printAt = 0;
     qint64 lastScoredWindow = std::numeric_limits<qint64>::min();
@@ -268,7 +274,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                 continue;
             }
             lastScoredWindow = window;
-            nextHourAt(t, next);
+            nextHourAt(t, next, cells.constData() + c, cells.constData() + end);
 
             // The path over the horizon, for the realised comparison.
             double low = price, high = price;
@@ -336,7 +342,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
                 engine.step(bars[next++]);
             if (!(engine.price() > 0))
                 continue;
-            nextHourAt(t, next);
+            nextHourAt(t, next, nullptr, nullptr);
             if (report.snapshots == 0)
                 report.range.from = t;
             report.range.to = t;
@@ -349,6 +355,7 @@ std::optional<HeatmapScorer::Report> HeatmapScorer::score(StoreReader &reader, c
     report.baseline = summarise(baseline);
     summariseNextHour(nextModel, report.model);
     summariseNextHour(nextProximity, report.proximity);
+    summariseNextHour(nextTruth, report.truth);
     if (tapeComplete && report.model.nextHours == 0)
         report.notComputed << QStringLiteral("next-hour figures: no hour after the model's warm-up (%1 hours after the first open-interest "
                                              "sample) had liquidations in the bins price traded through")

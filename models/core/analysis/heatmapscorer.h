@@ -19,7 +19,7 @@ class StoreReader;
 // decile of non-zero bins, matched within ±toleranceBins); against what happened next, by
 // the rank correlation with the realised liquidation notional over the bins the mark
 // traversed within the horizon, and by the lift of realised notional captured in predicted
-// hot zones. A naive baseline (notional spread evenly over ±baselineWidth of price) is
+// hot zones (the top decile of the map's non-zero traversed bins, exact bins). A naive baseline (notional spread evenly over ±baselineWidth of price) is
 // scored the same way. Figures are medians over snapshots.
 //
 // The next-hour test needs no ground truth, only a complete liquidation tape: at every hour
@@ -53,7 +53,7 @@ public:
         double captureLift = 0;
         double massRatio = 0; // predicted / true notional inside the band
         double nextHourSpearman = 0; // mean over hours with realised liquidations
-        double nextHourLift = 0;     // mean over hours
+        double nextHourLift = 0;     // mean over hours with a hot bin
         int nextHours = 0;           // hours that entered the next-hour figures
     };
     struct Report
@@ -66,6 +66,7 @@ public:
         Figures model;
         Figures baseline;
         Figures proximity; // next-hour figures only: notional falling with the distance to the last close
+        Figures truth;     // next-hour figures only: the ground truth of each hour as the map (a ceiling; needs truth)
         bool hasTruth = false;
         bool tapeComplete = false;
         QStringList notComputed; // "what: why", one per metric group that could not be computed
