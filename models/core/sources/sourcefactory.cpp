@@ -1,6 +1,7 @@
 #include "sourcefactory.h"
 
 #include "binance/binancevenue.h"
+#include "binancespot/binancespotvenue.h"
 #include "bybit/bybitvenue.h"
 #include "exchange/exchangeoptions.h"
 #include "okx/okxvenue.h"
@@ -106,8 +107,19 @@ const QList<Entry> &entries()
          {QStringLiteral("USDT/USDC linear perpetual"), QStringLiteral("coin-margined inverse perpetual")},
          QStringLiteral("OKX v5 perpetual swaps (OKX:BTC-USDT-SWAP) over REST and two WebSockets; liquidations sampled (liquidation-orders)"),
          ExchangeOptions::keys(), OkxVenue::create},
+        // Spot: no liquidations exist, so no coverage quality (nullopt = not applicable here).
+        {QStringLiteral("binance-spot"), QStringLiteral("Binance spot (live)"), QStringLiteral("BINANCE_SPOT"), std::nullopt,
+         {QStringLiteral("spot")},
+         QStringLiteral("Binance spot (BINANCE_SPOT:BTCUSDT) over REST and WebSocket, the spot reference of the perpetuals of the same "
+                        "underlying; klines with taker-buy volume; open interest, funding and liquidations not applicable for spot"),
+         ExchangeOptions::keys(), BinanceSpotVenue::create},
     };
     return table;
+}
+
+bool isSpot(const Entry &e)
+{
+    return e.instrumentKinds == QStringList{QStringLiteral("spot")};
 }
 
 const Entry *entry(const QString &name)
