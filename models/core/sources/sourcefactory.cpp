@@ -3,6 +3,7 @@
 #include "binance/binancevenue.h"
 #include "binancespot/binancespotvenue.h"
 #include "bybit/bybitvenue.h"
+#include "coinbase/coinbasevenue.h"
 #include "exchange/exchangeoptions.h"
 #include "okx/okxvenue.h"
 #include "domain/timeframe.h"
@@ -113,6 +114,10 @@ const QList<Entry> &entries()
          QStringLiteral("Binance spot (BINANCE_SPOT:BTCUSDT) over REST and WebSocket, the spot reference of the perpetuals of the same "
                         "underlying; klines with taker-buy volume; open interest, funding and liquidations not applicable for spot"),
          ExchangeOptions::keys(), BinanceSpotVenue::create},
+        {QStringLiteral("coinbase"), QStringLiteral("Coinbase spot (live)"), QStringLiteral("COINBASE"), std::nullopt, {QStringLiteral("spot")},
+         QStringLiteral("Coinbase spot (COINBASE:BTC-USD): Advanced Trade REST candles, live bars with taker-buy volume from the Exchange "
+                        "feed's matches; open interest, funding and liquidations not applicable for spot"),
+         ExchangeOptions::keys(), CoinbaseVenue::create},
     };
     return table;
 }
