@@ -34,7 +34,7 @@ public:
     QUrl restBase() const override { return m_urls.rest; }
 
     RestRequest serverTime() const override;
-    RestRequest exchangeInfo(const QList<Instrument> &instruments) const override;
+    RestRequest exchangeInfo(const QList<Instrument> &instruments = {}) const override;
     RestRequest page(RestSeries series, const Instrument &instrument, qint64 from, qint64 to) const override;
     std::optional<RestRequest> nextPage(const RestRequest &request, const RestPage &answer) const override;
     void applyLimits(RequestBudget &budget, const RestPage &info, double safety) const override;
