@@ -1,5 +1,6 @@
 #include "liquidationtape.h"
 
+#include "domain/spotmarket.h"
 #include "liquidationtapemodel.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
@@ -74,7 +75,9 @@ void LiquidationTape::refresh()
         if (l.ts < edge)
             rows.push_back(l);
     m_tape->setRows(rows);
-    if (w.liquidationFeed == QLatin1String("throttled") && !w.liquidationFeedNote.isEmpty())
+    if (SpotMarket::isSpot(w.instrument))
+        m_note->setText(tr("A spot market has no liquidations: not applicable for spot."));
+    else if (w.liquidationFeed == QLatin1String("throttled") && !w.liquidationFeedNote.isEmpty())
         m_note->setText(tr("Sampled feed: %1. Totals are a lower bound.").arg(w.liquidationFeedNote));
     else if (w.liquidationFeed == QLatin1String("throttled"))
         m_note->setText(tr("Sampled exchange feed: not every liquidation; totals are a lower bound."));

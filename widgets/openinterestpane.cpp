@@ -1,6 +1,7 @@
 #include "openinterestpane.h"
 
 #include "displayformat.h"
+#include "domain/spotmarket.h"
 #include "fastbars.h"
 #include "valueaxisticker.h"
 
@@ -103,11 +104,13 @@ QString OpenInterestPane::valueLabel(double value) const
 void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
+    const ChartTheme &th = theme();
+    if (SpotMarket::isSpot(w.instrument)) // a spot market has no open interest: not a hole, not 0
+        return field(out, tr("OI"), tr("not applicable for spot"), th.mutedText, 14);
     const qint64 step = Timeframes::ms(w.timeframe);
     const LineBar *oi = rowAt(w.openInterest, t, step);
     if (!oi)
         return;
-    const ChartTheme &th = theme();
     field(out, tr("OI"), DisplayFormat::quantity(oi->close), th.accent, 4);
     if (const LineBar *usd = rowAt(w.openInterestUsd, t, step))
         text(out, QStringLiteral("(") + DisplayFormat::usd(usd->close) + QStringLiteral(")"), th.text, 14);
