@@ -98,6 +98,8 @@ QString CommandLine::helpText()
         venues += QStringLiteral("  %1: %2").arg(e.name, e.help);
         if (e.liquidations)
             venues += QStringLiteral("; liquidation coverage %1").arg(Coverages::qualityName(*e.liquidations));
+        else if (SourceFactory::isSpot(e))
+            venues += QStringLiteral("; liquidation coverage not applicable (spot)");
         venues += QStringLiteral(".\n");
         if (!e.optionKeys.isEmpty())
             venues += QStringLiteral("      --source-option keys: %1\n").arg(e.optionKeys.join(QStringLiteral(", ")));

@@ -1,6 +1,8 @@
 #include "coveragecommand.h"
 
+
 #include "clisupport.h"
+#include "domain/spotmarket.h"
 #include "domain/timeformat.h"
 #include "storage/marketstore.h"
 #include "storage/storeerror.h"
@@ -50,6 +52,7 @@ struct KindReport
     CoverageSummary summary; // over the covered extent of the kind
     QStringList qualities;
     TimeRange rows;          // what the series holds, covered or not
+    bool applicable = true;  // false: a series a spot market cannot have (open interest, funding, liquidations)
 };
 
 KindReport report(StoreReader &reader, const Instrument &instrument, DataKind kind, const QVector<CoverageSpan> &spans)
@@ -62,6 +65,9 @@ QJsonObject toJson(const KindReport &k)
 {
     QJsonObject o;
     o[QStringLiteral("kind")] = DataKinds::name(k.kind);
+    o[QStringLiteral("applicable")] = k.applicable;
+    if (!k.applicable)
+        o[QStringLiteral("note")] = SpotMarket::notApplicable(); // not a hole: the series cannot exist
     const CoverageSummary &s = k.summary;
     o[QStringLiteral("from")] = s.range.isValid() ? QJsonValue(TimeFormat::iso(s.range.from)) : QJsonValue();
     o[QStringLiteral("to")] = s.range.isValid() ? QJsonValue(TimeFormat::iso(s.range.to)) : QJsonValue();
@@ -91,6 +97,10 @@ void printTable(QTextStream &out, const Instrument &instrument, const QVector<Ki
     for (const KindReport &k : reports) {
         const CoverageSummary &s = k.summary;
         const QString name = DataKinds::name(k.kind);
+        if (s.isNone() && !k.applicable && !k.rows.isValid()) {
+            row(name, QStringLiteral("-"), QStringLiteral("n/a"), QString(), QString(), SpotMarket::notApplicable());
+            continue;
+        }
         if (s.isNone()) {
             if (k.rows.isValid() && k.kind == DataKind::TakerBuy)
                 row(name, TimeFormat::minute(k.rows.from) + QStringLiteral(" .. ") + TimeFormat::minute(k.rows.to), QStringLiteral("unknown"), QString(), QString(),
@@ -144,6 +154,7 @@ int CoverageCommand::run(const QStringList &args)
             QVector<KindReport> reports;
             for (DataKind k : kinds) {
                 KindReport r = report(*reader, i, k, spans);
+                r.applicable = SpotMarket::applies(i, k);
                 if (k == DataKind::GroundTruth && r.summary.isNone() && !r.rows.isValid())
                     continue; // only simulators have it
                 reports << r;

@@ -1,6 +1,7 @@
 #include "statuscommand.h"
 
 #include "clisupport.h"
+#include "domain/spotmarket.h"
 #include "domain/timeformat.h"
 #include "domain/timeframe.h"
 #include "storage/marketstore.h"
@@ -30,6 +31,7 @@ struct Row
     std::optional<qint64> lagMs;  // now - newest
     CoverageSummary coverage;     // over the covered extent
     QStringList qualities;
+    bool applicable = true;       // false: a series a spot market cannot have
 };
 
 QString seconds(qint64 ms)
@@ -75,6 +77,8 @@ QJsonObject toJson(const Row &r)
     const bool covered = c.range.isValid() && !c.isNone();
     return QJsonObject{
         {QStringLiteral("kind"), DataKinds::name(r.kind)},
+        {QStringLiteral("applicable"), r.applicable},
+        {QStringLiteral("note"), r.applicable ? QJsonValue() : QJsonValue(SpotMarket::notApplicable())},
         {QStringLiteral("newest"), opt(r.newest, true)},
         {QStringLiteral("newest_ms"), opt(r.newest, false)},
         {QStringLiteral("lag_ms"), opt(r.lagMs, false)},
@@ -103,6 +107,11 @@ void printTable(QTextStream &out, const QList<std::pair<Instrument, QVector<Row>
         for (const Row &r : rows) {
             const CoverageSummary &c = r.coverage;
             const bool covered = c.range.isValid() && !c.isNone();
+            if (!r.applicable && !covered && !r.newest) {
+                line(instrument.key(), DataKinds::name(r.kind), QStringLiteral("-"), QStringLiteral("-"), SpotMarket::notApplicable(),
+                     QStringLiteral("n/a"), QStringLiteral("-"), QStringLiteral("-"));
+                continue;
+            }
             line(instrument.key(), DataKinds::name(r.kind), r.newest ? seconds(*r.newest) : QStringLiteral("-"),
                  r.lagMs ? duration(*r.lagMs) : QStringLiteral("-"),
                  covered ? TimeFormat::minute(c.range.from) + QStringLiteral(" .. ") + TimeFormat::minute(c.range.to) : QStringLiteral("never covered"),
@@ -140,6 +149,7 @@ int StatusCommand::run(const QStringList &args)
             QVector<Row> rows;
             for (DataKind k : kinds) {
                 Row r = rowOf(*reader, i, k, spans, now);
+                r.applicable = SpotMarket::applies(i, k);
                 if (k == DataKind::GroundTruth && !r.newest && r.coverage.isNone())
                     continue; // only simulators have it
                 rows << r;

@@ -1,6 +1,7 @@
 #include "fundingpane.h"
 
 #include "displayformat.h"
+#include "domain/spotmarket.h"
 #include "fastbars.h"
 #include "valueaxisticker.h"
 
@@ -77,6 +78,8 @@ void FundingPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) co
 {
     const MarketWindow &w = window();
     const ChartTheme &th = theme();
+    if (SpotMarket::isSpot(w.instrument)) // a spot market pays no funding
+        return field(out, tr("Funding"), tr("not applicable for spot"), th.mutedText, 14);
     const qint64 at = t ? *t : qint64(visibleKeys().upper * 1000);
     if (const FundingSample *f = MarketWindow::lastAtOrBefore(w.funding, at)) {
         const QColor c = f->rate >= 0 ? th.up : th.down;

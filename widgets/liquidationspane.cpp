@@ -2,6 +2,7 @@
 
 #include "bubbleplottable.h"
 #include "displayformat.h"
+#include "domain/spotmarket.h"
 #include "domain/timeformat.h"
 #include "heatmaplayer.h"
 #include "heatmapmodel.h"
@@ -291,6 +292,8 @@ void LiquidationsPane::readout(std::optional<qint64> t, ReadoutBar::Segments &ou
 {
     const MarketWindow &w = window();
     const ChartTheme &th = theme();
+    if (SpotMarket::isSpot(w.instrument)) // nobody is liquidated on a spot market: not "unknown", not $0
+        return field(out, tr("Liquidations"), tr("not applicable for spot"), th.mutedText, 14);
     const qint64 step = Timeframes::ms(w.timeframe);
     // Liquidations where nothing listened are unknown, not $0 (a backfill cannot fetch them).
     const auto coveredShare = [&w](TimeRange r) {

@@ -1,6 +1,7 @@
 #include "liquidationtape.h"
 
 #include "domain/aggregates.h"
+#include "domain/spotmarket.h"
 #include "liquidationtapemodel.h"
 #include "marketwindowmodel.h"
 #include "timesync.h"
@@ -80,7 +81,9 @@ void LiquidationTape::refresh()
         }
     m_tape->setRows(rows, venues);
     m_view->setColumnHidden(LiquidationTapeModel::Venue, w.tapeVenue.isEmpty());
-    if (Aggregates::isAggregate(w.instrument))
+    if (SpotMarket::isSpot(w.instrument))
+        m_note->setText(tr("A spot market has no liquidations: not applicable for spot."));
+    else if (Aggregates::isAggregate(w.instrument))
         m_note->setText(w.liquidationFeed == QLatin1String("full")
                             ? tr("Every venue's prints; every member's feed is complete.")
                             : tr("Every venue's prints; as complete as the weakest member's feed (a sampled one makes the totals a lower bound)."));

@@ -2,6 +2,7 @@
 
 #include "displayformat.h"
 #include "domain/aggregates.h"
+#include "domain/spotmarket.h"
 #include "fundingcomparepane.h"
 #include "fastbars.h"
 #include "valueaxisticker.h"
@@ -175,11 +176,13 @@ QString OpenInterestPane::valueLabel(double value) const
 void OpenInterestPane::readout(std::optional<qint64> t, ReadoutBar::Segments &out) const
 {
     const MarketWindow &w = window();
+    const ChartTheme &th = theme();
+    if (SpotMarket::isSpot(w.instrument)) // a spot market has no open interest: not a hole, not 0
+        return field(out, tr("OI"), tr("not applicable for spot"), th.mutedText, 14);
     const qint64 step = Timeframes::ms(w.timeframe);
     const LineBar *oi = rowAt(w.openInterest, t, step);
     if (!oi)
         return;
-    const ChartTheme &th = theme();
     if (isStacking()) {
         // Each venue's share of the sum at the cursor.
         for (int k = 0; k < int(w.venues.size()); ++k)

@@ -323,6 +323,8 @@ void streamMessage(const uint8_t *d, size_t n)
             b.liquidations << u.liquidation;
         else if (u.type == StreamUpdate::Type::MarkPrice)
             check(Plausibility::price(u.markPrice) && Plausibility::fundingRate(u.fundingRate), "a parsed mark price is plausible");
+        else if (u.type == StreamUpdate::Type::Trade) // spot prints: the feed folds them into bars
+            check(Plausibility::price(u.price) && Plausibility::positiveSize(u.qty) && Plausibility::time(u.eventTime), "a parsed print is plausible");
     }
     storable(b, "parsed stream updates");
 }

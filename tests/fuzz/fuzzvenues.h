@@ -6,10 +6,14 @@
 // X(...) per line). A new venue: its adapter's #include, its line, and its seed folders.
 
 #include "sources/binance/binanceadapter.h"
+#include "sources/binancespot/binancespotadapter.h"
 #include "sources/bybit/bybitadapter.h"
+#include "sources/coinbase/coinbaseadapter.h"
 #include "sources/okx/okxadapter.h"
 
 #define PERPSCOPE_FUZZ_VENUES(X) \
     X(binance, BinanceAdapter) \
     X(bybit, BybitAdapter) \
-    X(okx, OkxAdapter)
+    X(okx, OkxAdapter) \
+    X(binancespot, BinanceSpotAdapter) \
+    X(coinbase, CoinbaseAdapter)

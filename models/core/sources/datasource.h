@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/spotmarket.h"
 #include "marketbatch.h"
 #include "storage/storelocator.h"
 
@@ -7,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <algorithm>
 
 // Anything that produces market data: the simulator, an exchange client, a file importer.
 // A source lives in the data thread (DataThread moves it there) and is driven by that
@@ -26,10 +28,14 @@ public:
     // (Binance, OKX: at most one print per second), nullopt when it sees none (file imports).
     // The source records it in the coverage spans of its batches.
     virtual std::optional<CoverageQuality> liquidationCoverage() const { return std::nullopt; }
-    // The same as the label the store keeps per instrument: "full", "throttled" or "unknown".
+    // The same as the label the store keeps per instrument: "full", "throttled" or "unknown";
+    // "not applicable for spot" when every instrument is a spot market (no liquidations exist).
     QString liquidationFeed() const
     {
         const auto q = liquidationCoverage();
+        const QList<Instrument> all = instruments();
+        if (!q && !all.isEmpty() && std::all_of(all.cbegin(), all.cend(), [](const Instrument &i) { return SpotMarket::isSpot(i); }))
+            return SpotMarket::notApplicable();
         return !q ? QStringLiteral("unknown") : *q == CoverageQuality::Complete ? QStringLiteral("full") : QStringLiteral("throttled");
     }
     // Facts to keep in the store's meta table (e.g. the simulator's seed and preset).

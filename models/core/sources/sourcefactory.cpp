@@ -1,7 +1,9 @@
 #include "sourcefactory.h"
 
 #include "binance/binancevenue.h"
+#include "binancespot/binancespotvenue.h"
 #include "bybit/bybitvenue.h"
+#include "coinbase/coinbasevenue.h"
 #include "exchange/exchangeoptions.h"
 #include "okx/okxvenue.h"
 #include "domain/timeframe.h"
@@ -106,8 +108,23 @@ const QList<Entry> &entries()
          {QStringLiteral("USDT/USDC linear perpetual"), QStringLiteral("coin-margined inverse perpetual")},
          QStringLiteral("OKX v5 perpetual swaps (OKX:BTC-USDT-SWAP) over REST and two WebSockets; liquidations sampled (liquidation-orders)"),
          ExchangeOptions::keys(), OkxVenue::create},
+        // Spot: no liquidations exist, so no coverage quality (nullopt = not applicable here).
+        {QStringLiteral("binance-spot"), QStringLiteral("Binance spot (live)"), QStringLiteral("BINANCE_SPOT"), std::nullopt,
+         {QStringLiteral("spot")},
+         QStringLiteral("Binance spot (BINANCE_SPOT:BTCUSDT) over REST and WebSocket, the spot reference of the perpetuals of the same "
+                        "underlying; klines with taker-buy volume; open interest, funding and liquidations not applicable for spot"),
+         ExchangeOptions::keys(), BinanceSpotVenue::create},
+        {QStringLiteral("coinbase"), QStringLiteral("Coinbase spot (live)"), QStringLiteral("COINBASE"), std::nullopt, {QStringLiteral("spot")},
+         QStringLiteral("Coinbase spot (COINBASE:BTC-USD): Advanced Trade REST candles, live bars with taker-buy volume from the Exchange "
+                        "feed's matches; open interest, funding and liquidations not applicable for spot"),
+         ExchangeOptions::keys(), CoinbaseVenue::create},
     };
     return table;
+}
+
+bool isSpot(const Entry &e)
+{
+    return e.instrumentKinds == QStringList{QStringLiteral("spot")};
 }
 
 const Entry *entry(const QString &name)

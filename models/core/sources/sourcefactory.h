@@ -22,15 +22,18 @@ struct Entry
     // The venue key of its instruments ("BYBIT": BYBIT:BTCUSDT), what a bare symbol means;
     // empty for the simulator and the walk, which put any symbol on their own venue.
     QString exchange;
-    // How completely it sees liquidations: complete (every one), sampled (a snapshot feed).
+    // How completely it sees liquidations: complete (every one), sampled (a snapshot feed);
+    // nullopt for a spot market, which has none (instrumentKinds says "spot").
     std::optional<CoverageQuality> liquidations;
-    QStringList instrumentKinds; // "linear perpetual"
+    QStringList instrumentKinds; // "linear perpetual", "spot"
     QString help;                // one sentence for --help and the man page
     QStringList optionKeys;      // what --source-option takes
     std::function<DataSource *(const SourceOptions &, QString *)> create;
 };
 
 const QList<Entry> &entries();
+// A spot source (its instrumentKinds are "spot"): no open interest, funding or liquidations.
+bool isSpot(const Entry &entry);
 const Entry *entry(const QString &name); // nullptr for an unknown name
 QStringList names();
 // "sim, synthetic or binance" (with extra names such as "none" at the end), for help texts.

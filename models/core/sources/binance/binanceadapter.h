@@ -40,6 +40,7 @@ public:
 
     // Kline request weight by limit (the same table for mark price klines).
     static int klineWeight(int limit);
+    const Urls &urls() const { return m_urls; }
 
 private:
     // The next page of an ascending series starts this far after the last row it held.

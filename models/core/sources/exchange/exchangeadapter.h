@@ -92,7 +92,7 @@ struct RestVerdict
 // Something a market stream said, normalised (liquidation side = the position's side).
 struct StreamUpdate
 {
-    enum class Type { Candle, MarkPrice, Liquidation, OpenInterest, Ignored };
+    enum class Type { Candle, MarkPrice, Liquidation, OpenInterest, Trade, Ignored };
     Type type = Type::Ignored;
     Instrument instrument;
     qint64 eventTime = 0;
@@ -104,6 +104,12 @@ struct StreamUpdate
     int fundingIntervalHours = 0; // the interval ending at nextFundingTime, where the venue says it (0 = unknown)
     Liquidation liquidation; // Type::Liquidation
     OpenInterestSample openInterest; // Type::OpenInterest: a pushed value (OKX open-interest), USD NaN when not given
+    // Type::Trade: one print (Binance spot aggTrade, Coinbase match) at eventTime; takerBuy =
+    // the aggressor bought. tradeId orders prints and shows missed ones (0 = none given).
+    double price = 0;
+    double qty = 0;
+    bool takerBuy = false;
+    qint64 tradeId = 0;
 };
 
 // One WebSocket a venue serves live data on, and the text frames every new socket sends
@@ -194,4 +200,19 @@ public:
     // Whether the venue's 1m klines carry taker-buy volume (Binance: field 9). Without it the
     // bars hold 0 there and no DataKind::TakerBuy coverage is recorded: unknown, not zero.
     virtual bool candlesCarryTakerBuy() const { return false; }
+    // A spot market (Binance spot, Coinbase): it has candles and trades only. No open
+    // interest, funding, mark price or liquidations exist there, so the client asks for none
+    // and records no liquidation coverage: those series are "not applicable for spot"
+    // (domain/spotmarket.h), not holes.
+    virtual bool isSpot() const { return false; }
+    // Whether the client asks for this series at all (a spot venue serves only the server
+    // time, the instrument list and candles).
+    virtual bool serves(RestSeries series) const
+    {
+        return !isSpot() || series == RestSeries::ServerTime || series == RestSeries::ExchangeInfo || series == RestSeries::Candles;
+    }
+    // The live 1m bars come from the venue's trade prints (Coinbase: no 1m candle stream),
+    // not from a kline stream: the feed folds Type::Trade updates into bars (with taker-buy
+    // volume) and counts a minute final once a print of a later minute arrived.
+    virtual bool barsFromTrades() const { return false; }
 };

@@ -23,6 +23,7 @@ ExchangeClient::ExchangeClient(std::unique_ptr<ExchangeAdapter> adapter, const S
     for (const Instrument &i : m_settings.instruments) {
         m_feeds.push_back(std::make_unique<InstrumentFeed>(i));
         m_feeds.back()->setCoverage(m_adapter->coverageOrigin(), m_adapter->liquidationCoverage(), m_adapter->candlesCarryTakerBuy());
+        m_feeds.back()->setMarket(!m_adapter->isSpot(), m_adapter->barsFromTrades());
     }
 }
 
@@ -219,6 +220,8 @@ void ExchangeClient::onHandshake(const RestRequest &r, const RestPage &page)
 
 void ExchangeClient::request(RestSeries series, const Instrument &instrument, qint64 from, qint64 to, Job job)
 {
+    if (!m_adapter->serves(series))
+        return; // a spot market: no mark price, funding or open interest to ask for
     if (from >= to && series != RestSeries::OpenInterestNow)
         return;
     enqueue(m_adapter->page(series, instrument, from, to), job);
@@ -274,6 +277,8 @@ void ExchangeClient::startBackfill()
         };
         for (const auto &[series, ranges] : plan)
             for (const TimeRange &r : ranges) {
+                if (!m_adapter->serves(series))
+                    continue;
                 const qint64 perPage = std::max<qint64>(1, m_adapter->pageSpanMs(series));
                 m_backfillTotal += int(std::max<qint64>(0, r.span()) / perPage + 1);
                 request(series, i, r.from, r.to, Job::Backfill);

@@ -48,7 +48,11 @@ public:
 
     QString displayName() const override; // "Binance USDⓈ-M (live)"
     QList<Instrument> instruments() const override { return m_settings.instruments; }
-    std::optional<CoverageQuality> liquidationCoverage() const override { return m_adapter->liquidationCoverage(); }
+    // nullopt for a spot market: it has no liquidations (liquidationFeed() says "not applicable").
+    std::optional<CoverageQuality> liquidationCoverage() const override
+    {
+        return m_adapter->isSpot() ? std::nullopt : std::optional<CoverageQuality>(m_adapter->liquidationCoverage());
+    }
     QHash<QString, QString> metadata() const override;
 
     const ExchangeAdapter &adapter() const { return *m_adapter; }

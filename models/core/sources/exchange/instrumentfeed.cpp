@@ -23,6 +23,22 @@ void InstrumentFeed::setCoverage(const QString &venue, CoverageQuality liquidati
     m_takerBuy = takerBuy;
 }
 
+void InstrumentFeed::setMarket(bool liquidationsApply, bool barsFromTrades)
+{
+    m_liquidationsApply = liquidationsApply;
+    m_barsFromTrades = barsFromTrades;
+}
+
+void InstrumentFeed::coverSpan(TimeRange range, bool takerBuy)
+{
+    if (m_venue.isEmpty() || !range.isValid())
+        return;
+    const QString origin = m_venue + QStringLiteral(" stream");
+    m_pending.cover(DataKind::Candles, range, CoverageQuality::Complete, minute, origin);
+    if (takerBuy)
+        m_pending.cover(DataKind::TakerBuy, range, CoverageQuality::Complete, minute, origin);
+}
+
 void InstrumentFeed::coverRows(DataKind kind, const QVector<qint64> &times, qint64 step, double tolerance, bool stream)
 {
     if (m_venue.isEmpty())
@@ -43,7 +59,7 @@ void InstrumentFeed::coverFunding(qint64 from, qint64 to)
 
 void InstrumentFeed::listening(qint64 from, qint64 to)
 {
-    if (!m_venue.isEmpty())
+    if (!m_venue.isEmpty() && m_liquidationsApply)
         m_pending.cover(DataKind::Liquidations, {from, to}, m_liquidationQuality,
                         m_liquidationQuality == CoverageQuality::Sampled ? 1000 : 0, m_venue + QStringLiteral(" stream"));
 }
@@ -183,8 +199,64 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::apply(const StreamUpdate &u)
     case StreamUpdate::Type::MarkPrice: return applyMark(u);
     case StreamUpdate::Type::Liquidation: m_pending.liquidations.push_back(u.liquidation); return {};
     case StreamUpdate::Type::OpenInterest: addOpenInterestNow(u.openInterest, true); return {};
+    case StreamUpdate::Type::Trade: return applyTrade(u);
     case StreamUpdate::Type::Ignored: return {};
     }
+    return {};
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::applyTrade(const StreamUpdate &u)
+{
+    if (!m_barsFromTrades)
+        return {}; // the venue's kline stream carries the bars (Binance spot): prints are not counted twice
+    const qint64 m = Timeframes::floor(Timeframe::M1, u.eventTime);
+    if (u.tradeId > 0 && u.tradeId <= m_lastTradeId)
+        return {}; // a replay (Coinbase repeats its last match on subscribing)
+    if (m <= m_lastClosed || (m_tradeMinute >= 0 && m < m_tradeMinute))
+        return {}; // a late print of a final minute
+    const bool skipped = u.tradeId > 0 && m_lastTradeId > 0 && u.tradeId > m_lastTradeId + 1;
+    if (u.tradeId > 0)
+        m_lastTradeId = u.tradeId;
+    QVector<Fetch> fetches;
+    if (m_tradeMinute < 0) {
+        m_tradeMinute = m; // the first minute heard: prints before the socket opened are missing
+        m_tradeMinuteWhole = false;
+    } else if (m > m_tradeMinute) {
+        fetches = closeTradeMinute(m);
+        m_tradeMinute = m;
+        m_tradeMinuteWhole = !skipped; // prints between the last id and this one are missing
+    } else if (skipped) {
+        m_tradeMinuteWhole = false;
+    }
+    m_tradeBuilder.addTrade(u.eventTime, u.price, u.qty, u.takerBuy);
+    for (const Candle &c : m_tradeBuilder.take())
+        if (c.ts == m) {
+            upsert(m_pending.candles, c); // the open bar's snapshot, replaced until the minute closes
+            m_openTs = m;
+            m_openEvent = u.eventTime;
+        }
+    return fetches;
+}
+
+QVector<InstrumentFeed::Fetch> InstrumentFeed::closeTradeMinute(qint64 nextMinute)
+{
+    // The builder still holds the closing minute as its open bar.
+    const std::optional<Candle> bar = m_tradeBuilder.current();
+    m_tradeBuilder = CandleBuilder();
+    if (m_openTs == m_tradeMinute)
+        m_openTs = -1;
+    if (!m_tradeMinuteWhole) {
+        // Part of the minute was not heard: its bar comes over REST (volume right, taker-buy
+        // volume unknown there); the partial bar sent meanwhile is replaced.
+        m_candlesAskedTo = std::max(m_candlesAskedTo, m_tradeMinute + minute);
+        return {{RestSeries::Candles, m_tradeMinute, m_tradeMinute + minute}};
+    }
+    if (bar && bar->ts == m_tradeMinute)
+        upsert(m_pending.candles, *bar);
+    // Every print from the minute up to the next print was seen: minutes without one had no
+    // trade (no bar, as the venue's candles have none) and are covered all the same.
+    coverSpan({m_tradeMinute, nextMinute}, true);
+    m_lastClosed = std::max(m_lastClosed, m_tradeMinute);
     return {};
 }
 
@@ -275,6 +347,10 @@ QVector<InstrumentFeed::Fetch> InstrumentFeed::resume(qint64 serverNow)
     // The mark builder may have seen part of a minute only: start it afresh; the REST
     // fetch when its first minute closes covers everything since the last final bar.
     m_markBuilder = CandleBuilder();
+    // Bars from prints start afresh too: the first minute heard after a (re)connect is partial
+    // and comes over REST once it closes; a minute before it is in the fetch above.
+    m_tradeBuilder = CandleBuilder();
+    m_tradeMinute = -1;
     m_markMinute = -1;
     m_firstMarkMinute = -1;
     m_markAskedTo = -1;

@@ -32,6 +32,10 @@ public:
     // takerBuy: the venue's candles carry taker-buy volume; their spans then cover
     // DataKind::TakerBuy too (else it stays a hole: unknown).
     void setCoverage(const QString &venue, CoverageQuality liquidations, bool takerBuy);
+    // A spot market has no liquidations (listening() then records nothing: not applicable,
+    // not a hole); barsFromTrades: the live 1m bars are folded from Type::Trade prints
+    // (ExchangeAdapter::barsFromTrades), else prints are ignored (a kline stream has the bars).
+    void setMarket(bool liquidationsApply, bool barsFromTrades);
     void coverFunding(qint64 from, qint64 to); // a funding page answered for [from, to)
     // The settlement interval the venue publishes for the symbol (Bybit instruments-info),
     // until funding rows say otherwise.
@@ -75,12 +79,23 @@ public:
 private:
     QVector<Fetch> applyCandle(const StreamUpdate &u);
     QVector<Fetch> applyMark(const StreamUpdate &u);
+    QVector<Fetch> applyTrade(const StreamUpdate &u);
+    QVector<Fetch> closeTradeMinute(qint64 nextMinute);
     static void upsert(QVector<Candle> &bars, const Candle &c);
     void coverRows(DataKind kind, const QVector<qint64> &sortedTimes, qint64 stepMs, double tolerance, bool stream);
+    void coverSpan(TimeRange range, bool takerBuy); // bars built from every print of a stretch
 
     QString m_venue;
     CoverageQuality m_liquidationQuality = CoverageQuality::Sampled;
     bool m_takerBuy = false;
+    bool m_liquidationsApply = true;
+    bool m_barsFromTrades = false;
+    // Bars from prints: the minute being built, whether every print of it was seen (not the
+    // first minute after a (re)connect, no trade id skipped), the newest trade id.
+    CandleBuilder m_tradeBuilder;
+    qint64 m_tradeMinute = -1;
+    bool m_tradeMinuteWhole = false;
+    qint64 m_lastTradeId = 0;
     qint64 m_lastOiPoll = -1;
     std::map<qint64, double> m_opens;                 // 1m bar opens at 5-minute boundaries
     std::map<qint64, OpenInterestSample> m_unvalued;  // OI rows waiting for a price

@@ -85,6 +85,22 @@ void FileImport::fatal(const QString &error)
     m_device.reset();
 }
 
+bool FileImport::spotUnitFits()
+{
+    if (m_unitChecked)
+        return true;
+    m_unitChecked = true;
+    const std::optional<bool> micro = m_format.spotExpectsMicroseconds();
+    if (!micro || *micro == m_time.isMicroseconds())
+        return true;
+    const QString date = TimeFormat::iso(m_format.name.period.from).left(m_format.name.period.span() > 86'400'000 ? 7 : 10);
+    fatal(QStringLiteral("a Binance spot dump of %1 must hold its times in %2 (spot dumps are in microseconds from 2025-01-01 on, "
+                         "milliseconds before), but its first %3 is in %4: not a file as Binance publishes it")
+              .arg(date, *micro ? QStringLiteral("microseconds") : QStringLiteral("milliseconds"), ImportFormat::header(m_format.kind).value(m_format.kind == ImportKind::AggTrades ? 5 : 0),
+                   m_time.isMicroseconds() ? QStringLiteral("microseconds") : QStringLiteral("milliseconds")));
+    return false;
+}
+
 bool FileImport::step(qint64 maxLines)
 {
     switch (m_stage) {
@@ -306,6 +322,8 @@ void FileImport::handle(const CsvFields &f, qint64 line)
         qint64 interval = 0;
         if (!RowParsers::kline(f, m_time, &c, &interval, &p) || !m_screen.inPeriod(c.ts, 0, &p))
             return reject(line, p, f);
+        if (!spotUnitFits())
+            return;
         if (m_intervalMs == 0) {
             m_intervalMs = interval;
             const auto tier = std::find_if(Timeframes::all.begin(), Timeframes::all.end(), [interval](Timeframe tf) { return Timeframes::ms(tf) == interval; });
@@ -326,6 +344,8 @@ void FileImport::handle(const CsvFields &f, qint64 line)
         AggTrade t;
         if (!RowParsers::aggTrade(f, m_time, &t, &p) || !m_screen.inPeriod(t.ts, 5, &p))
             return reject(line, p, f);
+        if (!spotUnitFits())
+            return;
         return m_trades.push(t, line, [this](const auto &e, double ref) { judgedTrade(e, ref); });
     }
     case ImportKind::FundingRate:

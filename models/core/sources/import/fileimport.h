@@ -74,6 +74,9 @@ private:
     bool checkShape();
     void finish();
     void fatal(const QString &error);
+    // A spot dump's time unit must be the one its date says (µs from 2025-01-01); checked on
+    // the first row that parsed. False (the file refused) when it is not.
+    bool spotUnitFits();
     void setCandleTimeframe(Timeframe tf);
     void trackCoverage(qint64 ts, qint64 stepMs);
 
@@ -90,6 +93,7 @@ private:
     ImportSummary::File m_report;
 
     TimeColumn m_time;
+    bool m_unitChecked = false;
     HoleTracker m_holes;
     MarketBatch m_pending;
     qint64 m_flushRows = 50'000;

@@ -125,6 +125,14 @@ QString ImportFormat::duration(qint64 ms)
     return QStringLiteral("%1 s").arg(double(ms) / 1000.0);
 }
 
+std::optional<bool> ImportFormat::spotExpectsMicroseconds() const
+{
+    if (!spot || !name.period.isValid())
+        return std::nullopt;
+    // A monthly file cannot straddle the switch (it fell on a month's first day).
+    return name.period.from >= spotMicrosecondsFrom;
+}
+
 DataKind ImportFormat::storedAs(ImportKind kind)
 {
     switch (kind) {
@@ -156,6 +164,16 @@ std::optional<ImportFormat> ImportFormat::detect(const QString &path, const QStr
             || folders.endsWith(QLatin1Char('/') + QLatin1String(dir));
     };
     const QString &type = f.name.dataType;
+    // data.binance.vision keeps spot under data/spot/ and USDⓈ-M under data/futures/um/: the
+    // symbols are spelt alike, so the folder is what tells the markets apart.
+    static const QRegularExpression spotLayout(QStringLiteral("/spot/(monthly|daily)(/|$)"));
+    f.spot = (spotLayout.match(folders).hasMatch() || folders.endsWith(QLatin1String("/spot"))) && !inFolder("futures");
+    if (f.spot && (type == QLatin1String("fundingRate") || type == QLatin1String("metrics") || type == QLatin1String("markPriceKlines")
+                   || inFolder("markPriceKlines")))
+        return *error = QStringLiteral("a Binance spot %1 file cannot exist: a spot market has no funding, open interest or mark price "
+                                       "(not applicable for spot); spot dumps hold klines, aggTrades and trades")
+                            .arg(type.isEmpty() ? QStringLiteral("markPriceKlines") : type),
+               std::nullopt;
 
     // Kinds we recognise but do not store: say so instead of "unrecognised".
     if (type == QLatin1String("trades"))
@@ -281,10 +299,15 @@ std::optional<ImportFormat> ImportFormat::detect(const QString &path, const QStr
     }
     f.columns = int(header(f.kind).size());
 
+    if (f.spot && f.kind != ImportKind::Klines && f.kind != ImportKind::AggTrades)
+        return *error = QStringLiteral("it lies in a Binance spot folder but holds %1; spot dumps hold klines and aggTrades "
+                                       "(a spot market has no funding or open interest)")
+                            .arg(kindName(f.kind)),
+               std::nullopt;
     if (hints.instrument.isValid())
         f.instrument = hints.instrument;
     else if (f.name.isValid())
-        f.instrument = {QStringLiteral("BINANCE"), f.name.symbol};
+        f.instrument = {f.spot ? QStringLiteral("BINANCE_SPOT") : QStringLiteral("BINANCE"), f.name.symbol};
     else
         return *error = QStringLiteral("cannot tell the instrument: '%1' is not a data.binance.vision file name "
                                        "(like BTCUSDT-1m-2024-01.zip); pass --instrument")

@@ -45,6 +45,10 @@ struct ImportFormat
     bool hasHeader = false;
     int columns = 0;       // expected field count (a file may carry more for our own CSV)
     bool kindFromContentOnly = false; // a loose kline file: no folder or flag said which kind
+    // A data.binance.vision spot dump (its path has a spot/ folder: data/spot/monthly/klines/
+    // ...): stored on the BINANCE_SPOT venue, no header, and its times are microseconds from
+    // 2025-01-01 on (research/data-formats-2.md §D.3).
+    bool spot = false;
     DumpName name;
 
     // Decides the format, or returns nullopt with *error set to one sentence (without the
@@ -62,4 +66,8 @@ struct ImportFormat
     static QStringList header(ImportKind kind);   // expected column names
     static DataKind storedAs(ImportKind kind);
     static QString duration(qint64 ms); // "5 min", "3 h", "1 day"
+    // Binance spot dumps switched from milliseconds to microseconds on this day (UTC).
+    static constexpr qint64 spotMicrosecondsFrom = 1'735'689'600'000; // 2025-01-01
+    // For a spot dump: whether the file's period says microseconds; nullopt without a dated name.
+    std::optional<bool> spotExpectsMicroseconds() const;
 };

@@ -89,9 +89,12 @@ bool time(const CsvFields &f, int i, TimeColumn &tc, qint64 *out, RowProblem *p)
     const auto raw = Numbers::parseInt(f[i]);
     if (!raw)
         return fail(p, i, epochTime);
+    const bool decided = tc.isDecided();
     const auto ms = tc.toMs(*raw);
     if (!ms)
-        return fail(p, i, tc.isMicroseconds() ? QStringLiteral("epoch microseconds like the rows before") : epochTime);
+        return fail(p, i, tc.isMicroseconds() ? QStringLiteral("epoch microseconds like the rows before")
+                          : decided          ? epochTime
+                                             : epochTime + TimeColumn::unitGuess(*raw));
     *out = *ms;
     return true;
 }
@@ -163,6 +166,16 @@ qint64 daysFromCivil(int y, int m, int d)
 }
 
 } // namespace
+
+QString TimeColumn::unitGuess(qint64 raw)
+{
+    // Seconds of 2009..2100 have 10 digits; nanoseconds of those years have 19.
+    if (raw >= 1'230'000'000 && raw < 4'110'000'000)
+        return QStringLiteral(" (it reads as epoch seconds)");
+    if (raw >= 1'000'000'000'000'000'000)
+        return QStringLiteral(" (it reads as epoch nanoseconds)");
+    return {};
+}
 
 std::optional<qint64> TimeColumn::toMs(qint64 raw)
 {

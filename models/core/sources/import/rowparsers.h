@@ -27,6 +27,9 @@ class TimeColumn
 public:
     std::optional<qint64> toMs(qint64 raw);
     bool isMicroseconds() const { return m_divisor == 1000; }
+    bool isDecided() const { return m_divisor != 0; }
+    // What a value that is neither unit looks like (" (it reads as epoch seconds)"), or empty.
+    static QString unitGuess(qint64 raw);
 
 private:
     qint64 m_divisor = 0;
