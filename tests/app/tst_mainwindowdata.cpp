@@ -123,7 +123,10 @@ private slots:
         QCOMPARE(box->currentData().toString(), m_i.key());
         QCOMPARE(box->count(), 1); // the missing instrument is not offered
         for (ChartPane *p : w->panes())
-            QTRY_VERIFY2(!p->isShowingEmptyNote(), qPrintable(p->title()));
+            if (p != w->pane(QStringLiteral("dock.fundingcompare")))
+                QTRY_VERIFY2(!p->isShowingEmptyNote(), qPrintable(p->title()));
+        // One venue of ETH in the store: Funding by venue has nothing to compare and says so.
+        QVERIFY(w->pane(QStringLiteral("dock.fundingcompare"))->isShowingEmptyNote());
         QTest::qWait(400);
         QCOMPARE(heatmapFailed.size(), 0);
     }
@@ -198,7 +201,8 @@ private slots:
             QVERIFY2(p->isShowingEmptyNote(), qPrintable(p->title()));
             QVERIFY(!p->valueAxis()->tickLabels());
             QVERIFY(!p->timeAxis()->tickLabels());
-            QCOMPARE(axisLabelInk(p), 0);
+            if (!p->visibleRegion().isEmpty()) // a background tab (Funding by venue) is never laid out: no picture to read
+                QCOMPARE(axisLabelInk(p), 0);
         }
         auto *liq = qobject_cast<LiquidationsPane *>(w->pane(QStringLiteral("dock.liquidations")));
         QVERIFY2(!liq->header()->text().contains(QLatin1String("Heat")), qPrintable(liq->header()->text()));
@@ -209,6 +213,8 @@ private slots:
         auto v = open(full);
         QTRY_VERIFY_WITH_TIMEOUT(v->marketModel()->hasData(), 10000);
         for (ChartPane *p : v->panes()) {
+            if (p == v->pane(QStringLiteral("dock.fundingcompare")))
+                continue; // one venue in the store: nothing to compare, and it says so (above)
             QTRY_VERIFY2(!p->isShowingEmptyNote(), qPrintable(p->title()));
             QVERIFY(p->valueAxis()->tickLabels());
             p->plot()->replot();
