@@ -147,44 +147,14 @@ std::optional<double> AggregateReader::weightedRateAt(const QList<Instrument> &m
     return sum / weight;
 }
 
-QVector<FundingSample> AggregateReader::funding(const Instrument &aggregate, TimeRange range)
+// The members' rates per 8 h weighted by their USD open interest at every time one of them
+// has a sample; a time where any member's rate is no longer in force (inForceMs of its
+// interval) or its OI is older than oiStaleMs is unknown and left out, never a smaller mean.
+// OI comes from one range read per member, not one probe per time (5,475 settlements in five
+// years were as many round trips on PostgreSQL).
+QVector<FundingSample> AggregateReader::oiWeighted(const QList<Instrument> &ms, const QVector<QVector<FundingSample>> &per, TimeRange range,
+                                                   const std::function<qint64(int intervalHours)> &inForceMs)
 {
-    const QList<Instrument> ms = members(aggregate).instruments;
-    if (ms.isEmpty())
-        return {};
-    // Each member's settlements with those still in force at the range start.
-    QVector<QVector<FundingSample>> per;
-    for (const Instrument &m : ms)
-        per.push_back(m_reader.funding(m, {range.from - 36 * 3'600'000LL, range.to}));
-    QVector<FundingSample> out;
-    QVector<Cursor<FundingSample>> cursors;
-    for (const auto &rows : per)
-        cursors.push_back({&rows});
-    for (const qint64 t : unionTimes(per, range)) {
-        double sum = 0, weight = 0;
-        bool known = true;
-        for (qsizetype k = 0; k < ms.size() && known; ++k) {
-            const FundingSample *f = cursors[k].at(t);
-            const auto oi = f && t - f->ts <= fundingInForceMs(f->intervalHours) ? m_reader.openInterestAt(ms[k], t) : std::nullopt;
-            if (!oi || t - oi->ts > oiStaleMs) {
-                known = false;
-                break;
-            }
-            sum += per8h(f->rate, f->intervalHours) * oi->openInterestUsd;
-            weight += oi->openInterestUsd;
-        }
-        if (known && weight > 0)
-            out.push_back({t, sum / weight, 8});
-    }
-    return out;
-}
-
-QVector<FundingSample> AggregateReader::predictedFunding(const Instrument &aggregate, TimeRange range)
-{
-    const QList<Instrument> ms = members(aggregate).instruments;
-    QVector<QVector<FundingSample>> per;
-    for (const Instrument &m : ms)
-        per.push_back(m_reader.predictedFunding(m, {range.from - oiStaleMs, range.to}));
     QVector<QVector<OpenInterestSample>> ois;
     for (const Instrument &m : ms)
         ois.push_back(m_reader.openInterest(m, {range.from - oiStaleMs, range.to}));
@@ -201,7 +171,7 @@ QVector<FundingSample> AggregateReader::predictedFunding(const Instrument &aggre
         for (qsizetype k = 0; k < ms.size() && known; ++k) {
             const FundingSample *f = fc[k].at(t);
             const OpenInterestSample *oi = oc[k].at(t);
-            known = f && t - f->ts <= oiStaleMs && oi && t - oi->ts <= oiStaleMs;
+            known = f && t - f->ts <= inForceMs(f->intervalHours) && oi && t - oi->ts <= oiStaleMs;
             if (known) {
                 sum += per8h(f->rate, f->intervalHours) * oi->openInterestUsd;
                 weight += oi->openInterestUsd;
@@ -211,6 +181,25 @@ QVector<FundingSample> AggregateReader::predictedFunding(const Instrument &aggre
             out.push_back({t, sum / weight, 8});
     }
     return out;
+}
+
+QVector<FundingSample> AggregateReader::funding(const Instrument &aggregate, TimeRange range)
+{
+    const QList<Instrument> ms = members(aggregate).instruments;
+    // Each member's settlements with those still in force at the range start.
+    QVector<QVector<FundingSample>> per;
+    for (const Instrument &m : ms)
+        per.push_back(m_reader.funding(m, {range.from - 36 * 3'600'000LL, range.to}));
+    return oiWeighted(ms, per, range, [](int intervalHours) { return fundingInForceMs(intervalHours); });
+}
+
+QVector<FundingSample> AggregateReader::predictedFunding(const Instrument &aggregate, TimeRange range)
+{
+    const QList<Instrument> ms = members(aggregate).instruments;
+    QVector<QVector<FundingSample>> per;
+    for (const Instrument &m : ms)
+        per.push_back(m_reader.predictedFunding(m, {range.from - oiStaleMs, range.to}));
+    return oiWeighted(ms, per, range, [](int) { return oiStaleMs; });
 }
 
 QVector<OpenInterestSample> AggregateReader::openInterest(const Instrument &aggregate, TimeRange range)

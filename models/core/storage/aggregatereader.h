@@ -14,6 +14,7 @@
 
 #include <QList>
 #include <QVector>
+#include <functional>
 #include <optional>
 
 class StoreReader;
@@ -88,6 +89,8 @@ public:
     int intervalHours(const Instrument &member, qint64 at);
 
 private:
+    QVector<FundingSample> oiWeighted(const QList<Instrument> &members, const QVector<QVector<FundingSample>> &per, TimeRange range,
+                                      const std::function<qint64(int intervalHours)> &inForceMs);
     QVector<LineBar> summedLines(const QList<Instrument> &members, LineSeries series, Timeframe tf, TimeRange range);
     QVector<LineBar> weightedFunding(const QList<Instrument> &members, Timeframe tf, TimeRange range);
     std::optional<double> weightedRateAt(const QList<Instrument> &members, qint64 t, bool predicted, qint64 *ts);
