@@ -106,6 +106,9 @@ private slots:
              QStringLiteral("impossible values")},
             {"{\"candles\":[{\"start\":\"1618677780\",\"low\":\"2\",\"high\":\"1\",\"open\":\"1\",\"close\":\"1\",\"volume\":\"1\"}]}",
              QStringLiteral("impossible values")},
+            // Seconds that overflow as milliseconds (found by fuzz_coinbase_rest under UBSan).
+            {"{\"candles\":[{\"start\":\"16750629675209600\",\"low\":\"1\",\"high\":\"1\",\"open\":\"1\",\"close\":\"1\",\"volume\":\"1\"}]}",
+             QStringLiteral("not a time in epoch seconds")},
         };
         for (const auto &[body, why] : cases) {
             RestPage p;

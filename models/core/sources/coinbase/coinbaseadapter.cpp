@@ -12,6 +12,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <limits>
 
 namespace {
 
@@ -41,6 +42,15 @@ std::optional<qint64> integer(const QJsonValue &v)
     if (v.isDouble() && v.toDouble() == std::floor(v.toDouble()) && std::abs(v.toDouble()) < 9e15)
         return qint64(v.toDouble());
     return std::nullopt;
+}
+
+// Coinbase counts epoch seconds; a value past what milliseconds can hold is refused before the
+// multiplication, which would otherwise overflow.
+std::optional<qint64> secondsAsMs(std::optional<qint64> s)
+{
+    if (!s || *s < 0 || *s > std::numeric_limits<qint64>::max() / 1000)
+        return std::nullopt;
+    return *s * 1000;
 }
 
 } // namespace
@@ -156,8 +166,7 @@ bool CoinbaseAdapter::parse(const RestRequest &request, const QByteArray &body, 
     case RestSeries::ServerTime: {
         std::optional<qint64> t = integer(o.value(QLatin1String("epochMillis")));
         if (!t)
-            if (const auto s = integer(o.value(QLatin1String("epochSeconds"))))
-                t = *s * 1000;
+            t = secondsAsMs(integer(o.value(QLatin1String("epochSeconds"))));
         if (!t || !Plausibility::time(*t))
             return fail(error, QStringLiteral("%1 answered without epochMillis or epochSeconds").arg(request.path));
         page->serverTime = *t;
@@ -187,15 +196,18 @@ bool CoinbaseAdapter::parse(const RestRequest &request, const QByteArray &body, 
             return fail(error, QStringLiteral("%1 answered without a candles list").arg(request.path));
         for (const QJsonValue &cv : o.value(QLatin1String("candles")).toArray()) {
             const QJsonObject c = cv.toObject();
-            const auto start = integer(c.value(QLatin1String("start")));
+            const auto startS = integer(c.value(QLatin1String("start")));
             const auto op = number(c.value(QLatin1String("open"))), hi = number(c.value(QLatin1String("high"))),
                        lo = number(c.value(QLatin1String("low"))), cl = number(c.value(QLatin1String("close"))),
                        vol = number(c.value(QLatin1String("volume")));
-            if (!start || !op || !hi || !lo || !cl || !vol)
+            if (!startS || !op || !hi || !lo || !cl || !vol)
                 return fail(error, QStringLiteral("a candle lacks start, open, high, low, close or volume (numbers as strings)"));
-            const Candle bar{*start * 1000, *op, *hi, *lo, *cl, *vol, 0, 0}; // no quote volume, no taker side
+            const auto start = secondsAsMs(startS);
+            if (!start)
+                return fail(error, QStringLiteral("candle start %1 is not a time in epoch seconds").arg(*startS));
+            const Candle bar{*start, *op, *hi, *lo, *cl, *vol, 0, 0}; // no quote volume, no taker side
             if (bar.ts % minute != 0 || !Plausibility::time(bar.ts) || !Plausibility::candle(bar))
-                return fail(error, QStringLiteral("candle at %1 has impossible values").arg(QString::number(*start)));
+                return fail(error, QStringLiteral("candle at %1 has impossible values").arg(*startS));
             if (bar.ts >= request.from && bar.ts < request.to)
                 page->candles.push_back(bar);
         }
